@@ -1,0 +1,43 @@
+# PartyCloud — the single entry point. `make run` to use it, `make test` to check it.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?= -n 2
+ONLY ?=
+
+.PHONY: run test lint bench system-deps clean-data help
+
+help:
+	@echo "make run    — set everything up and serve http://localhost:8000 (console) and http://<code>.localhost:8000"
+	@echo "make test   — set everything up and run the whole test suite"
+	@echo "make lint   — ruff + mypy"
+	@echo "make bench  — print every benchmark figure (make bench ONLY=<name> for one)"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+run: $(STAMP)
+	PYTHONPATH=platform $(PY) -m partycloud.devstack run
+
+# Browser and PgBouncer tests need Debian's chromium and pgbouncer; installed when missing.
+system-deps:
+	@bash deploy/install-system-deps.sh
+
+test: $(STAMP) system-deps
+	PYTHONPATH=platform $(PY) -m partycloud.devstack test -- $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+bench: $(STAMP)
+	PYTHONPATH=platform $(PY) -m partycloud.devstack bench $(ONLY)
+
+clean-data:
+	@echo "This deletes .data/ (the embedded database, broker and files)."
+	@read -p "Type 'yes' to continue: " answer && [ "$$answer" = yes ] && rm -rf .data

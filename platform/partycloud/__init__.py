@@ -1,0 +1,5 @@
+"""The PartyCloud Django project (platform core)."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,144 @@
+"""`make run` and `make test` in one place: start what the app needs, then the app or the tests.
+
+    python -m partycloud.devstack run     # (PYTHONPATH=platform) embedded PostgreSQL + Redis, migrate, seed, web + worker + beat
+    python -m partycloud.devstack test -- <pytest args>
+
+Where DATABASE_URL / CELERY_BROKER_URL are set, those servers are used and nothing embedded
+starts. Ctrl-C (or SIGTERM) stops every child process and the embedded servers cleanly; the
+data under .data/ stays for the next run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(os.environ.get("PARTYCLOUD_DATA_DIR") or ROOT / ".data")
+sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
+
+from partycloud import embedded  # noqa: E402
+
+
+class Stack:
+    def __init__(self, data_dir: Path, *, for_tests: bool) -> None:
+        self.data_dir = data_dir
+        self.for_tests = for_tests
+        self.children: list[subprocess.Popen[bytes]] = []
+        self.pg_dir: Path | None = None
+        self.env = dict(os.environ)
+        self.env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), str(ROOT / "platform"),
+                                                                self.env.get("PYTHONPATH")]))
+        self.env.setdefault("DJANGO_SETTINGS_MODULE", "partycloud.settings")
+        self.env.setdefault("PARTYCLOUD_DATA_DIR", str(data_dir))
+
+    def start_services(self) -> None:
+        if not self.env.get("DATABASE_URL"):
+            self.pg_dir = self.data_dir / "pg"
+            print(f"· PostgreSQL (embedded) in {self.pg_dir}", flush=True)
+            self.env["DATABASE_URL"] = embedded.ensure_postgres(
+                self.pg_dir, database="partycloud", tuned_for_tests=self.for_tests)
+        if not self.env.get("CELERY_BROKER_URL"):
+            process, socket = embedded.start_redis(self.data_dir / "redis", persistent=not self.for_tests)
+            self.children.append(process)
+            self.env["CELERY_BROKER_URL"] = f"redis+socket://{socket}"
+            self.env.setdefault("REDIS_URL", f"unix://{socket}")
+            print(f"· Redis (embedded) on {socket}", flush=True)
+
+    def manage(self, *args: str) -> None:
+        subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=self.env, check=True)
+
+    def spawn(self, *args: str) -> subprocess.Popen[bytes]:
+        # Own process group: Ctrl-C reaches us, and we stop children in order.
+        process = subprocess.Popen(list(args), env=self.env, cwd=ROOT, start_new_session=True)
+        self.children.append(process)
+        return process
+
+    def stop(self) -> None:
+        for process in reversed(self.children):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        for process in reversed(self.children):
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if self.pg_dir is not None:
+            embedded.stop_postgres(self.pg_dir)
+
+
+def run(stack: Stack, port: int) -> int:
+    stack.env.setdefault("HTTPS", "0")  # plain HTTP on localhost
+    stack.start_services()
+    stack.manage("compiletranslations")
+    stack.manage("migrate", "--noinput", "-v", "0")
+    stack.manage("seed_demo")
+    stack.manage("collectstatic", "--noinput", "-v", "0")
+    python = sys.executable
+    stack.spawn(python, str(ROOT / "manage.py"), "runserver", f"0.0.0.0:{port}", "--noreload")
+    stack.spawn(python, "-m", "celery", "-A", "partycloud", "worker", "--loglevel=INFO", "--concurrency=2")
+    stack.spawn(python, "-m", "celery", "-A", "partycloud", "beat", "--loglevel=INFO",
+                "--schedule", str(stack.data_dir / "celerybeat-schedule"))
+    print(f"\nPartyCloud is running: console http://localhost:{port} · institutions http://<code>.localhost:{port}"
+          "\nCtrl-C stops everything.\n", flush=True)
+    while all(p.poll() is None for p in stack.children):
+        time.sleep(0.5)
+    failed = [p.args for p in stack.children if p.poll() not in (None, 0)]
+    if failed:
+        print(f"a process stopped unexpectedly: {failed}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def test(stack: Stack, pytest_args: list[str]) -> int:
+    stack.start_services()
+    stack.manage("compiletranslations")
+    return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], env=stack.env, cwd=ROOT).returncode
+
+
+def bench(stack: Stack, only: list[str]) -> int:
+    stack.start_services()
+    return subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), *only], env=stack.env, cwd=ROOT).returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="devstack")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run_parser = sub.add_parser("run")
+    run_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    test_parser = sub.add_parser("test")
+    test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    bench_parser = sub.add_parser("bench")
+    bench_parser.add_argument("only", nargs="*", help="figure names to run (default: all)")
+    args = parser.parse_args()
+
+    for_tests = args.command == "test"
+    data_dir = {"run": DATA, "test": DATA / "test", "bench": DATA / "bench"}[args.command]
+    stack = Stack(data_dir, for_tests=for_tests)
+
+    def on_signal(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        if args.command == "run":
+            return run(stack, args.port)
+        if args.command == "bench":
+            return bench(stack, args.only)
+        extra = [a for a in args.pytest_args if a != "--"]
+        return test(stack, extra)
+    except KeyboardInterrupt:
+        print("\nstopping…", flush=True)
+        return 0
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""Health: /healthz/live (the process answers) and /healthz (every dependency answers:
+database, broker, storage, search). Non-200 when a dependency is down, for load balancers
+and monitors."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+def check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "postgresql"
+
+
+def check_broker() -> str:
+    from kombu import Connection
+
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+        return str(conn.transport.driver_type)
+
+
+def check_storage() -> str:
+    from services.storage.backends import get_storage
+
+    storage = get_storage()
+    key = "_health/probe"
+    storage.save(key, io.BytesIO(b"ok"))
+    with storage.open(key) as handle:
+        if handle.read() != b"ok":
+            raise RuntimeError("read back differs")
+    storage.delete(key)
+    return settings.STORAGE_BACKEND
+
+
+def check_search() -> str:
+    if settings.SEARCH_BACKEND == "elasticsearch":
+        from elasticsearch import Elasticsearch
+
+        if not Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=2).ping():
+            raise RuntimeError("elasticsearch did not answer")
+        return "elasticsearch"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_tsvector('simple', 'ok')")
+    return "postgresql"
+
+
+CHECKS: dict[str, Callable[[], str]] = {
+    "database": check_database,
+    "broker": check_broker,
+    "storage": check_storage,
+    "search": check_search,
+}
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    results: dict[str, dict[str, object]] = {}
+    for name, check in CHECKS.items():
+        started = time.perf_counter()
+        try:
+            backend = check()
+            results[name] = {"ok": True, "backend": backend}
+        except Exception as exc:  # a health check reports every failure, whatever it is
+            results[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+        results[name]["ms"] = round((time.perf_counter() - started) * 1000, 1)
+    healthy = all(result["ok"] for result in results.values())
+    return JsonResponse({"status": "ok" if healthy else "fail", "checks": results}, status=200 if healthy else 503)
+
+
+@never_cache
+def live(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,59 @@
+"""Database: PostgreSQL through django-tenants' schema-aware backend.
+
+With no DATABASE_URL an embedded PostgreSQL (the pgserver wheel) is started with its data
+under .data/pg. DATABASE_POOL_MODE says how connections reach the server:
+``session`` (direct, or PgBouncer in session mode) or ``transaction`` (PgBouncer in
+transaction mode: the search path is then set with SET LOCAL inside every transaction;
+see tenants/db/base.py and deploy/README.md).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .env import DATA_DIR, env_int, env_str
+
+
+def parse_database_url(url: str) -> dict[str, object]:
+    parsed = urlparse(url)
+    if parsed.scheme not in {"postgres", "postgresql"}:
+        raise ImproperlyConfigured(f"DATABASE_URL must be a postgresql:// URL, got scheme {parsed.scheme!r}")
+    query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    host = unquote(parsed.hostname or "") or query.pop("host", "")
+    return {
+        "NAME": unquote(parsed.path.lstrip("/")) or "postgres",
+        "USER": unquote(parsed.username or ""),
+        "PASSWORD": unquote(parsed.password or ""),
+        "HOST": host,
+        "PORT": str(parsed.port or query.pop("port", "")),
+        "OPTIONS": query,
+    }
+
+
+def _database_url() -> str:
+    url = env_str("DATABASE_URL")
+    if url:
+        return url
+    from partycloud.embedded import ensure_postgres
+
+    return ensure_postgres(DATA_DIR / "pg", database="partycloud")
+
+
+DATABASE_POOL_MODE = env_str("DATABASE_POOL_MODE", "session")
+if DATABASE_POOL_MODE not in {"session", "transaction"}:
+    raise ImproperlyConfigured("DATABASE_POOL_MODE must be 'session' or 'transaction'")
+
+DATABASES = {
+    "default": {
+        "ENGINE": "tenants.db",
+        **parse_database_url(_database_url()),
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
+        "CONN_HEALTH_CHECKS": True,
+        # Server-side cursors do not survive transaction pooling (Django docs, "Transaction pooling").
+        "DISABLE_SERVER_SIDE_CURSORS": DATABASE_POOL_MODE == "transaction",
+        "TEST": {"NAME": env_str("DATABASE_TEST_NAME", "test_partycloud")},
+    }
+}
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)

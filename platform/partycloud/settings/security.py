@@ -1,0 +1,106 @@
+"""Security baseline: secrets, hosts, cookies, CSP, passwords, lockout, sessions.
+
+PASSWORD_PROFILE picks one of two policies:
+- ``owasp`` (default, OWASP ASVS v4 §2.1): length >= 8, common passwords refused, no
+  composition rules, no forced rotation;
+- ``mlps3`` (等保三级, what Chinese security assessors require): adds composition (three of
+  upper, lower, digit, symbol), rotation every 90 days, a 30-minute idle session timeout and a
+  stricter lockout.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .env import DATA_DIR, env_bool, env_int, env_list, env_str
+from .tenancy import BASE_DOMAIN
+
+
+def _dev_secret(name: str, factory) -> str:  # type: ignore[no-untyped-def]
+    """A secret generated once per checkout and kept under .data/ (never committed)."""
+    path = DATA_DIR / "secrets" / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(factory())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+SECRET_KEY = env_str("SECRET_KEY") or _dev_secret("secret_key", lambda: secrets.token_urlsafe(50))
+
+# Keys for encrypted fields (national ID, phone, TOTP secrets): comma-separated Fernet keys,
+# newest first. Rotation: put a new key first, run `manage.py rotate_field_keys`, drop the old one.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [_dev_secret("field_key", _fernet_key)]
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [BASE_DOMAIN, f".{BASE_DOMAIN}"]
+
+# The site is served over HTTPS (production). `make run` serves plain HTTP on localhost and
+# turns this off; everything below follows from it.
+HTTPS = env_bool("HTTPS", True)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+# Host-only cookies: a session cookie of one institution is never sent to another.
+SESSION_COOKIE_DOMAIN = None
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
+
+PASSWORD_PROFILE = env_str("PASSWORD_PROFILE", "owasp")
+if PASSWORD_PROFILE not in {"owasp", "mlps3"}:
+    raise ImproperlyConfigured("PASSWORD_PROFILE must be 'owasp' or 'mlps3'")
+MLPS3 = PASSWORD_PROFILE == "mlps3"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "services.accounts.passwords.MaximumLengthValidator"},
+]
+if MLPS3:
+    AUTH_PASSWORD_VALIDATORS.append({"NAME": "services.accounts.passwords.CharacterClassValidator"})
+
+# Days after which a password must be changed; 0 means never (ASVS forbids forced rotation).
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90 if MLPS3 else 0)
+
+# Lockout: this many failed logins for one account locks it for LOCKOUT_MINUTES. Accounts
+# live in their institution's schema, so a lockout never crosses institutions.
+LOCKOUT_THRESHOLD = env_int("LOCKOUT_THRESHOLD", 5 if MLPS3 else 10)
+LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 30 if MLPS3 else 15)
+# Throttle: failed logins per client address per minute, whatever the account.
+LOGIN_THROTTLE_PER_MINUTE = env_int("LOGIN_THROTTLE_PER_MINUTE", 20)
+
+# Idle session timeout (seconds): a request renews it.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 1800 if MLPS3 else 8 * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Local memory by default; Redis in production for rate limits shared by all processes.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL")}
+        if env_str("CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)

@@ -1,0 +1,22 @@
+"""URL root of an institution's site (`<code>.<base-domain>`)."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from services.organization.api import OrgUnitViewSet
+
+from . import views
+from .urls_common import accounts_api_urls, common_urls
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("org-units", OrgUnitViewSet, basename="org-unit")
+
+urlpatterns = [
+    path("", views.portal_home, name="home"),
+    *common_urls(__name__),
+    *accounts_api_urls(router),
+    path("api/", include(router.urls)),
+]

@@ -1,0 +1,97 @@
+"""Accounts API: who am I, API tokens (bearer), and token sign-in for API clients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from . import services
+from .models import ApiToken, User
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "email", "is_staff", "platform_role", "totp_enabled"]
+        read_only_fields = fields
+
+
+class MeView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=UserSerializer, summary="The signed-in user")
+    def get(self, request: Request) -> Response:
+        return Response(UserSerializer(request.user).data)
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    token = serializers.CharField(read_only=True, help_text="Shown once, at creation.")
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "last_used_at", "token"]
+        read_only_fields = ["id", "prefix", "created_at", "last_used_at", "token"]
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+                      viewsets.GenericViewSet):
+    """The signed-in user's own API tokens."""
+
+    serializer_class = ApiTokenSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self) -> Any:
+        return ApiToken.objects.filter(user=self.request.user, revoked_at__isnull=True).order_by("-created_at")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, raw = services.api_token_create(user=request.user, name=serializer.validated_data["name"],
+                                               request=request._request)
+        data = ApiTokenSerializer(token).data
+        data["token"] = raw
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: ApiToken) -> None:
+        services.api_token_revoke(token=instance, request=self.request._request)
+
+
+class TokenLoginSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    name = serializers.CharField(default="api")
+
+
+class TokenLoginView(APIView):
+    """Exchange a username and password for a bearer token (lockout and throttling apply).
+    Accounts with two-factor authentication create tokens in the portal instead."""
+
+    authentication_classes: list[type[BaseAuthentication]] = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [AnonRateThrottle]
+
+    @extend_schema(request=TokenLoginSerializer, responses={201: ApiTokenSerializer}, summary="Sign in for a token")
+    def post(self, request: Request) -> Response:
+        serializer = TokenLoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = services.login_check(request=request._request, username=serializer.validated_data["username"],
+                                      password=serializer.validated_data["password"])
+        if result.user is None:
+            raise exceptions.AuthenticationFailed(result.error)
+        if result.needs_totp:
+            raise exceptions.PermissionDenied(_("该账号启用了两步验证，请在网页中创建 API 令牌。"))
+        services.login_succeeded(request=request._request, user=result.user)
+        token, raw = services.api_token_create(user=result.user, name=serializer.validated_data["name"],
+                                               request=request._request)
+        data = ApiTokenSerializer(token).data
+        data["token"] = raw
+        return Response(data, status=status.HTTP_201_CREATED)

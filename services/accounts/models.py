@@ -1,0 +1,67 @@
+"""Accounts. The same table exists in the public schema (platform operators and the municipal
+committee) and in every institution's schema (that institution's people): a user, their
+session and their API tokens never exist outside the schema they belong to."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from services.crypto import EncryptedTextField
+
+
+class User(AbstractUser):
+    class PlatformRole(models.TextChoices):
+        NONE = "", _("无")
+        OPERATOR = "operator", _("平台运维")
+        COMMITTEE = "committee", _("市教育工委")
+
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    # Only meaningful in the public schema.
+    platform_role = models.CharField(_("平台角色"), max_length=20, choices=PlatformRole.choices, blank=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    failed_login_count = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    totp_secret = EncryptedTextField(blank=True)
+    totp_enabled = models.BooleanField(_("已启用两步验证"), default=False)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def is_locked(self, now: object = None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients. Only a hash is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=100)
+    prefix = models.CharField(max_length=8, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def generate() -> str:
+        return "pc_" + secrets.token_urlsafe(32)

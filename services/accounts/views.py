@@ -1,0 +1,136 @@
+"""Sign-in pages: login (with the optional TOTP step), logout, password change, TOTP setup.
+
+The same views serve the console (public schema) and every institution (its own schema):
+the routing middleware has already chosen the schema, so a user, a session and a lockout
+counter are always those of the host's institution.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pyotp
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_POST
+from django.views.decorators.debug import sensitive_post_parameters
+
+from services.audit.models import Event
+from services.audit.services import audit_record
+
+from . import services
+from .forms import LoginForm, TotpForm
+from .models import User
+
+_PENDING = "pending_totp_user"
+_PENDING_SECONDS = 300
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return "/"
+
+
+def _finish_login(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    services.login_succeeded(request=request, user=user)
+    return redirect(next_url)
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = services.login_check(
+            request=request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
+        if result.user is None:
+            form.add_error(None, result.error)
+        elif result.needs_totp:
+            request.session[_PENDING] = {"id": result.user.pk, "at": time.time(), "next": _next_url(request)}
+            return redirect("accounts:login_totp")
+        else:
+            return _finish_login(request, result.user, _next_url(request))
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+
+
+@csrf_protect
+@never_cache
+def login_totp_view(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(_PENDING)
+    if not pending or time.time() - pending["at"] > _PENDING_SECONDS:
+        request.session.pop(_PENDING, None)
+        messages.error(request, _("验证已超时，请重新登录。"))
+        return redirect("accounts:login")
+    user = User.objects.filter(pk=pending["id"], is_active=True).first()
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and user is not None:
+        if services.totp_verify(secret=user.totp_secret, code=form.cleaned_data["code"]):
+            request.session.pop(_PENDING, None)
+            return _finish_login(request, user, pending["next"])
+        audit_record(event=Event.LOGIN_FAILED, request=request, target=user, actor_username=user.username,
+                     detail={"reason": "bad_totp"})
+        form.add_error("code", _("验证码不正确或已过期。"))
+    return render(request, "accounts/login_totp.html", {"form": form})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit_record(event=Event.LOGOUT, request=request, target=request.user)
+    auth_logout(request)
+    return redirect("accounts:login")
+
+
+@sensitive_post_parameters()
+@login_required
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_change(user=request.user, new_password=form.cleaned_data["new_password1"], request=request)  # type: ignore[arg-type]
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("密码已修改。"))
+        return redirect("home")
+    expired = services.password_expired(request.user)
+    return render(request, "accounts/password_change.html", {"form": form, "expired": expired})
+
+
+@login_required
+def totp_setup_view(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST" and request.POST.get("action") == "disable":
+        services.totp_disable(user=user, request=request)
+        messages.success(request, _("已停用两步验证。"))
+        return redirect("accounts:totp")
+    secret = request.session.get("totp_setup_secret") or services.totp_new_secret()
+    request.session["totp_setup_secret"] = secret
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_enable(user=user, secret=secret, code=form.cleaned_data["code"], request=request):
+            request.session.pop("totp_setup_secret", None)
+            messages.success(request, _("已启用两步验证，下次登录时需输入验证码。"))
+            return redirect("accounts:totp")
+        form.add_error("code", _("验证码不正确，请确认手机时间准确后重试。"))
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=services.totp_issuer(request))
+    buffer = io.BytesIO()
+    qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
+    return render(request, "accounts/totp.html", {
+        "form": form, "secret": secret, "qr_svg": buffer.getvalue().decode(), "enabled": user.totp_enabled,
+    })

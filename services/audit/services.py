@@ -1,0 +1,44 @@
+"""Writing audit rows. Every service that changes state calls ``audit_record`` inside its
+transaction, so the row commits or rolls back with the change it describes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from .models import AuditEvent, Event
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    event: Event,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+    target: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    detail: dict[str, Any] | None = None,
+    actor_username: str = "",
+) -> AuditEvent:
+    if actor is None and request is not None:
+        user = getattr(request, "user", None)
+        actor = user if user is not None and user.is_authenticated else None
+    return AuditEvent.objects.create(
+        event=event,
+        actor_id=getattr(actor, "pk", None),
+        actor_username=getattr(actor, "username", "") or actor_username,
+        ip=client_ip(request),
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        before=before,
+        after=after,
+        detail=detail or {},
+    )

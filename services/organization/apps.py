@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrganizationConfig(AppConfig):
+    name = "services.organization"
+    label = "organization"
+    verbose_name = "Organization"

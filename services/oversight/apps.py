@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OversightConfig(AppConfig):
+    name = "services.oversight"
+    label = "oversight"
+    verbose_name = "Oversight"

@@ -1,0 +1,81 @@
+"""The storage interface: the only code that touches stored files.
+
+Keys are relative paths; each institution's objects live under its own prefix (its schema
+name), so an export or a deletion takes exactly one prefix. The filesystem backend is the
+default; the S3 backend (any S3 API through boto3) is chosen by S3_BUCKET.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO, Protocol
+
+from django.conf import settings
+
+
+class Storage(Protocol):
+    def save(self, key: str, content: BinaryIO) -> None: ...
+    def open(self, key: str) -> BinaryIO: ...
+    def exists(self, key: str) -> bool: ...
+    def delete(self, key: str) -> None: ...
+    def list(self, prefix: str) -> Iterator[str]: ...
+    def delete_prefix(self, prefix: str) -> int: ...
+
+
+def validate_key(key: str) -> str:
+    path = PurePosixPath(key)
+    if not key or path.is_absolute() or ".." in path.parts:
+        raise ValueError(f"invalid storage key: {key!r}")
+    return str(path)
+
+
+class FileSystemStorage:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        return self.root / validate_key(key)
+
+    def save(self, key: str, content: BinaryIO) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".part")
+        with tmp.open("wb") as out:
+            shutil.copyfileobj(content, out, 1024 * 1024)
+        tmp.replace(path)  # readers never see a half-written file
+
+    def open(self, key: str) -> BinaryIO:
+        return self._path(key).open("rb")
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def list(self, prefix: str) -> Iterator[str]:
+        base = self._path(prefix)
+        if not base.is_dir():
+            return
+        for path in sorted(base.rglob("*")):
+            if path.is_file() and not path.name.endswith(".part"):
+                yield path.relative_to(self.root).as_posix()
+
+    def delete_prefix(self, prefix: str) -> int:
+        keys = list(self.list(prefix))
+        for key in keys:
+            self.delete(key)
+        base = self._path(prefix)
+        if base.is_dir():
+            shutil.rmtree(base, ignore_errors=True)
+        return len(keys)
+
+
+@lru_cache(maxsize=1)
+def get_storage() -> Storage:
+    if settings.STORAGE_BACKEND == "filesystem":
+        return FileSystemStorage(Path(settings.MEDIA_ROOT))
+    raise NotImplementedError(f"storage backend {settings.STORAGE_BACKEND!r} is not available yet")

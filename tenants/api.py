@@ -1,0 +1,113 @@
+"""Platform API for institutions (console host only; platform operators only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from . import services, tasks
+from .models import Institution
+
+
+class IsPlatformOperator(permissions.BasePermission):
+    message = _("只有平台运维人员可以管理学校。")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and getattr(user, "platform_role", "") == "operator")
+
+
+class InstitutionSerializer(serializers.ModelSerializer):
+    domain = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Institution
+        fields = ["code", "name", "kind", "region", "status", "status_reason", "status_changed_at", "created_at",
+                  "last_export_at", "domain"]
+        read_only_fields = ["status", "status_reason", "status_changed_at", "created_at", "last_export_at", "domain"]
+
+    def get_domain(self, obj: Institution) -> str:
+        return services.institution_domain(obj.code)
+
+
+class InstitutionCreateSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=30)
+    name = serializers.CharField(max_length=100)
+    kind = serializers.ChoiceField(choices=Institution.Kind.choices, default=Institution.Kind.UNIVERSITY)
+    region = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    admin_username = serializers.CharField(max_length=150, default="admin")
+
+
+def _validation_error(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = InstitutionSerializer
+    permission_classes = [IsPlatformOperator]
+    lookup_field = "code"
+    queryset = Institution.objects.all()
+
+    @extend_schema(request=InstitutionCreateSerializer,
+                   responses={201: inline_serializer("InstitutionCreated", {
+                       "institution": InstitutionSerializer(), "admin_username": serializers.CharField(),
+                       "admin_password": serializers.CharField()})})
+    def create(self, request: Request) -> Response:
+        data = InstitutionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            institution, password = services.institution_create(
+                **data.validated_data, acting_user=request.user, request=request._request)
+        except DjangoValidationError as exc:
+            raise _validation_error(exc) from exc
+        return Response({"institution": InstitutionSerializer(institution).data,
+                         "admin_username": data.validated_data["admin_username"], "admin_password": password},
+                        status=status.HTTP_201_CREATED)
+
+    def _lifecycle(self, func: Any, **kwargs: Any) -> Response:
+        try:
+            institution = func(institution=self.get_object(), acting_user=self.request.user,
+                               request=self.request._request, **kwargs)
+        except DjangoValidationError as exc:
+            raise _validation_error(exc) from exc
+        return Response(InstitutionSerializer(institution).data)
+
+    @extend_schema(request=inline_serializer("SuspendRequest", {"reason": serializers.CharField()}),
+                   responses=InstitutionSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request: Request, code: str) -> Response:
+        return self._lifecycle(services.institution_suspend, reason=str(request.data.get("reason", "")))
+
+    @extend_schema(request=None, responses=InstitutionSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, code: str) -> Response:
+        return self._lifecycle(services.institution_resume)
+
+    @extend_schema(request=None, responses={202: InstitutionSerializer})
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, code: str) -> Response:
+        """Export and archive in the background (Celery); poll the institution for last_export_at."""
+        institution = self.get_object()
+        if institution.status == Institution.Status.ARCHIVED:
+            raise ValidationError({"detail": _("该学校已归档。")})
+        tasks.archive_institution.delay(institution.pk, request.user.pk)
+        return Response(InstitutionSerializer(institution).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=inline_serializer("DeleteRequest", {"confirmation": serializers.CharField()}),
+                   responses={204: None})
+    @action(detail=True, methods=["post"])
+    def delete(self, request: Request, code: str) -> Response:
+        try:
+            services.institution_delete(institution=self.get_object(), confirmation=str(request.data.get("confirmation", "")),
+                                        acting_user=request.user, request=request._request)
+        except DjangoValidationError as exc:
+            raise _validation_error(exc) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)

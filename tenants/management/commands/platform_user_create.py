@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django_tenants.utils import schema_context
+
+from services.accounts.models import User
+
+
+class Command(BaseCommand):
+    help = "Create a console account in the public schema: a platform operator or a committee user."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--role", choices=["operator", "committee"], required=True)
+        parser.add_argument("--password", required=True)
+        parser.add_argument("--name", default="")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with schema_context("public"):
+            if User.objects.filter(username=options["username"]).exists():
+                raise CommandError(f"user {options['username']!r} already exists")
+            user = User(username=options["username"], display_name=options["name"], platform_role=options["role"],
+                        is_staff=options["role"] == "operator")
+            user.set_password(options["password"])
+            user.save()
+        self.stdout.write(self.style.SUCCESS(f"created {options['role']} {user.username}"))

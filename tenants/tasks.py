@@ -1,0 +1,77 @@
+"""Tenant-aware Celery tasks.
+
+``@institution_task`` makes a task whose first argument is an institution's schema name; the
+body runs inside that schema and knows nothing about other institutions. Periodic jobs are
+``dispatch(task_name)``: beat runs it once, it queues the named task once per active
+institution.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from celery import shared_task
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from .models import Institution
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def institution_task(**celery_options: Any) -> Callable[[F], Any]:
+    def decorator(func: F) -> Any:
+        @functools.wraps(func)
+        def run(schema_name: str, *args: Any, **kwargs: Any) -> Any:
+            institution = Institution.objects.filter(schema_name=schema_name).first()
+            if institution is None:
+                return None  # deleted since the task was queued
+            connection.set_tenant(institution)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                connection.set_schema_to_public()
+
+        options = {"acks_late": True, "max_retries": 5, "default_retry_delay": 30, **celery_options}
+        return shared_task(name=f"{func.__module__}.{func.__name__}", **options)(run)
+
+    return decorator
+
+
+@shared_task(name="tenants.tasks.dispatch")
+def dispatch(task_name: str, *args: Any) -> int:
+    """Queue ``task_name`` once per active institution; returns how many were queued."""
+    from celery import current_app
+
+    task = current_app.tasks[task_name]
+    with schema_context("public"):
+        schemas = list(
+            Institution.objects.filter(status=Institution.Status.ACTIVE).values_list("schema_name", flat=True)
+        )
+    for schema_name in schemas:
+        task.delay(schema_name, *args)
+    return len(schemas)
+
+
+@institution_task()
+def clear_expired_sessions() -> int:
+    """Delete this institution's expired sessions (Django's clearsessions, per schema)."""
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
+
+
+@shared_task(name="tenants.tasks.archive_institution")
+def archive_institution(institution_id: int, acting_user_id: int | None = None) -> str:
+    from services.accounts.models import User
+
+    from .services import institution_archive
+
+    with schema_context("public"):
+        institution = Institution.objects.get(pk=institution_id)
+        actor = User.objects.filter(pk=acting_user_id).first() if acting_user_id else None
+        institution_archive(institution=institution, acting_user=actor)
+        return institution.last_export_key

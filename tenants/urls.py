@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "console"
+
+urlpatterns = [
+    path("institutions/new/", views.institution_new, name="institution_new"),
+    path("institutions/<str:code>/", views.institution_detail, name="institution"),
+    path("institutions/<str:code>/suspend/", views.institution_suspend, name="institution_suspend"),
+    path("institutions/<str:code>/resume/", views.institution_resume, name="institution_resume"),
+    path("institutions/<str:code>/archive/", views.institution_archive, name="institution_archive"),
+    path("institutions/<str:code>/delete/", views.institution_delete, name="institution_delete"),
+]

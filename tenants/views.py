@@ -1,0 +1,133 @@
+"""The platform / municipal console (bare base domain)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services, tasks
+from .forms import DeleteForm, InstitutionCreateForm, SuspendForm
+from .models import Institution
+
+
+def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request.user, "platform_role", "") != "operator":
+            raise PermissionDenied(_("只有平台运维人员可以管理学校。"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+@login_required
+def console_home(request: HttpRequest) -> HttpResponse:
+    institutions = list(selectors.institution_list())
+    totals = {"members": 0, "branches": 0, "probationary": 0}
+    for inst in institutions:
+        figures = getattr(inst, "figures", None)
+        if figures is not None:
+            totals["members"] += figures.member_count
+            totals["branches"] += figures.branch_count
+            totals["probationary"] += figures.probationary_count
+    return render(request, "tenants/console_home.html", {
+        "institutions": institutions, "totals": totals,
+        "is_operator": getattr(request.user, "platform_role", "") == "operator",
+    })
+
+
+@operator_required
+def institution_new(request: HttpRequest) -> HttpResponse:
+    form = InstitutionCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            institution, password = services.institution_create(**form.cleaned_data, acting_user=request.user,
+                                                                request=request)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            return render(request, "tenants/institution_created.html", {
+                "institution": institution, "admin_username": form.cleaned_data["admin_username"],
+                "admin_password": password, "domain": services.institution_domain(institution.code),
+            })
+    return render(request, "tenants/institution_new.html", {"form": form})
+
+
+@operator_required
+def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
+    institution = get_object_or_404(Institution.objects.prefetch_related("domains"), code=code)
+    return render(request, "tenants/institution_detail.html", {
+        "institution": institution, "suspend_form": SuspendForm(), "delete_form": DeleteForm(),
+    })
+
+
+def _lifecycle(request: HttpRequest, code: str, action: Callable[[Institution], Any], done: str) -> HttpResponse:
+    institution = get_object_or_404(Institution, code=code)
+    try:
+        action(institution)
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("console:institution", code=code)
+
+
+@require_POST
+@operator_required
+def institution_suspend(request: HttpRequest, code: str) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    return _lifecycle(request, code, lambda inst: services.institution_suspend(
+        institution=inst, reason=reason, acting_user=request.user, request=request), _("已暂停。"))
+
+
+@require_POST
+@operator_required
+def institution_resume(request: HttpRequest, code: str) -> HttpResponse:
+    return _lifecycle(request, code, lambda inst: services.institution_resume(
+        institution=inst, acting_user=request.user, request=request), _("已恢复正常。"))
+
+
+@require_POST
+@operator_required
+def institution_archive(request: HttpRequest, code: str) -> HttpResponse:
+    institution = get_object_or_404(Institution, code=code)
+    if institution.status == Institution.Status.ARCHIVED:
+        messages.error(request, _("该学校已归档。"))
+    else:
+        tasks.archive_institution.delay(institution.pk, request.user.pk)
+        messages.info(request, _("已开始导出并归档，完成后本页状态将变为“已归档”，可刷新查看。"))
+    return redirect("console:institution", code=code)
+
+
+@require_POST
+@operator_required
+def institution_delete(request: HttpRequest, code: str) -> HttpResponse:
+    institution = get_object_or_404(Institution, code=code)
+    try:
+        services.institution_delete(institution=institution, confirmation=request.POST.get("confirmation", ""),
+                                    acting_user=request.user, request=request)
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+        return redirect("console:institution", code=code)
+    messages.success(request, _("学校“%(name)s”已删除，其归档文件仍保留。") % {"name": institution.name})
+    return redirect("home")

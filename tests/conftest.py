@@ -1,0 +1,106 @@
+"""Shared test fixtures.
+
+Two institutions, A (alpha) and B (beta), are provisioned once per test session (per xdist
+worker database) and committed, so server threads and worker processes see them too. Each
+test runs inside a transaction that is rolled back; switch schemas with ``in_schema``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from services.accounts.models import User
+from tenants.models import Institution
+from tenants.routing import route_cache
+from tenants.services import institution_create, institution_domain
+from tests.factories import PASSWORD
+
+ADMIN_PASSWORD = "Admin-pass-2026!"
+
+
+@contextmanager
+def in_schema(institution: Institution | str) -> Iterator[None]:
+    name = institution if isinstance(institution, str) else institution.schema_name
+    with schema_context(name):
+        yield
+
+
+@dataclass
+class Institutions:
+    a: Institution
+    b: Institution
+
+
+def ensure_institution(code: str, name: str) -> Institution:
+    existing = Institution.objects.filter(code=code).first()
+    if existing is not None:
+        return existing
+    institution, _ = institution_create(code=code, name=name, admin_password=ADMIN_PASSWORD)
+    return institution
+
+
+@pytest.fixture(scope="session")
+def institutions(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Institutions:
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        return Institutions(a=ensure_institution("alpha", "甲大学"), b=ensure_institution("beta", "乙学院"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_routes_and_public_schema() -> Iterator[None]:
+    route_cache.forget()
+    yield
+    route_cache.forget()
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def inst_a(institutions: Institutions, db: None) -> Institution:
+    return institutions.a
+
+
+@pytest.fixture
+def inst_b(institutions: Institutions, db: None) -> Institution:
+    return institutions.b
+
+
+def host_of(institution: Institution | None) -> str:
+    from django.conf import settings
+
+    return institution_domain(institution.code) if institution else settings.BASE_DOMAIN
+
+
+def client_for(institution: Institution | None, user: User | None = None) -> Client:
+    """A test client whose requests go to the institution's host (the console for None),
+    logged in as ``user`` (a session stored in that institution's schema)."""
+    client = Client(HTTP_HOST=host_of(institution))
+    if user is not None:
+        with schema_context(institution.schema_name if institution else "public"):
+            client.force_login(user)
+    return client
+
+
+def make_user(institution: Institution | None, **fields: object) -> User:
+    from tests.factories import UserFactory
+
+    with schema_context(institution.schema_name if institution else "public"):
+        return UserFactory(**fields)
+
+
+@pytest.fixture
+def operator(db: None) -> User:
+    return make_user(None, username="op", platform_role="operator", is_staff=True)
+
+
+@pytest.fixture
+def committee_user(db: None) -> User:
+    return make_user(None, username="committee1", platform_role="committee")
+
+
+__all__ = ["ADMIN_PASSWORD", "PASSWORD", "client_for", "host_of", "in_schema", "make_user"]
