@@ -33,7 +33,10 @@ class Institution(TenantMixin):
         ARCHIVED = "archived", _("已归档")
 
     name = models.CharField(_("名称"), max_length=100)
-    code = models.CharField(_("代码"), max_length=30, unique=True, validators=[CODE_VALIDATOR])
+    code = models.CharField(
+        _("代码"), max_length=30, unique=True, validators=[CODE_VALIDATOR],
+        error_messages={"unique": _("学校代码已被使用。")},
+    )
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.UNIVERSITY)
     region = models.CharField(_("地区"), max_length=50, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.ACTIVE)

@@ -43,8 +43,9 @@ def institution_task(**celery_options: Any) -> Callable[[F], Any]:
 
 
 @shared_task(name="tenants.tasks.dispatch")
-def dispatch(task_name: str, *args: Any) -> int:
-    """Queue ``task_name`` once per active institution; returns how many were queued."""
+def dispatch(task_name: str, *args: Any, queue: str | None = None) -> int:
+    """Queue ``task_name`` once per active institution (on ``queue``, else the task's own
+    routing); returns how many were queued."""
     from celery import current_app
 
     task = current_app.tasks[task_name]
@@ -53,7 +54,7 @@ def dispatch(task_name: str, *args: Any) -> int:
             Institution.objects.filter(status=Institution.Status.ACTIVE).values_list("schema_name", flat=True)
         )
     for schema_name in schemas:
-        task.delay(schema_name, *args)
+        task.apply_async(args=(schema_name, *args), queue=queue)
     return len(schemas)
 
 

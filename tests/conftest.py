@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -47,8 +48,33 @@ def ensure_institution(code: str, name: str) -> Institution:
 
 
 @pytest.fixture(scope="session")
-def institutions(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Institutions:
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """pytest-django's own, except that the test database is always set up: it creates one only
+    when a collected test asks for ``db``, and tests that work on committed data (worker
+    processes, pg_dump) do not — they would otherwise reach the development database."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    keepdb = django_db_keepdb and not django_db_createdb
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=request.config.option.verbose, interactive=False,
+                                 aliases={"default"}, serialized_aliases=set(), keepdb=keepdb)
+    yield
+    if not keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=request.config.option.verbose)
+
+
+@pytest.fixture(scope="session")
+def institutions(django_db_setup: None, django_db_blocker: Any) -> Institutions:
+    with django_db_blocker.unblock():
+        assert connection.settings_dict["NAME"].startswith("test_"), "refusing to write outside a test database"
         return Institutions(a=ensure_institution("alpha", "甲大学"), b=ensure_institution("beta", "乙学院"))
 
 

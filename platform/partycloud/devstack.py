@@ -47,7 +47,6 @@ class Stack:
             process, socket = embedded.start_redis(self.data_dir / "redis", persistent=not self.for_tests)
             self.children.append(process)
             self.env["CELERY_BROKER_URL"] = f"redis+socket://{socket}"
-            self.env.setdefault("REDIS_URL", f"unix://{socket}")
             print(f"· Redis (embedded) on {socket}", flush=True)
 
     def manage(self, *args: str) -> None:

@@ -20,15 +20,19 @@ from urllib.parse import quote
 _MAX_SOCKET_PATH = 100
 
 
+def _prepare_pgserver_import() -> None:
+    """pgserver keeps a lock file in the user's runtime dir; give it one where none is set."""
+    os.environ.setdefault("XDG_RUNTIME_DIR", os.path.join(tempfile.gettempdir(), f"partycloud-run-{os.getuid()}"))
+    os.makedirs(os.environ["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
+
+
 def ensure_postgres(data_dir: Path, *, database: str, tuned_for_tests: bool = False) -> str:
     """Start (or reuse) the embedded PostgreSQL in ``data_dir``; return a URL for ``database``.
 
     Idempotent and safe to call from several processes: pgserver keeps one server per data
     directory and leaves it running until ``stop_postgres``.
     """
-    # pgserver keeps a lock file in the user's runtime dir; give it one where none is set.
-    os.environ.setdefault("XDG_RUNTIME_DIR", os.path.join(tempfile.gettempdir(), f"partycloud-run-{os.getuid()}"))
-    os.makedirs(os.environ["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
+    _prepare_pgserver_import()
     import pgserver  # imported lazily: production never loads it
 
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -83,6 +87,7 @@ def pg_bin(name: str) -> str:
     if configured:
         return str(Path(configured) / name)
     try:
+        _prepare_pgserver_import()
         from pgserver._commands import POSTGRES_BIN_PATH
 
         candidate = Path(POSTGRES_BIN_PATH) / name

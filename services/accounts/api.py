@@ -79,6 +79,9 @@ class TokenLoginView(APIView):
     permission_classes = [permissions.AllowAny]
     throttle_classes = [AnonRateThrottle]
 
+    def get_authenticate_header(self, request: Request) -> str:
+        return "Bearer"  # bad credentials are 401 with a challenge, like every other API 401
+
     @extend_schema(request=TokenLoginSerializer, responses={201: ApiTokenSerializer}, summary="Sign in for a token")
     def post(self, request: Request) -> Response:
         serializer = TokenLoginSerializer(data=request.data)

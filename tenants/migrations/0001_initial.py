@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('schema_name', models.CharField(db_index=True, max_length=63, unique=True, validators=[django_tenants.postgresql_backend.base._check_schema_name])),
                 ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('code', models.CharField(max_length=30, unique=True, validators=[django.core.validators.RegexValidator('^[a-z][a-z0-9]{1,29}$', '学校代码须为 2–30 位小写字母或数字，并以字母开头。')], verbose_name='代码')),
+                ('code', models.CharField(error_messages={'unique': '学校代码已被使用。'}, max_length=30, unique=True, validators=[django.core.validators.RegexValidator('^[a-z][a-z0-9]{1,29}$', '学校代码须为 2–30 位小写字母或数字，并以字母开头。')], verbose_name='代码')),
                 ('kind', models.CharField(choices=[('university', '本科院校'), ('vocational', '高职院校'), ('medical', '医学院校'), ('teachers', '师范院校'), ('other', '其他')], default='university', max_length=20, verbose_name='类型')),
                 ('region', models.CharField(blank=True, max_length=50, verbose_name='地区')),
                 ('status', models.CharField(choices=[('active', '正常'), ('suspended', '已暂停'), ('archived', '已归档')], default='active', max_length=20, verbose_name='状态')),

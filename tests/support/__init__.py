@@ -1,0 +1,1 @@
+"""Helpers that start real external processes (PgBouncer, the app server) for tests."""

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.cache import cache
+from django.test import Client
+
+from services.accounts.models import User
+from services.accounts.services import api_token_create
+from services.oversight.models import InstitutionFigures
+from tenants.models import Institution
+from tests.conftest import client_for, host_of, in_schema
+from tests.platform.celery_worker import broker_redis
+
+
+def _operator_api(operator: User) -> Client:
+    _, raw = api_token_create(user=operator, name="ops")
+    return Client(HTTP_HOST=host_of(None), HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def test_operator_creates_an_institution_through_the_api(operator: User) -> None:
+    response = _operator_api(operator).post(
+        "/api/institutions/", {"code": "eta", "name": "庚大学", "kind": "vocational", "region": "北京市"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["institution"]["domain"] == "eta.localhost"
+    institution = Institution.objects.get(code="eta")
+    with in_schema(institution):
+        assert User.objects.get(username="admin").check_password(body["admin_password"])
+
+
+def test_api_create_reports_field_errors_in_chinese(operator: User, inst_a: Institution) -> None:
+    response = _operator_api(operator).post("/api/institutions/", {"code": "alpha", "name": "重复"},
+                                            content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == ["学校代码已被使用。"]
+
+
+def test_operator_suspends_and_resumes_through_the_api(operator: User, inst_a: Institution) -> None:
+    api = _operator_api(operator)
+    missing_reason = api.post("/api/institutions/alpha/suspend/", {}, content_type="application/json")
+    assert missing_reason.status_code == 400
+    suspended = api.post("/api/institutions/alpha/suspend/", {"reason": "审计检查"}, content_type="application/json")
+    assert suspended.json()["status"] == "suspended"
+    assert api.post("/api/institutions/alpha/resume/").json()["status"] == "active"
+
+
+def _queued_archive_messages(redis: Any, institution_id: int) -> list[bytes]:
+    found = []
+    for raw in redis.lrange("celery", 0, -1):
+        headers = json.loads(raw)["headers"]
+        if headers["task"] == "tenants.tasks.archive_institution" and headers["argsrepr"].startswith(
+            f"({institution_id},"
+        ):
+            found.append(raw)
+    return found
+
+
+def test_archive_through_the_api_is_queued_on_the_real_broker(operator: User, inst_a: Institution) -> None:
+    broker = broker_redis()
+    before = len(_queued_archive_messages(broker, inst_a.pk))
+    response = _operator_api(operator).post("/api/institutions/alpha/archive/")
+    assert response.status_code == 202
+    queued = _queued_archive_messages(broker, inst_a.pk)
+    assert len(queued) == before + 1
+    for raw in queued:  # no worker consumes this queue in tests: leave the broker as it was
+        broker.lrem("celery", 1, raw)
+
+
+def test_committee_sees_figures_but_cannot_manage(committee_user: User, inst_a: Institution) -> None:
+    InstitutionFigures.objects.create(institution=inst_a, member_count=321, branch_count=12, probationary_count=7,
+                                      computed_at="2026-11-01T00:00Z")
+    client = client_for(None, committee_user)
+    page = client.get("/").content.decode()
+    assert "321" in page and inst_a.name in page
+    assert "开通学校" not in page
+    assert client.get("/institutions/new/").status_code == 403
+    _, raw = api_token_create(user=committee_user, name="c")
+    api = Client(HTTP_HOST=host_of(None), HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert api.get("/api/institutions/").status_code == 403
+
+
+def test_console_create_form_shows_the_password_once(operator: User) -> None:
+    cache.clear()
+    client = client_for(None, operator)
+    response = client.post("/institutions/new/", {"name": "辛学院", "code": "theta", "kind": "medical",
+                                                  "region": "", "admin_username": "admin"})
+    assert response.status_code == 200
+    assert "初始密码只显示这一次" in response.content.decode()
+    assert Institution.objects.filter(code="theta").exists()
+
+
+def test_console_delete_needs_the_typed_code(operator: User, inst_a: Institution) -> None:
+    Institution.objects.filter(pk=inst_a.pk).update(status="archived", last_export_at="2026-11-01T00:00Z")
+    client = client_for(None, operator)
+    response = client.post("/institutions/alpha/delete/", {"confirmation": "beta"}, follow=True)
+    assert "确认内容与学校代码不一致" in response.content.decode()
+    assert Institution.objects.filter(pk=inst_a.pk).exists()
