@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import ProgrammingError
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 from django_tenants.utils import quote_schema_name
@@ -33,21 +34,47 @@ class SearchPathCursor:
         prefix = f"SET LOCAL search_path = {paths}; "
         return prefix.replace("%", "%%") if has_params else prefix
 
-    def execute(self, sql: Any, params: Any = None) -> Any:
+    def _text(self, sql: Any) -> str:
         if isinstance(sql, bytes):
-            sql = sql.decode()
-        return self._cursor.execute(self._prefix(params is not None) + str(sql), params)
+            return sql.decode()
+        if hasattr(sql, "as_string"):  # psycopg2.sql.Composable: str() would give its repr
+            return str(sql.as_string(self._cursor))
+        return str(sql)
 
-    def executemany(self, sql: str, param_list: Any) -> Any:
-        return self._cursor.executemany(self._prefix(True) + sql, param_list)
+    def execute(self, sql: Any, params: Any = None) -> Any:
+        return self._cursor.execute(self._prefix(params is not None) + self._text(sql), params)
 
-    def copy_expert(self, sql: str, file: Any, size: int = 8192) -> Any:
-        # COPY cannot share a query message with another statement; it is safe only inside a
-        # transaction, where a preceding SET LOCAL holds until the end.
+    def executemany(self, sql: Any, param_list: Any) -> Any:
+        return self._cursor.executemany(self._prefix(True) + self._text(sql), param_list)
+
+    def _set_local_for_own_statement(self, what: str) -> None:
+        # psycopg2 sends these statements itself, so they cannot carry the prefix; they are
+        # safe only inside a transaction, where a preceding SET LOCAL holds until the end.
         if self._wrapper.get_autocommit():
-            raise ProgrammingError("Under transaction pooling, COPY must run inside transaction.atomic().")
+            raise ProgrammingError(f"Under transaction pooling, {what} must run inside transaction.atomic().")
         self._cursor.execute(self._prefix(False))
+
+    def copy_expert(self, sql: Any, file: Any, size: int = 8192) -> Any:
+        self._set_local_for_own_statement("COPY")
         return self._cursor.copy_expert(sql, file, size)
+
+    # Without these, the proxy handed them to psycopg2 unprefixed: the table was then looked up
+    # in whatever schema the pooled server connection was last left in.
+    def copy_from(self, file: Any, table: str, *args: Any, **kwargs: Any) -> Any:
+        self._set_local_for_own_statement("COPY")
+        return self._cursor.copy_from(file, table, *args, **kwargs)
+
+    def copy_to(self, file: Any, table: str, *args: Any, **kwargs: Any) -> Any:
+        self._set_local_for_own_statement("COPY")
+        return self._cursor.copy_to(file, table, *args, **kwargs)
+
+    def callproc(self, procname: str, parameters: Any = None) -> Any:
+        # The function name resolves by search path too; the SELECT psycopg2 would send is
+        # sent through execute() instead, so it carries the prefix (keyword arguments are not
+        # supported by Django's PostgreSQL backend either).
+        params = list(parameters or ())
+        self.execute(f"SELECT * FROM {procname}({', '.join(['%s'] * len(params))})", params)
+        return parameters
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._cursor, name)
@@ -73,7 +100,14 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         super()._handle_search_path(cursor)
 
     def create_cursor(self, name: str | None = None) -> Any:
+        if self.transaction_pooling and name is not None:
+            # A named cursor's DECLARE cannot carry the prefix and would run in whatever schema
+            # the pooled server connection was left in (and a WITH HOLD cursor outlives the
+            # transaction, i.e. its server connection). settings/database.py disables them.
+            raise ImproperlyConfigured(
+                "Server-side cursors do not work under transaction pooling: set DISABLE_SERVER_SIDE_CURSORS."
+            )
         cursor = super().create_cursor(name)
-        if self.transaction_pooling and name is None:
+        if self.transaction_pooling:
             return SearchPathCursor(cursor, self)
         return cursor

@@ -85,7 +85,7 @@ def _stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: 
 
 @dataclass
 class PgBouncer:
-    """A PgBouncer in front of one database of a PostgreSQL server on a unix socket."""
+    """A PgBouncer on 127.0.0.1 in front of one database of a PostgreSQL server."""
 
     workdir: Path
     port: int
@@ -101,8 +101,7 @@ class PgBouncer:
 
     def connect(self) -> psycopg2.extensions.connection:
         """A raw client connection (autocommit, so each statement is its own transaction)."""
-        conn = psycopg2.connect(host=self.host, port=self.port, dbname=self.database, user=self.user,
-                                connect_timeout=5)
+        conn = psycopg2.connect(host=self.host, port=self.port, dbname=self.database, user=self.user, connect_timeout=5)
         conn.autocommit = True
         return conn
 
@@ -153,12 +152,13 @@ def start_pgbouncer(
         entry = pwd.getpwnam(run_as)
         os.chown(workdir, entry.pw_uid, entry.pw_gid)
     last_error: Exception | None = None
+    server = _connstring(host=server_host, port=server_port or 5432, dbname=database, user=user, password=password)
     for _attempt in range(START_ATTEMPTS):
         port = free_port()
         config = workdir / "pgbouncer.ini"
         config.write_text(
             "[databases]\n"
-            f"{database} = {_connstring(host=server_host, port=server_port or 5432, dbname=database, user=user, password=password)}\n"
+            f"{database} = {server}\n"
             "\n[pgbouncer]\n"
             f"listen_addr = 127.0.0.1\nlisten_port = {port}\n"
             "unix_socket_dir =\n"
@@ -234,8 +234,6 @@ def start_app_server(env: Mapping[str, str], *, workers: int = 2, threads: int =
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "partycloud.settings",
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
-        # Counters of several workers need a shared directory (partycloud/metrics.py).
-        "PROMETHEUS_MULTIPROC_DIR": str(workdir),
         **env,
     }
     log_path = workdir / "server.log"
@@ -247,6 +245,9 @@ def start_app_server(env: Mapping[str, str], *, workers: int = 2, threads: int =
             "--bind", f"127.0.0.1:{port}",
             "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
             "--graceful-timeout", "5", "--timeout", "120",
+            # One fixed control-socket path per user would be shared by every server started
+            # at once (xdist workers, other checkouts); these need no control interface.
+            "--no-control-socket",
         ]  # fmt: skip
         with open(log_path, "ab") as log:
             process = subprocess.Popen(args, env=full_env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=log)

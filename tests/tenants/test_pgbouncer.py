@@ -8,7 +8,8 @@ connection, so whatever session state one client leaves behind is what the next 
    is the hazard, and it shows the harness can see a leak.
 2. The same sequence through tenants.db with DATABASE_POOL_MODE=transaction reads only
    its own institution's data, even on a server connection another client left in another
-   schema, and leaves no session state behind.
+   schema, and leaves no session state behind. COPY and callproc, which psycopg2 sends as
+   statements of its own, use the institution's schema too.
 3. The real app (gunicorn, threaded) behind that PgBouncer answers concurrent API requests
    for two institutions, each with only its own institution's data.
 
@@ -19,6 +20,7 @@ outside the per-test transaction and removed afterwards. deploy/pgbouncer.md poi
 from __future__ import annotations
 
 import copy
+import io
 import json
 import os
 from collections.abc import Iterator
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import ProgrammingError, connection
 from django.test.utils import override_settings
 from django_tenants.utils import quote_schema_name
 
@@ -38,7 +40,6 @@ from services.organization.models import OrgUnit
 from tenants.db.base import DatabaseWrapper
 from tenants.models import Institution
 from tests.conftest import Institutions, host_of, in_schema
-from tests.factories import UserFactory
 from tests.support.processes import (
     AppServer,
     PgBouncer,
@@ -50,7 +51,7 @@ from tests.support.processes import (
 
 pytestmark = [pytest.mark.pgbouncer, pytest.mark.django_db]
 
-MARKER_LIKE = "%-MARKER"
+MARKERS = ("ALPHA-MARKER", "BETA-MARKER")
 CONCURRENT_REQUESTS = 300
 CLIENT_THREADS = 24
 
@@ -100,11 +101,13 @@ def marked(institutions: Institutions, django_db_blocker: Any) -> Iterator[tuple
     created: list[Marked] = []
     try:
         with django_db_blocker.unblock():
-            for institution, marker in ((institutions.a, "ALPHA-MARKER"), (institutions.b, "BETA-MARKER")):
+            for institution, marker in zip((institutions.a, institutions.b), MARKERS, strict=True):
                 with in_schema(institution):
                     unit = OrgUnit.objects.create(name=marker, kind=OrgUnit.Kind.COMMITTEE, path="")
                     OrgUnit.objects.filter(pk=unit.pk).update(path=f"{unit.pk}.")
-                    user = UserFactory(username=f"pgbouncer-{institution.code}")
+                    user = User(username=f"pgbouncer-{institution.code}", display_name="PgBouncer test")
+                    user.set_unusable_password()  # signs in by token only
+                    user.save()
                     _token, raw = api_token_create(user=user, name="pgbouncer isolation test")
                 created.append(Marked(institution=institution, marker=marker, token=raw))
         yield created[0], created[1]
@@ -114,8 +117,7 @@ def marked(institutions: Institutions, django_db_blocker: Any) -> Iterator[tuple
                 with in_schema(institution):
                     ApiToken.objects.filter(user__username=f"pgbouncer-{institution.code}").delete()
                     User.objects.filter(username=f"pgbouncer-{institution.code}").delete()
-                    OrgUnit.objects.filter(name__endswith="-MARKER").delete()
-            connection.set_schema_to_public()
+                    OrgUnit.objects.filter(name__in=MARKERS).delete()
 
 
 @contextmanager
@@ -147,14 +149,16 @@ def read_markers(cursor: Any) -> Read:
     # Unqualified table name: the search path alone decides whose rows these are.
     cursor.execute(
         "SELECT pg_backend_pid(), current_setting('search_path'),"
-        f" coalesce(array_agg(name ORDER BY name), '{{}}') FROM {OrgUnit._meta.db_table} WHERE name LIKE %s",
-        [MARKER_LIKE],
+        f" coalesce(array_agg(name ORDER BY name), '{{}}') FROM {OrgUnit._meta.db_table} WHERE name = ANY(%s)",
+        [list(MARKERS)],
     )
     pid, search_path, markers = cursor.fetchone()
     return Read(backend_pid=pid, search_path=search_path, markers=list(markers))
 
 
-def interleaved_reads(conn_a: DatabaseWrapper, conn_b: DatabaseWrapper, marked: tuple[Marked, Marked]) -> tuple[Read, Read, Read]:
+def interleaved_reads(
+    conn_a: DatabaseWrapper, conn_b: DatabaseWrapper, marked: tuple[Marked, Marked]
+) -> tuple[Read, Read, Read]:
     """A reads alone; then A opens a cursor, B reads, A reads. Returns (alone, A, B).
 
     Opening a cursor is where django-tenants issues its session-level SET; B running between
@@ -186,34 +190,43 @@ def test_negative_control_session_search_path_leaks_across_transaction_pool(
     assert read_a.markers == [beta.marker], f"expected the stock session-level path to leak; A read {read_a}"
 
 
+@contextmanager
+def server_left_in(bouncer: PgBouncer, institution: Institution) -> Iterator[tuple[int, str]]:
+    """Leave the pool's server connection with a session-level path into ``institution``, as a
+    client with the stock behaviour would. Yields that connection's (backend pid, search_path)."""
+    raw = bouncer.connect()
+    try:
+        with raw.cursor() as cursor:
+            cursor.execute(f"SET search_path = {quote_schema_name(institution.schema_name)}, public")
+            cursor.execute("SELECT pg_backend_pid(), current_setting('search_path')")
+            left_behind = cursor.fetchone()
+        yield left_behind
+        # Our SET LOCAL ends with its transaction: the session is as the last client left it.
+        with raw.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid(), current_setting('search_path')")
+            assert cursor.fetchone() == left_behind, "a session-level search path was left on the pool"
+    finally:
+        with raw.cursor() as cursor:
+            cursor.execute("RESET search_path")
+        raw.close()
+
+
 def test_transaction_mode_backend_never_reads_another_schema_through_transaction_pool(
     bouncer: PgBouncer, marked: tuple[Marked, Marked]
 ) -> None:
     alpha, beta = marked
-    raw = bouncer.connect()
-    try:
-        with pooled_wrappers(bouncer, pool_mode="transaction") as (conn_a, conn_b):
-            alone, read_a, read_b = interleaved_reads(conn_a, conn_b, marked)
-            assert alone.markers == [alpha.marker]
-            assert read_b.markers == [beta.marker]
-            assert read_a.backend_pid == read_b.backend_pid, "both clients must share one server connection"
-            assert read_a.markers == [alpha.marker], f"A read another institution's data: {read_a}"
+    with pooled_wrappers(bouncer, pool_mode="transaction") as (conn_a, conn_b):
+        alone, read_a, read_b = interleaved_reads(conn_a, conn_b, marked)
+        assert alone.markers == [alpha.marker]
+        assert read_b.markers == [beta.marker]
+        assert read_a.backend_pid == read_b.backend_pid, "both clients must share one server connection"
+        assert read_a.markers == [alpha.marker], f"A read another institution's data: {read_a}"
 
-            # A client with the stock behaviour leaves the shared server connection in B's schema.
-            with raw.cursor() as cursor:
-                cursor.execute(f"SET search_path = {quote_schema_name(beta.institution.schema_name)}, public")
-                cursor.execute("SELECT pg_backend_pid(), current_setting('search_path')")
-                left_behind = cursor.fetchone()
+        with server_left_in(bouncer, beta.institution) as (server_pid, _path):
             with conn_a.cursor() as cursor:
                 polluted = read_markers(cursor)
-            assert polluted.backend_pid == read_a.backend_pid
+            assert polluted.backend_pid == server_pid
             assert polluted.markers == [alpha.marker], f"A read another institution's data: {polluted}"
-
-            # Our SET LOCAL ends with its transaction: the next client gets the session as it was.
-            with raw.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid(), current_setting('search_path')")
-                assert cursor.fetchone() == left_behind
-            assert left_behind[0] == read_a.backend_pid
 
             # Inside an explicit transaction the path follows set_tenant statement by statement.
             conn_a.set_autocommit(False)
@@ -222,14 +235,60 @@ def test_transaction_mode_backend_never_reads_another_schema_through_transaction
                     first = read_markers(cursor)
                     conn_a.set_tenant(beta.institution)
                     second = read_markers(cursor)
+                    conn_a.set_tenant(alpha.institution)
+                    third = read_markers(cursor)
                 conn_a.commit()
             finally:
                 conn_a.set_autocommit(True)
-            assert (first.markers, second.markers) == ([alpha.marker], [beta.marker])
-    finally:
-        with raw.cursor() as cursor:
-            cursor.execute("RESET search_path")
-        raw.close()
+            assert [r.markers for r in (first, second, third)] == [[alpha.marker], [beta.marker], [alpha.marker]]
+
+
+def test_transaction_mode_backend_copy_and_callproc_use_the_institution_schema(
+    bouncer: PgBouncer, marked: tuple[Marked, Marked]
+) -> None:
+    """psycopg2 sends COPY and callproc's SELECT itself, so they cannot carry the prefix."""
+    alpha, beta = marked
+    table = OrgUnit._meta.db_table
+    with (
+        pooled_wrappers(bouncer, pool_mode="transaction") as (conn_a, _conn_b),
+        server_left_in(bouncer, beta.institution),
+    ):
+        conn_a.set_tenant(alpha.institution)
+        with conn_a.cursor() as cursor, pytest.raises(ProgrammingError, match=r"inside transaction\.atomic"):
+            cursor.copy_to(io.StringIO(), table)  # outside a transaction no SET LOCAL could hold
+
+        conn_a.set_autocommit(False)
+        try:
+            with conn_a.cursor() as cursor:
+                copied_to = io.StringIO()
+                cursor.copy_to(copied_to, table, columns=("name",))
+                copied_expert = io.StringIO()
+                cursor.copy_expert(f"COPY (SELECT name FROM {table}) TO STDOUT", copied_expert)
+                cursor.copy_from(
+                    io.StringIO("COPY-PROBE\tbranch\t\t\t0\t2026-01-01 00:00:00+00\n"),
+                    table,
+                    columns=("name", "kind", "branch_kind", "path", "sort_order", "created_at"),
+                )
+                cursor.execute(
+                    f"SELECT (SELECT count(*) FROM {quote_schema_name(alpha.institution.schema_name)}.{table}"
+                    "          WHERE name = 'COPY-PROBE'),"
+                    f"       (SELECT count(*) FROM {quote_schema_name(beta.institution.schema_name)}.{table}"
+                    "          WHERE name = 'COPY-PROBE')"
+                )
+                copied_into = cursor.fetchone()
+                cursor.callproc("current_schema")
+                called_in = cursor.fetchone()
+        finally:
+            conn_a.rollback()  # the probe row goes
+            conn_a.set_autocommit(True)
+
+    def markers_in(dump: io.StringIO) -> set[str]:
+        return set(dump.getvalue().splitlines()) & set(MARKERS)
+
+    assert markers_in(copied_to) == {alpha.marker}, copied_to.getvalue()
+    assert markers_in(copied_expert) == {alpha.marker}, copied_expert.getvalue()
+    assert copied_into == (1, 0), "COPY FROM wrote into the wrong institution's table"
+    assert called_in == (alpha.institution.schema_name,)
 
 
 @pytest.fixture
@@ -247,7 +306,7 @@ def app_behind_bouncer(bouncer: PgBouncer) -> Iterator[AppServer]:
     except StartError as exc:
         pytest.fail(f"could not start the app behind pgbouncer: {exc!r}: {exc.__cause__}")
     yield server
-    print("SERVER LOG\n", server.log()); server.stop()
+    server.stop()
 
 
 def expected_org_units(institution: Institution) -> set[str]:
@@ -291,12 +350,8 @@ def test_concurrent_requests_through_transaction_pool_see_only_their_institution
 
     assert len(results) == CONCURRENT_REQUESTS
     problems = [p for p in (problem(*result) for result in results) if p is not None]
-    assert not problems, f"{len(problems)} of {CONCURRENT_REQUESTS} responses were wrong, e.g.:\n" + "\n".join(
-        problems[:10]
-    ) + f"\n--- server log ---\n{server.log()}"
-
-def test_zz_debug(bouncer: PgBouncer) -> None:
-    import subprocess
-    print("BOUNCER LOG\n", bouncer.log())
-    print(subprocess.run(["ps", "-o", "user,pid,args", "-p", str(bouncer.process.pid)], capture_output=True, text=True).stdout)
-    print(open(bouncer.workdir / "pgbouncer.ini").read())
+    assert not problems, (
+        f"{len(problems)} of {CONCURRENT_REQUESTS} responses were wrong, e.g.:\n"
+        + "\n".join(problems[:10])
+        + f"\n--- server log ---\n{server.log()}"
+    )
