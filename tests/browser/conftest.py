@@ -8,18 +8,18 @@ How the pieces fit:
   routing middleware picks the institution from the host, exactly as in production.
 - The server's request threads open their own database connections, so they only see committed
   rows: the ``institutions`` (tests/conftest.py) and the ``browser_users`` created here are
-  committed, never made inside a test's rolled-back transaction. Test modules carry
-  ``pytest.mark.django_db`` only so that pytest-django creates the test database at all (it
-  does so only when a collected test asks for the database); the rolled-back transaction it
-  opens on the test's own connection is empty. Never use ``transactional_db`` here: it would
-  flush the institutions away.
-- ``_browser_env`` (package): lets the test process touch the database while the browser tests
-  of this package run (pytest-django blocks database access outside marked tests, and the
-  server threads are part of this process), and sets DJANGO_ALLOW_ASYNC_UNSAFE, because the sync
+  committed, never made inside a test's rolled-back transaction, so these tests use neither
+  ``db`` nor ``transactional_db`` (the latter would flush the institutions away).
+- ``_browser_env`` (package): lets this process touch the database while the browser tests of
+  this package run (pytest-django blocks database access outside marked tests, and the server
+  threads are part of this process), and sets DJANGO_ALLOW_ASYNC_UNSAFE, because the sync
   Playwright API keeps an asyncio loop running in this thread and Django's ORM would otherwise
-  raise SynchronousOnlyOperation. Both are package-scoped, not session-scoped, so tests outside
-  tests/browser that run later in the same process keep pytest-django's checks and have no
-  running event loop in their thread.
+  raise SynchronousOnlyOperation. Both, and Playwright itself, are package-scoped rather than
+  session-scoped, so tests outside tests/browser that run later in the same process keep
+  pytest-django's checks and have no running event loop in their thread.
+- While that loop runs, asgiref's ``Local`` gives this thread a second, context-local set of
+  database connections (it thinks the thread is async now): the ``playwright`` fixture closes
+  them before it stops, or they would stay open and keep the test database from being dropped.
 - ``browser`` (package): one headless Chromium; every test gets a fresh context (its own
   cookies). Playwright's ``launch`` gives Chromium a fresh temporary user-data dir and deletes it
   when the browser closes.
@@ -32,13 +32,15 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.db import connections
 from django_tenants.utils import schema_context
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, expect, sync_playwright
+from pytest_django import DjangoDbBlocker
+from pytest_django.fixtures import Settings
 
 from services.accounts.models import User
 from tenants.models import Institution
@@ -88,11 +90,9 @@ def browser_server(django_db_setup: None) -> Iterator[BrowserServer]:
     from django.db import connection
     from django.test.testcases import LiveServerThread
 
-    # pytest-django creates the test database only if a collected test asks for the database;
-    # without it the server would write to the development database.
     database = connection.settings_dict["NAME"]
     if not str(database).startswith("test_"):
-        pytest.fail(f"refusing to serve {database!r}: mark browser tests with pytest.mark.django_db")
+        pytest.fail(f"refusing to serve the database {database!r}: it is not a test database")
     thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
     thread.daemon = True
     thread.start()
@@ -106,7 +106,7 @@ def browser_server(django_db_setup: None) -> Iterator[BrowserServer]:
 
 
 @pytest.fixture(scope="package")
-def _browser_env(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+def _browser_env(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
     if not CHROMIUM.exists():
         pytest.skip(f"browser tests drive Debian's Chromium, and {CHROMIUM} is missing (apt-get install chromium)")
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
@@ -124,7 +124,7 @@ def _browser_env(django_db_setup: None, django_db_blocker: Any) -> Iterator[None
 def _committed_user(schema: str, username: str, **fields: object) -> User:
     with schema_context(schema):
         User.objects.filter(username=username).delete()  # left over from a --reuse-db run
-        return UserFactory(username=username, **fields)
+        return cast(User, UserFactory(username=username, **fields))
 
 
 def _delete_user(schema: str, user: User) -> None:
@@ -156,9 +156,7 @@ def playwright(_browser_env: None) -> Iterator[Playwright]:
     with sync_playwright() as driver:
         expect.set_options(timeout=TIMEOUT_MS)
         yield driver
-        # While Playwright's loop runs in this thread, Django keeps this thread's database
-        # connections in a separate, context-local store (asgiref's Local sees a running loop):
-        # close them now, or they stay open and the test database cannot be dropped.
+        # The connections this thread opened while the loop ran (see the module docstring).
         connections.close_all()
 
 
@@ -170,7 +168,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture(autouse=True)
-def _plain_http_cookies(settings: Any) -> None:
+def _plain_http_cookies(settings: Settings) -> None:
     """The live server speaks HTTP: Secure cookies (the HTTPS default) would not come back."""
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False

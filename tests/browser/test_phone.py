@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import BrowserServer, NewContext
 from tests.conftest import Institutions
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}  # iPhone 12-15 in CSS pixels
 

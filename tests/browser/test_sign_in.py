@@ -12,7 +12,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from tests.browser.conftest import MEMBER_NAME, BrowserServer, BrowserUsers, sign_in
 from tests.conftest import Institutions
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = pytest.mark.browser
 
 
 def test_member_signs_in_and_out_of_the_institution_portal(
