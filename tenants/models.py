@@ -76,3 +76,18 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class TemplateSnapshot(models.Model):
+    """The template schema as a SQL script, per migration state (see tenants/provisioning.py)."""
+
+    fingerprint = models.CharField(max_length=64, primary_key=True)
+    sql = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("模板快照")
+        verbose_name_plural = _("模板快照")
+
+    def __str__(self) -> str:
+        return self.fingerprint[:12]

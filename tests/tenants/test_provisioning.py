@@ -19,6 +19,25 @@ def _tables(schema: str) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
+def _structure(schema: str) -> dict[str, set[tuple[str, ...]]]:
+    """Columns, indexes, constraints and triggers of a schema, with the schema name left out."""
+    queries = {
+        "columns": "SELECT table_name, column_name, data_type, is_nullable, coalesce(column_default, '') "
+        "FROM information_schema.columns WHERE table_schema = %s",
+        "indexes": "SELECT tablename, indexname, replace(indexdef, %s, '') FROM pg_indexes WHERE schemaname = %s",
+        "constraints": "SELECT conname, contype::text FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+        "WHERE n.nspname = %s",
+        "triggers": "SELECT event_object_table, trigger_name, event_manipulation FROM information_schema.triggers "
+        "WHERE trigger_schema = %s",
+    }
+    found = {}
+    with connection.cursor() as cursor:
+        for key, sql in queries.items():
+            cursor.execute(sql, [f"{schema}.", schema] if key == "indexes" else [schema])
+            found[key] = {tuple(str(v).replace(f"{schema}.", "") for v in row) for row in cursor.fetchall()}
+    return found
+
+
 def _applied(schema: str) -> set[tuple[str, str]]:
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations')
@@ -31,6 +50,7 @@ def test_provisioning_clones_the_template_with_tables_history_and_first_admin(db
     assert institution.schema_name == "inst_gamma"
     assert Domain.objects.get(tenant=institution).domain == "gamma.localhost"
     assert _tables("inst_gamma") == _tables(template_schema())
+    assert _structure("inst_gamma") == _structure(template_schema())
     assert _applied("inst_gamma") == _applied(template_schema())
     with in_schema(institution):
         admin = User.objects.get(username="admin")

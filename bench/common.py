@@ -1,0 +1,40 @@
+"""Helpers shared by benchmarks."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from django.db import connection
+from django_tenants.utils import schema_exists
+
+from tenants.models import Institution
+from tenants.provisioning import schema_drop
+
+Figure = tuple[str, float, str]  # (name, value, unit), printed as "name: value unit"
+
+
+def timed(func: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    func()
+    return time.perf_counter() - started
+
+
+def drop_institutions(prefix: str) -> None:
+    """Remove every institution (row, domain, schema) whose code starts with ``prefix``."""
+    connection.set_schema_to_public()
+    for institution in Institution.objects.filter(code__startswith=prefix):
+        schema = institution.schema_name
+        institution.delete()
+        if schema_exists(schema):
+            schema_drop(schema)
+
+
+@contextmanager
+def cleanup(prefix: str) -> Iterator[None]:
+    drop_institutions(prefix)
+    try:
+        yield
+    finally:
+        drop_institutions(prefix)
