@@ -19,7 +19,6 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import set_urlconf
 from django.utils.translation import gettext as _
 
 from .models import Domain, Institution
@@ -73,6 +72,11 @@ def forget_institution(institution: Institution) -> None:
         route_cache.forget(domain.domain)
 
 
+def _select_public() -> None:
+    if connection.schema_name != "public":
+        connection.set_schema_to_public()
+
+
 class InstitutionRoutingMiddleware:
     """Select the schema and URLconf for the request's host."""
 
@@ -82,35 +86,49 @@ class InstitutionRoutingMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.console_host = settings.BASE_DOMAIN
+        self.console_urlconf = settings.PUBLIC_SCHEMA_URLCONF
+        self._valid_hosts: dict[str, str] = {}
+        # With X-Forwarded-Host in play the Host header alone does not decide the host.
+        self.cache_hosts = not settings.USE_X_FORWARDED_HOST
+
+    def _host(self, request: HttpRequest) -> str:
+        """The request's host name, normalized. get_host() validates against ALLOWED_HOSTS on
+        every call; a Host header that passed once is remembered (ALLOWED_HOSTS is static)."""
+        raw = request.META.get("HTTP_HOST", "")
+        host = self._valid_hosts.get(raw) if self.cache_hosts else None
+        if host is None:
+            host = request.get_host().rsplit(":", 1)[0].lower().rstrip(".").removeprefix("www.")
+            if self.cache_hosts and raw and len(self._valid_hosts) < 10_000:
+                self._valid_hosts[raw] = host
+        return host
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        host = request.get_host().rsplit(":", 1)[0].lower().rstrip(".")
-        if host.startswith("www."):
-            host = host[4:]
-        connection.set_schema_to_public()
+        host = self._host(request)
         if host == self.console_host:
+            _select_public()
             request.institution = None  # type: ignore[attr-defined]
             request.tenant = None  # type: ignore[attr-defined]
-            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF  # type: ignore[attr-defined]
-            set_urlconf(request.urlconf)  # type: ignore[attr-defined]
+            request.urlconf = self.console_urlconf  # type: ignore[attr-defined]
             return self.get_response(request)
 
         institution = route_cache.get(host)
+        request.institution = institution  # type: ignore[attr-defined]
+        request.tenant = institution  # type: ignore[attr-defined]
         if institution is None:
+            _select_public()
             if request.path.startswith(self.ALWAYS_SERVED):
                 return self.get_response(request)
             return unknown_host_response(request, host)
-
-        request.institution = institution  # type: ignore[attr-defined]
-        request.tenant = institution  # type: ignore[attr-defined]
         if not institution.is_active and not request.path.startswith(self.ALWAYS_SERVED):
+            _select_public()
             return unavailable_response(request, institution)
-        connection.set_tenant(institution)
-        request.urlconf = settings.ROOT_URLCONF  # type: ignore[attr-defined]
-        try:
-            return self.get_response(request)
-        finally:
-            connection.set_schema_to_public()
+        # The institution's schema stays selected after the response is returned, so that a
+        # streaming response (an export) still reads this institution's data; the next request
+        # on this connection selects its own schema first, whatever its host.
+        if connection.schema_name != institution.schema_name:
+            # Re-selecting the same schema would only make the next query re-issue SET search_path.
+            connection.set_tenant(institution)
+        return self.get_response(request)
 
 
 def _wants_json(request: HttpRequest) -> bool:

@@ -34,8 +34,12 @@ def test_console_host_serves_the_console_login(db: None) -> None:
     assert "平台管理登录" in response.content.decode()
 
 
-def test_requests_leave_the_connection_on_the_public_schema(inst_a: Institution) -> None:
+def test_each_request_selects_its_own_schema_whatever_came_before(inst_a: Institution, inst_b: Institution) -> None:
     client_for(inst_a).get("/accounts/login/")
+    assert connection.schema_name == inst_a.schema_name  # kept for streaming responses
+    client_for(None).get("/accounts/login/")
+    assert connection.schema_name == "public"
+    client_for(None).get("/", HTTP_HOST="nowhere.localhost")
     assert connection.schema_name == "public"
 
 
@@ -93,3 +97,15 @@ def test_route_cache_is_bounded(entries: int, db: None) -> None:
     for i in range(10):
         cache.get(f"host{i}.localhost")
     assert len(cache._entries) == entries
+
+
+def test_a_host_outside_allowed_hosts_is_refused_every_time(db: None) -> None:
+    for _ in range(2):  # the second time too: only validated hosts are remembered
+        assert client_for(None).get("/", HTTP_HOST="evil.example.com").status_code == 400
+
+
+def test_unknown_path_on_a_known_host_gets_the_chinese_404_page(inst_a: Institution) -> None:
+    response = client_for(inst_a).get("/no-such-page/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "页面不存在" in body and 'name="viewport"' in body
