@@ -71,3 +71,18 @@ def test_password_change_applies_the_policy_and_is_audited(inst_a: Institution) 
     with in_schema(inst_a):
         assert User.objects.get(pk=user.pk).check_password("Nian-2026-dangjian")
         assert AuditEvent.objects.filter(event=Event.PASSWORD_CHANGED, actor_username="chg").exists()
+
+
+def test_new_passwords_use_argon2id_and_old_pbkdf2_hashes_upgrade_at_login(inst_a: Institution) -> None:
+    from django.contrib.auth.hashers import make_password
+
+    from tests.factories import PASSWORD
+
+    user = make_user(inst_a, username="legacy")
+    assert user.password.startswith("argon2$argon2id$")
+    with in_schema(inst_a):
+        User.objects.filter(pk=user.pk).update(password=make_password(PASSWORD, hasher="pbkdf2_sha256"))
+    response = client_for(inst_a).post("/accounts/login/", {"username": "legacy", "password": PASSWORD})
+    assert response.status_code == 302
+    with in_schema(inst_a):
+        assert User.objects.get(pk=user.pk).password.startswith("argon2$argon2id$")

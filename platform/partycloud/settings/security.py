@@ -71,6 +71,11 @@ if PASSWORD_PROFILE not in {"owasp", "mlps3"}:
     raise ImproperlyConfigured("PASSWORD_PROFILE must be 'owasp' or 'mlps3'")
 MLPS3 = PASSWORD_PROFILE == "mlps3"
 
+PASSWORD_HASHERS = [
+    "services.accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
