@@ -65,7 +65,7 @@ def institution_new(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc.messages)
         else:
             return render(request, "tenants/institution_created.html", {
-                "institution": institution, "admin_username": form.cleaned_data["admin_username"],
+                "target": institution, "admin_username": form.cleaned_data["admin_username"],
                 "admin_password": password, "domain": services.institution_domain(institution.code),
             })
     return render(request, "tenants/institution_new.html", {"form": form})
@@ -74,8 +74,9 @@ def institution_new(request: HttpRequest) -> HttpResponse:
 @operator_required
 def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
     institution = get_object_or_404(Institution.objects.prefetch_related("domains"), code=code)
+    # "target", not "institution": base.html brands the page with ``institution`` (the site's own).
     return render(request, "tenants/institution_detail.html", {
-        "institution": institution, "suspend_form": SuspendForm(), "delete_form": DeleteForm(),
+        "target": institution, "suspend_form": SuspendForm(), "delete_form": DeleteForm(),
     })
 
 

@@ -63,6 +63,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         )
         if result.user is None:
             form.add_error(None, result.error)
+            # Keep the username, put the cursor where the retry happens.
+            form.fields["username"].widget.attrs.pop("autofocus", None)
+            form.fields["password"].widget.attrs["autofocus"] = True
         elif result.needs_totp:
             request.session[_PENDING] = {"id": result.user.pk, "at": time.time(), "next": _next_url(request)}
             return redirect("accounts:login_totp")
