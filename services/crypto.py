@@ -8,7 +8,6 @@ a normalized value for exact-match lookups without decrypting.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 from functools import lru_cache
@@ -44,9 +43,8 @@ def rotate(token: str) -> str:
 
 
 def blind_index(value: str) -> str:
-    """A keyed hash for equality lookups. Keyed by the oldest key so rotation keeps it stable."""
-    key = base64.urlsafe_b64decode(settings.FIELD_ENCRYPTION_KEYS[-1])
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+    """A keyed hash for equality lookups (FIELD_INDEX_KEY, which encryption-key rotation leaves alone)."""
+    return hmac.new(settings.FIELD_INDEX_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
 class EncryptedTextField(models.TextField):

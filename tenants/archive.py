@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -29,6 +30,10 @@ from services.storage.backends import get_storage
 
 from .models import Domain, Institution
 from .routing import forget_institution
+
+
+def institution_domain(code: str) -> str:
+    return f"{code}.{settings.BASE_DOMAIN}"
 
 FORMAT_VERSION = 1
 
@@ -82,8 +87,10 @@ def export_institution(institution: Institution) -> str:
         with tarfile.open(bundle, "w:gz") as tar:
             tar.add(dump, arcname="schema.dump")
             for file_key in storage.list(prefix):
-                with storage.open(file_key) as handle:
-                    _add_bytes(tar, f"files/{file_key}", handle.read())
+                info = tarfile.TarInfo(f"files/{file_key}")
+                info.size = storage.size(file_key)
+                with storage.open(file_key) as handle:  # streamed: files can be large
+                    tar.addfile(info, handle)
                 manifest["files"].append(file_key)
             _add_bytes(tar, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode())
         with bundle.open("rb") as handle:
@@ -117,7 +124,8 @@ def restore_institution(archive_file: BinaryIO) -> Institution:
         member = tar.extractfile("schema.dump")
         if member is None:
             raise ValidationError(_("归档文件缺少数据库转储。"))
-        dump.write_bytes(member.read())
+        with dump.open("wb") as out:
+            shutil.copyfileobj(member, out, 1024 * 1024)
         # One transaction: a failed restore leaves no half schema behind.
         _run([pg_bin("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction",
               f"--dbname={settings.DATABASES['default']['NAME']}", str(dump)])
@@ -127,8 +135,8 @@ def restore_institution(archive_file: BinaryIO) -> Institution:
                     name=info["name"], code=info["code"], kind=info["kind"], region=info.get("region", ""),
                     schema_name=schema, status=Institution.Status.ACTIVE,
                 )
-                for index, domain in enumerate(manifest["domains"]):
-                    Domain.objects.create(domain=domain, tenant=institution, is_primary=index == 0)
+                # This deployment's address for the code: the archive may come from another domain.
+                Domain.objects.create(domain=institution_domain(info["code"]), tenant=institution, is_primary=True)
             for file_key in manifest["files"]:
                 extracted = tar.extractfile(f"files/{file_key}")
                 if extracted is not None:

@@ -139,10 +139,9 @@ def unknown_host_response(request: HttpRequest, host: str) -> HttpResponse:
     request.institution = None  # type: ignore[attr-defined]
     if _wants_json(request):
         return JsonResponse({"detail": _("没有找到该学校：%(host)s") % {"host": host}, "code": "unknown_institution"}, status=404)
-    console = f"//{settings.BASE_DOMAIN}"
-    port = request.get_port()
-    if port not in ("80", "443"):
-        console += f":{port}"
+    # The port the visitor typed (none behind a proxy on 443), not the one the app listens on.
+    port = request.META.get("HTTP_HOST", "").partition(":")[2]
+    console = f"//{settings.BASE_DOMAIN}" + (f":{port}" if port else "")
     return render(request, "tenants/unknown_host.html", {"host": host, "console_url": console}, status=404)
 
 

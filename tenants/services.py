@@ -8,7 +8,6 @@ from __future__ import annotations
 import secrets
 from typing import Any, BinaryIO
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,16 +20,13 @@ from services.audit.models import Event
 from services.audit.services import audit_record
 
 from . import archive, provisioning
+from .archive import institution_domain
 from .models import RESERVED_CODES, Domain, Institution
 from .routing import forget_institution
 
 
 def _snapshot(institution: Institution) -> dict[str, Any]:
     return {"status": institution.status, "status_reason": institution.status_reason}
-
-
-def institution_domain(code: str) -> str:
-    return f"{code}.{settings.BASE_DOMAIN}"
 
 
 def institution_create(

@@ -34,6 +34,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class OrgUnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = OrgUnit
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"测试支部{n}")
     kind = OrgUnit.Kind.BRANCH

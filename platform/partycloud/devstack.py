@@ -36,6 +36,7 @@ class Stack:
                                                                 self.env.get("PYTHONPATH")]))
         self.env.setdefault("DJANGO_SETTINGS_MODULE", "partycloud.settings")
         self.env.setdefault("PARTYCLOUD_DATA_DIR", str(data_dir))
+        self.env.setdefault("PARTYCLOUD_DEV", "1")  # generated secrets under the data dir are fine here
 
     def start_services(self) -> None:
         if not self.env.get("DATABASE_URL"):

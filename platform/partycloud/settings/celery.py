@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from partycloud.embedded import redis_socket_path
+
 from .env import DATA_DIR, env_bool, env_str
 
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or f"redis+socket://{DATA_DIR / 'redis' / 'redis.sock'}"
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or f"redis+socket://{redis_socket_path(DATA_DIR / 'redis')}"
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a task whose worker dies midway is delivered again

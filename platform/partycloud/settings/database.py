@@ -4,7 +4,7 @@ With no DATABASE_URL an embedded PostgreSQL (the pgserver wheel) is started with
 under .data/pg. DATABASE_POOL_MODE says how connections reach the server:
 ``session`` (direct, or PgBouncer in session mode) or ``transaction`` (PgBouncer in
 transaction mode: the search path is then set with SET LOCAL inside every transaction;
-see tenants/db/base.py and deploy/README.md).
+see tenants/db/base.py and deploy/pgbouncer.md).
 """
 
 from __future__ import annotations
@@ -36,9 +36,14 @@ def _database_url() -> str:
     url = env_str("DATABASE_URL")
     if url:
         return url
-    from partycloud.embedded import ensure_postgres
+    try:
+        from partycloud.embedded import ensure_postgres
 
-    return ensure_postgres(DATA_DIR / "pg", database="partycloud")
+        return ensure_postgres(DATA_DIR / "pg", database="partycloud")
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            "DATABASE_URL is not set and the embedded PostgreSQL (the pgserver wheel) is not installed"
+        ) from exc
 
 
 DATABASE_POOL_MODE = env_str("DATABASE_POOL_MODE", "session")

@@ -11,6 +11,7 @@ PASSWORD_PROFILE picks one of two policies:
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -18,8 +19,17 @@ from .env import DATA_DIR, env_bool, env_int, env_list, env_str
 from .tenancy import BASE_DOMAIN
 
 
-def _dev_secret(name: str, factory) -> str:  # type: ignore[no-untyped-def]
+# `make run`, `make test` and `make bench` set PARTYCLOUD_DEV=1. Only in development may secrets that are
+# not configured be generated: in production every process must share the same keys, or data
+# encrypted by one could not be read by another.
+# With no DATABASE_URL everything is embedded, which only a development checkout does.
+DEV = env_bool("PARTYCLOUD_DEV", not env_str("DATABASE_URL"))
+
+
+def _dev_secret(name: str, factory: Callable[[], str], variable: str) -> str:
     """A secret generated once per checkout and kept under .data/ (never committed)."""
+    if not DEV:
+        raise ImproperlyConfigured(f"{variable} is not set (see deploy/env.example)")
     path = DATA_DIR / "secrets" / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -34,11 +44,17 @@ def _fernet_key() -> str:
     return Fernet.generate_key().decode()
 
 
-SECRET_KEY = env_str("SECRET_KEY") or _dev_secret("secret_key", lambda: secrets.token_urlsafe(50))
+SECRET_KEY = env_str("SECRET_KEY") or _dev_secret("secret_key", lambda: secrets.token_urlsafe(50), "SECRET_KEY")
 
 # Keys for encrypted fields (national ID, phone, TOTP secrets): comma-separated Fernet keys,
 # newest first. Rotation: put a new key first, run `manage.py rotate_field_keys`, drop the old one.
-FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [_dev_secret("field_key", _fernet_key)]
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [
+    _dev_secret("field_key", _fernet_key, "FIELD_ENCRYPTION_KEYS")
+]
+# Key of the keyed hashes used to look up encrypted values (blind indexes). It does not rotate
+# with the encryption keys: changing it means recomputing every index.
+FIELD_INDEX_KEY = env_str("FIELD_INDEX_KEY") or _dev_secret("index_key", lambda: secrets.token_urlsafe(32),
+                                                           "FIELD_INDEX_KEY")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [BASE_DOMAIN, f".{BASE_DOMAIN}"]
 
@@ -49,7 +65,15 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+# Every institution is a subdomain of BASE_DOMAIN, all served over HTTPS.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("HSTS_PRELOAD", False)
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# How many reverse proxies append to X-Forwarded-For in front of the app: the client address
+# is the one that many entries from the right (0: use REMOTE_ADDR). Audit rows and the login
+# throttle use it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

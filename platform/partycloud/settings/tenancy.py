@@ -23,6 +23,3 @@ TENANT_ROUTE_CACHE_SECONDS = env_int("TENANT_ROUTE_CACHE_SECONDS", 3)
 # Parallel migrations across schemas (tenants/management/commands/migrate_schemas.py).
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("MIGRATION_PROCESSES", 2)
 TENANT_MULTIPROCESSING_CHUNKS = env_int("MIGRATION_CHUNKS", 20)
-
-# Where institution archives (schema dump + files) are written.
-ARCHIVE_DIR_NAME = "archives"
