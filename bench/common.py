@@ -6,9 +6,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from django.db import connection
 from django_tenants.utils import schema_exists
 
+from tenants.db import connection
 from tenants.models import Institution
 from tenants.provisioning import schema_drop
 

@@ -8,10 +8,11 @@ import importlib
 import io
 
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 
 from bench.common import Figure, cleanup, timed
+from tenants.db import connection
 from tenants.models import Domain, Institution
 from tenants.provisioning import schema_create_by_clone
 
@@ -50,8 +51,15 @@ def run() -> list[Figure]:
     with cleanup("bmig"):
         schemas = _create_schemas()
         noop = timed(_migrate)
-        stock = timed(lambda: call_command(MigrateSchemasCommand(), verbosity=0, interactive=False,
-                                           executor="multiprocessing", stdout=io.StringIO()))
+        stock = timed(
+            lambda: call_command(
+                MigrateSchemasCommand(),
+                verbosity=0,
+                interactive=False,
+                executor="multiprocessing",
+                stdout=io.StringIO(),
+            )
+        )
         _unapply(schemas)
         one = timed(_migrate)
     return [

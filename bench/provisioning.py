@@ -4,6 +4,7 @@ by cloning the template schema vs by replaying every migration. Goal: clone unde
 from __future__ import annotations
 
 import statistics
+from functools import partial
 from unittest import mock
 
 from bench.common import Figure, cleanup, timed
@@ -22,10 +23,10 @@ def run() -> list[Figure]:
     clone, migrate = [], []
     with cleanup("bprov"):
         for i in range(ROUNDS):
-            clone.append(timed(lambda i=i: _provision(f"bprovc{i}")))
+            clone.append(timed(partial(_provision, f"bprovc{i}")))
             # Same service, schema built by migrations instead of the clone.
             with mock.patch.object(provisioning, "schema_create_by_clone", provisioning.schema_create_by_migrations):
-                migrate.append(timed(lambda i=i: _provision(f"bprovm{i}")))
+                migrate.append(timed(partial(_provision, f"bprovm{i}")))
     return [
         ("provision_clone_s", statistics.median(clone), "s"),
         ("provision_migrate_s", statistics.median(migrate), "s"),

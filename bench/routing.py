@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
@@ -27,9 +28,17 @@ STOCK = "django_tenants.middleware.main.TenantMainMiddleware"
 
 def _environ(host: str) -> dict[str, object]:
     return {
-        "REQUEST_METHOD": "GET", "PATH_INFO": "/healthz/live", "QUERY_STRING": "", "SERVER_NAME": host,
-        "SERVER_PORT": "80", "HTTP_HOST": host, "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(),
-        "wsgi.errors": io.StringIO(), "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/healthz/live",
+        "QUERY_STRING": "",
+        "SERVER_NAME": host,
+        "SERVER_PORT": "80",
+        "HTTP_HOST": host,
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": io.StringIO(),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
     }
 
 
@@ -38,7 +47,7 @@ def _rps(middleware: list[str], host: str) -> Callable[[], float]:
         handler = WSGIHandler()
 
     def measure() -> float:
-        def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+        def start_response(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
             assert status.startswith("200"), status
 
         started = time.perf_counter()

@@ -30,8 +30,18 @@ class InstitutionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Institution
-        fields = ["code", "name", "kind", "region", "status", "status_reason", "status_changed_at", "created_at",
-                  "last_export_at", "domain"]
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "region",
+            "status",
+            "status_reason",
+            "status_changed_at",
+            "created_at",
+            "last_export_at",
+            "domain",
+        ]
         read_only_fields = ["status", "status_reason", "status_changed_at", "created_at", "last_export_at", "domain"]
 
     def get_domain(self, obj: Institution) -> str:
@@ -46,6 +56,11 @@ class InstitutionCreateSerializer(serializers.Serializer):
     admin_username = serializers.CharField(max_length=150, default="admin")
 
 
+def _field(request: Request, name: str) -> str:
+    data = request.data if isinstance(request.data, dict) else {}
+    return str(data.get(name, ""))
+
+
 def _validation_error(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
@@ -56,35 +71,53 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     lookup_field = "code"
     queryset = Institution.objects.all()
 
-    @extend_schema(request=InstitutionCreateSerializer,
-                   responses={201: inline_serializer("InstitutionCreated", {
-                       "institution": InstitutionSerializer(), "admin_username": serializers.CharField(),
-                       "admin_password": serializers.CharField()})})
+    @extend_schema(
+        request=InstitutionCreateSerializer,
+        responses={
+            201: inline_serializer(
+                "InstitutionCreated",
+                {
+                    "institution": InstitutionSerializer(),
+                    "admin_username": serializers.CharField(),
+                    "admin_password": serializers.CharField(),
+                },
+            )
+        },
+    )
     def create(self, request: Request) -> Response:
         data = InstitutionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             institution, password = services.institution_create(
-                **data.validated_data, acting_user=request.user, request=request._request)
+                **data.validated_data, acting_user=request.user, request=request._request
+            )
         except DjangoValidationError as exc:
             raise _validation_error(exc) from exc
-        return Response({"institution": InstitutionSerializer(institution).data,
-                         "admin_username": data.validated_data["admin_username"], "admin_password": password},
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            {
+                "institution": InstitutionSerializer(institution).data,
+                "admin_username": data.validated_data["admin_username"],
+                "admin_password": password,
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
     def _lifecycle(self, func: Any, **kwargs: Any) -> Response:
         try:
-            institution = func(institution=self.get_object(), acting_user=self.request.user,
-                               request=self.request._request, **kwargs)
+            institution = func(
+                institution=self.get_object(), acting_user=self.request.user, request=self.request._request, **kwargs
+            )
         except DjangoValidationError as exc:
             raise _validation_error(exc) from exc
         return Response(InstitutionSerializer(institution).data)
 
-    @extend_schema(request=inline_serializer("SuspendRequest", {"reason": serializers.CharField()}),
-                   responses=InstitutionSerializer)
+    @extend_schema(
+        request=inline_serializer("SuspendRequest", {"reason": serializers.CharField()}),
+        responses=InstitutionSerializer,
+    )
     @action(detail=True, methods=["post"])
     def suspend(self, request: Request, code: str) -> Response:
-        return self._lifecycle(services.institution_suspend, reason=str(request.data.get("reason", "")))
+        return self._lifecycle(services.institution_suspend, reason=_field(request, "reason"))
 
     @extend_schema(request=None, responses=InstitutionSerializer)
     @action(detail=True, methods=["post"])
@@ -101,13 +134,18 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         tasks.archive_institution.delay(institution.pk, request.user.pk)
         return Response(InstitutionSerializer(institution).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(request=inline_serializer("DeleteRequest", {"confirmation": serializers.CharField()}),
-                   responses={204: None})
+    @extend_schema(
+        request=inline_serializer("DeleteRequest", {"confirmation": serializers.CharField()}), responses={204: None}
+    )
     @action(detail=True, methods=["post"])
     def delete(self, request: Request, code: str) -> Response:
         try:
-            services.institution_delete(institution=self.get_object(), confirmation=str(request.data.get("confirmation", "")),
-                                        acting_user=request.user, request=request._request)
+            services.institution_delete(
+                institution=self.get_object(),
+                confirmation=_field(request, "confirmation"),
+                acting_user=request.user,
+                request=request._request,
+            )
         except DjangoValidationError as exc:
             raise _validation_error(exc) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)

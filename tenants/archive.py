@@ -35,16 +35,22 @@ from .routing import forget_institution
 def institution_domain(code: str) -> str:
     return f"{code}.{settings.BASE_DOMAIN}"
 
+
 FORMAT_VERSION = 1
 
 
 def _libpq_env() -> dict[str, str]:
-    db = settings.DATABASES["default"]
+    db: dict[str, Any] = settings.DATABASES["default"]
     env = dict(os.environ)
-    env.update({
-        "PGHOST": str(db["HOST"]), "PGPORT": str(db["PORT"] or "5432"), "PGDATABASE": str(db["NAME"]),
-        "PGUSER": str(db["USER"] or ""), "PGPASSWORD": str(db["PASSWORD"] or ""),
-    })
+    env.update(
+        {
+            "PGHOST": str(db["HOST"]),
+            "PGPORT": str(db["PORT"] or "5432"),
+            "PGDATABASE": str(db["NAME"]),
+            "PGUSER": str(db["USER"] or ""),
+            "PGPASSWORD": str(db["PASSWORD"] or ""),
+        }
+    )
     sslmode = db.get("OPTIONS", {}).get("sslmode")
     if sslmode:
         env["PGSSLMODE"] = sslmode
@@ -71,14 +77,25 @@ def export_institution(institution: Institution) -> str:
     key = f"_archives/{institution.code}/{institution.code}-{stamp}.tar.gz"
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / "schema.dump"
-        _run([pg_bin("pg_dump"), "--format=custom", f"--schema={institution.schema_name}",
-              "--no-owner", "--no-privileges", f"--file={dump}"])
-        manifest = {
+        _run(
+            [
+                pg_bin("pg_dump"),
+                "--format=custom",
+                f"--schema={institution.schema_name}",
+                "--no-owner",
+                "--no-privileges",
+                f"--file={dump}",
+            ]
+        )
+        manifest: dict[str, Any] = {
             "format": FORMAT_VERSION,
             "exported_at": timezone.now().isoformat(),
             "institution": {
-                "name": institution.name, "code": institution.code, "kind": institution.kind,
-                "region": institution.region, "schema_name": institution.schema_name,
+                "name": institution.name,
+                "code": institution.code,
+                "kind": institution.kind,
+                "region": institution.region,
+                "schema_name": institution.schema_name,
             },
             "domains": list(institution.domains.values_list("domain", flat=True)),
             "files": [],
@@ -127,13 +144,25 @@ def restore_institution(archive_file: BinaryIO) -> Institution:
         with dump.open("wb") as out:
             shutil.copyfileobj(member, out, 1024 * 1024)
         # One transaction: a failed restore leaves no half schema behind.
-        _run([pg_bin("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction",
-              f"--dbname={settings.DATABASES['default']['NAME']}", str(dump)])
+        _run(
+            [
+                pg_bin("pg_restore"),
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                f"--dbname={settings.DATABASES['default']['NAME']}",
+                str(dump),
+            ]
+        )
         try:
             with schema_context("public"), transaction.atomic():
                 institution = Institution.objects.create(
-                    name=info["name"], code=info["code"], kind=info["kind"], region=info.get("region", ""),
-                    schema_name=schema, status=Institution.Status.ACTIVE,
+                    name=info["name"],
+                    code=info["code"],
+                    kind=info["kind"],
+                    region=info.get("region", ""),
+                    schema_name=schema,
+                    status=Institution.Status.ACTIVE,
                 )
                 # This deployment's address for the code: the archive may come from another domain.
                 Domain.objects.create(domain=institution_domain(info["code"]), tenant=institution, is_primary=True)

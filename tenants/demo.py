@@ -26,8 +26,14 @@ from .services import institution_create, institution_domain
 
 DEMO_PASSWORD = "Demo-2026-dangjian"
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力宁鑫宇浩然子涵欣怡思远佳琪梓萱一诺雨桐晨阳博文俊杰嘉怡泽宇雅婷志强海燕国庆晓东春梅"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力宁鑫宇浩然子涵欣怡思远佳琪梓萱一诺雨桐"
+    "晨阳博文俊杰嘉怡泽宇雅婷志强海燕国庆晓东春梅"
+)
 REGIONS = ["110108", "110105", "120101", "310104", "320102", "330106", "370102", "420111", "440106", "510107", "610113"]
 ETHNICITIES = ["汉族"] * 18 + ["回族", "满族", "蒙古族", "壮族", "土家族"]
 
@@ -42,12 +48,23 @@ class DemoInstitution:
 
 
 INSTITUTIONS = (
-    DemoInstitution("hdu", "华东综合大学", Institution.Kind.UNIVERSITY, "上海市",
-                    ("计算机科学与技术学院", "马克思主义学院", "经济管理学院", "外国语学院", "机关党委")),
-    DemoInstitution("szy", "市职业技术学院", Institution.Kind.VOCATIONAL, "上海市",
-                    ("智能制造学院", "商贸学院", "信息工程学院")),
-    DemoInstitution("smc", "市医学院", Institution.Kind.MEDICAL, "上海市",
-                    ("临床医学院", "护理学院", "公共卫生学院", "附属医院党委")),
+    DemoInstitution(
+        "hdu",
+        "华东综合大学",
+        Institution.Kind.UNIVERSITY,
+        "上海市",
+        ("计算机科学与技术学院", "马克思主义学院", "经济管理学院", "外国语学院", "机关党委"),
+    ),
+    DemoInstitution(
+        "szy", "市职业技术学院", Institution.Kind.VOCATIONAL, "上海市", ("智能制造学院", "商贸学院", "信息工程学院")
+    ),
+    DemoInstitution(
+        "smc",
+        "市医学院",
+        Institution.Kind.MEDICAL,
+        "上海市",
+        ("临床医学院", "护理学院", "公共卫生学院", "附属医院党委"),
+    ),
 )
 
 
@@ -69,13 +86,20 @@ def _build_tree(demo: DemoInstitution) -> list[OrgUnit]:
         kind = OrgUnit.Kind.GENERAL_BRANCH if index % 3 == 2 else OrgUnit.Kind.SECOND_LEVEL
         suffix = "党总支" if kind == OrgUnit.Kind.GENERAL_BRANCH else "党委"
         second = org_unit_create(name=f"{college}{suffix}", kind=kind, parent=committee, sort_order=index)
-        for order, (label, branch_kind) in enumerate((
-            ("教工第一党支部", OrgUnit.BranchKind.TEACHER),
-            ("本科生党支部", OrgUnit.BranchKind.UNDERGRADUATE),
-            ("研究生党支部", OrgUnit.BranchKind.GRADUATE),
-        )):
-            branch = org_unit_create(name=f"{college}{label}", kind=OrgUnit.Kind.BRANCH, parent=second,
-                                     branch_kind=branch_kind, sort_order=order)
+        for order, (label, branch_kind) in enumerate(
+            (
+                ("教工第一党支部", OrgUnit.BranchKind.TEACHER),
+                ("本科生党支部", OrgUnit.BranchKind.UNDERGRADUATE),
+                ("研究生党支部", OrgUnit.BranchKind.GRADUATE),
+            )
+        ):
+            branch = org_unit_create(
+                name=f"{college}{label}",
+                kind=OrgUnit.Kind.BRANCH,
+                parent=second,
+                branch_kind=branch_kind,
+                sort_order=order,
+            )
             org_unit_create(name="第一党小组", kind=OrgUnit.Kind.PARTY_GROUP, parent=branch)
             branches.append(branch)
     return branches
@@ -93,16 +117,23 @@ def _members(rng: random.Random, branches: list[OrgUnit], count: int) -> list[Me
         number = fake_national_id(rng, born, male)
         probationary = student and rng.random() < 0.25
         joined = today - timedelta(days=rng.randint(30, 360) if probationary else rng.randint(400, 8000))
-        members.append(Member(
-            name=_name(rng), gender="male" if male else "female", ethnicity=rng.choice(ETHNICITIES),
-            birth_date=born, national_id=number, national_id_index=blind_index(number),
-            phone=f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
-            category=Member.Category.STUDENT if student else Member.Category.FACULTY,
-            number=f"{'S' if student else 'T'}{rng.randrange(10**7):07d}",
-            status=Member.Status.PROBATIONARY if probationary else Member.Status.NORMAL,
-            branch=branch, joined_on=joined,
-            confirmed_on=None if probationary else joined + timedelta(days=365),
-        ))
+        members.append(
+            Member(
+                name=_name(rng),
+                gender="male" if male else "female",
+                ethnicity=rng.choice(ETHNICITIES),
+                birth_date=born,
+                national_id=number,
+                national_id_index=blind_index(number),
+                phone=f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
+                category=Member.Category.STUDENT if student else Member.Category.FACULTY,
+                number=f"{'S' if student else 'T'}{rng.randrange(10**7):07d}",
+                status=Member.Status.PROBATIONARY if probationary else Member.Status.NORMAL,
+                branch=branch,
+                joined_on=joined,
+                confirmed_on=None if probationary else joined + timedelta(days=365),
+            )
+        )
     return members
 
 
@@ -120,8 +151,9 @@ def seed_demo(*, members_per_institution: int = 300) -> list[str]:
         rng = random.Random(index)
         institution = Institution.objects.filter(code=demo.code).first()
         if institution is None:
-            institution, _ = institution_create(name=demo.name, code=demo.code, kind=demo.kind, region=demo.region,
-                                                admin_password=DEMO_PASSWORD)
+            institution, _ = institution_create(
+                name=demo.name, code=demo.code, kind=demo.kind, region=demo.region, admin_password=DEMO_PASSWORD
+            )
             with schema_context(institution.schema_name), transaction.atomic():
                 branches = _build_tree(demo)
                 Member.objects.bulk_create(_members(rng, branches, members_per_institution))
@@ -130,6 +162,8 @@ def seed_demo(*, members_per_institution: int = 300) -> list[str]:
                     user.set_password(DEMO_PASSWORD)
                     user.save()
                 figures_publish(institution=institution)
-        lines.append(f"{demo.name:<12} http://{institution_domain(demo.code)}:8000  "
-                     f"admin / secretary / member, password {DEMO_PASSWORD}")
+        lines.append(
+            f"{demo.name:<12} http://{institution_domain(demo.code)}:8000  "
+            f"admin / secretary / member, password {DEMO_PASSWORD}"
+        )
     return lines

@@ -8,16 +8,18 @@ from .models import Institution
 
 class InstitutionCreateForm(forms.Form):
     name = forms.CharField(label=_("学校名称"), max_length=100)
-    code = forms.CharField(label=_("学校代码"), max_length=30,
-                           help_text=_("用作访问地址的前缀，如 pku → pku.平台域名。2–30 位小写字母或数字。"))
+    code = forms.CharField(
+        label=_("学校代码"),
+        max_length=30,
+        help_text=_("用作访问地址的前缀，如 pku → pku.平台域名。2–30 位小写字母或数字。"),
+    )
     kind = forms.ChoiceField(label=_("学校类型"), choices=Institution.Kind.choices)
     region = forms.CharField(label=_("所在地区"), max_length=50, required=False)
     admin_username = forms.CharField(label=_("管理员用户名"), max_length=150, initial="admin")
 
 
 class SuspendForm(forms.Form):
-    reason = forms.CharField(label=_("暂停原因"), max_length=200,
-                             help_text=_("学校用户访问时将看到这段说明。"))
+    reason = forms.CharField(label=_("暂停原因"), max_length=200, help_text=_("学校用户访问时将看到这段说明。"))
 
 
 class DeleteForm(forms.Form):

@@ -34,7 +34,10 @@ class Institution(TenantMixin):
 
     name = models.CharField(_("名称"), max_length=100)
     code = models.CharField(
-        _("代码"), max_length=30, unique=True, validators=[CODE_VALIDATOR],
+        _("代码"),
+        max_length=30,
+        unique=True,
+        validators=[CODE_VALIDATOR],
         error_messages={"unique": _("学校代码已被使用。")},
     )
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.UNIVERSITY)

@@ -22,10 +22,10 @@ import subprocess
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 
 from partycloud.embedded import pg_bin
+from tenants.db import connection
 
 from .models import TemplateSnapshot
 
@@ -56,8 +56,9 @@ def _check_name(schema_name: str) -> None:
 def schema_create_by_migrations(schema_name: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA "{schema_name}"')
-    call_command("migrate_schemas", schema_name=schema_name, tenant=True, interactive=False, verbosity=0,
-                 stdout=io.StringIO())
+    call_command(
+        "migrate_schemas", schema_name=schema_name, tenant=True, interactive=False, verbosity=0, stdout=io.StringIO()
+    )
     connection.set_schema_to_public()
 
 
@@ -71,19 +72,30 @@ def template_fingerprint() -> str:
 
 def _dump_template() -> str:
     db = settings.DATABASES["default"]
-    env = {"PGHOST": str(db["HOST"]), "PGPORT": str(db["PORT"] or "5432"), "PGDATABASE": str(db["NAME"]),
-           "PGUSER": str(db["USER"] or ""), "PGPASSWORD": str(db["PASSWORD"] or "")}
+    env = {
+        "PGHOST": str(db["HOST"]),
+        "PGPORT": str(db["PORT"] or "5432"),
+        "PGDATABASE": str(db["NAME"]),
+        "PGUSER": str(db["USER"] or ""),
+        "PGPASSWORD": str(db["PASSWORD"] or ""),
+    }
     result = subprocess.run(
-        [pg_bin("pg_dump"), f"--schema={template_schema()}", "--inserts", "--no-owner", "--no-privileges",
-         "--no-comments"],
-        env=env, capture_output=True, text=True, check=False,
+        [
+            pg_bin("pg_dump"),
+            f"--schema={template_schema()}",
+            "--inserts",
+            "--no-owner",
+            "--no-privileges",
+            "--no-comments",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise RuntimeError(f"pg_dump of the template schema failed: {result.stderr.strip()}")
-    lines = [
-        line for line in result.stdout.splitlines()
-        if not line.startswith("--") and not _PREAMBLE.match(line)
-    ]
+    lines = [line for line in result.stdout.splitlines() if not line.startswith("--") and not _PREAMBLE.match(line)]
     return "\n".join(lines)
 
 
@@ -96,8 +108,9 @@ def template_snapshot() -> str:
         with schema_context("public"):
             stored = TemplateSnapshot.objects.filter(fingerprint=fingerprint).first()
             if stored is None:
-                stored, _ = TemplateSnapshot.objects.get_or_create(fingerprint=fingerprint,
-                                                                   defaults={"sql": _dump_template()})
+                stored, _ = TemplateSnapshot.objects.get_or_create(
+                    fingerprint=fingerprint, defaults={"sql": _dump_template()}
+                )
         sql = _snapshots[fingerprint] = stored.sql
     return sql
 

@@ -16,10 +16,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from tenants.db import connection
 
 from .models import Domain, Institution
 
@@ -138,7 +139,9 @@ def _wants_json(request: HttpRequest) -> bool:
 def unknown_host_response(request: HttpRequest, host: str) -> HttpResponse:
     request.institution = None  # type: ignore[attr-defined]
     if _wants_json(request):
-        return JsonResponse({"detail": _("没有找到该学校：%(host)s") % {"host": host}, "code": "unknown_institution"}, status=404)
+        return JsonResponse(
+            {"detail": _("没有找到该学校：%(host)s") % {"host": host}, "code": "unknown_institution"}, status=404
+        )
     # The port the visitor typed (none behind a proxy on 443), not the one the app listens on.
     port = request.META.get("HTTP_HOST", "").partition(":")[2]
     console = f"//{settings.BASE_DOMAIN}" + (f":{port}" if port else "")
@@ -156,5 +159,8 @@ def unavailable_response(request: HttpRequest, institution: Institution) -> Http
             {"detail": message, "reason": reason, "code": f"institution_{institution.status}"}, status=403
         )
     return render(
-        request, "tenants/unavailable.html", {"message": message, "reason": reason, "institution": institution}, status=403
+        request,
+        "tenants/unavailable.html",
+        {"message": message, "reason": reason, "institution": institution},
+        status=403,
     )

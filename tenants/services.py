@@ -38,7 +38,7 @@ def institution_create(
     admin_username: str = "admin",
     admin_password: str | None = None,
     admin_display_name: str = "",
-    acting_user: User | None = None,
+    acting_user: Any = None,
     request: Any = None,
 ) -> tuple[Institution, str]:
     """Register an institution, clone its schema and create its first administrator.
@@ -63,14 +63,27 @@ def institution_create(
         Domain.objects.create(domain=institution_domain(code), tenant=institution, is_primary=True)
         provisioning.schema_create_by_clone(institution.schema_name)
         with schema_context(institution.schema_name):
-            admin = User(username=admin_username, display_name=admin_display_name or _("学校管理员"),
-                         is_staff=True, is_superuser=True)
+            admin = User(
+                username=admin_username,
+                display_name=admin_display_name or _("学校管理员"),
+                is_staff=True,
+                is_superuser=True,
+            )
             admin.set_password(password)
             admin.save()
-            audit_record(event=Event.USER_CREATED, actor=acting_user, target=admin,
-                         actor_username=getattr(acting_user, "username", "platform"))
-        audit_record(event=Event.INSTITUTION_CREATED, actor=acting_user, request=request, target=institution,
-                     after={"name": institution.name, "code": code, "kind": kind})
+            audit_record(
+                event=Event.USER_CREATED,
+                actor=acting_user,
+                target=admin,
+                actor_username=getattr(acting_user, "username", "platform"),
+            )
+        audit_record(
+            event=Event.INSTITUTION_CREATED,
+            actor=acting_user,
+            request=request,
+            target=institution,
+            after={"name": institution.name, "code": code, "kind": kind},
+        )
     return institution, password
 
 
@@ -88,27 +101,42 @@ def _change_status(
         locked.status_reason = reason
         locked.status_changed_at = timezone.now()
         locked.save(update_fields=["status", "status_reason", "status_changed_at"])
-        audit_record(event=event, actor=acting_user, request=request, target=locked, before=before,
-                     after=_snapshot(locked))
+        audit_record(
+            event=event, actor=acting_user, request=request, target=locked, before=before, after=_snapshot(locked)
+        )
         transaction.on_commit(lambda: forget_institution(locked))
     return locked
 
 
-def institution_suspend(*, institution: Institution, reason: str, acting_user: Any = None, request: Any = None) -> Institution:
+def institution_suspend(
+    *, institution: Institution, reason: str, acting_user: Any = None, request: Any = None
+) -> Institution:
     """Stop an institution's users and API clients; their pages say why."""
     if institution.status != Institution.Status.ACTIVE:
         raise ValidationError(_("只有正常状态的学校可以暂停。"))
     if not reason.strip():
         raise ValidationError({"reason": _("请填写暂停原因，学校用户将看到这段说明。")})
-    return _change_status(institution=institution, status=Institution.Status.SUSPENDED, reason=reason.strip(),
-                          event=Event.INSTITUTION_SUSPENDED, acting_user=acting_user, request=request)
+    return _change_status(
+        institution=institution,
+        status=Institution.Status.SUSPENDED,
+        reason=reason.strip(),
+        event=Event.INSTITUTION_SUSPENDED,
+        acting_user=acting_user,
+        request=request,
+    )
 
 
 def institution_resume(*, institution: Institution, acting_user: Any = None, request: Any = None) -> Institution:
     if institution.status == Institution.Status.ACTIVE:
         raise ValidationError(_("该学校已处于正常状态。"))
-    return _change_status(institution=institution, status=Institution.Status.ACTIVE, reason="",
-                          event=Event.INSTITUTION_RESUMED, acting_user=acting_user, request=request)
+    return _change_status(
+        institution=institution,
+        status=Institution.Status.ACTIVE,
+        reason="",
+        event=Event.INSTITUTION_RESUMED,
+        acting_user=acting_user,
+        request=request,
+    )
 
 
 def institution_export(*, institution: Institution, acting_user: Any = None, request: Any = None) -> str:
@@ -116,8 +144,13 @@ def institution_export(*, institution: Institution, acting_user: Any = None, req
     key = archive.export_institution(institution)
     with schema_context("public"), transaction.atomic():
         Institution.objects.filter(pk=institution.pk).update(last_export_key=key, last_export_at=timezone.now())
-        audit_record(event=Event.INSTITUTION_EXPORTED, actor=acting_user, request=request, target=institution,
-                     detail={"archive": key})
+        audit_record(
+            event=Event.INSTITUTION_EXPORTED,
+            actor=acting_user,
+            request=request,
+            target=institution,
+            detail={"archive": key},
+        )
     institution.refresh_from_db()
     return key
 
@@ -127,12 +160,19 @@ def institution_archive(*, institution: Institution, acting_user: Any = None, re
     if institution.status == Institution.Status.ARCHIVED:
         raise ValidationError(_("该学校已归档。"))
     institution_export(institution=institution, acting_user=acting_user, request=request)
-    return _change_status(institution=institution, status=Institution.Status.ARCHIVED,
-                          reason=_("已归档"), event=Event.INSTITUTION_ARCHIVED, acting_user=acting_user,
-                          request=request)
+    return _change_status(
+        institution=institution,
+        status=Institution.Status.ARCHIVED,
+        reason=_("已归档"),
+        event=Event.INSTITUTION_ARCHIVED,
+        acting_user=acting_user,
+        request=request,
+    )
 
 
-def institution_delete(*, institution: Institution, confirmation: str, acting_user: Any = None, request: Any = None) -> None:
+def institution_delete(
+    *, institution: Institution, confirmation: str, acting_user: Any = None, request: Any = None
+) -> None:
     """Drop an archived institution's schema, files and registry row.
 
     Refused unless an export exists and ``confirmation`` repeats the institution's code.
@@ -145,9 +185,14 @@ def institution_delete(*, institution: Institution, confirmation: str, acting_us
 
     with schema_context("public"), transaction.atomic():
         forget_institution(institution)
-        audit_record(event=Event.INSTITUTION_DELETED, actor=acting_user, request=request, target=institution,
-                     before={"name": institution.name, "code": institution.code},
-                     detail={"archive": institution.last_export_key})
+        audit_record(
+            event=Event.INSTITUTION_DELETED,
+            actor=acting_user,
+            request=request,
+            target=institution,
+            before={"name": institution.name, "code": institution.code},
+            detail={"archive": institution.last_export_key},
+        )
         schema = institution.schema_name
         institution.delete()
         provisioning.schema_drop(schema)

@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 
 from celery import shared_task
 from django.contrib.sessions.models import Session
-from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
+
+from tenants.db import connection
 
 from .models import Institution
 

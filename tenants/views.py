@@ -44,10 +44,15 @@ def console_home(request: HttpRequest) -> HttpResponse:
             totals["members"] += figures.member_count
             totals["branches"] += figures.branch_count
             totals["probationary"] += figures.probationary_count
-    return render(request, "tenants/console_home.html", {
-        "institutions": institutions, "totals": totals,
-        "is_operator": getattr(request.user, "platform_role", "") == "operator",
-    })
+    return render(
+        request,
+        "tenants/console_home.html",
+        {
+            "institutions": institutions,
+            "totals": totals,
+            "is_operator": getattr(request.user, "platform_role", "") == "operator",
+        },
+    )
 
 
 @operator_required
@@ -55,8 +60,9 @@ def institution_new(request: HttpRequest) -> HttpResponse:
     form = InstitutionCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            institution, password = services.institution_create(**form.cleaned_data, acting_user=request.user,
-                                                                request=request)
+            institution, password = services.institution_create(
+                **form.cleaned_data, acting_user=request.user, request=request
+            )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():
@@ -64,10 +70,16 @@ def institution_new(request: HttpRequest) -> HttpResponse:
             else:
                 form.add_error(None, exc.messages)
         else:
-            return render(request, "tenants/institution_created.html", {
-                "target": institution, "admin_username": form.cleaned_data["admin_username"],
-                "admin_password": password, "domain": services.institution_domain(institution.code),
-            })
+            return render(
+                request,
+                "tenants/institution_created.html",
+                {
+                    "target": institution,
+                    "admin_username": form.cleaned_data["admin_username"],
+                    "admin_password": password,
+                    "domain": services.institution_domain(institution.code),
+                },
+            )
     return render(request, "tenants/institution_new.html", {"form": form})
 
 
@@ -75,9 +87,15 @@ def institution_new(request: HttpRequest) -> HttpResponse:
 def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
     institution = get_object_or_404(Institution.objects.prefetch_related("domains"), code=code)
     # "target", not "institution": base.html brands the page with ``institution`` (the site's own).
-    return render(request, "tenants/institution_detail.html", {
-        "target": institution, "suspend_form": SuspendForm(), "delete_form": DeleteForm(),
-    })
+    return render(
+        request,
+        "tenants/institution_detail.html",
+        {
+            "target": institution,
+            "suspend_form": SuspendForm(),
+            "delete_form": DeleteForm(),
+        },
+    )
 
 
 def _lifecycle(request: HttpRequest, code: str, action: Callable[[Institution], Any], done: str) -> HttpResponse:
@@ -96,15 +114,25 @@ def _lifecycle(request: HttpRequest, code: str, action: Callable[[Institution], 
 @operator_required
 def institution_suspend(request: HttpRequest, code: str) -> HttpResponse:
     reason = request.POST.get("reason", "")
-    return _lifecycle(request, code, lambda inst: services.institution_suspend(
-        institution=inst, reason=reason, acting_user=request.user, request=request), _("已暂停。"))
+    return _lifecycle(
+        request,
+        code,
+        lambda inst: services.institution_suspend(
+            institution=inst, reason=reason, acting_user=request.user, request=request
+        ),
+        _("已暂停。"),
+    )
 
 
 @require_POST
 @operator_required
 def institution_resume(request: HttpRequest, code: str) -> HttpResponse:
-    return _lifecycle(request, code, lambda inst: services.institution_resume(
-        institution=inst, acting_user=request.user, request=request), _("已恢复正常。"))
+    return _lifecycle(
+        request,
+        code,
+        lambda inst: services.institution_resume(institution=inst, acting_user=request.user, request=request),
+        _("已恢复正常。"),
+    )
 
 
 @require_POST
@@ -124,8 +152,12 @@ def institution_archive(request: HttpRequest, code: str) -> HttpResponse:
 def institution_delete(request: HttpRequest, code: str) -> HttpResponse:
     institution = get_object_or_404(Institution, code=code)
     try:
-        services.institution_delete(institution=institution, confirmation=request.POST.get("confirmation", ""),
-                                    acting_user=request.user, request=request)
+        services.institution_delete(
+            institution=institution,
+            confirmation=request.POST.get("confirmation", ""),
+            acting_user=request.user,
+            request=request,
+        )
     except ValidationError as exc:
         for message in _errors(exc):
             messages.error(request, message)

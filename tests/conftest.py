@@ -63,8 +63,13 @@ def django_db_setup(
 
     keepdb = django_db_keepdb and not django_db_createdb
     with django_db_blocker.unblock():
-        config = setup_databases(verbosity=request.config.option.verbose, interactive=False,
-                                 aliases={"default"}, serialized_aliases=set(), keepdb=keepdb)
+        config = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases={"default"},
+            serialized_aliases=set(),
+            keepdb=keepdb,
+        )
     yield
     if not keepdb:
         with django_db_blocker.unblock():

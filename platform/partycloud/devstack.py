@@ -1,7 +1,8 @@
 """`make run` and `make test` in one place: start what the app needs, then the app or the tests.
 
-    python -m partycloud.devstack run     # (PYTHONPATH=platform) embedded PostgreSQL + Redis, migrate, seed, web + worker + beat
-    python -m partycloud.devstack test -- <pytest args>
+    PYTHONPATH=platform python -m partycloud.devstack run    # servers, migrate, seed, web + worker + beat
+    PYTHONPATH=platform python -m partycloud.devstack test -- <pytest args>
+    PYTHONPATH=platform python -m partycloud.devstack bench [figure ...]
 
 Where DATABASE_URL / CELERY_BROKER_URL are set, those servers are used and nothing embedded
 starts. Ctrl-C (or SIGTERM) stops every child process and the embedded servers cleanly; the
@@ -32,8 +33,9 @@ class Stack:
         self.children: list[subprocess.Popen[bytes]] = []
         self.pg_dir: Path | None = None
         self.env = dict(os.environ)
-        self.env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), str(ROOT / "platform"),
-                                                                self.env.get("PYTHONPATH")]))
+        self.env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(ROOT), str(ROOT / "platform"), self.env.get("PYTHONPATH")])
+        )
         self.env.setdefault("DJANGO_SETTINGS_MODULE", "partycloud.settings")
         self.env.setdefault("PARTYCLOUD_DATA_DIR", str(data_dir))
         self.env.setdefault("PARTYCLOUD_DEV", "1")  # generated secrets under the data dir are fine here
@@ -43,7 +45,8 @@ class Stack:
             self.pg_dir = self.data_dir / "pg"
             print(f"· PostgreSQL (embedded) in {self.pg_dir}", flush=True)
             self.env["DATABASE_URL"] = embedded.ensure_postgres(
-                self.pg_dir, database="partycloud", tuned_for_tests=self.for_tests)
+                self.pg_dir, database="partycloud", tuned_for_tests=self.for_tests
+            )
         if not self.env.get("CELERY_BROKER_URL"):
             process, socket = embedded.start_redis(self.data_dir / "redis", persistent=not self.for_tests)
             self.children.append(process)
@@ -83,10 +86,22 @@ def run(stack: Stack, port: int) -> int:
     python = sys.executable
     stack.spawn(python, str(ROOT / "manage.py"), "runserver", f"0.0.0.0:{port}", "--noreload")
     stack.spawn(python, "-m", "celery", "-A", "partycloud", "worker", "--loglevel=INFO", "--concurrency=2")
-    stack.spawn(python, "-m", "celery", "-A", "partycloud", "beat", "--loglevel=INFO",
-                "--schedule", str(stack.data_dir / "celerybeat-schedule"))
-    print(f"\nPartyCloud is running: console http://localhost:{port} · institutions http://<code>.localhost:{port}"
-          "\nCtrl-C stops everything.\n", flush=True)
+    stack.spawn(
+        python,
+        "-m",
+        "celery",
+        "-A",
+        "partycloud",
+        "beat",
+        "--loglevel=INFO",
+        "--schedule",
+        str(stack.data_dir / "celerybeat-schedule"),
+    )
+    print(
+        f"\nPartyCloud is running: console http://localhost:{port} · institutions http://<code>.localhost:{port}"
+        "\nCtrl-C stops everything.\n",
+        flush=True,
+    )
     while all(p.poll() is None for p in stack.children):
         time.sleep(0.5)
     failed = [p.args for p in stack.children if p.poll() not in (None, 0)]

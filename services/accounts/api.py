@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
@@ -42,21 +41,24 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "prefix", "created_at", "last_used_at", "token"]
 
 
-class ApiTokenViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
-                      viewsets.GenericViewSet):
+class ApiTokenViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
     """The signed-in user's own API tokens."""
 
     serializer_class = ApiTokenSerializer
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self) -> Any:
-        return ApiToken.objects.filter(user=self.request.user, revoked_at__isnull=True).order_by("-created_at")
+        user = cast(User, self.request.user)  # IsAuthenticated
+        return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token, raw = services.api_token_create(user=request.user, name=serializer.validated_data["name"],
-                                               request=request._request)
+        token, raw = services.api_token_create(
+            user=cast(User, request.user), name=serializer.validated_data["name"], request=request._request
+        )
         data = ApiTokenSerializer(token).data
         data["token"] = raw
         return Response(data, status=status.HTTP_201_CREATED)
@@ -86,15 +88,19 @@ class TokenLoginView(APIView):
     def post(self, request: Request) -> Response:
         serializer = TokenLoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        result = services.login_check(request=request._request, username=serializer.validated_data["username"],
-                                      password=serializer.validated_data["password"])
+        result = services.login_check(
+            request=request._request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
         if result.user is None:
             raise exceptions.AuthenticationFailed(result.error)
         if result.needs_totp:
             raise exceptions.PermissionDenied(_("该账号启用了两步验证，请在网页中创建 API 令牌。"))
         services.login_succeeded(request=request._request, user=result.user)
-        token, raw = services.api_token_create(user=result.user, name=serializer.validated_data["name"],
-                                               request=request._request)
+        token, raw = services.api_token_create(
+            user=result.user, name=serializer.validated_data["name"], request=request._request
+        )
         data = ApiTokenSerializer(token).data
         data["token"] = raw
         return Response(data, status=status.HTTP_201_CREATED)

@@ -17,7 +17,7 @@ import pyotp
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from services.audit.models import Event
 from services.audit.services import audit_record, client_ip
+from tenants.db import connection
 
 from .models import ApiToken, User
 
@@ -60,8 +61,13 @@ def login_check(*, request: HttpRequest, username: str, password: str) -> LoginR
         return LoginResult(None, _("登录尝试过于频繁，请一分钟后再试。"))
     account = User.objects.filter(username=username).first()
     if account is not None and account.is_locked():
-        audit_record(event=Event.LOGIN_FAILED, request=request, target=account, actor_username=username,
-                     detail={"reason": "locked"})
+        audit_record(
+            event=Event.LOGIN_FAILED,
+            request=request,
+            target=account,
+            actor_username=username,
+            detail={"reason": "locked"},
+        )
         minutes = max(1, int((account.locked_until - timezone.now()).total_seconds() // 60) + 1)  # type: ignore[operator]
         return LoginResult(None, _("账号已被临时锁定，请 %(m)d 分钟后再试或联系管理员。") % {"m": minutes})
     user = authenticate(request, username=username, password=password)
@@ -76,8 +82,13 @@ def login_check(*, request: HttpRequest, username: str, password: str) -> LoginR
 
 def _record_failure(*, request: HttpRequest, account: User | None, username: str) -> None:
     with transaction.atomic():
-        audit_record(event=Event.LOGIN_FAILED, request=request, target=account, actor_username=username,
-                     detail={"reason": "bad_credentials" if account else "unknown_user"})
+        audit_record(
+            event=Event.LOGIN_FAILED,
+            request=request,
+            target=account,
+            actor_username=username,
+            detail={"reason": "bad_credentials" if account else "unknown_user"},
+        )
         if account is None:
             return
         User.objects.filter(pk=account.pk).update(failed_login_count=F("failed_login_count") + 1)
@@ -85,8 +96,13 @@ def _record_failure(*, request: HttpRequest, account: User | None, username: str
         if account.failed_login_count >= settings.LOCKOUT_THRESHOLD:
             until = timezone.now() + timedelta(minutes=settings.LOCKOUT_MINUTES)
             User.objects.filter(pk=account.pk).update(locked_until=until, failed_login_count=0)
-            audit_record(event=Event.LOCKED_OUT, request=request, target=account, actor_username=username,
-                         detail={"until": until.isoformat()})
+            audit_record(
+                event=Event.LOCKED_OUT,
+                request=request,
+                target=account,
+                actor_username=username,
+                detail={"until": until.isoformat()},
+            )
 
 
 def login_succeeded(*, request: HttpRequest, user: User) -> None:
@@ -109,6 +125,7 @@ def password_change(*, user: User, new_password: str, request: HttpRequest | Non
 
 
 # --- TOTP (optional second factor, offered to administrators) -------------------------------
+
 
 def totp_issuer(request: HttpRequest) -> str:
     institution = getattr(request, "institution", None)
@@ -144,6 +161,7 @@ def totp_disable(*, user: User, request: HttpRequest | None = None) -> None:
 
 
 # --- API tokens -------------------------------------------------------------------------------
+
 
 def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()

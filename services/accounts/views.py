@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import time
+from typing import cast
 
 import pyotp
 import qrcode
@@ -25,8 +26,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_POST
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from services.audit.models import Event
 from services.audit.services import audit_record
@@ -88,8 +89,13 @@ def login_totp_view(request: HttpRequest) -> HttpResponse:
         if services.totp_verify(secret=user.totp_secret, code=form.cleaned_data["code"]):
             request.session.pop(_PENDING, None)
             return _finish_login(request, user, pending["next"])
-        audit_record(event=Event.LOGIN_FAILED, request=request, target=user, actor_username=user.username,
-                     detail={"reason": "bad_totp"})
+        audit_record(
+            event=Event.LOGIN_FAILED,
+            request=request,
+            target=user,
+            actor_username=user.username,
+            detail={"reason": "bad_totp"},
+        )
         form.add_error("code", _("验证码不正确或已过期。"))
     return render(request, "accounts/login_totp.html", {"form": form})
 
@@ -105,10 +111,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters()
 @login_required
 def password_change_view(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    user = cast(User, request.user)  # login_required
+    form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.password_change(user=request.user, new_password=form.cleaned_data["new_password1"], request=request)  # type: ignore[arg-type]
-        update_session_auth_hash(request, request.user)
+        services.password_change(user=user, new_password=form.cleaned_data["new_password1"], request=request)
+        update_session_auth_hash(request, user)
         messages.success(request, _("密码已修改。"))
         return redirect("home")
     expired = services.password_expired(request.user)
@@ -134,6 +141,13 @@ def totp_setup_view(request: HttpRequest) -> HttpResponse:
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=services.totp_issuer(request))
     buffer = io.BytesIO()
     qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
-    return render(request, "accounts/totp.html", {
-        "form": form, "secret": secret, "qr_svg": buffer.getvalue().decode(), "enabled": user.totp_enabled,
-    })
+    return render(
+        request,
+        "accounts/totp.html",
+        {
+            "form": form,
+            "secret": secret,
+            "qr_svg": buffer.getvalue().decode(),
+            "enabled": user.totp_enabled,
+        },
+    )

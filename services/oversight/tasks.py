@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import connection
-
+from tenants.db import connection
 from tenants.tasks import institution_task
 
 from .services import figures_publish

@@ -11,13 +11,13 @@ import shutil
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Protocol
+from typing import IO, BinaryIO, Protocol
 
 from django.conf import settings
 
 
 class Storage(Protocol):
-    def save(self, key: str, content: BinaryIO) -> None: ...
+    def save(self, key: str, content: IO[bytes]) -> None: ...
     def open(self, key: str) -> BinaryIO: ...
     def exists(self, key: str) -> bool: ...
     def size(self, key: str) -> int: ...
@@ -40,7 +40,7 @@ class FileSystemStorage:
     def _path(self, key: str) -> Path:
         return self.root / validate_key(key)
 
-    def save(self, key: str, content: BinaryIO) -> None:
+    def save(self, key: str, content: IO[bytes]) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".part")

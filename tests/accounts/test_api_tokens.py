@@ -17,8 +17,9 @@ def _bearer(institution: Institution, raw: str) -> Client:
 def test_token_sign_in_returns_a_token_once_and_stores_only_its_hash(inst_a: Institution) -> None:
     cache.clear()
     make_user(inst_a, username="api")
-    response = client_for(inst_a).post("/api/auth/token/", {"username": "api", "password": PASSWORD, "name": "sync"},
-                                       content_type="application/json")
+    response = client_for(inst_a).post(
+        "/api/auth/token/", {"username": "api", "password": PASSWORD, "name": "sync"}, content_type="application/json"
+    )
     assert response.status_code == 201
     raw = response.json()["token"]
     with in_schema(inst_a):
@@ -30,8 +31,9 @@ def test_token_sign_in_returns_a_token_once_and_stores_only_its_hash(inst_a: Ins
 def test_token_sign_in_with_a_bad_password_is_401(inst_a: Institution) -> None:
     cache.clear()
     make_user(inst_a, username="api")
-    response = client_for(inst_a).post("/api/auth/token/", {"username": "api", "password": "nope"},
-                                       content_type="application/json")
+    response = client_for(inst_a).post(
+        "/api/auth/token/", {"username": "api", "password": "nope"}, content_type="application/json"
+    )
     assert response.status_code == 401
     assert response.json()["detail"] == "用户名或密码错误。"
 

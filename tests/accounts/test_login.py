@@ -48,7 +48,9 @@ def test_a_user_of_one_institution_cannot_log_in_on_another(inst_a: Institution,
 
 def test_open_redirects_are_refused(inst_a: Institution) -> None:
     make_user(inst_a, username="li")
-    response = client_for(inst_a).post("/accounts/login/?next=https://evil.example/", {"username": "li", "password": PASSWORD})
+    response = client_for(inst_a).post(
+        "/accounts/login/?next=https://evil.example/", {"username": "li", "password": PASSWORD}
+    )
     assert response.url == "/"
 
 

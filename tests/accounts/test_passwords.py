@@ -62,11 +62,14 @@ def test_password_change_applies_the_policy_and_is_audited(inst_a: Institution) 
 
     user = make_user(inst_a, username="chg")
     client = client_for(inst_a, user)
-    weak = client.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": "password",
-                                                "new_password2": "password"})
+    weak = client.post(
+        "/accounts/password/", {"old_password": PASSWORD, "new_password1": "password", "new_password2": "password"}
+    )
     assert weak.status_code == 200
-    ok = client.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": "Nian-2026-dangjian",
-                                              "new_password2": "Nian-2026-dangjian"})
+    ok = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "Nian-2026-dangjian", "new_password2": "Nian-2026-dangjian"},
+    )
     assert ok.status_code == 302
     with in_schema(inst_a):
         assert User.objects.get(pk=user.pk).check_password("Nian-2026-dangjian")

@@ -19,10 +19,12 @@ class Route:
         return self.pattern.startswith("api/")
 
 
-def _walk(patterns: list[URLPattern | URLResolver], prefix: str, namespaces: list[str]) -> Iterator[tuple[str, str | None]]:
+def _walk(
+    patterns: list[URLPattern | URLResolver], prefix: str, namespaces: list[str]
+) -> Iterator[tuple[str, str | None]]:
     for entry in patterns:
         if isinstance(entry, URLResolver):
-            spaces = namespaces + [entry.namespace] if entry.namespace else namespaces
+            spaces = [*namespaces, entry.namespace] if entry.namespace else namespaces
             yield from _walk(entry.url_patterns, prefix + str(entry.pattern), spaces)
         else:
             name = ":".join([*namespaces, entry.name]) if entry.name else None

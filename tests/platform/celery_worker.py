@@ -48,9 +48,23 @@ def celery_worker() -> Iterator[str]:
     queue = f"test-{uuid.uuid4().hex[:10]}"
     env = dict(os.environ, DATABASE_URL=test_database_url(), PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'platform'}")
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "partycloud", "worker", "--pool=solo", "--queues", queue,
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
-        env=env, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "partycloud",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+        ],
+        env=env,
+        cwd=ROOT,
     )
     try:
         yield queue

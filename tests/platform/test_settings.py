@@ -34,10 +34,15 @@ def test_a_malformed_variable_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) 
 
 def test_production_refuses_to_generate_its_own_secrets(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PARTYCLOUD_DEV")}
-    env.update(DATABASE_URL="postgresql://u@db.invalid/x", PARTYCLOUD_DATA_DIR=str(tmp_path),
-               PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'platform'}", DJANGO_SETTINGS_MODULE="partycloud.settings")
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True,
-                            text=True, check=False)
+    env.update(
+        DATABASE_URL="postgresql://u@db.invalid/x",
+        PARTYCLOUD_DATA_DIR=str(tmp_path),
+        PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'platform'}",
+        DJANGO_SETTINGS_MODULE="partycloud.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True, check=False
+    )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
     assert not (tmp_path / "secrets").exists()
@@ -47,7 +52,9 @@ def test_production_refuses_to_generate_its_own_secrets(tmp_path: Path) -> None:
     ("proxies", "forwarded", "expected"),
     [(0, "6.6.6.6", "10.0.0.1"), (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"), (1, "", "10.0.0.1")],
 )
-def test_client_address_trusts_only_the_configured_proxies(settings, proxies: int, forwarded: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_client_address_trusts_only_the_configured_proxies(
+    settings, proxies: int, forwarded: str, expected: str
+) -> None:  # type: ignore[no-untyped-def]
     settings.TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected

@@ -21,7 +21,8 @@ def _operator_api(operator: User) -> Client:
 
 def test_operator_creates_an_institution_through_the_api(operator: User) -> None:
     response = _operator_api(operator).post(
-        "/api/institutions/", {"code": "eta", "name": "庚大学", "kind": "vocational", "region": "北京市"},
+        "/api/institutions/",
+        {"code": "eta", "name": "庚大学", "kind": "vocational", "region": "北京市"},
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
@@ -33,8 +34,9 @@ def test_operator_creates_an_institution_through_the_api(operator: User) -> None
 
 
 def test_api_create_reports_field_errors_in_chinese(operator: User, inst_a: Institution) -> None:
-    response = _operator_api(operator).post("/api/institutions/", {"code": "alpha", "name": "重复"},
-                                            content_type="application/json")
+    response = _operator_api(operator).post(
+        "/api/institutions/", {"code": "alpha", "name": "重复"}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["code"] == ["学校代码已被使用。"]
 
@@ -71,8 +73,9 @@ def test_archive_through_the_api_is_queued_on_the_real_broker(operator: User, in
 
 
 def test_committee_sees_figures_but_cannot_manage(committee_user: User, inst_a: Institution) -> None:
-    InstitutionFigures.objects.create(institution=inst_a, member_count=321, branch_count=12, probationary_count=7,
-                                      computed_at="2026-11-01T00:00Z")
+    InstitutionFigures.objects.create(
+        institution=inst_a, member_count=321, branch_count=12, probationary_count=7, computed_at="2026-11-01T00:00Z"
+    )
     client = client_for(None, committee_user)
     page = client.get("/").content.decode()
     assert "321" in page and inst_a.name in page
@@ -86,8 +89,10 @@ def test_committee_sees_figures_but_cannot_manage(committee_user: User, inst_a: 
 def test_console_create_form_shows_the_password_once(operator: User) -> None:
     cache.clear()
     client = client_for(None, operator)
-    response = client.post("/institutions/new/", {"name": "辛学院", "code": "theta", "kind": "medical",
-                                                  "region": "", "admin_username": "admin"})
+    response = client.post(
+        "/institutions/new/",
+        {"name": "辛学院", "code": "theta", "kind": "medical", "region": "", "admin_username": "admin"},
+    )
     assert response.status_code == 200
     assert "初始密码只显示这一次" in response.content.decode()
     assert Institution.objects.filter(code="theta").exists()

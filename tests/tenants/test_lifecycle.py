@@ -50,7 +50,9 @@ def committed(django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture
 def disposable(committed: None, institutions: object) -> Iterator[Institution]:
-    institution, _ = services.institution_create(code="archtest", name="归档测试学院", admin_password="Admin-pass-2026!")
+    institution, _ = services.institution_create(
+        code="archtest", name="归档测试学院", admin_password="Admin-pass-2026!"
+    )
     yield institution
     leftover = Institution.objects.filter(code="archtest").first()
     if leftover is not None:
@@ -105,5 +107,5 @@ def test_restore_rejects_a_file_that_is_not_an_archive(committed: None, institut
         info = tarfile.TarInfo("hello.txt")
         tar.addfile(info, io.BytesIO(b""))
     buffer.seek(0)
-    with pytest.raises(ValidationError, match="manifest.json"):
+    with pytest.raises(ValidationError, match=r"manifest\.json"):
         services.institution_restore(archive_file=buffer)

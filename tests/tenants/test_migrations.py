@@ -13,7 +13,8 @@ from tenants.provisioning import template_schema
 def _trigger_exists(schema: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT 1 FROM information_schema.triggers WHERE trigger_schema = %s AND trigger_name = 'audit_append_only'",
+            "SELECT 1 FROM information_schema.triggers "
+            "WHERE trigger_schema = %s AND trigger_name = 'audit_append_only'",
             [schema],
         )
         return cursor.fetchone() is not None
@@ -25,8 +26,10 @@ def test_up_to_date_schemas_are_not_pending(inst_a: Institution, inst_b: Institu
 
 def test_a_schema_missing_one_migration_is_the_only_pending_one(inst_a: Institution, inst_b: Institution) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f'DELETE FROM "{inst_b.schema_name}".django_migrations WHERE app = %s AND name = %s',
-                       ["audit", "0002_append_only"])
+        cursor.execute(
+            f'DELETE FROM "{inst_b.schema_name}".django_migrations WHERE app = %s AND name = %s',
+            ["audit", "0002_append_only"],
+        )
     assert pending_schemas([template_schema(), inst_a.schema_name, inst_b.schema_name]) == [inst_b.schema_name]
 
 

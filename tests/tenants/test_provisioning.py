@@ -25,8 +25,8 @@ def _structure(schema: str) -> dict[str, set[tuple[str, ...]]]:
         "columns": "SELECT table_name, column_name, data_type, is_nullable, coalesce(column_default, '') "
         "FROM information_schema.columns WHERE table_schema = %s",
         "indexes": "SELECT tablename, indexname, replace(indexdef, %s, '') FROM pg_indexes WHERE schemaname = %s",
-        "constraints": "SELECT conname, contype::text FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
-        "WHERE n.nspname = %s",
+        "constraints": "SELECT conname, contype::text FROM pg_constraint c "
+        "JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = %s",
         "triggers": "SELECT event_object_table, trigger_name, event_manipulation FROM information_schema.triggers "
         "WHERE trigger_schema = %s",
     }

@@ -43,7 +43,9 @@ def test_each_request_selects_its_own_schema_whatever_came_before(inst_a: Instit
     assert connection.schema_name == "public"
 
 
-def test_suspended_institution_shows_reason_page_and_api_403(inst_a: Institution, django_capture_on_commit_callbacks) -> None:
+def test_suspended_institution_shows_reason_page_and_api_403(
+    inst_a: Institution, django_capture_on_commit_callbacks
+) -> None:
     user = make_user(inst_a, username="u1")
     with django_capture_on_commit_callbacks(execute=True):
         institution_suspend(institution=inst_a, reason="欠费停用")

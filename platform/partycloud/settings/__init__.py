@@ -3,11 +3,11 @@
 Production differs from development only in environment values; see deploy/env.example.
 """
 
-from .base import *  # noqa: F401,F403
-from .database import *  # noqa: F401,F403
-from .tenancy import *  # noqa: F401,F403
-from .security import *  # noqa: F401,F403
-from .celery import *  # noqa: F401,F403
-from .storage import *  # noqa: F401,F403
-from .search import *  # noqa: F401,F403
-from .api import *  # noqa: F401,F403
+from .api import *  # noqa: F403
+from .base import *  # noqa: F403
+from .celery import *  # noqa: F403
+from .database import *  # noqa: F403
+from .search import *  # noqa: F403
+from .security import *  # noqa: F403
+from .storage import *  # noqa: F403
+from .tenancy import *  # noqa: F403

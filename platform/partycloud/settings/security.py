@@ -18,7 +18,6 @@ from django.core.exceptions import ImproperlyConfigured
 from .env import DATA_DIR, env_bool, env_int, env_list, env_str
 from .tenancy import BASE_DOMAIN
 
-
 # `make run`, `make test` and `make bench` set PARTYCLOUD_DEV=1. Only in development may secrets that are
 # not configured be generated: in production every process must share the same keys, or data
 # encrypted by one could not be read by another.
@@ -53,8 +52,9 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [
 ]
 # Key of the keyed hashes used to look up encrypted values (blind indexes). It does not rotate
 # with the encryption keys: changing it means recomputing every index.
-FIELD_INDEX_KEY = env_str("FIELD_INDEX_KEY") or _dev_secret("index_key", lambda: secrets.token_urlsafe(32),
-                                                           "FIELD_INDEX_KEY")
+FIELD_INDEX_KEY = env_str("FIELD_INDEX_KEY") or _dev_secret(
+    "index_key", lambda: secrets.token_urlsafe(32), "FIELD_INDEX_KEY"
+)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [BASE_DOMAIN, f".{BASE_DOMAIN}"]
 
@@ -93,7 +93,7 @@ CONTENT_SECURITY_POLICY = env_str(
 PASSWORD_PROFILE = env_str("PASSWORD_PROFILE", "owasp")
 if PASSWORD_PROFILE not in {"owasp", "mlps3"}:
     raise ImproperlyConfigured("PASSWORD_PROFILE must be 'owasp' or 'mlps3'")
-MLPS3 = PASSWORD_PROFILE == "mlps3"
+MLPS3 = PASSWORD_PROFILE == "mlps3"  # noqa: S105 (a policy name, not a password)
 
 PASSWORD_HASHERS = [
     "services.accounts.hashers.Argon2idHasher",

@@ -23,8 +23,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             institution, password = institution_create(
-                code=options["code"], name=options["name"], kind=options["kind"], region=options["region"],
-                admin_username=options["admin_username"], admin_password=options["admin_password"],
+                code=options["code"],
+                name=options["name"],
+                kind=options["kind"],
+                region=options["region"],
+                admin_username=options["admin_username"],
+                admin_password=options["admin_password"],
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc

@@ -24,8 +24,12 @@ from tenants.provisioning import ensure_template_schema, template_schema
 class Command(MigrateSchemasCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         targeted = (
-            options.get("app_label") or options.get("schema_name") or options.get("fake")
-            or options.get("plan") or options.get("check_unapplied") or options.get("fake_initial")
+            options.get("app_label")
+            or options.get("schema_name")
+            or options.get("fake")
+            or options.get("plan")
+            or options.get("check_unapplied")
+            or options.get("fake_initial")
         )
         if targeted:
             super().handle(*args, **options)
@@ -44,9 +48,10 @@ class Command(MigrateSchemasCommand):
 
         if self.sync_tenant:
             created = ensure_template_schema()
-            schemas = [template_schema()] + list(
-                Institution.objects.order_by("pk").values_list("schema_name", flat=True)
-            )
+            schemas = [
+                template_schema(),
+                *Institution.objects.order_by("pk").values_list("schema_name", flat=True),
+            ]
             pending = pending_schemas(schemas)
             if verbose:
                 self.stdout.write(

@@ -29,8 +29,12 @@ class Command(BaseCommand):
         with schema_context("public"):
             if User.objects.filter(username=options["username"]).exists():
                 raise CommandError(f"user {options['username']!r} already exists")
-            user = User(username=options["username"], display_name=options["name"], platform_role=options["role"],
-                        is_staff=options["role"] == "operator")
+            user = User(
+                username=options["username"],
+                display_name=options["name"],
+                platform_role=options["role"],
+                is_staff=options["role"] == "operator",
+            )
             try:
                 validate_password(password, user)
             except ValidationError as exc:

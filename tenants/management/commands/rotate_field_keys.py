@@ -10,10 +10,11 @@ from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from services.crypto import EncryptedTextField, rotate
+from tenants.db import connection
 from tenants.models import Institution
 
 BATCH = 1000
@@ -21,7 +22,7 @@ BATCH = 1000
 
 def encrypted_columns() -> list[tuple[Any, str]]:
     return [
-        (model, field.column)
+        (model, str(field.column))
         for model in apps.get_models()
         for field in model._meta.concrete_fields
         if isinstance(field, EncryptedTextField)
