@@ -17,7 +17,7 @@ from services.accounts.models import User
 from services.crypto import blind_index
 from services.members import national_id
 from services.members.models import Member
-from services.organization.models import OrgUnit
+from services.organization.models import OrgUnit, Position
 from services.organization.services import org_unit_create
 from services.oversight.services import figures_publish
 
@@ -156,11 +156,16 @@ def seed_demo(*, members_per_institution: int = 300) -> list[str]:
             )
             with schema_context(institution.schema_name), transaction.atomic():
                 branches = _build_tree(demo)
-                Member.objects.bulk_create(_members(rng, branches, members_per_institution))
-                for username, display in (("secretary", "支部书记（演示）"), ("member", "党员（演示）")):
-                    user = User(username=username, display_name=display)
+                members = Member.objects.bulk_create(_members(rng, branches, members_per_institution))
+                # The demo secretary runs the first branch; the demo member belongs to it.
+                first_branch = [m for m in members if m.branch_id == branches[0].pk]
+                for username, record in (("secretary", first_branch[0]), ("member", first_branch[1])):
+                    user = User(username=username, display_name=record.name)
                     user.set_password(DEMO_PASSWORD)
                     user.save()
+                    Member.objects.filter(pk=record.pk).update(user=user)
+                Position.objects.create(member=first_branch[0], unit=branches[0], kind=Position.Kind.SECRETARY,
+                                        started_on=date.today() - timedelta(days=400))
                 figures_publish(institution=institution)
         lines.append(
             f"{demo.name:<12} http://{institution_domain(demo.code)}:8000  "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from services.members.api import MemberViewSet
 from services.organization.api import OrgUnitViewSet
 
 from . import views
@@ -13,6 +14,7 @@ from .urls_common import accounts_api_urls, common_urls
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("org-units", OrgUnitViewSet, basename="org-unit")
+router.register("members", MemberViewSet, basename="member")
 
 urlpatterns = [
     path("", views.portal_home, name="home"),

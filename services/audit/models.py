@@ -29,6 +29,13 @@ class Event(models.TextChoices):
     INSTITUTION_RESTORED = "institution.restored", _("恢复归档学校")
     INSTITUTION_DELETED = "institution.deleted", _("删除学校")
     USER_CREATED = "user.created", _("创建用户")
+    MEMBER_CREATED = "member.created", _("新建党员档案")
+    MEMBER_UPDATED = "member.updated", _("修改党员档案")
+    MEMBER_STATUS_CHANGED = "member.status_changed", _("党籍状态变更")
+    SENSITIVE_REVEALED = "member.revealed", _("查看敏感信息")
+    MEMBERS_IMPORTED = "member.imported", _("导入党员")
+    MEMBERS_EXPORTED = "member.exported", _("导出党员")
+    ORG_UNIT_CHANGED = "org.changed", _("调整组织")
 
 
 class AuditEvent(models.Model):

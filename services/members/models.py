@@ -3,6 +3,8 @@ looked up through a keyed blind index."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +34,10 @@ class Member(models.Model):
         STOPPED = "stopped", _("停止党籍")
         DECEASED = "deceased", _("已故")
 
+    user = models.OneToOneField(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="member",
+        verbose_name=_("登录账号"),
+    )
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
     gender = models.CharField(_("性别"), max_length=10, choices=Gender.choices)
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
@@ -39,6 +45,9 @@ class Member(models.Model):
     national_id = EncryptedTextField(_("身份证号"))
     national_id_index = models.CharField(max_length=64, unique=True, editable=False)
     phone = EncryptedTextField(_("手机号"), blank=True)
+    native_place = models.CharField(_("籍贯"), max_length=50, blank=True)
+    education = models.CharField(_("学历"), max_length=20, blank=True)
+    degree = models.CharField(_("学位"), max_length=20, blank=True)
     category = models.CharField(_("人员类别"), max_length=20, choices=Category.choices)
     number = models.CharField(_("学号/工号"), max_length=30, blank=True)
     status = models.CharField(_("党籍状态"), max_length=20, choices=Status.choices, default=Status.NORMAL)
@@ -52,7 +61,125 @@ class Member(models.Model):
         verbose_name = _("党员")
         verbose_name_plural = _("党员")
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["branch", "status"], name="member_branch_status_idx")]
+        indexes = [
+            models.Index(fields=["branch", "status"], name="member_branch_status_idx"),
+            models.Index(fields=["branch", "name", "id"], name="member_branch_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class MemberChange(models.Model):
+    """One change to a member record: who, when, why, and each field before -> after."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="changes")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_username = models.CharField(max_length=150, blank=True)
+    kind = models.CharField(max_length=30)  # created, updated, status, imported, transferred…
+    reason = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict)  # {"field": [before, after]}, sensitive values masked
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["member", "-changed_at"], name="memberchange_member_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.kind} {self.changed_at:%Y-%m-%d}"
+
+
+class RewardPunishment(models.Model):
+    class Kind(models.TextChoices):
+        REWARD = "reward", _("奖励")
+        PUNISHMENT = "punishment", _("处分")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="rewards")
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("名称"), max_length=100)
+    issued_on = models.DateField(_("日期"))
+    issuer = models.CharField(_("批准机关"), max_length=100, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        ordering = ["-issued_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TimeAbroad(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="time_abroad")
+    country = models.CharField(_("国家（地区）"), max_length=50)
+    purpose = models.CharField(_("事由"), max_length=100)
+    left_on = models.DateField(_("出境日期"))
+    returned_on = models.DateField(_("回国日期"), null=True, blank=True)
+    last_contact_on = models.DateField(_("最近联系日期"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-left_on"]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.left_on}"
+
+
+class Hardship(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="hardships")
+    year = models.PositiveIntegerField(_("年度"))
+    kind = models.CharField(_("困难类型"), max_length=50)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.kind}"
+
+
+class FamilyMember(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="family")
+    relation = models.CharField(_("关系"), max_length=20)
+    name = models.CharField(_("姓名"), max_length=50)
+    political_status = models.CharField(_("政治面貌"), max_length=20, blank=True)
+    work_unit = models.CharField(_("工作单位"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.relation} {self.name}"
+
+
+class ImportJob(models.Model):
+    """One roster import: upload -> validate (preview with row-level errors) -> commit.
+    Runs on the worker; the page polls ``processed_rows``/``total_rows`` for progress."""
+
+    class Status(models.TextChoices):
+        VALIDATING = "validating", _("校验中")
+        PREVIEW = "preview", _("待确认")
+        INVALID = "invalid", _("有错误")
+        COMMITTING = "committing", _("导入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    filename = models.CharField(max_length=200)
+    file_key = models.CharField(max_length=300)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.VALIDATING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)  # [{"row": 3, "column": "身份证号", "message": "…"}]
+    error_report_key = models.CharField(max_length=300, blank=True)
+    failure = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"

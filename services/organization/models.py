@@ -31,6 +31,8 @@ class OrgUnit(models.Model):
     path = models.CharField(max_length=255, db_index=True, editable=False)
     sort_order = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A dissolved or merged unit is closed, not deleted: its history stays readable.
+    closed_on = models.DateField(_("撤销日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("组织")
@@ -44,3 +46,87 @@ class OrgUnit(models.Model):
     @property
     def depth(self) -> int:
         return self.path.count(".") - 1
+
+
+class Position(models.Model):
+    """A party position a member holds in an org unit (支部书记, 组织委员, …), with dates.
+    Positions drive permissions: see services/organization/scope.py."""
+
+    class Kind(models.TextChoices):
+        SECRETARY = "secretary", _("书记")
+        DEPUTY_SECRETARY = "deputy_secretary", _("副书记")
+        ORGANIZATION = "organization", _("组织委员")
+        PROPAGANDA = "propaganda", _("宣传委员")
+        DISCIPLINE = "discipline", _("纪检委员")
+        GROUP_LEADER = "group_leader", _("党小组组长")
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="positions")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="positions")
+    kind = models.CharField(_("职务"), max_length=20, choices=Kind.choices)
+    started_on = models.DateField(_("任职日期"))
+    ended_on = models.DateField(_("免职日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("党内职务")
+        verbose_name_plural = _("党内职务")
+        ordering = ["unit__path", "kind", "-started_on"]
+        indexes = [models.Index(fields=["member", "ended_on"], name="position_member_active_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_kind_display()}"
+
+
+class AdminGrant(models.Model):
+    """An administrative role held over an org unit's subtree by a staff account (组织部, 院系
+    党委办公室), independent of party positions."""
+
+    class Role(models.TextChoices):
+        INSTITUTION_ADMIN = "institution_admin", _("学校管理员")
+        UNIT_ADMIN = "unit_admin", _("院系管理员")
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="admin_grants")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="admin_grants")
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("管理授权")
+        verbose_name_plural = _("管理授权")
+        indexes = [models.Index(fields=["user", "revoked_at"], name="admingrant_user_active_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_role_display()} @ {self.unit}"
+
+
+class Term(models.Model):
+    """A committee's term (换届): branch committees 3 years, second-level committees 5 by default."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="terms")
+    started_on = models.DateField(_("本届开始"))
+    ends_on = models.DateField(_("届满日期"))
+
+    class Meta:
+        verbose_name = _("届期")
+        verbose_name_plural = _("届期")
+        ordering = ["unit", "-started_on"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.started_on}–{self.ends_on}"
+
+
+class OrgUnitChange(models.Model):
+    """History of the tree: creations, renames, moves, merges and closures of units."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="changes")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    actor_username = models.CharField(max_length=150, blank=True)
+    kind = models.CharField(max_length=20)  # created, renamed, moved, merged, closed
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.kind}"

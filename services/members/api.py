@@ -1,0 +1,159 @@
+"""Member records API: list (masked), detail, create, update, status changes, audited reveals,
+history. Every query goes through services/members/selectors.py, narrowed to the caller's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from services.organization.models import OrgUnit
+
+from . import national_id, selectors, services
+from .models import Member, MemberChange
+from .validation import mask_phone
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    """National ID and phone are masked; the reveal action shows them, audited."""
+
+    national_id = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    branch_name = serializers.CharField(source="branch.name", read_only=True)
+
+    class Meta:
+        model = Member
+        fields = [
+            "id", "name", "gender", "ethnicity", "birth_date", "national_id", "phone", "native_place", "education",
+            "degree", "category", "number", "status", "branch", "branch_name", "joined_on", "confirmed_on",
+        ]
+        read_only_fields = fields
+
+    def get_national_id(self, obj: Member) -> str:
+        return national_id.mask(obj.national_id)
+
+    def get_phone(self, obj: Member) -> str:
+        return mask_phone(obj.phone) if obj.phone else ""
+
+
+class MemberWriteSerializer(serializers.ModelSerializer):
+    national_id = serializers.CharField(max_length=18)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    branch = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH))
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, write_only=True)
+
+    class Meta:
+        model = Member
+        fields = [
+            "name", "gender", "ethnicity", "birth_date", "national_id", "phone", "native_place", "education",
+            "degree", "category", "number", "branch", "joined_on", "confirmed_on", "reason",
+        ]
+        extra_kwargs = {"gender": {"required": False}, "birth_date": {"required": False}}
+
+
+class MemberChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MemberChange
+        fields = ["changed_at", "actor_username", "kind", "reason", "changes"]
+
+
+def _raise(exc: Exception) -> None:
+    if isinstance(exc, DjangoPermissionDenied):
+        raise PermissionDenied(str(exc)) from exc
+    if isinstance(exc, DjangoValidationError):
+        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
+    raise exc
+
+
+@extend_schema(parameters=[
+    OpenApiParameter("branch", int, description="an org unit id: members of its whole subtree"),
+    OpenApiParameter("q", str, description="name prefix or exact student/staff number"),
+    OpenApiParameter("status", str), OpenApiParameter("category", str),
+])
+class MemberViewSet(viewsets.ModelViewSet):
+    serializer_class = MemberSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        branch = params.get("branch", "")
+        return selectors.member_list(
+            acting_user=self.request.user, branch_id=int(branch) if branch.isdigit() else None,
+            q=params.get("q", "").strip(), status=params.get("status", ""), category=params.get("category", ""),
+        )
+
+    def get_serializer_class(self) -> Any:
+        return MemberWriteSerializer if self.action in ("create", "partial_update") else MemberSerializer
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = MemberWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        fields.pop("reason", None)
+        try:
+            member = services.member_create(acting_user=request.user, request=request._request, **fields)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            _raise(exc)
+        return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        member = self.get_object()
+        data = MemberWriteSerializer(member, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        reason = fields.pop("reason", "")
+        try:
+            member = services.member_update(member=member, acting_user=request.user, reason=reason,
+                                            request=request._request, **fields)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            _raise(exc)
+        return Response(MemberSerializer(member).data)
+
+    @extend_schema(request=inline_serializer("StatusChange", {
+        "status": serializers.ChoiceField(choices=Member.Status.choices), "on_date": serializers.DateField(),
+        "reason": serializers.CharField()}), responses=MemberSerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request: Request, pk: str) -> Response:
+        body = inline_serializer("StatusChangeIn", {
+            "status": serializers.ChoiceField(choices=Member.Status.choices), "on_date": serializers.DateField(),
+            "reason": serializers.CharField(allow_blank=True)})(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            member = services.member_status_change(
+                member=self.get_object(), to_status=body.validated_data["status"],
+                on_date=body.validated_data["on_date"], reason=body.validated_data["reason"],
+                acting_user=request.user, request=request._request)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            _raise(exc)
+        return Response(MemberSerializer(member).data)
+
+    @extend_schema(request=inline_serializer("RevealRequest", {
+        "field": serializers.ChoiceField(choices=["national_id", "phone"]), "reason": serializers.CharField()}),
+        responses=inline_serializer("Revealed", {"field": serializers.CharField(), "value": serializers.CharField()}))
+    @action(detail=True, methods=["post"])
+    def reveal(self, request: Request, pk: str) -> Response:
+        field = str(request.data.get("field", "")) if isinstance(request.data, dict) else ""
+        reason = str(request.data.get("reason", "")) if isinstance(request.data, dict) else ""
+        try:
+            value = services.member_reveal(member=self.get_object(), field=field, reason=reason,
+                                           acting_user=request.user, request=request._request)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            _raise(exc)
+        return Response({"field": field, "value": value})
+
+    @extend_schema(responses=MemberChangeSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request: Request, pk: str) -> Response:
+        member = self.get_object()
+        if not request.user.is_superuser and not selectors.scope_for(request.user).covers_unit(member.branch, manage=True):
+            raise Http404
+        page = self.paginate_queryset(selectors.member_history(member=member))
+        return self.get_paginated_response(MemberChangeSerializer(page, many=True).data)

@@ -1,0 +1,48 @@
+"""Reads of member records, always narrowed to what the acting user may see (scope.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from services.organization.scope import Scope, scope_for
+
+__all__ = ["member_get", "member_history", "member_list", "scope_for"]
+
+from .models import Member, MemberChange
+
+
+def member_list(
+    *, acting_user: Any, scope: Scope | None = None, branch_id: int | None = None, q: str = "",
+    status: str = "", category: str = "",
+) -> QuerySet[Member]:
+    """Members the user may see, filtered. Each filter has an index: branch (+status/+name),
+    name, status. The branch filter includes the subtree below the chosen unit."""
+    scope = scope or scope_for(acting_user)
+    members = Member.objects.filter(scope.members_q()).select_related("branch")
+    if branch_id:
+        members = members.filter(Q(branch_id=branch_id) | Q(branch__path__startswith=_path_of(branch_id)))
+    if q:
+        members = members.filter(Q(name__startswith=q) | Q(number=q))
+    if status:
+        members = members.filter(status=status)
+    if category:
+        members = members.filter(category=category)
+    return members.order_by("name", "id")
+
+
+def _path_of(unit_id: int) -> str:
+    from services.organization.models import OrgUnit
+
+    return OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first() or "-"
+
+
+def member_get(*, acting_user: Any, pk: int) -> Member:
+    """One member the user may see; Member.DoesNotExist otherwise (a 404, never a 403 that
+    would confirm the record exists)."""
+    return member_list(acting_user=acting_user).get(pk=pk)
+
+
+def member_history(*, member: Member) -> QuerySet[MemberChange]:
+    return MemberChange.objects.filter(member=member).order_by("-changed_at", "-id")

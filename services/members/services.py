@@ -1,0 +1,183 @@
+"""Every write to member records: one audited transaction each, with a history row that says
+who changed what, when and why.
+
+Member status is a state machine (DOMAIN §3): each transition is ``member_status_change`` with
+a date and a reason; arrears never change status by themselves.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from services.audit.models import Event
+from services.audit.services import audit_record
+from services.crypto import blind_index
+from services.organization.models import OrgUnit
+from services.organization.scope import scope_for
+
+from . import national_id
+from .models import Member, MemberChange
+from .validation import check_identity, clean_national_id, clean_phone
+
+S = Member.Status
+# Allowed transitions. Terminal: stopped, deceased, transferred_out (a member who comes back
+# arrives through a transfer in, as a new record of this institution).
+TRANSITIONS: dict[str, set[str]] = {
+    S.PROBATIONARY: {S.NORMAL, S.STOPPED, S.DECEASED, S.TRANSFERRED_OUT, S.MOBILE, S.ABROAD, S.LOST_CONTACT},
+    S.NORMAL: {S.MOBILE, S.ABROAD, S.RETAINED, S.LOST_CONTACT, S.TRANSFERRED_OUT, S.STOPPED, S.DECEASED},
+    S.MOBILE: {S.NORMAL, S.TRANSFERRED_OUT, S.LOST_CONTACT, S.DECEASED},
+    S.ABROAD: {S.NORMAL, S.TRANSFERRED_OUT, S.LOST_CONTACT, S.STOPPED, S.DECEASED},
+    S.RETAINED: {S.NORMAL, S.TRANSFERRED_OUT, S.LOST_CONTACT, S.DECEASED},
+    S.LOST_CONTACT: {S.NORMAL, S.STOPPED, S.DECEASED},
+    S.TRANSFERRED_OUT: set(),
+    S.STOPPED: set(),
+    S.DECEASED: set(),
+}
+
+EDITABLE = (
+    "name", "gender", "ethnicity", "birth_date", "national_id", "phone", "native_place", "education", "degree",
+    "category", "number", "branch", "joined_on", "confirmed_on",
+)
+SENSITIVE = {"national_id", "phone"}
+
+
+def _display(field: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if field == "national_id":
+        return national_id.mask(str(value))
+    if field == "phone":
+        from .validation import mask_phone
+
+        return mask_phone(str(value))
+    if isinstance(value, OrgUnit):
+        return value.name
+    return str(value)
+
+
+def _require_manage(*, acting_user: Any, branch: OrgUnit) -> None:
+    if acting_user is not None and not scope_for(acting_user).covers_unit(branch, manage=True):
+        raise PermissionDenied(_("您无权管理“%(unit)s”的党员。") % {"unit": branch.name})
+
+
+def _history(*, member: Member, kind: str, changes: dict[str, list[Any]], acting_user: Any, reason: str = "") -> None:
+    MemberChange.objects.create(
+        member=member, kind=kind, reason=reason, changes=changes,
+        actor_id=getattr(acting_user, "pk", None), actor_username=getattr(acting_user, "username", ""),
+    )
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    cleaned = dict(data)
+    errors: dict[str, list[str]] = {}
+    if "national_id" in cleaned:
+        try:
+            cleaned["national_id"] = clean_national_id(str(cleaned["national_id"]))
+        except ValidationError as exc:
+            errors["national_id"] = exc.messages
+    if "phone" in cleaned:
+        try:
+            cleaned["phone"] = clean_phone(str(cleaned["phone"] or ""))
+        except ValidationError as exc:
+            errors["phone"] = exc.messages
+    if "national_id" in cleaned and "national_id" not in errors:
+        mismatches = check_identity(number=cleaned["national_id"], birth_date=cleaned.get("birth_date"),
+                                    gender=cleaned.get("gender"))
+        if mismatches:
+            errors["national_id"] = mismatches
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def member_create(*, acting_user: Any, request: HttpRequest | None = None, **fields: Any) -> Member:
+    """Create a record. The birth date and gender default to what the ID number says."""
+    data = _clean({key: value for key, value in fields.items() if key in EDITABLE})
+    number = data["national_id"]
+    data.setdefault("birth_date", national_id.birth_date(number))
+    data.setdefault("gender", national_id.gender(number))
+    _require_manage(acting_user=acting_user, branch=data["branch"])
+    with transaction.atomic():
+        if Member.objects.filter(national_id_index=blind_index(number)).exists():
+            raise ValidationError({"national_id": [_("该身份证号已有党员档案。")]})
+        member = Member(**data, national_id_index=blind_index(number))
+        member.full_clean(exclude=["national_id_index", "user"])
+        member.save()
+        _history(member=member, kind="created", acting_user=acting_user,
+                 changes={f: [None, _display(f, getattr(member, f))] for f in EDITABLE})
+        audit_record(event=Event.MEMBER_CREATED, actor=acting_user, request=request, target=member)
+    return member
+
+
+def member_update(
+    *, member: Member, acting_user: Any, reason: str = "", request: HttpRequest | None = None, **fields: Any
+) -> Member:
+    """Change fields of a record; the history keeps each field before -> after (masked)."""
+    data = _clean({key: value for key, value in fields.items() if key in EDITABLE})
+    _require_manage(acting_user=acting_user, branch=member.branch)
+    if "branch" in data:
+        _require_manage(acting_user=acting_user, branch=data["branch"])
+    with transaction.atomic():
+        locked = Member.objects.select_for_update().get(pk=member.pk)
+        changes = {}
+        for field, value in data.items():
+            before = getattr(locked, field)
+            if before != value:
+                changes[field] = [_display(field, before), _display(field, value)]
+                setattr(locked, field, value)
+        if not changes:
+            return locked
+        if "national_id" in changes:
+            locked.national_id_index = blind_index(locked.national_id)
+            if Member.objects.filter(national_id_index=locked.national_id_index).exclude(pk=locked.pk).exists():
+                raise ValidationError({"national_id": [_("该身份证号已有党员档案。")]})
+        locked.full_clean(exclude=["national_id_index", "user"])
+        locked.save()
+        _history(member=locked, kind="updated", acting_user=acting_user, changes=changes, reason=reason)
+        audit_record(event=Event.MEMBER_UPDATED, actor=acting_user, request=request, target=locked,
+                     before={k: v[0] for k, v in changes.items()}, after={k: v[1] for k, v in changes.items()})
+    return locked
+
+
+def member_status_change(
+    *, member: Member, to_status: str, on_date: date, reason: str, acting_user: Any,
+    request: HttpRequest | None = None,
+) -> Member:
+    """Move a member along the status state machine, with the date it took effect and why."""
+    if not reason.strip():
+        raise ValidationError({"reason": [_("请填写变更原因。")]})
+    _require_manage(acting_user=acting_user, branch=member.branch)
+    with transaction.atomic():
+        locked = Member.objects.select_for_update().get(pk=member.pk)
+        if to_status not in TRANSITIONS[locked.status]:
+            raise ValidationError({"status": [_("不能从“%(a)s”变更为“%(b)s”。") % {
+                "a": locked.get_status_display(), "b": Member.Status(to_status).label}]})
+        before = locked.status
+        locked.status = to_status
+        if before == S.PROBATIONARY and to_status == S.NORMAL and not locked.confirmed_on:
+            locked.confirmed_on = on_date
+        locked.save(update_fields=["status", "confirmed_on", "updated_at"])
+        _history(member=locked, kind="status", acting_user=acting_user, reason=reason,
+                 changes={"status": [before, to_status], "effective_on": [None, on_date.isoformat()]})
+        audit_record(event=Event.MEMBER_STATUS_CHANGED, actor=acting_user, request=request, target=locked,
+                     before={"status": before}, after={"status": to_status, "on": on_date.isoformat()},
+                     detail={"reason": reason})
+    return locked
+
+
+def member_reveal(*, member: Member, field: str, reason: str, acting_user: Any, request: HttpRequest | None = None) -> str:
+    """Show a sensitive field in clear. Audited with the reason; only for those who manage the member."""
+    if field not in SENSITIVE:
+        raise ValidationError({"field": [_("该字段无需查看明文。")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("查看敏感信息须填写事由。")]})
+    _require_manage(acting_user=acting_user, branch=member.branch)
+    audit_record(event=Event.SENSITIVE_REVEALED, actor=acting_user, request=request, target=member,
+                 detail={"field": field, "reason": reason})
+    return str(getattr(member, field))

@@ -1,0 +1,108 @@
+"""Who may see and manage what: roles are held in an org unit and cover its subtree.
+
+- the institution's superuser (its first administrator) and an ``institution_admin`` grant on
+  the committee: everything;
+- ``unit_admin`` grants (院系党委 / 党总支 offices): the granted unit's subtree;
+- party positions held now: secretary, deputy secretary and the committee members
+  (organization, propaganda, discipline) see their unit's subtree; secretary, deputy and the
+  organization commissioner also manage it; a party-group leader sees the group;
+- every member sees their own record.
+
+Every list, detail, export and search narrows through ``Scope`` (one place), which becomes a
+single indexed prefix filter on ``OrgUnit.path``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import AdminGrant, OrgUnit, Position
+
+SEEING_POSITIONS = {
+    Position.Kind.SECRETARY, Position.Kind.DEPUTY_SECRETARY, Position.Kind.ORGANIZATION,
+    Position.Kind.PROPAGANDA, Position.Kind.DISCIPLINE, Position.Kind.GROUP_LEADER,
+}
+MANAGING_POSITIONS = {Position.Kind.SECRETARY, Position.Kind.DEPUTY_SECRETARY, Position.Kind.ORGANIZATION}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see and manage. ``everything`` or a set of subtree path prefixes."""
+
+    everything: bool = False
+    seen_paths: frozenset[str] = frozenset()
+    managed_paths: frozenset[str] = frozenset()
+    own_member_id: int | None = None
+
+    @property
+    def is_manager(self) -> bool:
+        return self.everything or bool(self.managed_paths)
+
+    def units_q(self, prefix: str = "", *, manage: bool = False) -> Q:
+        """A filter on org units (``prefix`` is the lookup path to the unit, e.g. "branch__")."""
+        if self.everything:
+            return Q()
+        paths = self.managed_paths if manage else self.seen_paths
+        if not paths:
+            return Q(pk__in=[])
+        condition = Q()
+        for path in _outermost(paths):
+            condition |= Q(**{f"{prefix}path__startswith": path})
+        return condition
+
+    def members_q(self, *, manage: bool = False) -> Q:
+        """A filter on members: their branch is in scope, or (to see) it is the user's own record."""
+        condition = self.units_q("branch__", manage=manage)
+        if self.everything:
+            return condition
+        if not manage and self.own_member_id is not None:
+            condition |= Q(pk=self.own_member_id)
+        return condition
+
+    def covers_unit(self, unit: OrgUnit, *, manage: bool = False) -> bool:
+        if self.everything:
+            return True
+        paths = self.managed_paths if manage else self.seen_paths
+        return any(unit.path.startswith(path) for path in paths)
+
+
+def _outermost(paths: frozenset[str]) -> list[str]:
+    """Drop paths inside another path of the set: the filter stays short."""
+    ordered = sorted(paths, key=len)
+    kept: list[str] = []
+    for path in ordered:
+        if not any(path.startswith(outer) for outer in kept):
+            kept.append(path)
+    return kept
+
+
+def scope_for(user: object, *, on: date | None = None) -> Scope:
+    """The scope of ``user`` today (or ``on``). Two queries: grants, then positions."""
+    if not getattr(user, "is_authenticated", False):
+        return Scope()
+    if getattr(user, "is_superuser", False):
+        return Scope(everything=True)
+    today = on or timezone.localdate()
+    seen: set[str] = set()
+    managed: set[str] = set()
+    for role, path in AdminGrant.objects.filter(user=user, revoked_at__isnull=True).values_list("role", "unit__path"):
+        if role == AdminGrant.Role.INSTITUTION_ADMIN and path.count(".") == 1:
+            return Scope(everything=True)
+        seen.add(path)
+        managed.add(path)
+    member = getattr(user, "member", None)  # reverse one-to-one: None when the account has no record
+    member_id = member.pk if member is not None else None
+    if member_id is not None:
+        positions = Position.objects.filter(member_id=member_id, started_on__lte=today).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+        )
+        for kind, path in positions.values_list("kind", "unit__path"):
+            if kind in SEEING_POSITIONS:
+                seen.add(path)
+            if kind in MANAGING_POSITIONS:
+                managed.add(path)
+    return Scope(seen_paths=frozenset(seen), managed_paths=frozenset(managed), own_member_id=member_id)
