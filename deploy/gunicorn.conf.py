@@ -12,8 +12,14 @@ import glob
 import os
 
 
-def _int(name: str, default: int) -> int:
+def _str(name: str, default: str) -> str:
+    """The variable, or the default when it is unset or empty (as settings/env.py reads them)."""
     raw = os.environ.get(name, "").strip()
+    return raw or default
+
+
+def _int(name: str, default: int) -> int:
+    raw = _str(name, "")
     if not raw:
         return default
     try:
@@ -25,7 +31,7 @@ def _int(name: str, default: int) -> int:
 wsgi_app = "partycloud.wsgi:application"
 proc_name = "partycloud-web"
 
-bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT') or 8000}"
+bind = _str("GUNICORN_BIND", f"0.0.0.0:{_str('PORT', '8000')}")
 
 # Processes x threads = concurrent requests per container; each thread keeps its own database
 # connection (DATABASE_CONN_MAX_AGE), so size PgBouncer's max_client_conn for
@@ -47,15 +53,17 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 # Which peers may set X-Forwarded-Proto (wsgi.url_scheme). Gunicorn reads FORWARDED_ALLOW_IPS
 # itself too; repeated here so the effective value is visible in one place. In containers the
 # proxy's address is not fixed: use `*` and keep gunicorn unreachable except through the proxy.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+forwarded_allow_ips = _str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
-# Logs to stdout/stderr for the container runtime. The client address is the proxy's
-# (REMOTE_ADDR); the real one is in X-Forwarded-For, logged first.
-_accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
-accesslog = None if _accesslog.lower() in {"", "off", "none"} else _accesslog
+# Logs to stdout/stderr for the container runtime. %(h)s is the proxy's address (REMOTE_ADDR);
+# the whole X-Forwarded-For chain is logged first. Only its last TRUSTED_PROXY_COUNT entries were
+# written by our proxies (the app records the one TRUSTED_PROXY_COUNT from the right); anything
+# further left is what the client sent.
+_accesslog = _str("GUNICORN_ACCESSLOG", "-")
+accesslog = None if _accesslog.lower() in {"off", "none"} else _accesslog
 access_log_format = '%({x-forwarded-for}i)s %(h)s "%({host}i)s" "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s"'
 errorlog = "-"
-loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+loglevel = _str("GUNICORN_LOGLEVEL", "info")
 
 # The worker heartbeat file on tmpfs: a disk-backed /tmp can stall workers (gunicorn docs,
 # "Blocking os.fchmod").
@@ -72,7 +80,7 @@ control_socket_disable = True
 # variable must be in the environment before the workers import prometheus_client (set it on
 # the container, not in Django settings); the directory must exist and must not keep files of
 # a previous run.
-_multiproc_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+_multiproc_dir = _str("PROMETHEUS_MULTIPROC_DIR", "")
 
 
 def on_starting(server):  # type: ignore[no-untyped-def]

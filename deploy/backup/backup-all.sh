@@ -6,11 +6,12 @@ usage() {
   cat <<'EOF'
 Usage: backup-all.sh [-o DIR] [-s STATUS] [-k DAYS] [-P]
 
-Exports every institution (backup-institution.sh for each code, in code order) and dumps the
-public schema. Per-schema dumps on purpose: a whole-database pg_dump takes a lock on every
-table in one transaction and stops working beyond ~100k tables (max_locks_per_transaction),
-which a few thousand institutions reach. Per-institution archives restore one institution
-without touching the others.
+Exports every institution (backup-institution.sh for each code that
+`manage.py institution_list` prints, in code order) and dumps the public schema. Per-schema
+dumps on purpose: a whole-database pg_dump takes a lock on every table in one transaction and
+stops working beyond ~100k tables (max_locks_per_transaction), which a few thousand
+institutions reach. Per-institution archives restore one institution without touching the
+others.
 
 These archives are not one consistent snapshot across institutions: for disaster recovery of
 the whole database use PostgreSQL's own physical backups / PITR (pgBackRest, WAL archiving,
@@ -32,6 +33,10 @@ or PATH) and DIRECT_DATABASE_URL or DATABASE_URL.
 
 Archives written into storage (_archives/<code>/) are not pruned here: an archived
 institution's last export must stay available.
+
+Encrypted fields stay encrypted in the archives and the public dump: restoring them needs the
+FIELD_ENCRYPTION_KEYS key they were written under and the same FIELD_INDEX_KEY. Back the keys
+up separately from these files (deploy/README.md, "Key rotation").
 
 Environment: as backup-institution.sh (DIRECT_DATABASE_URL, PYTHON, the app's settings).
 Example (cron on the Docker host, nightly):
@@ -79,16 +84,15 @@ if [[ -n "$out_dir" ]]; then
   mkdir -p "$target"
 fi
 
-# There is no "list institutions" management command; ask the ORM.
-codes="$(PC_STATUS="$status" manage shell --no-imports --verbosity 0 --command '
-import os
-from tenants.models import Institution
-rows = Institution.objects.order_by("code")
-if os.environ.get("PC_STATUS"):
-    rows = rows.filter(status=os.environ["PC_STATUS"])
-for code in rows.values_list("code", flat=True):
-    print(code)
-')"
+# `institution_list` prints one institution per line, in code order:
+# code<TAB>status<TAB>schema<TAB>name. Codes are lower-case letters and digits.
+list_args=()
+[[ -n "$status" ]] && list_args=(--status "$status")
+if ! listing="$(manage institution_list "${list_args[@]}")"; then
+  log "cannot list the institutions (manage.py institution_list failed)"
+  exit 1
+fi
+codes="$(printf '%s\n' "$listing" | cut -f1)"
 
 total=0
 failed=()

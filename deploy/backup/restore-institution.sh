@@ -11,16 +11,21 @@ archive action) with `manage.py institution_restore <archive>`:
   <archive>  a local .tar.gz path (inside the container when run there), or a storage key
              such as _archives/pku/pku-20260101020000.tar.gz
 
-What it does: pg_restore of the schema in one transaction, then the registry row, domains and
-stored files, then migrations for that schema if the archive is older than the code. It
-REFUSES to overwrite: the code and the schema must not exist. To roll an existing institution
-back, archive and delete it first (console, or institution_lifecycle archive / delete).
+What it does: pg_restore of the schema in one transaction, then the registry row, the domain
+and the stored files, then migrations for that schema if the archive is older than the code.
+It REFUSES to overwrite: the code and the schema must not exist. To roll an existing
+institution back, archive and delete it first (console, or institution_lifecycle archive /
+delete). The restored institution is active, whatever its status was when exported.
 
 Before restoring:
-  - FIELD_ENCRYPTION_KEYS must contain the key(s) in use when the archive was made, or
-    encrypted fields (national ID, phone, TOTP) cannot be read; keep the oldest key (blind indexes);
+  - the archive is readable only with the same keys: FIELD_ENCRYPTION_KEYS must contain the
+    key its data was encrypted with (else national IDs, phones and TOTP secrets cannot be
+    decrypted; a retired key can be added at the end of the list for the restore, followed by
+    `manage.py rotate_field_keys`), and FIELD_INDEX_KEY must be the one of the deployment that
+    wrote it (else lookups of encrypted values find nothing);
   - pg_restore (PG_BIN_DIR) must be at least the version of the pg_dump that wrote it;
-  - the archive's domains are restored as they were (<code>.<BASE_DOMAIN of the old deployment>).
+  - the institution gets THIS deployment's address, <code>.<BASE_DOMAIN>, whatever domains it
+    had where the archive was made.
 
 Options:
   -h   show this help
