@@ -65,6 +65,17 @@ class MemberChangeSerializer(serializers.ModelSerializer):
         fields = ["changed_at", "actor_username", "kind", "reason", "changes"]
 
 
+class StatusChangeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Member.Status.choices)
+    on_date = serializers.DateField()
+    reason = serializers.CharField(allow_blank=True, max_length=200)
+
+
+class RevealSerializer(serializers.Serializer):
+    field = serializers.ChoiceField(choices=["national_id", "phone"])
+    reason = serializers.CharField(allow_blank=True, max_length=200)
+
+
 def _raise(exc: Exception) -> None:
     if isinstance(exc, DjangoPermissionDenied):
         raise PermissionDenied(str(exc)) from exc
@@ -117,33 +128,31 @@ class MemberViewSet(viewsets.ModelViewSet):
             _raise(exc)
         return Response(MemberSerializer(member).data)
 
-    @extend_schema(request=inline_serializer("StatusChange", {
-        "status": serializers.ChoiceField(choices=Member.Status.choices), "on_date": serializers.DateField(),
-        "reason": serializers.CharField()}), responses=MemberSerializer)
+    @extend_schema(request=StatusChangeSerializer, responses=MemberSerializer)
     @action(detail=True, methods=["post"], url_path="status")
     def change_status(self, request: Request, pk: str) -> Response:
-        body = inline_serializer("StatusChangeIn", {
-            "status": serializers.ChoiceField(choices=Member.Status.choices), "on_date": serializers.DateField(),
-            "reason": serializers.CharField(allow_blank=True)})(data=request.data)
+        member = self.get_object()  # 404 before 400: an id outside the scope reveals nothing
+        body = StatusChangeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
             member = services.member_status_change(
-                member=self.get_object(), to_status=body.validated_data["status"],
-                on_date=body.validated_data["on_date"], reason=body.validated_data["reason"],
-                acting_user=request.user, request=request._request)
+                member=member, to_status=body.validated_data["status"], on_date=body.validated_data["on_date"],
+                reason=body.validated_data["reason"], acting_user=request.user, request=request._request)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             _raise(exc)
         return Response(MemberSerializer(member).data)
 
-    @extend_schema(request=inline_serializer("RevealRequest", {
-        "field": serializers.ChoiceField(choices=["national_id", "phone"]), "reason": serializers.CharField()}),
-        responses=inline_serializer("Revealed", {"field": serializers.CharField(), "value": serializers.CharField()}))
+    @extend_schema(request=RevealSerializer,
+                   responses=inline_serializer("Revealed", {"field": serializers.CharField(),
+                                                            "value": serializers.CharField()}))
     @action(detail=True, methods=["post"])
     def reveal(self, request: Request, pk: str) -> Response:
-        field = str(request.data.get("field", "")) if isinstance(request.data, dict) else ""
-        reason = str(request.data.get("reason", "")) if isinstance(request.data, dict) else ""
+        member = self.get_object()
+        body = RevealSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        field = body.validated_data["field"]
         try:
-            value = services.member_reveal(member=self.get_object(), field=field, reason=reason,
+            value = services.member_reveal(member=member, field=field, reason=body.validated_data["reason"],
                                            acting_user=request.user, request=request._request)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             _raise(exc)

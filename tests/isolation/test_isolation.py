@@ -37,6 +37,12 @@ def _org_unit(owner: User, marker: str) -> models.Model:
     return org_unit_create(name=marker, kind=OrgUnit.Kind.BRANCH)
 
 
+def _member(owner: User, marker: str) -> models.Model:
+    from tests.factories import MemberFactory
+
+    return MemberFactory(name=marker)
+
+
 def _token(owner: User, marker: str) -> models.Model:
     token, _ = api_token_create(user=owner, name=marker)
     return token
@@ -84,6 +90,12 @@ CASES: dict[tuple[str, str], Case] = {
     (TENANT, "api-token-detail"): Case("object", factory=_token, methods=("delete",), exists=_token_alive),
     (TENANT, "org-unit-list"): Case("collection", factory=_org_unit),
     (TENANT, "org-unit-detail"): Case("object", factory=_org_unit),
+    # Member records
+    (TENANT, "member-list"): Case("collection", factory=_member, methods=("get", "post")),
+    (TENANT, "member-detail"): Case("object", factory=_member, methods=("get", "patch")),
+    (TENANT, "member-change-status"): Case("object", factory=_member, methods=("post",)),
+    (TENANT, "member-reveal"): Case("object", factory=_member, methods=("post",)),
+    (TENANT, "member-history"): Case("object", factory=_member),
     # Console
     (CONSOLE, "home"): Case("console"),
     (CONSOLE, "console:institution_new"): Case("console"),
