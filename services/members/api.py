@@ -32,8 +32,23 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Member
         fields = [
-            "id", "name", "gender", "ethnicity", "birth_date", "national_id", "phone", "native_place", "education",
-            "degree", "category", "number", "status", "branch", "branch_name", "joined_on", "confirmed_on",
+            "id",
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "national_id",
+            "phone",
+            "native_place",
+            "education",
+            "degree",
+            "category",
+            "number",
+            "status",
+            "branch",
+            "branch_name",
+            "joined_on",
+            "confirmed_on",
         ]
         read_only_fields = fields
 
@@ -53,8 +68,21 @@ class MemberWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Member
         fields = [
-            "name", "gender", "ethnicity", "birth_date", "national_id", "phone", "native_place", "education",
-            "degree", "category", "number", "branch", "joined_on", "confirmed_on", "reason",
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "national_id",
+            "phone",
+            "native_place",
+            "education",
+            "degree",
+            "category",
+            "number",
+            "branch",
+            "joined_on",
+            "confirmed_on",
+            "reason",
         ]
         extra_kwargs = {"gender": {"required": False}, "birth_date": {"required": False}}
 
@@ -84,11 +112,14 @@ def _raise(exc: Exception) -> None:
     raise exc
 
 
-@extend_schema(parameters=[
-    OpenApiParameter("branch", int, description="an org unit id: members of its whole subtree"),
-    OpenApiParameter("q", str, description="name prefix or exact student/staff number"),
-    OpenApiParameter("status", str), OpenApiParameter("category", str),
-])
+@extend_schema(
+    parameters=[
+        OpenApiParameter("branch", int, description="an org unit id: members of its whole subtree"),
+        OpenApiParameter("q", str, description="name prefix or exact student/staff number"),
+        OpenApiParameter("status", str),
+        OpenApiParameter("category", str),
+    ]
+)
 class MemberViewSet(viewsets.ModelViewSet):
     serializer_class = MemberSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -97,8 +128,11 @@ class MemberViewSet(viewsets.ModelViewSet):
         params = self.request.query_params
         branch = params.get("branch", "")
         return selectors.member_list(
-            acting_user=self.request.user, branch_id=int(branch) if branch.isdigit() else None,
-            q=params.get("q", "").strip(), status=params.get("status", ""), category=params.get("category", ""),
+            acting_user=self.request.user,
+            branch_id=int(branch) if branch.isdigit() else None,
+            q=params.get("q", "").strip(),
+            status=params.get("status", ""),
+            category=params.get("category", ""),
         )
 
     def get_serializer_class(self) -> Any:
@@ -122,8 +156,9 @@ class MemberViewSet(viewsets.ModelViewSet):
         fields = dict(data.validated_data)
         reason = fields.pop("reason", "")
         try:
-            member = services.member_update(member=member, acting_user=request.user, reason=reason,
-                                            request=request._request, **fields)
+            member = services.member_update(
+                member=member, acting_user=request.user, reason=reason, request=request._request, **fields
+            )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             _raise(exc)
         return Response(MemberSerializer(member).data)
@@ -136,15 +171,21 @@ class MemberViewSet(viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         try:
             member = services.member_status_change(
-                member=member, to_status=body.validated_data["status"], on_date=body.validated_data["on_date"],
-                reason=body.validated_data["reason"], acting_user=request.user, request=request._request)
+                member=member,
+                to_status=body.validated_data["status"],
+                on_date=body.validated_data["on_date"],
+                reason=body.validated_data["reason"],
+                acting_user=request.user,
+                request=request._request,
+            )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             _raise(exc)
         return Response(MemberSerializer(member).data)
 
-    @extend_schema(request=RevealSerializer,
-                   responses=inline_serializer("Revealed", {"field": serializers.CharField(),
-                                                            "value": serializers.CharField()}))
+    @extend_schema(
+        request=RevealSerializer,
+        responses=inline_serializer("Revealed", {"field": serializers.CharField(), "value": serializers.CharField()}),
+    )
     @action(detail=True, methods=["post"])
     def reveal(self, request: Request, pk: str) -> Response:
         member = self.get_object()
@@ -152,8 +193,13 @@ class MemberViewSet(viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         field = body.validated_data["field"]
         try:
-            value = services.member_reveal(member=member, field=field, reason=body.validated_data["reason"],
-                                           acting_user=request.user, request=request._request)
+            value = services.member_reveal(
+                member=member,
+                field=field,
+                reason=body.validated_data["reason"],
+                acting_user=request.user,
+                request=request._request,
+            )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             _raise(exc)
         return Response({"field": field, "value": value})
@@ -162,7 +208,9 @@ class MemberViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["get"])
     def history(self, request: Request, pk: str) -> Response:
         member = self.get_object()
-        if not request.user.is_superuser and not selectors.scope_for(request.user).covers_unit(member.branch, manage=True):
+        if not request.user.is_superuser and not selectors.scope_for(request.user).covers_unit(
+            member.branch, manage=True
+        ):
             raise Http404
         page = self.paginate_queryset(selectors.member_history(member=member))
         return self.get_paginated_response(MemberChangeSerializer(page, many=True).data)

@@ -1,0 +1,77 @@
+"""Member list API latency with 20,000 members: a page of 50, filtered by branch and by name
+prefix, through the whole stack (routing, bearer auth, scope, serializer)."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+
+
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from bench.common import Figure, cleanup
+from services.accounts.models import User
+from services.accounts.services import api_token_create
+from services.members.models import Member
+from services.organization.models import OrgUnit
+from services.organization.services import org_unit_create
+from tenants.demo import SURNAMES, _members
+from tenants.services import institution_create
+
+FIGURES = ("member_list_p50_ms", "member_list_p95_ms")
+MEMBERS = 20_000
+BRANCHES = 40
+REQUESTS = 200
+
+
+def _seed(schema: str) -> tuple[list[int], str]:
+    with schema_context(schema):
+        committee = org_unit_create(name="党委", kind=OrgUnit.Kind.COMMITTEE)
+        colleges = [
+            org_unit_create(name=f"学院{i}", kind=OrgUnit.Kind.SECOND_LEVEL, parent=committee) for i in range(8)
+        ]
+        branches = [
+            org_unit_create(
+                name=f"支部{i}",
+                kind=OrgUnit.Kind.BRANCH,
+                parent=colleges[i % 8],
+                branch_kind=OrgUnit.BranchKind.TEACHER if i % 2 else OrgUnit.BranchKind.UNDERGRADUATE,
+            )
+            for i in range(BRANCHES)
+        ]
+        rng = random.Random(1)
+        for start in range(0, MEMBERS, 5000):
+            Member.objects.bulk_create(_members(rng, branches, 5000), batch_size=1000)
+        admin = User.objects.get(username="admin")
+        _, token = api_token_create(user=admin, name="bench")
+        return [b.pk for b in branches], token
+
+
+def run() -> list[Figure]:
+    with cleanup("blist"):
+        institution, _ = institution_create(code="blist", name="名册基准大学", admin_password="Bench-pass-2026!")
+        branch_ids, token = _seed(institution.schema_name)
+        client = Client(HTTP_HOST="blist.localhost", HTTP_AUTHORIZATION=f"Bearer {token}")
+        rng = random.Random(2)
+        urls = [
+            f"/api/members/?branch={rng.choice(branch_ids)}&limit=50"
+            if i % 2 == 0
+            else f"/api/members/?q={rng.choice(SURNAMES)}&limit=50"
+            for i in range(REQUESTS)
+        ]
+        for url in urls[:10]:  # warm up
+            client.get(url)
+        timings = []
+        for url in urls:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url}: {response.status_code}")
+        timings.sort()
+    return [
+        ("member_list_p50_ms", statistics.median(timings), "ms"),
+        ("member_list_p95_ms", timings[int(len(timings) * 0.95) - 1], "ms"),
+    ]

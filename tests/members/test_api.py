@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from services.accounts.models import User
+from services.accounts.services import api_token_create
+from services.members.models import Member
+from services.organization.models import Position
+from tenants.models import Institution
+from tests.conftest import host_of, in_schema
+from tests.factories import MemberFactory
+from tests.members.helpers import build_tree, person
+
+
+def _api(institution: Institution, user: User) -> Client:
+    with in_schema(institution):
+        _, raw = api_token_create(user=user, name="t")
+    return Client(HTTP_HOST=host_of(institution), HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+@pytest.fixture
+def secretary_setup(inst_a: Institution):  # type: ignore[no-untyped-def]
+    with in_schema(inst_a):
+        tree = build_tree()
+        secretary = person(tree.branch_x, "sec", Position.Kind.SECRETARY, name="书记")
+        mine = MemberFactory(branch=tree.branch_x, name="王小明", phone="13800138000")
+        theirs = MemberFactory(branch=tree.branch_y, name="李小红")
+    return tree, secretary, mine, theirs
+
+
+def test_list_is_scoped_and_masked(inst_a: Institution, secretary_setup) -> None:  # type: ignore[no-untyped-def]
+    tree, secretary, mine, theirs = secretary_setup
+    body = _api(inst_a, secretary).get("/api/members/").json()
+    names = {row["name"] for row in body["results"]}
+    assert names == {"书记", "王小明"}
+    row = next(r for r in body["results"] if r["name"] == "王小明")
+    assert row["phone"] == "138****8000"
+    assert row["national_id"] == mine.national_id[:4] + "*" * 10 + mine.national_id[-4:]
+
+
+def test_filters_by_branch_subtree_name_prefix_and_status(inst_a: Institution, secretary_setup) -> None:  # type: ignore[no-untyped-def]
+    tree, secretary, mine, theirs = secretary_setup
+    with in_schema(inst_a):
+        admin = User.objects.get(username="admin")
+    api = _api(inst_a, admin)
+    assert {r["name"] for r in api.get(f"/api/members/?branch={tree.college.pk}").json()["results"]} >= {
+        "王小明",
+        "李小红",
+    }
+    assert [r["name"] for r in api.get("/api/members/?q=王小").json()["results"]] == ["王小明"]
+    assert api.get("/api/members/?status=deceased").json()["count"] == 0
+
+
+def test_secretary_cannot_fetch_change_or_reveal_another_branch_member(
+    inst_a: Institution,
+    secretary_setup,  # type: ignore[no-untyped-def]
+) -> None:
+    tree, secretary, mine, theirs = secretary_setup
+    api = _api(inst_a, secretary)
+    assert api.get(f"/api/members/{theirs.pk}/").status_code == 404
+    assert api.patch(f"/api/members/{theirs.pk}/", {"name": "x"}, content_type="application/json").status_code == 404
+    assert (
+        api.post(
+            f"/api/members/{theirs.pk}/reveal/", {"field": "phone", "reason": "r"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    created = api.post(
+        "/api/members/",
+        {"name": "新人", "national_id": "11010519491231002X", "category": "staff", "branch": tree.branch_y.pk},
+        content_type="application/json",
+    )
+    assert created.status_code == 403
+    with in_schema(inst_a):
+        assert not Member.objects.filter(name="新人").exists()
+
+
+def test_create_update_status_reveal_and_history_through_the_api(
+    inst_a: Institution,
+    secretary_setup,  # type: ignore[no-untyped-def]
+) -> None:
+    tree, secretary, mine, theirs = secretary_setup
+    api = _api(inst_a, secretary)
+    bad = api.post(
+        "/api/members/",
+        {"name": "新人", "national_id": "110105194912310021", "category": "staff", "branch": tree.branch_x.pk},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "校验位" in bad.json()["national_id"][0]
+    created = api.post(
+        "/api/members/",
+        {"name": "新人", "national_id": "11010519491231002X", "category": "staff", "branch": tree.branch_x.pk},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert (
+        api.patch(f"/api/members/{pk}/", {"name": "新人甲", "reason": "更名"}, content_type="application/json").json()[
+            "name"
+        ]
+        == "新人甲"
+    )
+    moved = api.post(
+        f"/api/members/{pk}/status/",
+        {"status": "mobile", "on_date": "2026-11-01", "reason": "外出务工"},
+        content_type="application/json",
+    )
+    assert moved.json()["status"] == "mobile"
+    revealed = api.post(
+        f"/api/members/{pk}/reveal/", {"field": "national_id", "reason": "核对身份"}, content_type="application/json"
+    )
+    assert revealed.json() == {"field": "national_id", "value": "11010519491231002X"}
+    kinds = [row["kind"] for row in api.get(f"/api/members/{pk}/history/").json()["results"]]
+    assert kinds == ["status", "updated", "created"]
+
+
+def test_list_query_count_does_not_grow_with_the_page(inst_a: Institution, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    with in_schema(inst_a):
+        tree = build_tree()
+        admin = User.objects.get(username="admin")
+        for _ in range(60):
+            MemberFactory(branch=tree.branch_x)
+    api = _api(inst_a, admin)
+    api.get("/api/members/?limit=5")  # warm: token lookup and session bookkeeping
+    with django_assert_max_num_queries(6) as small:
+        api.get("/api/members/?limit=5")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert len(api.get("/api/members/?limit=50").json()["results"]) == 50
