@@ -7,7 +7,6 @@ import random
 import statistics
 import time
 
-
 from django.test import Client
 from django_tenants.utils import schema_context
 
@@ -42,7 +41,7 @@ def _seed(schema: str) -> tuple[list[int], str]:
             for i in range(BRANCHES)
         ]
         rng = random.Random(1)
-        for start in range(0, MEMBERS, 5000):
+        for _batch in range(MEMBERS // 5000):
             Member.objects.bulk_create(_members(rng, branches, 5000), batch_size=1000)
         admin = User.objects.get(username="admin")
         _, token = api_token_create(user=admin, name="bench")

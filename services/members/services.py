@@ -171,7 +171,9 @@ def member_status_change(
     return locked
 
 
-def member_reveal(*, member: Member, field: str, reason: str, acting_user: Any, request: HttpRequest | None = None) -> str:
+def member_reveal(
+    *, member: Member, field: str, reason: str, acting_user: Any, request: HttpRequest | None = None
+) -> str:
     """Show a sensitive field in clear. Audited with the reason; only for those who manage the member."""
     if field not in SENSITIVE:
         raise ValidationError({"field": [_("该字段无需查看明文。")]})

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.test import Client
 
@@ -26,25 +28,25 @@ def secretary_setup(inst_a: Institution):  # type: ignore[no-untyped-def]
         secretary = person(tree.branch_x, "sec", Position.Kind.SECRETARY, name="书记")
         mine = MemberFactory(branch=tree.branch_x, name="王小明", phone="13800138000")
         theirs = MemberFactory(branch=tree.branch_y, name="李小红")
-    return tree, secretary, mine, theirs
+    return SimpleNamespace(tree=tree, secretary=secretary, mine=mine, theirs=theirs)
 
 
 def test_list_is_scoped_and_masked(inst_a: Institution, secretary_setup) -> None:  # type: ignore[no-untyped-def]
-    tree, secretary, mine, theirs = secretary_setup
-    body = _api(inst_a, secretary).get("/api/members/").json()
+    setup = secretary_setup
+    body = _api(inst_a, setup.secretary).get("/api/members/").json()
     names = {row["name"] for row in body["results"]}
     assert names == {"书记", "王小明"}
     row = next(r for r in body["results"] if r["name"] == "王小明")
     assert row["phone"] == "138****8000"
-    assert row["national_id"] == mine.national_id[:4] + "*" * 10 + mine.national_id[-4:]
+    assert row["national_id"] == setup.mine.national_id[:4] + "*" * 10 + setup.mine.national_id[-4:]
 
 
 def test_filters_by_branch_subtree_name_prefix_and_status(inst_a: Institution, secretary_setup) -> None:  # type: ignore[no-untyped-def]
-    tree, secretary, mine, theirs = secretary_setup
+    setup = secretary_setup
     with in_schema(inst_a):
         admin = User.objects.get(username="admin")
     api = _api(inst_a, admin)
-    assert {r["name"] for r in api.get(f"/api/members/?branch={tree.college.pk}").json()["results"]} >= {
+    assert {r["name"] for r in api.get(f"/api/members/?branch={setup.tree.college.pk}").json()["results"]} >= {
         "王小明",
         "李小红",
     }
@@ -56,19 +58,23 @@ def test_secretary_cannot_fetch_change_or_reveal_another_branch_member(
     inst_a: Institution,
     secretary_setup,  # type: ignore[no-untyped-def]
 ) -> None:
-    tree, secretary, mine, theirs = secretary_setup
-    api = _api(inst_a, secretary)
-    assert api.get(f"/api/members/{theirs.pk}/").status_code == 404
-    assert api.patch(f"/api/members/{theirs.pk}/", {"name": "x"}, content_type="application/json").status_code == 404
+    setup = secretary_setup
+    api = _api(inst_a, setup.secretary)
+    assert api.get(f"/api/members/{setup.theirs.pk}/").status_code == 404
+    assert (
+        api.patch(f"/api/members/{setup.theirs.pk}/", {"name": "x"}, content_type="application/json").status_code == 404
+    )
     assert (
         api.post(
-            f"/api/members/{theirs.pk}/reveal/", {"field": "phone", "reason": "r"}, content_type="application/json"
+            f"/api/members/{setup.theirs.pk}/reveal/",
+            {"field": "phone", "reason": "r"},
+            content_type="application/json",
         ).status_code
         == 404
     )
     created = api.post(
         "/api/members/",
-        {"name": "新人", "national_id": "11010519491231002X", "category": "staff", "branch": tree.branch_y.pk},
+        {"name": "新人", "national_id": "11010519491231002X", "category": "staff", "branch": setup.tree.branch_y.pk},
         content_type="application/json",
     )
     assert created.status_code == 403
@@ -80,17 +86,17 @@ def test_create_update_status_reveal_and_history_through_the_api(
     inst_a: Institution,
     secretary_setup,  # type: ignore[no-untyped-def]
 ) -> None:
-    tree, secretary, mine, theirs = secretary_setup
-    api = _api(inst_a, secretary)
+    setup = secretary_setup
+    api = _api(inst_a, setup.secretary)
     bad = api.post(
         "/api/members/",
-        {"name": "新人", "national_id": "110105194912310021", "category": "staff", "branch": tree.branch_x.pk},
+        {"name": "新人", "national_id": "110105194912310021", "category": "staff", "branch": setup.tree.branch_x.pk},
         content_type="application/json",
     )
     assert bad.status_code == 400 and "校验位" in bad.json()["national_id"][0]
     created = api.post(
         "/api/members/",
-        {"name": "新人", "national_id": "11010519491231002X", "category": "staff", "branch": tree.branch_x.pk},
+        {"name": "新人", "national_id": "11010519491231002X", "category": "staff", "branch": setup.tree.branch_x.pk},
         content_type="application/json",
     )
     assert created.status_code == 201, created.content

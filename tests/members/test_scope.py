@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from services.members.models import Member
 from services.members.selectors import member_list
 from services.organization.models import AdminGrant, Position
 from services.organization.scope import scope_for
