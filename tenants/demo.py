@@ -169,6 +169,7 @@ def seed_demo(*, members_per_institution: int = 300) -> list[str]:
                 figures_publish(institution=institution)
         lines.append(
             f"{demo.name:<12} http://{institution_domain(demo.code)}:8000  "
-            f"admin / secretary / member, password {DEMO_PASSWORD}"
+            f"admin (whole institution) / secretary ({demo.colleges[0]}教工第一党支部) / member, "
+            f"password {DEMO_PASSWORD}"
         )
     return lines
