@@ -1,4 +1,5 @@
-"""API-wide pieces: the exception handler that keeps error bodies in the user's language."""
+"""API-wide pieces: the exception handler that adds a machine-readable ``code`` to error bodies
+(whose ``detail`` is in the user's language) and audits permission denials."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from services.audit.services import audit_permission_denied
+
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     response = drf_exception_handler(exc, context)
@@ -14,4 +17,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = getattr(exc, "default_code", None) or getattr(exc, "code", None)
         if code and "code" not in response.data:
             response.data["code"] = getattr(getattr(exc, "detail", None), "code", code)
+    request = context.get("request")
+    if response is not None and response.status_code == 403 and request is not None:
+        audit_permission_denied(request=request._request, reason=str(getattr(exc, "detail", exc)))
     return response

@@ -22,3 +22,5 @@ urlpatterns = [
     *accounts_api_urls(router),
     path("api/", include(router.urls)),
 ]
+
+handler403 = "partycloud.views.permission_denied"

@@ -6,6 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.defaults import permission_denied as django_permission_denied
+
+from services.audit.services import audit_permission_denied
 
 from services.members.models import Member
 from services.organization.models import OrgUnit
@@ -29,3 +32,9 @@ def portal_home(request: HttpRequest) -> HttpResponse:
             "member_total": sum(unit.member_count for unit in units),
         },
     )
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 403 page (templates/403.html), after auditing the refusal."""
+    audit_permission_denied(request=request, reason=str(exception))
+    return django_permission_denied(request, exception)

@@ -50,3 +50,16 @@ def audit_record(
         after=after,
         detail=detail or {},
     )
+
+
+def audit_permission_denied(*, request: HttpRequest, reason: str = "") -> None:
+    """Record a refused request (403) for the signed-in user: who tried what, from where.
+    Anonymous refusals are not recorded (they are 401s or sign-in redirects)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return
+    audit_record(
+        event=Event.PERMISSION_DENIED,
+        request=request,
+        detail={"method": request.method, "path": request.path, "reason": reason[:200]},
+    )

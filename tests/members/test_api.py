@@ -133,3 +133,18 @@ def test_list_query_count_does_not_grow_with_the_page(inst_a: Institution, djang
         api.get("/api/members/?limit=5")
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert len(api.get("/api/members/?limit=50").json()["results"]) == 50
+
+
+def test_a_refused_write_is_audited_as_a_permission_denial(inst_a: Institution, secretary_setup) -> None:  # type: ignore[no-untyped-def]
+    from services.audit.models import AuditEvent, Event
+
+    setup = secretary_setup
+    api = _api(inst_a, setup.secretary)
+    api.post(
+        "/api/members/",
+        {"name": "越权", "national_id": "11010519491231002X", "category": "staff", "branch": setup.tree.branch_y.pk},
+        content_type="application/json",
+    )
+    with in_schema(inst_a):
+        event = AuditEvent.objects.get(event=Event.PERMISSION_DENIED, actor_username="sec")
+    assert event.detail["path"] == "/api/members/" and "Y支部" in event.detail["reason"]

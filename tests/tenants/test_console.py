@@ -104,3 +104,12 @@ def test_console_delete_needs_the_typed_code(operator: User, inst_a: Institution
     response = client.post("/institutions/alpha/delete/", {"confirmation": "beta"}, follow=True)
     assert "确认内容与学校代码不一致" in response.content.decode()
     assert Institution.objects.filter(pk=inst_a.pk).exists()
+
+
+def test_a_refused_console_page_is_audited(committee_user: User) -> None:
+    from services.audit.models import AuditEvent, Event
+
+    client_for(None, committee_user).get("/institutions/new/")
+    assert AuditEvent.objects.filter(
+        event=Event.PERMISSION_DENIED, actor_username="committee1", detail__path="/institutions/new/"
+    ).exists()
