@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.views.defaults import permission_denied as django_permission_denied
 
 from services.audit.services import audit_permission_denied
-
 from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.organization.selectors import org_unit_list
