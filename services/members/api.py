@@ -15,10 +15,10 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from services.organization.models import OrgUnit
+from services.organization.models import OrgUnit, Position
 
 from . import national_id, selectors, services
-from .models import Member, MemberChange
+from .models import FamilyMember, Hardship, Member, MemberChange, RewardPunishment, TimeAbroad
 from .validation import mask_phone
 
 
@@ -57,6 +57,41 @@ class MemberSerializer(serializers.ModelSerializer):
 
     def get_phone(self, obj: Member) -> str:
         return mask_phone(obj.phone) if obj.phone else ""
+
+
+class _RowsSerializer(serializers.ModelSerializer):
+    class Meta:
+        exclude = ["id", "member"]
+
+
+def _rows(model: Any) -> Any:
+    return type(
+        f"{model.__name__}RowSerializer",
+        (_RowsSerializer,),
+        {"Meta": type("Meta", (_RowsSerializer.Meta,), {"model": model})},
+    )
+
+
+class PositionRowSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = Position
+        fields = ["unit", "unit_name", "kind", "started_on", "ended_on"]
+
+
+class MemberDetailSerializer(MemberSerializer):
+    """The whole record: the multi-row sets of the national system's record come along."""
+
+    positions = PositionRowSerializer(many=True, read_only=True)
+    rewards = _rows(RewardPunishment)(many=True, read_only=True)
+    time_abroad = _rows(TimeAbroad)(many=True, read_only=True)
+    hardships = _rows(Hardship)(many=True, read_only=True)
+    family = _rows(FamilyMember)(many=True, read_only=True)
+
+    class Meta(MemberSerializer.Meta):
+        fields = [*MemberSerializer.Meta.fields, "positions", "rewards", "time_abroad", "hardships", "family"]
+        read_only_fields = fields
 
 
 class MemberWriteSerializer(serializers.ModelSerializer):
@@ -136,7 +171,14 @@ class MemberViewSet(viewsets.ModelViewSet):
         )
 
     def get_serializer_class(self) -> Any:
-        return MemberWriteSerializer if self.action in ("create", "partial_update") else MemberSerializer
+        if self.action in ("create", "partial_update"):
+            return MemberWriteSerializer
+        return MemberDetailSerializer if self.action == "retrieve" else MemberSerializer
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        member = self.get_object()
+        rows = Member.objects.prefetch_related("positions__unit", "rewards", "time_abroad", "hardships", "family")
+        return Response(MemberDetailSerializer(rows.get(pk=member.pk)).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = MemberWriteSerializer(data=request.data)

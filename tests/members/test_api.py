@@ -148,3 +148,23 @@ def test_a_refused_write_is_audited_as_a_permission_denial(inst_a: Institution, 
     with in_schema(inst_a):
         event = AuditEvent.objects.get(event=Event.PERMISSION_DENIED, actor_username="sec")
     assert event.detail["path"] == "/api/members/" and "Y支部" in event.detail["reason"]
+
+
+def test_detail_carries_the_multi_row_sets_of_the_record(inst_a: Institution, secretary_setup) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from services.members.models import FamilyMember, RewardPunishment
+
+    setup = secretary_setup
+    with in_schema(inst_a):
+        RewardPunishment.objects.create(
+            member=setup.mine, kind="reward", title="优秀共产党员", issued_on=date(2025, 7, 1)
+        )
+        FamilyMember.objects.create(member=setup.mine, relation="父亲", name="王大明", political_status="群众")
+    body = _api(inst_a, setup.secretary).get(f"/api/members/{setup.mine.pk}/").json()
+    assert body["rewards"] == [
+        {"kind": "reward", "title": "优秀共产党员", "issued_on": "2025-07-01", "issuer": "", "note": ""}
+    ]
+    assert body["family"][0]["name"] == "王大明"
+    me = _api(inst_a, setup.secretary).get(f"/api/members/{setup.secretary.member.pk}/").json()
+    assert me["positions"][0]["kind"] == "secretary" and me["positions"][0]["unit_name"] == "X支部"
