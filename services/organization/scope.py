@@ -89,7 +89,7 @@ def scope_for(user: object, *, on: date | None = None) -> Scope:
     today = on or timezone.localdate()
     seen: set[str] = set()
     managed: set[str] = set()
-    grants = AdminGrant.objects.filter(user_id=getattr(user, "pk", None), revoked_at__isnull=True)
+    grants = AdminGrant.objects.filter(user_id=getattr(user, "pk", 0), revoked_at__isnull=True)
     for role, path in grants.values_list("role", "unit__path"):
         if role == AdminGrant.Role.INSTITUTION_ADMIN and path.count(".") == 1:
             return Scope(everything=True)
