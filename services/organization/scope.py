@@ -23,8 +23,12 @@ from django.utils import timezone
 from .models import AdminGrant, OrgUnit, Position
 
 SEEING_POSITIONS = {
-    Position.Kind.SECRETARY, Position.Kind.DEPUTY_SECRETARY, Position.Kind.ORGANIZATION,
-    Position.Kind.PROPAGANDA, Position.Kind.DISCIPLINE, Position.Kind.GROUP_LEADER,
+    Position.Kind.SECRETARY,
+    Position.Kind.DEPUTY_SECRETARY,
+    Position.Kind.ORGANIZATION,
+    Position.Kind.PROPAGANDA,
+    Position.Kind.DISCIPLINE,
+    Position.Kind.GROUP_LEADER,
 }
 MANAGING_POSITIONS = {Position.Kind.SECRETARY, Position.Kind.DEPUTY_SECRETARY, Position.Kind.ORGANIZATION}
 

@@ -1,19 +1,534 @@
-"""Writes to the organization tree."""
+"""Writes to the organization tree: one audited transaction each, with a history row
+(``OrgUnitChange``) on every unit it touches and an ``org.changed`` audit row.
+
+Who may write (``selectors.may_change_unit``): a unit is restructured by those who manage its
+parent's subtree, a root unit by the institution's administrators; a new unit is added by those
+who manage the unit it goes under. ``acting_user=None`` is the system itself (provisioning, the
+demo seed, imports) and is not scope-checked.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Concat, Substr
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import OrgUnit
+from services.accounts.models import User
+from services.audit.models import Event
+from services.audit.services import audit_record
+from services.members.models import Member, MemberChange
+
+from . import selectors
+from .models import AdminGrant, OrgUnit, OrgUnitChange, Position, Term
+from .scope import scope_for
+
+# Committee terms (换届) in years, by kind of unit: defaults of the standard rule set until the
+# rule-set engine lets a tenant override them. DOMAIN §2: "branch committee 3 years,
+# second-level committee 5 years by the current regulations". The university committee is a
+# basic-level committee like a second-level one, and a general branch committee serves like a
+# branch committee (《中国共产党基层组织选举工作条例》, 2020: basic-level committees 5 years,
+# general branch and branch committees 3 years) — to be verified with the tenant's rule set.
+# Party groups elect no committee and have no term.
+TERM_YEARS: dict[str, int] = {
+    OrgUnit.Kind.COMMITTEE: 5,
+    OrgUnit.Kind.SECOND_LEVEL: 5,
+    OrgUnit.Kind.GENERAL_BRANCH: 3,
+    OrgUnit.Kind.BRANCH: 3,
+}
+
+# Positions only one member holds at a time in a unit; the holder's position must end first.
+SINGLE_HOLDER = {Position.Kind.SECRETARY, Position.Kind.GROUP_LEADER}
 
 
-@transaction.atomic
-def org_unit_create(
-    *, name: str, kind: str, parent: OrgUnit | None = None, branch_kind: str = "", sort_order: int = 0
-) -> OrgUnit:
-    unit = OrgUnit.objects.create(
-        name=name, kind=kind, parent=parent, branch_kind=branch_kind, sort_order=sort_order, path=""
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _require_change(*, acting_user: User | None, unit: OrgUnit) -> None:
+    if acting_user is None:
+        return
+    _require(
+        selectors.may_change_unit(scope=scope_for(acting_user), unit=unit),
+        _("您无权调整“%(unit)s”。") % {"unit": unit.name},
     )
-    unit.path = f"{parent.path if parent else ''}{unit.pk}."
-    unit.save(update_fields=["path"])
+
+
+def _require_add_child(*, acting_user: User | None, parent: OrgUnit | None) -> None:
+    if acting_user is None:
+        return
+    _require(
+        selectors.may_add_child(scope=scope_for(acting_user), parent=parent),
+        _("您无权在“%(unit)s”下设立组织。") % {"unit": parent.name if parent else _("最上级")},
+    )
+
+
+def _lock(*units: OrgUnit) -> list[OrgUnit]:
+    """Lock the rows in one order (by id), so that two concurrent restructurings wait for each
+    other instead of deadlocking, and return them re-read: a path read before the lock may
+    already have been changed by a move of an ancestor."""
+    locked = {u.pk: u for u in OrgUnit.objects.select_for_update().filter(pk__in=[u.pk for u in units]).order_by("pk")}
+    return [locked[u.pk] for u in units]
+
+
+def _check_open(unit: OrgUnit) -> None:
+    if unit.closed_on is not None:
+        raise ValidationError(_("“%(unit)s”已撤销。") % {"unit": unit.name})
+
+
+def _check_parent_kind(*, kind: str, parent: OrgUnit | None) -> None:
+    parent_kind = parent.kind if parent is not None else None
+    if parent_kind not in selectors.valid_parent_kinds(kind):
+        raise ValidationError(
+            {
+                "parent": [
+                    _("%(kind)s不能设在%(parent)s之下。")
+                    % {
+                        "kind": OrgUnit.Kind(kind).label,
+                        "parent": OrgUnit.Kind(parent_kind).label if parent_kind else _("最上级"),
+                    }
+                ]
+            }
+        )
+
+
+def _snapshot(unit: OrgUnit) -> dict[str, Any]:
+    return {
+        "name": unit.name,
+        "kind": unit.kind,
+        "parent": unit.parent_id,
+        "path": unit.path,
+        "closed_on": unit.closed_on.isoformat() if unit.closed_on else None,
+    }
+
+
+def _record(
+    *,
+    unit: OrgUnit,
+    kind: str,
+    acting_user: User | None,
+    request: HttpRequest | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    target: Any = None,
+) -> None:
+    """The unit's history row and the audit row, in the caller's transaction."""
+    OrgUnitChange.objects.create(
+        unit=unit, kind=kind, before=before, after=after, actor_username=getattr(acting_user, "username", "")
+    )
+    audit_record(
+        event=Event.ORG_UNIT_CHANGED,
+        actor=acting_user,
+        request=request,
+        target=target if target is not None else unit,
+        before=before,
+        after=after,
+        detail={"change": kind, "unit": unit.pk},
+    )
+
+
+def _end_office(*, unit: OrgUnit, on: date) -> dict[str, list[int]]:
+    """A closed unit holds no offices: end its current positions and revoke its grants (a
+    grant on a closed unit's path would cover nothing and only confuse the next reader)."""
+    positions = list(
+        Position.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), unit=unit).values_list("pk", flat=True)
+    )
+    Position.objects.filter(pk__in=positions).update(ended_on=on)
+    grants = list(AdminGrant.objects.filter(unit=unit, revoked_at__isnull=True).values_list("pk", flat=True))
+    AdminGrant.objects.filter(pk__in=grants).update(revoked_at=timezone.now())
+    return {"positions_ended": positions, "grants_revoked": grants}
+
+
+def _repath(*, old_prefix: str, new_prefix: str, include_root: bool = True) -> int:
+    """Rewrite the path of every unit under ``old_prefix`` in ONE UPDATE: the new prefix, then
+    the rest of the old path. (A textual replace() would also rewrite a later occurrence of the
+    prefix inside the path: "1.4." occurs twice in "1.4.11.4.".)"""
+    subtree = OrgUnit.objects.filter(path__startswith=old_prefix)
+    if not include_root:
+        subtree = subtree.exclude(path=old_prefix)
+    return subtree.update(path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1), output_field=CharField()))
+
+
+# ---------------------------------------------------------------------------------------------
+# units
+
+
+def org_unit_create(
+    *,
+    name: str,
+    kind: str,
+    parent: OrgUnit | None = None,
+    branch_kind: str = "",
+    sort_order: int = 0,
+    acting_user: User | None = None,
+    request: HttpRequest | None = None,
+) -> OrgUnit:
+    """Add a unit under ``parent``. A unit's kind must fit under its parent's (DOMAIN §2); with
+    no parent, a person may only create the university committee. (The system path may create
+    a detached unit: tests and imports build branches without the committee above them.)"""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": [_("请填写名称。")]})
+    if kind not in OrgUnit.Kind.values:
+        raise ValidationError({"kind": [_("未知的组织类型。")]})
+    if branch_kind and kind != OrgUnit.Kind.BRANCH:
+        raise ValidationError({"branch_kind": [_("只有党支部才有支部类型。")]})
+    if parent is not None or acting_user is not None:
+        _check_parent_kind(kind=kind, parent=parent)
+    _require_add_child(acting_user=acting_user, parent=parent)
+    with transaction.atomic():
+        if parent is not None:
+            (parent,) = _lock(parent)
+            _check_open(parent)
+        elif (
+            acting_user is not None
+            and OrgUnit.objects.filter(parent=None, kind=OrgUnit.Kind.COMMITTEE, closed_on__isnull=True).exists()
+        ):
+            # One university committee per institution: its grant is what "everything" means.
+            raise ValidationError({"parent": [_("已有校党委，请在其下设立组织。")]})
+        unit = OrgUnit.objects.create(
+            name=name, kind=kind, parent=parent, branch_kind=branch_kind, sort_order=sort_order, path=""
+        )
+        unit.path = f"{parent.path if parent else ''}{unit.pk}."
+        unit.save(update_fields=["path"])
+        _record(unit=unit, kind="created", acting_user=acting_user, request=request, after=_snapshot(unit))
     return unit
+
+
+def org_unit_rename(
+    *, unit: OrgUnit, name: str, acting_user: User | None, request: HttpRequest | None = None
+) -> OrgUnit:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": [_("请填写名称。")]})
+    with transaction.atomic():
+        (unit,) = _lock(unit)
+        _require_change(acting_user=acting_user, unit=unit)
+        _check_open(unit)
+        if unit.name == name:
+            return unit
+        before = unit.name
+        unit.name = name
+        unit.save(update_fields=["name"])
+        _record(
+            unit=unit,
+            kind="renamed",
+            acting_user=acting_user,
+            request=request,
+            before={"name": before},
+            after={"name": name},
+        )
+    return unit
+
+
+def org_unit_move(
+    *, unit: OrgUnit, new_parent: OrgUnit, acting_user: User | None, request: HttpRequest | None = None
+) -> OrgUnit:
+    """Re-parent ``unit`` with its whole subtree. The paths below it are rewritten in one
+    UPDATE; a unit cannot go under itself or its own descendants, and its kind must fit under
+    the new parent's. The mover must be allowed to change the unit (its current parent's
+    subtree) and to add under the new parent."""
+    with transaction.atomic():
+        unit, new_parent = _lock(unit, new_parent)
+        _require_change(acting_user=acting_user, unit=unit)
+        _require_add_child(acting_user=acting_user, parent=new_parent)
+        _check_open(unit)
+        _check_open(new_parent)
+        if new_parent.path.startswith(unit.path):
+            raise ValidationError({"parent": [_("不能把组织移到它自己或它的下级组织之下。")]})
+        _check_parent_kind(kind=unit.kind, parent=new_parent)
+        if unit.parent_id == new_parent.pk:
+            return unit
+        before = _snapshot(unit)
+        old_prefix, new_prefix = unit.path, f"{new_parent.path}{unit.pk}."
+        moved = _repath(old_prefix=old_prefix, new_prefix=new_prefix)
+        OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
+        unit.refresh_from_db()
+        after = {**_snapshot(unit), "units_moved": moved}
+        _record(unit=unit, kind="moved", acting_user=acting_user, request=request, before=before, after=after)
+    return unit
+
+
+def org_unit_merge(
+    *,
+    source: OrgUnit,
+    target: OrgUnit,
+    acting_user: User | None,
+    on_date: date | None = None,
+    request: HttpRequest | None = None,
+) -> OrgUnit:
+    """Merge ``source`` into ``target`` (same level of the tree): the source's members
+    (``Member.branch``) and child units move to the target, the source is closed on
+    ``on_date``, its offices end. Both units keep a history row; each moved member's record
+    says where they went."""
+    on = on_date or timezone.localdate()
+    with transaction.atomic():
+        source, target = _lock(source, target)
+        _require_change(acting_user=acting_user, unit=source)
+        _require_change(acting_user=acting_user, unit=target)
+        if source.pk == target.pk:
+            raise ValidationError({"target": [_("不能与自身合并。")]})
+        _check_open(source)
+        _check_open(target)
+        if selectors.RANK[source.kind] != selectors.RANK[target.kind] or source.kind == OrgUnit.Kind.COMMITTEE:
+            raise ValidationError({"target": [_("只能与同一层级的组织合并。")]})
+        if target.path.startswith(source.path) or source.path.startswith(target.path):
+            raise ValidationError({"target": [_("不能与上级或下级组织合并。")]})
+        source_before, target_before = _snapshot(source), _snapshot(target)
+
+        member_ids = list(Member.objects.filter(branch=source).values_list("pk", flat=True))
+        Member.objects.filter(pk__in=member_ids).update(branch=target, updated_at=timezone.now())
+        MemberChange.objects.bulk_create(
+            MemberChange(
+                member_id=member_id,
+                kind="branch_merged",
+                reason=_("“%(source)s”并入“%(target)s”") % {"source": source.name, "target": target.name},
+                changes={"branch": [source.name, target.name]},
+                actor_id=getattr(acting_user, "pk", None),
+                actor_username=getattr(acting_user, "username", ""),
+            )
+            for member_id in member_ids
+        )
+        child_ids = list(OrgUnit.objects.filter(parent=source).values_list("pk", flat=True))
+        _repath(old_prefix=source.path, new_prefix=target.path, include_root=False)
+        OrgUnit.objects.filter(pk__in=child_ids).update(parent=target)
+
+        offices = _end_office(unit=source, on=on)
+        source.closed_on = on
+        source.save(update_fields=["closed_on"])
+        moved = {"members_moved": len(member_ids), "units_moved": child_ids}
+        _record(
+            unit=source,
+            kind="merged",
+            acting_user=acting_user,
+            request=request,
+            before=source_before,
+            after={**_snapshot(source), "merged_into": target.pk, **moved, **offices},
+        )
+        _record(
+            unit=target,
+            kind="merged",
+            acting_user=acting_user,
+            request=request,
+            before=target_before,
+            after={**_snapshot(target), "merged_from": source.pk, **moved},
+        )
+    return target
+
+
+def org_unit_close(
+    *, unit: OrgUnit, acting_user: User | None, on_date: date | None = None, request: HttpRequest | None = None
+) -> OrgUnit:
+    """Close (撤销) a unit that no one is left in: no member on the roll of any branch of its
+    subtree and no open unit below it. The row stays, closed, for its history."""
+    on = on_date or timezone.localdate()
+    with transaction.atomic():
+        (unit,) = _lock(unit)
+        _require_change(acting_user=acting_user, unit=unit)
+        _check_open(unit)
+        on_roll = Member.objects.filter(branch__path__startswith=unit.path).exclude(
+            status__in=selectors.OFF_ROLL_STATUSES
+        )
+        if on_roll.exists():
+            raise ValidationError(_("“%(unit)s”还有党员，请先转出或合并。") % {"unit": unit.name})
+        open_below = OrgUnit.objects.filter(path__startswith=unit.path, closed_on__isnull=True).exclude(pk=unit.pk)
+        if open_below.exists():
+            raise ValidationError(_("“%(unit)s”还有未撤销的下级组织。") % {"unit": unit.name})
+        before = _snapshot(unit)
+        offices = _end_office(unit=unit, on=on)
+        unit.closed_on = on
+        unit.save(update_fields=["closed_on"])
+        _record(
+            unit=unit,
+            kind="closed",
+            acting_user=acting_user,
+            request=request,
+            before=before,
+            after={**_snapshot(unit), **offices},
+        )
+    return unit
+
+
+# ---------------------------------------------------------------------------------------------
+# positions, terms, grants
+
+
+def position_assign(
+    *,
+    member: Member,
+    unit: OrgUnit,
+    kind: str,
+    started_on: date,
+    acting_user: User | None,
+    request: HttpRequest | None = None,
+) -> Position:
+    """``member`` takes office ``kind`` in ``unit`` from ``started_on``. Positions drive
+    permissions (scope.py), so they are assigned by those who may change the unit, to members
+    of the unit (a party group's members are its branch's), one secretary or group leader at a
+    time."""
+    if kind not in Position.Kind.values:
+        raise ValidationError({"kind": [_("未知的职务。")]})
+    is_group = unit.kind == OrgUnit.Kind.PARTY_GROUP
+    if (kind == Position.Kind.GROUP_LEADER) != is_group:
+        raise ValidationError({"kind": [_("党小组只设组长，组长只设在党小组。")]})
+    with transaction.atomic():
+        (unit,) = _lock(unit)  # serializes assignments in one unit: the single-holder check holds
+        _require_change(acting_user=acting_user, unit=unit)
+        _check_open(unit)
+        if member.status in selectors.OFF_ROLL_STATUSES:
+            raise ValidationError({"member": [_("该党员已不在组织关系名册中。")]})
+        if not selectors.unit_eligible_members(unit=unit).filter(pk=member.pk).exists():
+            raise ValidationError({"member": [_("该党员不属于“%(unit)s”。") % {"unit": unit.name}]})
+        current = Position.objects.filter(selectors.current_positions_q(on=started_on), unit=unit, kind=kind)
+        if current.filter(member=member).exists():
+            raise ValidationError({"kind": [_("该党员已担任此职务。")]})
+        if kind in SINGLE_HOLDER and current.exists():
+            raise ValidationError({"kind": [_("该职务已有人担任，请先办理免职。")]})
+        position = Position.objects.create(member=member, unit=unit, kind=kind, started_on=started_on)
+        after = {"member": member.pk, "member_name": member.name, "kind": kind, "started_on": started_on.isoformat()}
+        _record(
+            unit=unit,
+            kind="position_assigned",
+            acting_user=acting_user,
+            request=request,
+            after=after,
+            target=position,
+        )
+    return position
+
+
+def position_end(
+    *, position: Position, ended_on: date, acting_user: User | None, request: HttpRequest | None = None
+) -> Position:
+    with transaction.atomic():
+        position = Position.objects.select_for_update(of=("self",)).select_related("unit", "member").get(pk=position.pk)
+        _require_change(acting_user=acting_user, unit=position.unit)
+        if position.ended_on is not None:
+            raise ValidationError({"ended_on": [_("该职务已免去。")]})
+        if ended_on < position.started_on:
+            raise ValidationError({"ended_on": [_("免职日期不能早于任职日期。")]})
+        position.ended_on = ended_on
+        position.save(update_fields=["ended_on"])
+        _record(
+            unit=position.unit,
+            kind="position_ended",
+            acting_user=acting_user,
+            request=request,
+            before={"member": position.member_id, "member_name": position.member.name, "kind": position.kind},
+            after={"ended_on": ended_on.isoformat()},
+            target=position,
+        )
+    return position
+
+
+def term_set(
+    *,
+    unit: OrgUnit,
+    started_on: date,
+    acting_user: User | None,
+    ends_on: date | None = None,
+    request: HttpRequest | None = None,
+) -> Term:
+    """Record the committee's current term (换届). Without ``ends_on`` the term lasts
+    ``TERM_YEARS[unit.kind]`` years (rule-set keys ``org.term_years.<kind>``, DOMAIN §2). A term
+    with the same start as the latest one corrects it; otherwise a new term begins."""
+    _require_change(acting_user=acting_user, unit=unit)  # again under the lock below
+    years = TERM_YEARS.get(unit.kind)
+    if years is None:
+        raise ValidationError(_("党小组不设委员会，没有届期。"))
+    if ends_on is None:
+        ends_on = _add_years(started_on, years)
+    if ends_on <= started_on:
+        raise ValidationError({"ends_on": [_("届满日期须晚于本届开始日期。")]})
+    with transaction.atomic():
+        (unit,) = _lock(unit)
+        _require_change(acting_user=acting_user, unit=unit)
+        _check_open(unit)
+        latest = Term.objects.filter(unit=unit).order_by("-started_on", "-id").first()
+        before = (
+            {"started_on": latest.started_on.isoformat(), "ends_on": latest.ends_on.isoformat()} if latest else None
+        )
+        if latest is not None and latest.started_on == started_on:
+            term = latest
+            term.ends_on = ends_on
+            term.save(update_fields=["ends_on"])
+        else:
+            if latest is not None and started_on < latest.started_on:
+                raise ValidationError({"started_on": [_("新一届不能早于上一届开始。")]})
+            term = Term.objects.create(unit=unit, started_on=started_on, ends_on=ends_on)
+        _record(
+            unit=unit,
+            kind="term_set",
+            acting_user=acting_user,
+            request=request,
+            before=before,
+            after={"started_on": started_on.isoformat(), "ends_on": ends_on.isoformat()},
+            target=term,
+        )
+    return term
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def admin_grant(
+    *, user: User, unit: OrgUnit, role: str, acting_user: User | None, request: HttpRequest | None = None
+) -> AdminGrant:
+    """Give ``user`` an administrative role over ``unit``'s subtree. An institution
+    administrator's grant sits on the university committee (scope.py reads it as "everything"),
+    so only the institution's administrators give it."""
+    if role not in AdminGrant.Role.values:
+        raise ValidationError({"role": [_("未知的角色。")]})
+    if role == AdminGrant.Role.INSTITUTION_ADMIN and unit.parent_id is not None:
+        raise ValidationError({"unit": [_("学校管理员只能授予在校党委。")]})
+    with transaction.atomic():
+        (unit,) = _lock(unit)
+        _require_change(acting_user=acting_user, unit=unit)
+        _check_open(unit)
+        if AdminGrant.objects.filter(user=user, unit=unit, role=role, revoked_at__isnull=True).exists():
+            raise ValidationError({"user": [_("该用户已有此授权。")]})
+        grant = AdminGrant.objects.create(user=user, unit=unit, role=role)
+        _record(
+            unit=unit,
+            kind="grant_added",
+            acting_user=acting_user,
+            request=request,
+            after={"user": user.pk, "username": user.username, "role": role},
+            target=grant,
+        )
+    return grant
+
+
+def admin_revoke(*, grant: AdminGrant, acting_user: User | None, request: HttpRequest | None = None) -> AdminGrant:
+    with transaction.atomic():
+        grant = AdminGrant.objects.select_for_update(of=("self",)).select_related("unit", "user").get(pk=grant.pk)
+        _require_change(acting_user=acting_user, unit=grant.unit)
+        if grant.revoked_at is not None:
+            raise ValidationError(_("该授权已撤销。"))
+        grant.revoked_at = timezone.now()
+        grant.save(update_fields=["revoked_at"])
+        _record(
+            unit=grant.unit,
+            kind="grant_revoked",
+            acting_user=acting_user,
+            request=request,
+            before={"user": grant.user_id, "username": grant.user.username, "role": grant.role},
+            after={"revoked_at": grant.revoked_at.isoformat()},
+            target=grant,
+        )
+    return grant

@@ -133,3 +133,4 @@ CACHES = {
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)  # manage.py audit_purge; never below 180 (six months)
