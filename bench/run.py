@@ -24,9 +24,10 @@ Benchmark = Callable[[], list[tuple[str, float, str]]]
 
 def registry() -> dict[str, Benchmark]:
     """figure name -> the benchmark that produces it (one benchmark may produce several)."""
-    from bench import members_list, migrations, provisioning, routing
+    from bench import members_import, members_list, migrations, provisioning, routing
 
     benchmarks: dict[Benchmark, tuple[str, ...]] = {
+        members_import.run: members_import.FIGURES,
         members_list.run: members_list.FIGURES,
         provisioning.run: provisioning.FIGURES,
         migrations.run: migrations.FIGURES,

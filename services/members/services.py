@@ -41,13 +41,26 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 EDITABLE = (
-    "name", "gender", "ethnicity", "birth_date", "national_id", "phone", "native_place", "education", "degree",
-    "category", "number", "branch", "joined_on", "confirmed_on",
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "national_id",
+    "phone",
+    "native_place",
+    "education",
+    "degree",
+    "category",
+    "number",
+    "branch",
+    "joined_on",
+    "confirmed_on",
 )
 SENSITIVE = {"national_id", "phone"}
 
 
-def _display(field: str, value: Any) -> Any:
+def change_display(field: str, value: Any) -> Any:
+    """How a value appears in the history: sensitive fields masked, units by name."""
     if value is None:
         return None
     if field == "national_id":
@@ -68,8 +81,12 @@ def _require_manage(*, acting_user: Any, branch: OrgUnit) -> None:
 
 def _history(*, member: Member, kind: str, changes: dict[str, list[Any]], acting_user: Any, reason: str = "") -> None:
     MemberChange.objects.create(
-        member=member, kind=kind, reason=reason, changes=changes,
-        actor_id=getattr(acting_user, "pk", None), actor_username=getattr(acting_user, "username", ""),
+        member=member,
+        kind=kind,
+        reason=reason,
+        changes=changes,
+        actor_id=getattr(acting_user, "pk", None),
+        actor_username=getattr(acting_user, "username", ""),
     )
 
 
@@ -87,8 +104,9 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
         except ValidationError as exc:
             errors["phone"] = exc.messages
     if "national_id" in cleaned and "national_id" not in errors:
-        mismatches = check_identity(number=cleaned["national_id"], birth_date=cleaned.get("birth_date"),
-                                    gender=cleaned.get("gender"))
+        mismatches = check_identity(
+            number=cleaned["national_id"], birth_date=cleaned.get("birth_date"), gender=cleaned.get("gender")
+        )
         if mismatches:
             errors["national_id"] = mismatches
     if errors:
@@ -109,8 +127,12 @@ def member_create(*, acting_user: Any, request: HttpRequest | None = None, **fie
         member = Member(**data, national_id_index=blind_index(number))
         member.full_clean(exclude=["national_id_index", "user"])
         member.save()
-        _history(member=member, kind="created", acting_user=acting_user,
-                 changes={f: [None, _display(f, getattr(member, f))] for f in EDITABLE})
+        _history(
+            member=member,
+            kind="created",
+            acting_user=acting_user,
+            changes={f: [None, change_display(f, getattr(member, f))] for f in EDITABLE},
+        )
         audit_record(event=Event.MEMBER_CREATED, actor=acting_user, request=request, target=member)
     return member
 
@@ -129,7 +151,7 @@ def member_update(
         for field, value in data.items():
             before = getattr(locked, field)
             if before != value:
-                changes[field] = [_display(field, before), _display(field, value)]
+                changes[field] = [change_display(field, before), change_display(field, value)]
                 setattr(locked, field, value)
         if not changes:
             return locked
@@ -140,13 +162,24 @@ def member_update(
         locked.full_clean(exclude=["national_id_index", "user"])
         locked.save()
         _history(member=locked, kind="updated", acting_user=acting_user, changes=changes, reason=reason)
-        audit_record(event=Event.MEMBER_UPDATED, actor=acting_user, request=request, target=locked,
-                     before={k: v[0] for k, v in changes.items()}, after={k: v[1] for k, v in changes.items()})
+        audit_record(
+            event=Event.MEMBER_UPDATED,
+            actor=acting_user,
+            request=request,
+            target=locked,
+            before={k: v[0] for k, v in changes.items()},
+            after={k: v[1] for k, v in changes.items()},
+        )
     return locked
 
 
 def member_status_change(
-    *, member: Member, to_status: str, on_date: date, reason: str, acting_user: Any,
+    *,
+    member: Member,
+    to_status: str,
+    on_date: date,
+    reason: str,
+    acting_user: Any,
     request: HttpRequest | None = None,
 ) -> Member:
     """Move a member along the status state machine, with the date it took effect and why."""
@@ -156,18 +189,35 @@ def member_status_change(
     with transaction.atomic():
         locked = Member.objects.select_for_update().get(pk=member.pk)
         if to_status not in TRANSITIONS[locked.status]:
-            raise ValidationError({"status": [_("不能从“%(a)s”变更为“%(b)s”。") % {
-                "a": locked.get_status_display(), "b": Member.Status(to_status).label}]})
+            raise ValidationError(
+                {
+                    "status": [
+                        _("不能从“%(a)s”变更为“%(b)s”。")
+                        % {"a": locked.get_status_display(), "b": Member.Status(to_status).label}
+                    ]
+                }
+            )
         before = locked.status
         locked.status = to_status
         if before == S.PROBATIONARY and to_status == S.NORMAL and not locked.confirmed_on:
             locked.confirmed_on = on_date
         locked.save(update_fields=["status", "confirmed_on", "updated_at"])
-        _history(member=locked, kind="status", acting_user=acting_user, reason=reason,
-                 changes={"status": [before, to_status], "effective_on": [None, on_date.isoformat()]})
-        audit_record(event=Event.MEMBER_STATUS_CHANGED, actor=acting_user, request=request, target=locked,
-                     before={"status": before}, after={"status": to_status, "on": on_date.isoformat()},
-                     detail={"reason": reason})
+        _history(
+            member=locked,
+            kind="status",
+            acting_user=acting_user,
+            reason=reason,
+            changes={"status": [before, to_status], "effective_on": [None, on_date.isoformat()]},
+        )
+        audit_record(
+            event=Event.MEMBER_STATUS_CHANGED,
+            actor=acting_user,
+            request=request,
+            target=locked,
+            before={"status": before},
+            after={"status": to_status, "on": on_date.isoformat()},
+            detail={"reason": reason},
+        )
     return locked
 
 
@@ -180,6 +230,11 @@ def member_reveal(
     if not reason.strip():
         raise ValidationError({"reason": [_("查看敏感信息须填写事由。")]})
     _require_manage(acting_user=acting_user, branch=member.branch)
-    audit_record(event=Event.SENSITIVE_REVEALED, actor=acting_user, request=request, target=member,
-                 detail={"field": field, "reason": reason})
+    audit_record(
+        event=Event.SENSITIVE_REVEALED,
+        actor=acting_user,
+        request=request,
+        target=member,
+        detail={"field": field, "reason": reason},
+    )
     return str(getattr(member, field))

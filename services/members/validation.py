@@ -17,8 +17,10 @@ def clean_national_id(value: str) -> str:
     number = national_id.normalize(value)
     if len(number) != 18:
         raise ValidationError(_("身份证号应为 18 位。"), code="national_id_length")
-    if not national_id.is_valid(number):
+    if not number[:17].isdigit() or national_id.check_digit(number[:17]) != number[17]:
         raise ValidationError(_("身份证号校验位不正确，请核对。"), code="national_id_check_digit")
+    if not national_id.is_valid(number):
+        raise ValidationError(_("身份证号中的出生日期无效，请核对。"), code="national_id_birth_date")
     return number
 
 
@@ -27,7 +29,7 @@ def clean_phone(value: str) -> str:
     digits = re.sub(r"[\s\-()]", "", value or "")
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
     if digits and not _PHONE.match(digits):
         raise ValidationError(_("手机号应为 11 位数字，以 1 开头。"), code="phone_format")
     return digits

@@ -1,0 +1,250 @@
+"""Roster import pages (upload, progress and preview, confirmation, error report, template) and
+the small API next to them: the job's status for the page to poll, and the two exports.
+
+Views parse, authorize and call one service of imports.py / exports.py. Only people who manage
+some unit may import; a job is visible to its uploader only (its preview names people).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from services.organization.scope import scope_for
+from services.storage.backends import get_storage
+from tenants.db import connection
+
+from . import exports, imports
+from .models import ImportJob
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_SHOWN = 100
+RUNNING = (ImportJob.Status.VALIDATING, ImportJob.Status.COMMITTING)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("名册文件（.xlsx 或 .csv）"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(imports.EXTENSIONS):
+            raise ValidationError(_("只能导入 .xlsx 或 .csv 文件。"))
+        if upload.size > imports.MAX_UPLOAD_BYTES:
+            raise ValidationError(_("文件超过 %(size)s MB。") % {"size": imports.MAX_UPLOAD_BYTES // (1024 * 1024)})
+        return upload
+
+
+class NationalExportForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("导出事由"), max_length=200)
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not scope_for(request.user).is_manager:
+        raise PermissionDenied(_("只有管理党组织的人员才能导入党员名册。"))
+
+
+def _job_or_404(user: Any, pk: str) -> ImportJob:
+    try:
+        return imports.import_job_get(acting_user=user, pk=pk)
+    except (ImportJob.DoesNotExist, ValidationError):  # ValidationError: not a UUID
+        raise Http404 from None
+
+
+def _download(content: Any, filename: str) -> FileResponse:
+    return FileResponse(content, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def _stamp() -> str:
+    return timezone.localtime().strftime("%Y%m%d-%H%M")
+
+
+@login_required
+@never_cache
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Upload form, the user's recent imports and the export buttons."""
+    _require_manager(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = imports.import_start(
+                acting_user=request.user,
+                upload=upload,
+                filename=upload.name,
+                schema_name=connection.schema_name,
+                language=get_language(),
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            return redirect("member_import:job", pk=str(job.pk))
+    return render(
+        request,
+        "members/import.html",
+        {
+            "form": form,
+            "export_form": NationalExportForm(),
+            "jobs": imports.import_job_list(acting_user=request.user),
+            "columns": [(column, imports.column_format(column)) for column in imports.COLUMNS],
+        },
+    )
+
+
+@login_required
+@never_cache
+def import_job(request: HttpRequest, pk: str) -> HttpResponse:
+    """Progress while the worker runs, then the preview (counts and the first errors) with the
+    confirmation, or the outcome."""
+    job = _job_or_404(request.user, pk)
+    return render(
+        request,
+        "members/import_job.html",
+        {
+            "job": job,
+            "running": job.status in RUNNING,
+            "errors": job.errors[:ERRORS_SHOWN],
+            "more_errors": max(0, len(job.errors) - ERRORS_SHOWN),
+            "status_url": reverse("member_import:status", kwargs={"pk": str(job.pk)}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: str) -> HttpResponse:
+    job = _job_or_404(request.user, pk)
+    if imports.import_confirm(
+        job=job, acting_user=request.user, schema_name=connection.schema_name, language=get_language()
+    ):
+        messages.success(request, _("已确认导入，正在写入…"))
+    else:
+        messages.error(request, _("该导入当前不能确认（可能已确认或有错误）。"))
+    return redirect("member_import:job", pk=str(job.pk))
+
+
+@login_required
+def import_error_report(request: HttpRequest, pk: str) -> HttpResponseBase:
+    job = _job_or_404(request.user, pk)
+    if not job.error_report_key:
+        raise Http404
+    stem = job.filename.rsplit(".", 1)[0]
+    return _download(get_storage().open(job.error_report_key), f"{stem}-错误报告.xlsx")
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponseBase:
+    _require_manager(request)
+    out = tempfile.TemporaryFile()
+    imports.template_write(out=out)
+    out.seek(0)
+    return _download(out, "党员名册导入模板.xlsx")
+
+
+# --- API ----------------------------------------------------------------------------------------
+
+_STATUS = inline_serializer(
+    "ImportJobStatus",
+    {
+        "id": serializers.UUIDField(),
+        "status": serializers.CharField(),
+        "status_display": serializers.CharField(),
+        "total_rows": serializers.IntegerField(),
+        "processed_rows": serializers.IntegerField(),
+        "created": serializers.IntegerField(),
+        "updated": serializers.IntegerField(),
+        "unchanged": serializers.IntegerField(),
+        "error_count": serializers.IntegerField(),
+        "errors": serializers.ListField(child=serializers.DictField()),
+        "failure": serializers.CharField(),
+    },
+)
+
+
+class ImportStatusView(APIView):
+    """What the job page polls: status and progress, then the counts and the first errors."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=_STATUS)
+    def get(self, request: Request, pk: str) -> Response:
+        try:
+            job = imports.import_job_get(acting_user=request.user, pk=pk)
+        except (ImportJob.DoesNotExist, ValidationError):
+            raise NotFound from None
+        return Response(
+            {
+                "id": str(job.pk),
+                "status": job.status,
+                "status_display": job.get_status_display(),
+                "total_rows": job.total_rows,
+                "processed_rows": job.processed_rows,
+                "created": job.created_count,
+                "updated": job.updated_count,
+                "unchanged": job.unchanged_count,
+                "error_count": len(job.errors),
+                "errors": job.errors[:ERRORS_SHOWN],
+                "failure": job.failure,
+            }
+        )
+
+
+class RosterExportView(APIView):
+    """The roster the caller may see, as .xlsx in the importer's columns (audited)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    def get(self, request: Request) -> HttpResponseBase:
+        out = tempfile.TemporaryFile()
+        exports.member_export_roster(acting_user=request.user, out=out, request=request._request)
+        out.seek(0)
+        return _download(out, f"党员名册-{_stamp()}.xlsx")
+
+
+class NationalExportView(APIView):
+    """The managed members in the national system's layout, full ID numbers (audited, with a reason)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=inline_serializer("NationalExportRequest", {"reason": serializers.CharField(max_length=200)}),
+        responses={(200, XLSX): OpenApiTypes.BINARY},
+    )
+    def post(self, request: Request) -> HttpResponseBase:
+        reason = request.data.get("reason", "") if hasattr(request.data, "get") else ""
+        out = tempfile.TemporaryFile()
+        try:
+            exports.member_export_national(
+                acting_user=request.user, reason=str(reason), out=out, request=request._request
+            )
+        except PermissionDenied as exc:
+            out.close()
+            raise ApiPermissionDenied(str(exc)) from exc
+        except ValidationError as exc:
+            out.close()
+            raise ApiValidationError(exc.message_dict) from exc
+        out.seek(0)
+        return _download(out, f"全国党员管理信息系统-{_stamp()}.xlsx")
