@@ -9,6 +9,7 @@ import factory
 
 from services.accounts.models import User
 from services.crypto import blind_index
+from services.members import national_id as national_id_rules
 from services.members.models import Member
 from services.organization.models import OrgUnit
 from tenants.demo import fake_national_id
@@ -59,9 +60,10 @@ class MemberFactory(factory.django.DjangoModelFactory):
         model = Member
 
     name = factory.Faker("name", locale="zh_CN")
-    gender = Member.Gender.MALE
-    birth_date = date(1990, 1, 1)
     national_id = factory.LazyFunction(_national_id)
+    # Consistent with the ID number, as the importer and the services check.
+    gender = factory.LazyAttribute(lambda m: national_id_rules.gender(m.national_id))
+    birth_date = factory.LazyAttribute(lambda m: national_id_rules.birth_date(m.national_id))
     national_id_index = factory.LazyAttribute(lambda m: blind_index(m.national_id))
     category = Member.Category.FACULTY
     branch = factory.SubFactory(OrgUnitFactory)

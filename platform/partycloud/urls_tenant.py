@@ -18,6 +18,10 @@ router.register("members", MemberViewSet, basename="member")
 
 urlpatterns = [
     path("", views.portal_home, name="home"),
+    path("org/", include("services.organization.urls")),
+    path("audit/", include("services.audit.urls")),
+    path("", include("services.members.import_urls")),
+    path("members/", include("services.members.urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
     path("api/", include(router.urls)),

@@ -162,3 +162,12 @@ def test_blind_index_finds_a_member_without_decrypting(inst_a: Institution) -> N
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM members_member WHERE national_id LIKE %s", [f"%{number[-6:]}%"])
             assert cursor.fetchone()[0] == 0
+
+
+def test_an_impossible_birth_date_inside_the_id_is_named_as_such() -> None:
+    from services.members import national_id
+    from services.members.validation import clean_national_id
+
+    first17 = "11010519491331002"  # month 13
+    with pytest.raises(ValidationError, match="出生日期无效"):
+        clean_national_id(first17 + national_id.check_digit(first17))
