@@ -164,8 +164,12 @@ def seed_demo(*, members_per_institution: int = 300) -> list[str]:
                     user.set_password(DEMO_PASSWORD)
                     user.save()
                     Member.objects.filter(pk=record.pk).update(user=user)
-                Position.objects.create(member=first_branch[0], unit=branches[0], kind=Position.Kind.SECRETARY,
-                                        started_on=date.today() - timedelta(days=400))
+                Position.objects.create(
+                    member=first_branch[0],
+                    unit=branches[0],
+                    kind=Position.Kind.SECRETARY,
+                    started_on=date.today() - timedelta(days=400),
+                )
                 figures_publish(institution=institution)
         lines.append(
             f"{demo.name:<12} http://{institution_domain(demo.code)}:8000  "

@@ -35,7 +35,11 @@ class Member(models.Model):
         DECEASED = "deceased", _("已故")
 
     user = models.OneToOneField(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="member",
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
         verbose_name=_("登录账号"),
     )
     name = models.CharField(_("姓名"), max_length=50, db_index=True)

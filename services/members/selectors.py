@@ -14,8 +14,13 @@ from .models import Member, MemberChange
 
 
 def member_list(
-    *, acting_user: Any, scope: Scope | None = None, branch_id: int | None = None, q: str = "",
-    status: str = "", category: str = "",
+    *,
+    acting_user: Any,
+    scope: Scope | None = None,
+    branch_id: int | None = None,
+    q: str = "",
+    status: str = "",
+    category: str = "",
 ) -> QuerySet[Member]:
     """Members the user may see, filtered. Each filter has an index: branch (+status/+name),
     name, status. The branch filter includes the subtree below the chosen unit."""
