@@ -44,7 +44,8 @@ def test_database_url() -> str:
 
 @contextmanager
 def celery_worker() -> Iterator[str]:
-    """Start a worker; yield the queue name to send tasks to; stop the worker afterwards."""
+    """Start a worker; yield the queue it consumes, which is also this process's default queue
+    until the block ends; stop the worker afterwards."""
     queue = f"test-{uuid.uuid4().hex[:10]}"
     env = dict(os.environ, DATABASE_URL=test_database_url(), PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'platform'}")
     process = subprocess.Popen(
@@ -66,9 +67,15 @@ def celery_worker() -> Iterator[str]:
         env=env,
         cwd=ROOT,
     )
+    from partycloud.celery import app
+
+    # Whatever this process queues meanwhile (a view calling .delay()) goes to this worker.
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
     try:
         yield queue
     finally:
+        app.conf.task_default_queue = previous
         process.terminate()
         process.wait(timeout=30)
 
