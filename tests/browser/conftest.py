@@ -42,7 +42,7 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, P
 from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import Settings
 
-from services.accounts.models import User
+from services.accounts.models import ApiToken, User
 from tenants.models import Institution
 from tests.conftest import Institutions, host_of
 from tests.factories import PASSWORD, UserFactory
@@ -133,7 +133,14 @@ def _delete_user(schema: str, user: User) -> None:
         for session in Session.objects.all():
             if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
                 session.delete()
-        User.objects.filter(pk=user.pk).delete()
+        users = User.objects.filter(pk=user.pk)
+        if schema == "public":
+            # Django's cascade would look for institution-only tables (admin grants, member
+            # records) that the public schema does not have: remove the public rows directly.
+            ApiToken.objects.filter(user_id=user.pk).delete()
+            users._raw_delete(users.db)
+        else:
+            users.delete()
 
 
 @pytest.fixture(scope="package")
