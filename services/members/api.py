@@ -102,23 +102,7 @@ class MemberWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Member
-        fields = [
-            "name",
-            "gender",
-            "ethnicity",
-            "birth_date",
-            "national_id",
-            "phone",
-            "native_place",
-            "education",
-            "degree",
-            "category",
-            "number",
-            "branch",
-            "joined_on",
-            "confirmed_on",
-            "reason",
-        ]
+        fields = [*services.EDITABLE, "reason"]
         extra_kwargs = {"gender": {"required": False}, "birth_date": {"required": False}}
 
 
