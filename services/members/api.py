@@ -11,7 +11,7 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -94,6 +94,14 @@ class MemberDetailSerializer(MemberSerializer):
         read_only_fields = fields
 
 
+ROW_SERIALIZERS = {
+    "rewards": _rows(RewardPunishment),
+    "time_abroad": _rows(TimeAbroad),
+    "hardships": _rows(Hardship),
+    "family": _rows(FamilyMember),
+}
+
+
 class MemberWriteSerializer(serializers.ModelSerializer):
     national_id = serializers.CharField(max_length=18)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
@@ -141,7 +149,8 @@ def _raise(exc: Exception) -> None:
 )
 class MemberViewSet(viewsets.ModelViewSet):
     serializer_class = MemberSerializer
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    # PUT only for the multi-row sets (rows action); whole-record writes are PATCH.
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
 
     def get_queryset(self) -> Any:
         params = self.request.query_params
@@ -174,6 +183,9 @@ class MemberViewSet(viewsets.ModelViewSet):
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             _raise(exc)
         return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise MethodNotAllowed("PUT")
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         member = self.get_object()
@@ -229,6 +241,31 @@ class MemberViewSet(viewsets.ModelViewSet):
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             _raise(exc)
         return Response({"field": field, "value": value})
+
+    @extend_schema(
+        request=serializers.ListSerializer(child=serializers.DictField()),
+        responses=serializers.ListSerializer(child=serializers.DictField()),
+        summary="Replace one multi-row set of the record (rewards, time_abroad, hardships, family)",
+    )
+    @action(detail=True, methods=["put"], url_path=r"rows/(?P<kind>rewards|time_abroad|hardships|family)")
+    def rows(self, request: Request, pk: str, kind: str) -> Response:
+        member = self.get_object()
+        serializer_class = ROW_SERIALIZERS[kind]
+        body = serializer_class(data=request.data, many=True)
+        body.is_valid(raise_exception=True)
+        reason = request.query_params.get("reason", "")
+        try:
+            created = services.member_rows_replace(
+                member=member,
+                kind=kind,
+                rows=list(body.validated_data),
+                acting_user=request.user,
+                reason=reason,
+                request=request._request,
+            )
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            _raise(exc)
+        return Response(serializer_class(created, many=True).data)
 
     @extend_schema(responses=MemberChangeSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,7 @@ from services.organization.models import OrgUnit
 from services.organization.scope import scope_for
 
 from . import national_id
-from .models import Member, MemberChange
+from .models import FamilyMember, Hardship, Member, MemberChange, RewardPunishment, TimeAbroad
 from .validation import check_identity, clean_national_id, clean_phone
 
 S = Member.Status
@@ -238,3 +238,58 @@ def member_reveal(
         detail={"field": field, "reason": reason},
     )
     return str(getattr(member, field))
+
+
+ROW_SETS: dict[str, type[models.Model]] = {
+    "rewards": RewardPunishment,
+    "time_abroad": TimeAbroad,
+    "hardships": Hardship,
+    "family": FamilyMember,
+}
+
+
+def member_rows_replace(
+    *,
+    member: Member,
+    kind: str,
+    rows: list[dict[str, Any]],
+    acting_user: Any,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> list[models.Model]:
+    """Replace one multi-row set of the record (rewards and punishments, time abroad, hardship,
+    family) with ``rows``: all validated first, then swapped in one transaction, with history."""
+    model = ROW_SETS.get(kind)
+    if model is None:
+        raise ValidationError({"kind": [_("未知的档案子集。")]})
+    _require_manage(acting_user=acting_user, branch=member.branch)
+    instances = [model(member=member, **row) for row in rows]
+    errors: dict[str, list[str]] = {}
+    for index, instance in enumerate(instances, start=1):
+        try:
+            instance.full_clean(exclude=["member"])
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(f"{index}.{field}", []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        manager = getattr(member, kind)  # each set's related_name is its kind
+        before = len(manager.all())
+        manager.all().delete()
+        created = model._default_manager.bulk_create(instances)
+        _history(
+            member=member,
+            kind=f"rows:{kind}",
+            acting_user=acting_user,
+            reason=reason,
+            changes={kind: [before, len(created)]},
+        )
+        audit_record(
+            event=Event.MEMBER_UPDATED,
+            actor=acting_user,
+            request=request,
+            target=member,
+            detail={"rows": kind, "count": len(created)},
+        )
+    return list(created)

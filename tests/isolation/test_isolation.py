@@ -86,6 +86,7 @@ class Case:
     kind: str
     factory: Factory | None = None
     lookup: str = "pk"
+    url_kwargs: dict[str, str] = field(default_factory=dict)
     methods: tuple[str, ...] = ("get",)
     exists: Callable[[models.Model], bool] = field(default=lambda obj: type(obj).objects.filter(pk=obj.pk).exists())
 
@@ -120,6 +121,7 @@ CASES: dict[tuple[str, str], Case] = {
     (TENANT, "member-change-status"): Case("object", factory=_member, methods=("post",)),
     (TENANT, "member-reveal"): Case("object", factory=_member, methods=("post",)),
     (TENANT, "member-history"): Case("object", factory=_member),
+    (TENANT, "member-rows"): Case("object", factory=_member, methods=("put",), url_kwargs={"kind": "family"}),
     # Member pages
     (TENANT, "members:me"): Case("page"),
     (TENANT, "members:roster"): Case("collection", factory=_member),
@@ -221,9 +223,9 @@ def actor_a(inst_a: Institution) -> Actor:
 
 
 def _url(route: Route, lookup_value: Any = 1) -> str:
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     if "<" in route.pattern:
-        kwargs = {_case(route).lookup: lookup_value}
+        kwargs = {_case(route).lookup: lookup_value, **_case(route).url_kwargs}
     return reverse(route.name, urlconf=route.urlconf, kwargs=kwargs)
 
 

@@ -168,3 +168,36 @@ def test_detail_carries_the_multi_row_sets_of_the_record(inst_a: Institution, se
     assert body["family"][0]["name"] == "王大明"
     me = _api(inst_a, setup.secretary).get(f"/api/members/{setup.secretary.member.pk}/").json()
     assert me["positions"][0]["kind"] == "secretary" and me["positions"][0]["unit_name"] == "X支部"
+
+
+def test_a_multi_row_set_is_replaced_whole_validated_first_and_in_the_history(
+    inst_a: Institution,
+    secretary_setup,  # type: ignore[no-untyped-def]
+) -> None:
+    from services.members.models import FamilyMember, MemberChange
+
+    setup = secretary_setup
+    api = _api(inst_a, setup.secretary)
+    url = f"/api/members/{setup.mine.pk}/rows/family/"
+    first = api.put(
+        url,
+        [{"relation": "母亲", "name": "张桂英"}, {"relation": "父亲", "name": "王建国"}],
+        content_type="application/json",
+    )
+    assert first.status_code == 200, first.content
+    bad = api.put(url, [{"relation": "配偶", "name": ""}], content_type="application/json")
+    assert bad.status_code == 400
+    with in_schema(inst_a):
+        assert sorted(FamilyMember.objects.filter(member=setup.mine).values_list("name", flat=True)) == [
+            "张桂英",
+            "王建国",
+        ]  # the invalid replacement changed nothing
+        assert MemberChange.objects.filter(member=setup.mine, kind="rows:family").count() == 1
+    assert (
+        api.put(f"/api/members/{setup.theirs.pk}/rows/family/", [], content_type="application/json").status_code == 404
+    )
+
+
+def test_whole_record_put_is_not_allowed(inst_a: Institution, secretary_setup) -> None:  # type: ignore[no-untyped-def]
+    api = _api(inst_a, secretary_setup.secretary)
+    assert api.put(f"/api/members/{secretary_setup.mine.pk}/", {}, content_type="application/json").status_code == 405
