@@ -137,7 +137,9 @@ def start_redis(data_dir: Path, *, persistent: bool = True) -> tuple[subprocess.
         "--loglevel",
         "warning",
     ]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+    # Own session: a Ctrl-C in the terminal reaches devstack, which stops the app processes
+    # before the broker they use.
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 15
     while not socket.exists():
         if process.poll() is not None or time.monotonic() > deadline:
