@@ -15,10 +15,7 @@ institution is provisioned from it (tenants/provisioning.py replaces the schema 
 
 Reversible: the reverse drops the function and restores 0002's trigger function.
 
-The actor index is a database-only operation: AuditEvent.Meta does not declare it yet, and a
-state operation without the model line would make the next makemigrations drop it. When the
-line ``models.Index(fields=["actor_username", "-occurred_at"], name="audit_actor_idx")`` is
-added to the model, add a state-only migration (SeparateDatabaseAndState) with the same AddIndex.
+The actor index serves the viewer's actor filter (newest first).
 """
 
 from django.db import migrations, models
@@ -90,12 +87,8 @@ class Migration(migrations.Migration):
     dependencies = [("audit", "0003_more_events")]
     operations = [
         migrations.RunSQL([TRIGGER_FUNCTION, PURGE_FUNCTION], [DROP_PURGE_FUNCTION, ORIGINAL_TRIGGER_FUNCTION]),
-        migrations.SeparateDatabaseAndState(
-            database_operations=[
-                migrations.AddIndex(
-                    model_name="auditevent",
-                    index=models.Index(fields=["actor_username", "-occurred_at"], name="audit_actor_idx"),
-                )
-            ]
+        migrations.AddIndex(
+            model_name="auditevent",
+            index=models.Index(fields=["actor_username", "-occurred_at"], name="audit_actor_idx"),
         ),
     ]
