@@ -20,6 +20,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=17),
         "args": ("tenants.tasks.clear_expired_sessions",),
     },
+    "expire-stale-imports": {
+        "task": "tenants.tasks.dispatch",
+        "schedule": crontab(minute=41),
+        "args": ("services.members.tasks.expire_stale_imports",),
+    },
     "publish-institution-figures": {
         "task": "tenants.tasks.dispatch",
         "schedule": crontab(minute="*/15"),

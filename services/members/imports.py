@@ -980,3 +980,19 @@ def error_report_write(*, sheet: Sheet, errors: list[dict[str, Any]], out: IO[by
             values.append(cell)
         worksheet.append(values)
     workbook.save(out)
+
+
+STALE_AFTER = timedelta(hours=2)
+
+
+def import_jobs_expire(*, now: datetime | None = None) -> int:
+    """Fail jobs stuck in a worker step (a lost task or a dead worker) so that their page stops
+    waiting and says what to do. Returns how many were failed."""
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    return ImportJob.objects.filter(
+        status__in=[ImportJob.Status.VALIDATING, ImportJob.Status.COMMITTING], created_at__lt=cutoff
+    ).update(
+        status=ImportJob.Status.FAILED,
+        failure=_("导入任务超时未完成，数据未作任何改动，请重新上传。"),
+        finished_at=timezone.now(),
+    )

@@ -28,3 +28,8 @@ def commit_import(job_id: str, language: str = settings.LANGUAGE_CODE) -> str:
         return "missing"
     with translation.override(language):
         return imports.import_commit(job=job).status
+
+
+@institution_task()
+def expire_stale_imports() -> int:
+    return imports.import_jobs_expire()

@@ -739,3 +739,21 @@ def test_upload_validate_and_commit_through_a_real_worker(committed: Institution
             OrgUnit.objects.filter(name="工作进程测试党委").delete()
             client.logout()
             User.objects.filter(username="import_worker_admin").delete()
+
+
+def test_a_job_stuck_in_a_worker_step_is_failed_with_a_clear_message(inst_a: Institution) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from services.members.imports import import_jobs_expire
+
+    with in_schema(inst_a):
+        stuck = ImportJob.objects.create(filename="a.xlsx", file_key="x/a.xlsx", status=ImportJob.Status.VALIDATING)
+        fresh = ImportJob.objects.create(filename="b.xlsx", file_key="x/b.xlsx", status=ImportJob.Status.COMMITTING)
+        ImportJob.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(hours=3))
+        assert import_jobs_expire() == 1
+        stuck.refresh_from_db()
+        fresh.refresh_from_db()
+        assert stuck.status == ImportJob.Status.FAILED and "请重新上传" in stuck.failure
+        assert fresh.status == ImportJob.Status.COMMITTING
