@@ -20,6 +20,15 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=17),
         "args": ("tenants.tasks.clear_expired_sessions",),
     },
+    "purge-expired-audit": {
+        "task": "tenants.tasks.dispatch",
+        "schedule": crontab(hour=3, minute=7),
+        "args": ("services.audit.tasks.purge_expired_audit",),
+    },
+    "purge-expired-public-audit": {
+        "task": "services.audit.tasks.purge_expired_public_audit",
+        "schedule": crontab(hour=3, minute=5),
+    },
     "expire-stale-imports": {
         "task": "tenants.tasks.dispatch",
         "schedule": crontab(minute=41),

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 from django.http import HttpRequest
+from django_tenants.utils import schema_context
 
 from .models import AuditEvent, Event
 
@@ -63,3 +64,20 @@ def audit_permission_denied(*, request: HttpRequest, reason: str = "") -> None:
         request=request,
         detail={"method": request.method, "path": request.path, "reason": reason[:200]},
     )
+
+
+def audit_purge(*, schema: str, days: int, dry_run: bool = False) -> int:
+    """Delete (or count, with ``dry_run``) ``schema``'s audit rows older than ``days`` through the
+    database function the append-only trigger trusts (migration 0004); returns the row count.
+
+    The cutoff is taken from the database's clock, the one its function and trigger check the
+    minimum against: an application server whose clock runs ahead would otherwise ask for a
+    cutoff a moment too recent and be refused at exactly the minimum retention."""
+    cutoff = "now() - make_interval(days => %s)"
+    with schema_context(schema), transaction.atomic(), connection.cursor() as cursor:
+        if dry_run:
+            cursor.execute(f'SELECT count(*) FROM "{schema}".audit_auditevent WHERE occurred_at < {cutoff}', [days])
+        else:
+            cursor.execute(f'SELECT "{schema}".audit_purge_before({cutoff})', [days])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0

@@ -162,3 +162,20 @@ def test_a_provisioned_institution_purges_its_own_table(inst_a: Institution, ins
     _purge("--schema", inst_a.schema_name)
     with in_schema(inst_b):
         assert _alive(rows) == {400}
+
+
+def test_the_daily_tasks_purge_one_institution_or_the_public_schema(inst_a: Institution, inst_b: Institution) -> None:
+    from services.audit.tasks import purge_expired_audit, purge_expired_public_audit
+
+    rows = {}
+    for schema in ("public", inst_a.schema_name, inst_b.schema_name):
+        with in_schema(schema):
+            rows[schema] = _ages([400, 1])
+    assert purge_expired_audit.run(inst_a.schema_name) == 1  # runs inside A's schema only
+    with in_schema(inst_a):
+        assert _alive(rows[inst_a.schema_name]) == {1}
+    with in_schema(inst_b):
+        assert _alive(rows[inst_b.schema_name]) == {400, 1}
+    assert purge_expired_public_audit.run() >= 1
+    with in_schema("public"):
+        assert _alive(rows["public"]) == {1}

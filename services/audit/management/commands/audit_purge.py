@@ -15,10 +15,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError
 from django.utils import timezone
-from django_tenants.utils import schema_context, schema_exists
+from django_tenants.utils import schema_exists
 
+from services.audit.services import audit_purge
 from tenants.models import Institution
 
 # Same minimum as the database function of services/audit/migrations/0004 (a test checks it).
@@ -67,14 +68,4 @@ class Command(BaseCommand):
         return [schema for schema in schemas if schema == "public" or schema_exists(schema)]
 
     def _purge(self, schema: str, days: int, *, dry_run: bool) -> int:
-        # The cutoff is taken from the database's clock, the one its function and trigger check
-        # the minimum against: an application server whose clock runs ahead would otherwise ask
-        # for a cutoff a moment too recent and be refused at exactly the minimum retention.
-        cutoff = "now() - make_interval(days => %s)"
-        with schema_context(schema), transaction.atomic(), connection.cursor() as cursor:
-            if dry_run:
-                cursor.execute(f'SELECT count(*) FROM "{schema}".audit_auditevent WHERE occurred_at < {cutoff}', [days])
-            else:
-                cursor.execute(f'SELECT "{schema}".audit_purge_before({cutoff})', [days])
-            row = cursor.fetchone()
-        return int(row[0]) if row else 0
+        return audit_purge(schema=schema, days=days, dry_run=dry_run)
