@@ -24,7 +24,7 @@ Benchmark = Callable[[], list[tuple[str, float, str]]]
 
 def registry() -> dict[str, Benchmark]:
     """figure name -> the benchmark that produces it (one benchmark may produce several)."""
-    from bench import members_import, members_list, migrations, provisioning, routing
+    from bench import members_import, members_list, migrations, provisioning, routing, storage
 
     benchmarks: dict[Benchmark, tuple[str, ...]] = {
         members_import.run: members_import.FIGURES,
@@ -32,6 +32,7 @@ def registry() -> dict[str, Benchmark]:
         provisioning.run: provisioning.FIGURES,
         migrations.run: migrations.FIGURES,
         routing.run: routing.FIGURES,
+        storage.run: storage.FIGURES,
     }
     return {name: bench for bench, names in benchmarks.items() for name in names}
 

@@ -2,7 +2,8 @@
 
 Keys are relative paths; each institution's objects live under its own prefix (its schema
 name), so an export or a deletion takes exactly one prefix. The filesystem backend is the
-default; the S3 backend (any S3 API through boto3) is chosen by S3_BUCKET.
+default; the S3 backend (any S3 API through boto3, in services/storage/s3.py) is chosen by
+S3_BUCKET. Both raise FileNotFoundError for a missing key and ValueError for an invalid one.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class Storage(Protocol):
     def delete(self, key: str) -> None: ...
     def list(self, prefix: str) -> Iterator[str]: ...
     def delete_prefix(self, prefix: str) -> int: ...
+    def url(self, key: str, expires: int = 300) -> str: ...
 
 
 def validate_key(key: str) -> str:
@@ -77,9 +79,25 @@ class FileSystemStorage:
             shutil.rmtree(base, ignore_errors=True)
         return len(keys)
 
+    def url(self, key: str, expires: int = 300) -> str:
+        # Nothing serves MEDIA_ROOT directly (files may be private to an institution), so there is
+        # no URL to hand out; callers stream through open() behind their own permission check.
+        validate_key(key)
+        raise NotImplementedError("the filesystem storage backend has no direct URLs; stream the file with open()")
+
 
 @lru_cache(maxsize=1)
 def get_storage() -> Storage:
     if settings.STORAGE_BACKEND == "filesystem":
         return FileSystemStorage(Path(settings.MEDIA_ROOT))
-    raise NotImplementedError(f"storage backend {settings.STORAGE_BACKEND!r} is not available yet")
+    if settings.STORAGE_BACKEND == "s3":
+        from .s3 import S3Storage  # boto3 is imported only when the deployment uses S3
+
+        return S3Storage(
+            settings.S3_BUCKET,
+            endpoint_url=settings.S3_ENDPOINT_URL or None,
+            region=settings.S3_REGION or None,
+            access_key_id=settings.S3_ACCESS_KEY_ID or None,
+            secret_access_key=settings.S3_SECRET_ACCESS_KEY or None,
+        )
+    raise ValueError(f"unknown storage backend {settings.STORAGE_BACKEND!r}")
