@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from services.members.api import MemberViewSet
 from services.organization.api import OrgUnitViewSet
+from services.rules.api import RuleListView, RuleOverrideCreateView
 
 from . import views
 from .urls_common import accounts_api_urls, common_urls
@@ -20,10 +21,13 @@ urlpatterns = [
     path("", views.portal_home, name="home"),
     path("org/", include("services.organization.urls")),
     path("audit/", include("services.audit.urls")),
+    path("rules/", include("services.rules.urls")),
     path("", include("services.members.import_urls")),
     path("members/", include("services.members.urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
+    path("api/rules/", RuleListView.as_view(), name="api-rules"),
+    path("api/rules/overrides/", RuleOverrideCreateView.as_view(), name="api-rule-overrides"),
     path("api/", include(router.urls)),
 ]
 

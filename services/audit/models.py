@@ -36,6 +36,7 @@ class Event(models.TextChoices):
     MEMBERS_IMPORTED = "member.imported", _("导入党员")
     MEMBERS_EXPORTED = "member.exported", _("导出党员")
     ORG_UNIT_CHANGED = "org.changed", _("调整组织")
+    RULE_OVERRIDDEN = "rule.overridden", _("调整规则")
 
 
 class AuditEvent(models.Model):

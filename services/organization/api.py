@@ -52,6 +52,7 @@ class StructuralWarningSerializer(serializers.Serializer):
     code = serializers.CharField()
     rule = serializers.CharField()
     message = serializers.CharField()
+    citation = serializers.CharField()
 
 
 def _raise(exc: Exception) -> None:

@@ -24,24 +24,25 @@ from services.accounts.models import User
 from services.audit.models import Event
 from services.audit.services import audit_record
 from services.members.models import Member, MemberChange
+from services.rules.resolver import RuleMapping, rule
 
 from . import selectors
 from .models import AdminGrant, OrgUnit, OrgUnitChange, Position, Term
 from .scope import scope_for
 
-# Committee terms (换届) in years, by kind of unit: defaults of the standard rule set until the
-# rule-set engine lets a tenant override them. DOMAIN §2: "branch committee 3 years,
-# second-level committee 5 years by the current regulations". The university committee is a
+# Committee terms (换届) in years, by kind of unit, from the rule set (services/rules, DOMAIN §2:
+# "branch committee 3 years, second-level committee 5 years"). The university committee is a
 # basic-level committee like a second-level one, and a general branch committee serves like a
-# branch committee (《中国共产党基层组织选举工作条例》, 2020: basic-level committees 5 years,
-# general branch and branch committees 3 years) — to be verified with the tenant's rule set.
-# Party groups elect no committee and have no term.
-TERM_YEARS: dict[str, int] = {
-    OrgUnit.Kind.COMMITTEE: 5,
-    OrgUnit.Kind.SECOND_LEVEL: 5,
-    OrgUnit.Kind.GENERAL_BRANCH: 3,
-    OrgUnit.Kind.BRANCH: 3,
+# branch committee (《中国共产党基层组织选举工作条例》, 2020). Party groups elect no committee and
+# have no term, so they have no key.
+TERM_RULE_KEYS: dict[str, str] = {
+    OrgUnit.Kind.COMMITTEE: "term.committee_years",
+    OrgUnit.Kind.SECOND_LEVEL: "term.second_level_years",
+    OrgUnit.Kind.GENERAL_BRANCH: "term.branch_years",
+    OrgUnit.Kind.BRANCH: "term.branch_years",
 }
+# Years of a term by kind, read from the rule set in force today on each lookup.
+TERM_YEARS = RuleMapping(TERM_RULE_KEYS)
 
 # Positions only one member holds at a time in a unit; the holder's position must end first.
 SINGLE_HOLDER = {Position.Kind.SECRETARY, Position.Kind.GROUP_LEADER}
@@ -441,12 +442,17 @@ def term_set(
     request: HttpRequest | None = None,
 ) -> Term:
     """Record the committee's current term (换届). Without ``ends_on`` the term lasts
-    ``TERM_YEARS[unit.kind]`` years (rule-set keys ``org.term_years.<kind>``, DOMAIN §2). A term
-    with the same start as the latest one corrects it; otherwise a new term begins."""
+    the years of the rule ``TERM_RULE_KEYS[unit.kind]`` in force on ``started_on`` (rule-set keys
+    ``term.branch_years``, ``term.second_level_years``, ``term.committee_years``; DOMAIN §2). A
+    term with the same start as the latest one corrects it; otherwise a new term begins."""
     _require_change(acting_user=acting_user, unit=unit)  # again under the lock below
-    years = TERM_YEARS.get(unit.kind)
-    if years is None:
+    key = TERM_RULE_KEYS.get(unit.kind)
+    if key is None:
         raise ValidationError(_("党小组不设委员会，没有届期。"))
+    try:
+        years = rule(key, on=started_on).number
+    except KeyError:  # a start before the standard set's first version: the rule as it is now
+        years = rule(key).number
     if ends_on is None:
         ends_on = _add_years(started_on, years)
     if ends_on <= started_on:

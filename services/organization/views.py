@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from services.accounts.models import User
+from services.rules.resolver import rule
 
 from . import forms, selectors, services
 from .models import OrgUnit, Position
@@ -114,13 +115,16 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = next(e for e in subtree if e.pk == unit.pk)
     may_change = unit.closed_on is None and selectors.may_change_unit(scope=scope, unit=unit)
     may_add = unit.closed_on is None and selectors.may_add_child(scope=scope, parent=unit)
+    term_key = services.TERM_RULE_KEYS.get(unit.kind)
+    term_rule = rule(term_key) if term_key else None
     context: dict[str, Any] = {
         "unit": unit,
         "entry": entry,
         "ancestors": selectors.unit_ancestors(unit=unit),
         "children": [e for e in subtree if e.unit.parent_id == unit.pk],
         "terms": list(selectors.unit_terms(unit=unit)[:5]),
-        "term_years": services.TERM_YEARS.get(unit.kind),
+        "term_rule": term_rule,
+        "term_years": term_rule.number if term_rule else None,
         "may_change": may_change,
         "may_add": may_add,
         # Who holds which office is shown to those whose scope covers the unit.
@@ -134,7 +138,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             move_form=forms.MoveForm(unit=unit, scope=scope) if unit.parent_id else None,
             merge_form=forms.MergeForm(unit=unit, scope=scope) if unit.kind != OrgUnit.Kind.COMMITTEE else None,
             close_form=forms.CloseForm(),
-            term_form=forms.TermForm() if unit.kind in services.TERM_YEARS else None,
+            term_form=forms.TermForm() if term_key else None,
             position_form=forms.PositionAssignForm(unit=unit),
             end_form=forms.PositionEndForm(),
             history=[(c, CHANGE_LABELS.get(c.kind, c.kind)) for c in selectors.unit_history(unit=unit)],

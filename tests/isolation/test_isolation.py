@@ -67,6 +67,16 @@ def _import_job(owner: User, marker: str) -> models.Model:
     )
 
 
+def _rule_override(owner: User, marker: str) -> models.Model:
+    from datetime import date
+
+    from services.rule_overrides.models import RuleOverride
+
+    return RuleOverride.objects.create(
+        key="branch.max_members", value=40, effective_from=date(2020, 1, 1), reason=marker, created_by=owner
+    )
+
+
 def _token(owner: User, marker: str) -> models.Model:
     token, _ = api_token_create(user=owner, name=marker)
     return token
@@ -152,6 +162,10 @@ CASES: dict[tuple[str, str], Case] = {
     (TENANT, "organization:position_assign"): Case("object", factory=_org_unit, methods=("post",)),
     (TENANT, "organization:position_end"): Case("object", factory=_position, methods=("post",), exists=_position_open),
     (TENANT, "audit:log"): Case("page"),
+    # Rules
+    (TENANT, "rules:page"): Case("collection", factory=_rule_override, methods=("get", "post")),
+    (TENANT, "api-rules"): Case("collection", factory=_rule_override),
+    (TENANT, "api-rule-overrides"): Case("page", methods=("post",)),
     # Console
     (CONSOLE, "home"): Case("console"),
     (CONSOLE, "console:institution_new"): Case("console"),

@@ -71,4 +71,5 @@ def test_warnings_list_the_whole_tree(in_a: Institution, tree: Tree, people: Peo
     response = client_for(in_a, people.member).get(f"{LIST}warnings/")
     assert response.status_code == 200
     small = [w for w in response.json() if w["unit"] == tree.branch.pk]
-    assert small and small[0]["code"] == "branch_too_small" and small[0]["rule"] == "org.branch.min_full_members"
+    assert small and small[0]["code"] == "branch_too_small" and small[0]["rule"] == "branch.min_full_members"
+    assert "支部工作条例" in small[0]["citation"]

@@ -13,6 +13,7 @@ SHARED_APPS = [
     "services.accounts",
     "services.audit",
     "services.oversight",
+    "services.rules",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -35,6 +36,7 @@ TENANT_APPS = [
     "services.audit",
     "services.organization",
     "services.members",
+    "services.rule_overrides",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RulesConfig(AppConfig):
+    name = "services.rules"
+    label = "rules"
+    verbose_name = "Rules"
