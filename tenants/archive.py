@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
-import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
@@ -25,42 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
-from partycloud.embedded import pg_bin
 from services.storage.backends import get_storage
 
-from .models import Domain, Institution
+from .models import Domain, Institution, institution_domain
+from .pgtools import pg_run
 from .routing import forget_institution
 
-
-def institution_domain(code: str) -> str:
-    return f"{code}.{settings.BASE_DOMAIN}"
-
-
 FORMAT_VERSION = 1
-
-
-def _libpq_env() -> dict[str, str]:
-    db: dict[str, Any] = settings.DATABASES["default"]
-    env = dict(os.environ)
-    env.update(
-        {
-            "PGHOST": str(db["HOST"]),
-            "PGPORT": str(db["PORT"] or "5432"),
-            "PGDATABASE": str(db["NAME"]),
-            "PGUSER": str(db["USER"] or ""),
-            "PGPASSWORD": str(db["PASSWORD"] or ""),
-        }
-    )
-    sslmode = db.get("OPTIONS", {}).get("sslmode")
-    if sslmode:
-        env["PGSSLMODE"] = sslmode
-    return env
-
-
-def _run(args: list[str]) -> None:
-    result = subprocess.run(args, env=_libpq_env(), capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"{Path(args[0]).name} failed: {result.stderr.strip()}")
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -77,15 +46,13 @@ def export_institution(institution: Institution) -> str:
     key = f"_archives/{institution.code}/{institution.code}-{stamp}.tar.gz"
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / "schema.dump"
-        _run(
-            [
-                pg_bin("pg_dump"),
-                "--format=custom",
-                f"--schema={institution.schema_name}",
-                "--no-owner",
-                "--no-privileges",
-                f"--file={dump}",
-            ]
+        pg_run(
+            "pg_dump",
+            "--format=custom",
+            f"--schema={institution.schema_name}",
+            "--no-owner",
+            "--no-privileges",
+            f"--file={dump}",
         )
         manifest: dict[str, Any] = {
             "format": FORMAT_VERSION,
@@ -144,15 +111,13 @@ def restore_institution(archive_file: BinaryIO) -> Institution:
         with dump.open("wb") as out:
             shutil.copyfileobj(member, out, 1024 * 1024)
         # One transaction: a failed restore leaves no half schema behind.
-        _run(
-            [
-                pg_bin("pg_restore"),
-                "--no-owner",
-                "--no-privileges",
-                "--single-transaction",
-                f"--dbname={settings.DATABASES['default']['NAME']}",
-                str(dump),
-            ]
+        pg_run(
+            "pg_restore",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            f"--dbname={settings.DATABASES['default']['NAME']}",  # pg_restore needs it to restore at all
+            str(dump),
         )
         try:
             with schema_context("public"), transaction.atomic():

@@ -6,6 +6,7 @@ User-facing text says 学校 / institution, never "tenant".
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,11 @@ CODE_VALIDATOR = RegexValidator(
 )
 # Host labels that must never become an institution code.
 RESERVED_CODES = frozenset({"www", "api", "admin", "static", "media", "public", "console", "mail", "template"})
+
+
+def institution_domain(code: str) -> str:
+    """An institution's address in this deployment: ``<code>.<BASE_DOMAIN>``."""
+    return f"{code}.{settings.BASE_DOMAIN}"
 
 
 class Institution(TenantMixin):

@@ -18,16 +18,15 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import subprocess
 
 from django.conf import settings
 from django.core.management import call_command
 from django_tenants.utils import schema_context, schema_exists
 
-from partycloud.embedded import pg_bin
 from tenants.db import connection
 
 from .models import TemplateSnapshot
+from .pgtools import pg_run
 
 SCHEMA_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 # Session settings pg_dump emits first: replaying them would change this connection's search path.
@@ -71,31 +70,10 @@ def template_fingerprint() -> str:
 
 
 def _dump_template() -> str:
-    db = settings.DATABASES["default"]
-    env = {
-        "PGHOST": str(db["HOST"]),
-        "PGPORT": str(db["PORT"] or "5432"),
-        "PGDATABASE": str(db["NAME"]),
-        "PGUSER": str(db["USER"] or ""),
-        "PGPASSWORD": str(db["PASSWORD"] or ""),
-    }
-    result = subprocess.run(
-        [
-            pg_bin("pg_dump"),
-            f"--schema={template_schema()}",
-            "--inserts",
-            "--no-owner",
-            "--no-privileges",
-            "--no-comments",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    output = pg_run(
+        "pg_dump", f"--schema={template_schema()}", "--inserts", "--no-owner", "--no-privileges", "--no-comments"
     )
-    if result.returncode != 0:
-        raise RuntimeError(f"pg_dump of the template schema failed: {result.stderr.strip()}")
-    lines = [line for line in result.stdout.splitlines() if not line.startswith("--") and not _PREAMBLE.match(line)]
+    lines = [line for line in output.splitlines() if not line.startswith("--") and not _PREAMBLE.match(line)]
     return "\n".join(lines)
 
 

@@ -20,8 +20,7 @@ from services.audit.models import Event
 from services.audit.services import audit_record
 
 from . import archive, provisioning
-from .archive import institution_domain
-from .models import RESERVED_CODES, Domain, Institution
+from .models import RESERVED_CODES, Domain, Institution, institution_domain
 from .routing import forget_institution
 
 
