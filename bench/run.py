@@ -23,18 +23,21 @@ Benchmark = Callable[[], list[tuple[str, float, str]]]
 
 
 def registry() -> dict[str, Benchmark]:
-    """figure name -> the benchmark that produces it (one benchmark may produce several)."""
-    from bench import members_import, members_list, migrations, provisioning, routing, storage
+    """figure name -> the benchmark that produces it (one benchmark may produce several).
 
-    benchmarks: dict[Benchmark, tuple[str, ...]] = {
-        members_import.run: members_import.FIGURES,
-        members_list.run: members_list.FIGURES,
-        provisioning.run: provisioning.FIGURES,
-        migrations.run: migrations.FIGURES,
-        routing.run: routing.FIGURES,
-        storage.run: storage.FIGURES,
-    }
-    return {name: bench for bench, names in benchmarks.items() for name in names}
+    Every module of bench/ with ``FIGURES`` and ``run`` is a benchmark."""
+    import importlib
+    import pkgutil
+
+    import bench as package
+
+    found: dict[str, Benchmark] = {}
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"bench.{info.name}")
+        if hasattr(module, "FIGURES") and hasattr(module, "run"):
+            for name in module.FIGURES:
+                found[name] = module.run
+    return found
 
 
 def main(only: list[str]) -> int:

@@ -39,4 +39,25 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),
         "args": ("services.oversight.tasks.publish_figures",),
     },
+    # Reminders: one scan per institution each morning, then the digests (services/reminders).
+    "scan-reminders": {
+        "task": "tenants.tasks.dispatch",
+        "schedule": crontab(hour=6, minute=3),
+        "args": ("services.reminders.tasks.scan_reminders",),
+    },
+    "send-reminder-digests": {
+        "task": "tenants.tasks.dispatch",
+        "schedule": crontab(hour=7, minute=3),
+        "args": ("services.reminders.tasks.send_digests",),
+    },
+    # Search: drain what on_commit did not (broker down, worker died); see services/search.
+    "drain-search-outbox": {
+        "task": "tenants.tasks.dispatch",
+        "schedule": crontab(minute="*"),
+        "args": ("services.search.tasks.drain_outbox",),
+    },
+    "drain-public-search-outbox": {
+        "task": "services.search.tasks.drain_public_outbox",
+        "schedule": crontab(minute="*"),
+    },
 }

@@ -17,6 +17,9 @@ router.register("institutions", InstitutionViewSet, basename="institution")
 urlpatterns = [
     path("", console_home, name="home"),
     path("", include("tenants.urls")),
+    # What the municipal committee publishes to every institution, and the transfer exchange.
+    path("documents/", include("services.documents.console_urls")),
+    path("", include("services.transfer_exchange.console_urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
     path("api/", include(router.urls)),

@@ -24,11 +24,22 @@ urlpatterns = [
     path("rules/", include("services.rules.urls")),
     path("", include("services.members.import_urls")),
     path("members/", include("services.members.urls")),
+    path("documents/", include("services.documents.urls")),
+    path("search/", include("services.search.urls")),
+    path("development/", include("services.development.urls")),
+    path("transfers/", include("services.transfers.urls")),
+    path("reminders/", include("services.reminders.urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
     path("api/rules/", RuleListView.as_view(), name="api-rules"),
     path("api/rules/overrides/", RuleOverrideCreateView.as_view(), name="api-rule-overrides"),
     path("api/", include(router.urls)),
+    # Each capability's API routes (documents, search, development, transfers, reminders).
+    path("api/", include("services.documents.api_urls")),
+    path("api/", include("services.search.api_urls")),
+    path("api/", include("services.development.api_urls")),
+    path("api/", include("services.transfers.api_urls")),
+    path("api/", include("services.reminders.api_urls")),
 ]
 
 handler403 = "partycloud.views.permission_denied"

@@ -9,12 +9,10 @@ change nothing. The suite walks the URLconfs: a route without a case in CASES fa
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import models
 from django.test import Client
 from django.urls import reverse
@@ -25,12 +23,8 @@ from services.organization.models import OrgUnit
 from services.organization.services import org_unit_create
 from tenants.models import Institution
 from tests.conftest import client_for, host_of, in_schema, make_user
+from tests.isolation.case import CONSOLE, TENANT, Case, capability_cases
 from tests.isolation.routes import Route, routes
-
-TENANT = settings.ROOT_URLCONF
-CONSOLE = settings.PUBLIC_SCHEMA_URLCONF
-
-Factory = Callable[[User, str], models.Model]
 
 
 def _org_unit(owner: User, marker: str) -> models.Model:
@@ -80,25 +74,6 @@ def _rule_override(owner: User, marker: str) -> models.Model:
 def _token(owner: User, marker: str) -> models.Model:
     token, _ = api_token_create(user=owner, name=marker)
     return token
-
-
-@dataclass(frozen=True)
-class Case:
-    """How a route is checked. kind:
-    - "collection": a list of objects made by ``factory``; A's list never shows B's;
-    - "object": one object by id (``lookup``); B's id on A's host is 404 and changes nothing;
-    - "self": answers about the caller only;
-    - "anonymous": serves no institution data (sign-in, health, schema), open to anyone;
-    - "page": a portal page that needs a signed-in user of this host;
-    - "console": console-only (platform operators); no institution credential opens it.
-    """
-
-    kind: str
-    factory: Factory | None = None
-    lookup: str = "pk"
-    url_kwargs: dict[str, str] = field(default_factory=dict)
-    methods: tuple[str, ...] = ("get",)
-    exists: Callable[[models.Model], bool] = field(default=lambda obj: type(obj).objects.filter(pk=obj.pk).exists())
 
 
 def _token_alive(obj: models.Model) -> bool:
@@ -195,6 +170,8 @@ CASES: dict[tuple[str, str], Case] = {
     (CONSOLE, "api-me"): Case("self"),
     (CONSOLE, "api-token-list"): Case("self", methods=("get", "post")),
     (CONSOLE, "api-token-detail"): Case("self", methods=("delete",)),
+    # Each capability keeps its cases next to the suite, in tests/isolation/cases_<capability>.py.
+    **capability_cases(),
 }
 
 ALL_ROUTES = routes(TENANT) + routes(CONSOLE)

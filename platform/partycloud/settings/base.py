@@ -14,6 +14,11 @@ SHARED_APPS = [
     "services.audit",
     "services.oversight",
     "services.rules",
+    "services.procedures",
+    "services.transfer_exchange",
+    # Both lists: the public copy holds what the municipal committee publishes to every institution.
+    "services.documents",
+    "services.search",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -37,6 +42,11 @@ TENANT_APPS = [
     "services.organization",
     "services.members",
     "services.rule_overrides",
+    "services.documents",
+    "services.search",
+    "services.development",
+    "services.transfers",
+    "services.reminders",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DevelopmentConfig(AppConfig):
+    name = "services.development"
+    label = "development"
+    verbose_name = "Development"

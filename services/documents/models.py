@@ -1,0 +1,3 @@
+"""Documents: notices, study materials, minutes and record attachments, with versions, visibility and read receipts."""
+
+from __future__ import annotations

@@ -1,0 +1,12 @@
+"""Portal pages of reminders (placeholder until the capability lands)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    return render(request, "reminders/inbox.html")

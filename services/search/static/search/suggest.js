@@ -1,0 +1,1 @@
+// Results as you type in the header search box (services/search).

@@ -1,0 +1,12 @@
+"""Portal pages of search (placeholder until the capability lands)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+@login_required
+def page(request: HttpRequest) -> HttpResponse:
+    return render(request, "search/page.html")

@@ -1,0 +1,9 @@
+"""Isolation cases for the transfers routes (merged into test_isolation's CASES)."""
+
+from __future__ import annotations
+
+from tests.isolation.case import TENANT, Case
+
+CASES: dict[tuple[str, str], Case] = {
+    (TENANT, "transfers:transfer_list"): Case("page"),
+}
