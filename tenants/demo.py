@@ -9,8 +9,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from importlib import import_module
+from types import ModuleType
 
+from django.apps import apps
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 from django_tenants.utils import schema_context
 
 from services.accounts.models import User
@@ -137,6 +141,16 @@ def _members(rng: random.Random, branches: list[OrgUnit], count: int) -> list[Me
     return members
 
 
+def _capability_demos() -> list[ModuleType]:
+    """Each app's ``demo_data`` module: ``seed_public()`` and ``seed_institution(*, institution, rng)``,
+    both idempotent (they add only what is missing: a second ``make run`` keeps the data)."""
+    modules = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "demo_data"):
+            modules.append(import_module(f"{config.name}.demo_data"))
+    return modules
+
+
 def seed_demo(*, members_per_institution: int = 300) -> list[str]:
     """Create what is missing and return the lines to print (URLs and logins)."""
     lines = []
@@ -146,6 +160,9 @@ def seed_demo(*, members_per_institution: int = 300) -> list[str]:
                 user = User(username=username, platform_role=role, display_name=name, is_staff=role == "operator")
                 user.set_password(DEMO_PASSWORD)
                 user.save()
+        for module in _capability_demos():
+            if hasattr(module, "seed_public"):
+                module.seed_public()
         lines.append(f"Console        http://localhost:8000  operator / {DEMO_PASSWORD} · committee / {DEMO_PASSWORD}")
     for index, demo in enumerate(INSTITUTIONS):
         rng = random.Random(index)
@@ -171,6 +188,10 @@ def seed_demo(*, members_per_institution: int = 300) -> list[str]:
                     started_on=date.today() - timedelta(days=400),
                 )
                 figures_publish(institution=institution)
+        with schema_context(institution.schema_name):
+            for module in _capability_demos():
+                if hasattr(module, "seed_institution"):
+                    module.seed_institution(institution=institution, rng=random.Random(index))
         lines.append(
             f"{demo.name:<12} http://{institution_domain(demo.code)}:8000  "
             f"admin (whole institution) / secretary ({demo.colleges[0]}教工第一党支部) / member, "
