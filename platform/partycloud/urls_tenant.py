@@ -27,6 +27,7 @@ urlpatterns = [
     path("documents/", include("services.documents.urls")),
     path("search/", include("services.search.urls")),
     path("development/", include("services.development.urls")),
+    path("votes/", include("services.votes.urls")),
     path("transfers/", include("services.transfers.urls")),
     path("reminders/", include("services.reminders.urls")),
     *common_urls(__name__),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("api/", include("services.documents.api_urls")),
     path("api/", include("services.search.api_urls")),
     path("api/", include("services.development.api_urls")),
+    path("api/", include("services.votes.api_urls")),
     path("api/", include("services.transfers.api_urls")),
     path("api/", include("services.reminders.api_urls")),
 ]

@@ -15,6 +15,7 @@ SHARED_APPS = [
     "services.oversight",
     "services.rules",
     "services.procedures",
+    "services.workdays",
     "services.transfer_exchange",
     # Both lists: the public copy holds what the municipal committee publishes to every institution.
     "services.documents",
@@ -45,6 +46,7 @@ TENANT_APPS = [
     "services.documents",
     "services.search",
     "services.development",
+    "services.votes",
     "services.transfers",
     "services.reminders",
 ]

@@ -1,0 +1,3 @@
+"""Votes at the branch member meeting (admission and confirmation): electorate, quorum, count, outcome."""
+
+from __future__ import annotations

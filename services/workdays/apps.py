@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WorkdaysConfig(AppConfig):
+    name = "services.workdays"
+    label = "workdays"
+    verbose_name = "Workdays"
