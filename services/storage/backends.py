@@ -8,6 +8,7 @@ S3_BUCKET. Both raise FileNotFoundError for a missing key and ValueError for an 
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from functools import lru_cache
@@ -26,6 +27,8 @@ class Storage(Protocol):
     def list(self, prefix: str) -> Iterator[str]: ...
     def delete_prefix(self, prefix: str) -> int: ...
     def url(self, key: str, expires: int = 300) -> str: ...
+    def ping(self) -> None:
+        """Raise if the store cannot be reached or written to; reads and writes nothing."""
 
 
 def validate_key(key: str) -> str:
@@ -41,6 +44,11 @@ class FileSystemStorage:
 
     def _path(self, key: str) -> Path:
         return self.root / validate_key(key)
+
+    def ping(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise PermissionError(f"storage root {self.root} is not writable")
 
     def save(self, key: str, content: IO[bytes]) -> None:
         path = self._path(key)

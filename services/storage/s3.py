@@ -100,6 +100,16 @@ class S3Storage:
         except ClientError as exc:
             self._fail(exc, key)
 
+    def ping(self) -> None:
+        """One HEAD on the bucket: reachable, credentials valid, bucket present."""
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code in ("404", "NoSuchBucket"):
+                raise StorageError(f"S3 bucket {self.bucket!r} does not exist") from exc
+            raise StorageError(f"S3 {code or 'error'} on bucket {self.bucket!r}: {exc}") from exc
+
     def exists(self, key: str) -> bool:
         try:
             self._head(validate_key(key))

@@ -98,3 +98,9 @@ def test_invalid_keys_are_rejected_by_every_operation(storage: Storage, key: str
         storage.delete_prefix(key)
     with pytest.raises(ValueError, match="invalid storage key"):
         storage.url(key)
+
+
+def test_ping_succeeds_on_a_reachable_store(storage: Storage) -> None:
+    storage.save("inst_x/kept", io.BytesIO(b"kept"))
+    storage.ping()
+    assert read(storage, "inst_x/kept") == b"kept"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def test_healthz_reports_s3_storage_ok(db: None, fresh_storage: None, moto_serve
         response = Client(HTTP_HOST="localhost").get("/healthz")
         storage = get_storage()
         assert isinstance(storage, S3Storage)
-        assert not storage.exists("_health/probe")  # the probe cleans up after itself
+        assert not storage.exists("_health/probe")  # the probe writes nothing
     check = response.json()["checks"]["storage"]
     assert check["ok"] is True, check
     assert check["backend"] == "s3"
@@ -66,3 +67,19 @@ def test_healthz_reports_a_missing_bucket(db: None, fresh_storage: None, moto_se
     check = response.json()["checks"]["storage"]
     assert check["ok"] is False
     assert check["error"] == "StorageError"
+
+
+def test_filesystem_ping_fails_when_the_root_is_not_writable(tmp_path: Path) -> None:
+    root = tmp_path / "media"
+    root.mkdir()
+    root.chmod(0o500)
+    try:
+        if os.access(root, os.W_OK):  # root ignores permission bits: use a file where a directory should be
+            root.chmod(0o700)
+            root.rmdir()
+            root.write_bytes(b"not a directory")
+        with pytest.raises(OSError):
+            FileSystemStorage(root).ping()
+    finally:
+        if root.is_dir():
+            root.chmod(0o700)
