@@ -111,10 +111,39 @@ def run(stack: Stack, port: int) -> int:
     return 0
 
 
+ES_SCRIPTS = ROOT / "deploy" / "elasticsearch"
+
+
+def start_test_elasticsearch(stack: Stack) -> subprocess.Popen[bytes] | None:
+    """A real Elasticsearch node on loopback for the search suite (deploy/elasticsearch), started
+    in the background while the rest is set up. The suite runs its Elasticsearch half against
+    ``ELASTICSEARCH_TEST_URL``; ``ELASTICSEARCH_URL`` stays unset so everything else uses the default
+    backend. ``TEST_ELASTICSEARCH=0`` skips it (those tests then skip, saying why)."""
+    if stack.env.get("TEST_ELASTICSEARCH", "1") == "0" or stack.env.get("ELASTICSEARCH_TEST_URL"):
+        return None
+    port = stack.env.get("TEST_ELASTICSEARCH_PORT", "9250")
+    stack.env["ES_BASE"] = str(stack.data_dir / "elasticsearch")
+    stack.env["ES_PORT"] = port
+    print(f"· Elasticsearch (loopback, for the search suite) on port {port}", flush=True)
+    script = str(ES_SCRIPTS / "start-local.sh")
+    return subprocess.Popen(["bash", script], env=stack.env, cwd=ROOT, stdout=subprocess.PIPE)
+
+
 def test(stack: Stack, pytest_args: list[str]) -> int:
+    elasticsearch = start_test_elasticsearch(stack)
     stack.start_services()
     stack.manage("compiletranslations")
-    return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], env=stack.env, cwd=ROOT).returncode
+    if elasticsearch is not None:
+        out, _ = elasticsearch.communicate()
+        if elasticsearch.returncode == 0:
+            stack.env["ELASTICSEARCH_TEST_URL"] = out.decode().strip().splitlines()[-1]
+        else:
+            print("! Elasticsearch did not start; its tests will be skipped (see the log above)", flush=True)
+    try:
+        return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], env=stack.env, cwd=ROOT).returncode
+    finally:
+        if elasticsearch is not None and elasticsearch.returncode == 0:
+            subprocess.run(["bash", str(ES_SCRIPTS / "stop-local.sh")], env=stack.env, cwd=ROOT, check=False)
 
 
 def bench(stack: Stack, only: list[str]) -> int:
