@@ -114,12 +114,20 @@ def run(stack: Stack, port: int) -> int:
 ES_SCRIPTS = ROOT / "deploy" / "elasticsearch"
 
 
-def start_test_elasticsearch(stack: Stack) -> subprocess.Popen[bytes] | None:
+def _wants_elasticsearch(pytest_args: list[str]) -> bool:
+    """The whole suite, or a selection that includes the search suite."""
+    paths = [a for a in pytest_args if a.startswith("tests")]
+    return not paths or any(p.startswith("tests/search") or p.rstrip("/") == "tests" for p in paths)
+
+
+def start_test_elasticsearch(stack: Stack, pytest_args: list[str]) -> subprocess.Popen[bytes] | None:
     """A real Elasticsearch node on loopback for the search suite (deploy/elasticsearch), started
     in the background while the rest is set up. The suite runs its Elasticsearch half against
     ``ELASTICSEARCH_TEST_URL``; ``ELASTICSEARCH_URL`` stays unset so everything else uses the default
     backend. ``TEST_ELASTICSEARCH=0`` skips it (those tests then skip, saying why)."""
     if stack.env.get("TEST_ELASTICSEARCH", "1") == "0" or stack.env.get("ELASTICSEARCH_TEST_URL"):
+        return None
+    if not _wants_elasticsearch(pytest_args):
         return None
     port = stack.env.get("TEST_ELASTICSEARCH_PORT", "9250")
     stack.env["ES_BASE"] = str(stack.data_dir / "elasticsearch")
@@ -130,7 +138,7 @@ def start_test_elasticsearch(stack: Stack) -> subprocess.Popen[bytes] | None:
 
 
 def test(stack: Stack, pytest_args: list[str]) -> int:
-    elasticsearch = start_test_elasticsearch(stack)
+    elasticsearch = start_test_elasticsearch(stack, pytest_args)
     stack.start_services()
     stack.manage("compiletranslations")
     if elasticsearch is not None:
