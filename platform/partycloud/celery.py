@@ -50,6 +50,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=7, minute=3),
         "args": ("services.reminders.tasks.send_digests",),
     },
+    # Transfers: re-queue accepted letters whose move never finished (a worker died midway).
+    "resume-stalled-transfer-moves": {
+        "task": "tenants.tasks.dispatch",
+        "schedule": crontab(minute="*/10"),
+        "args": ("services.transfers.tasks.resume_stalled_moves",),
+    },
     # Search: drain what on_commit did not (broker down, worker died); see services/search.
     "drain-search-outbox": {
         "task": "tenants.tasks.dispatch",
