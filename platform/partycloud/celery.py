@@ -51,10 +51,9 @@ app.conf.beat_schedule = {
         "args": ("services.reminders.tasks.send_digests",),
     },
     # Transfers: re-queue accepted letters whose move never finished (a worker died midway).
-    "resume-stalled-transfer-moves": {
-        "task": "tenants.tasks.dispatch",
+    "resume-stalled-transfer-moves": {  # one task: the letters live in the public schema
+        "task": "services.transfers.tasks.resume_stalled_moves",
         "schedule": crontab(minute="*/10"),
-        "args": ("services.transfers.tasks.resume_stalled_moves",),
     },
     # Search: drain what on_commit did not (broker down, worker died); see services/search.
     "drain-search-outbox": {
