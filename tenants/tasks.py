@@ -37,6 +37,7 @@ def institution_task(**celery_options: Any) -> Callable[[F], Any]:
             finally:
                 connection.set_schema_to_public()
 
+        run.per_institution = True  # type: ignore[attr-defined]  # dispatch() only queues these
         options = {"acks_late": True, "max_retries": 5, "default_retry_delay": 30, **celery_options}
         return shared_task(name=f"{func.__module__}.{func.__name__}", **options)(run)
 
