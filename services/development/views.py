@@ -1,12 +1,436 @@
-"""Portal pages of development (placeholder until the capability lands)."""
+"""Portal pages of member development: the pipeline board, a person's timeline with the guards of
+the next stage, and the forms that record steps, assign contact persons and sponsors, advance the
+stage, extend or end probation; the procedure template with the institution's local steps.
+
+Views parse, authorize through the Scope (a dossier outside it is a 404) and call one selector or
+service; the services check permissions again and hold every rule.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from services.members.models import Member
+from services.organization.models import OrgUnit
+from services.organization.scope import Scope, scope_for
+from services.procedures.models import Stage, TemplateStep
+from services.procedures.selectors import template_in_force
+
+from . import guards as g
+from . import selectors, services
+from .forms import ContactForm, DateForm, DossierForm, EndForm, ExtendForm, LocalStepForm, ReviewForm, StepForm
+from .models import Dossier, DossierContact, DossierDocument, DossierStep, LocalStep
+
+
+def _dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
+    try:
+        return selectors.dossier_get(acting_user=request.user, pk=pk)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+
+
+def _require_manage(scope: Scope, dossier: Dossier) -> None:
+    if not scope.covers_unit(dossier.branch, manage=True):
+        raise PermissionDenied(_("您无权管理“%(unit)s”的发展党员工作。") % {"unit": dossier.branch.name})
+
+
+def _add_errors(form: Form, exc: ValidationError) -> None:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, field_messages in errors.items():
+        form.add_error(field if field in form.fields else None, field_messages)
+
+
+def _managed_branches(scope: Scope) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(
+        scope.units_q(manage=True), kind=OrgUnit.Kind.BRANCH, closed_on__isnull=True
+    ).order_by("path")
+
+
+def _full_members(dossier: Dossier) -> QuerySet[Member]:
+    """Full members of the dossier's branch: who may be a contact person or a sponsor."""
+    return Member.objects.filter(branch=dossier.branch, status=Member.Status.NORMAL).order_by("name", "id")
+
+
+def _votes_url() -> str:
+    try:
+        return reverse("votes:list")
+    except NoReverseMatch:
+        return ""
+
+
+# --- board and timeline ---------------------------------------------------------------------------
 
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
-    return render(request, "development/board.html")
+    scope = scope_for(request.user)
+    branch_id = request.GET.get("branch", "")
+    q = request.GET.get("q", "").strip()
+    columns = selectors.board(
+        acting_user=request.user,
+        today=timezone.localdate(),
+        branch_id=int(branch_id) if branch_id.isdigit() else None,
+        q=q,
+    )
+    branches = OrgUnit.objects.filter(scope.units_q(), kind=OrgUnit.Kind.BRANCH).order_by("path")
+    return render(
+        request,
+        "development/board.html",
+        {
+            "columns": columns,
+            "branches": branches,
+            "branch_id": branch_id,
+            "q": q,
+            "can_create": scope.is_manager,
+            "is_admin": scope.everything,
+            "total": sum(column.count for column in columns),
+        },
+    )
+
+
+@login_required
+def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier_or_404(request, pk)
+    scope = scope_for(request.user)
+    today = timezone.localdate()
+    next_stage = g.NEXT_STAGE.get(Stage(dossier.stage)) if dossier.stage != Stage.ENDED else None
+    guards = g.current_guards(dossier, today=today)
+    steps = list(dossier.steps.all())
+    rows = selectors.procedure_rows(on=dossier.applied_on)
+    done = {s.code for s in steps if s.review != DossierStep.Review.REJECTED}
+    return render(
+        request,
+        "development/dossier.html",
+        {
+            "dossier": dossier,
+            "steps": steps,
+            "guards": guards,
+            "next_stage": Stage(next_stage).label if next_stage else "",
+            "by_vote": next_stage in (Stage.PROBATIONARY, Stage.FULL),
+            "manages": scope.covers_unit(dossier.branch, manage=True),
+            "contacts": list(dossier.contacts.all()),
+            "contact_form": ContactForm(members=_full_members(dossier), initial={"assigned_on": today}),
+            "checklist": [
+                (row, row.template_step is not None and row.local_step is None and row.template_step.code in done)
+                for row in rows
+            ],
+            "votes_url": _votes_url(),
+        },
+    )
+
+
+# --- writes ----------------------------------------------------------------------------------------
+
+
+@login_required
+def dossier_create(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not scope.is_manager:
+        raise PermissionDenied(_("您无权新建发展档案。"))
+    form = DossierForm(
+        request.POST or None, branches=_managed_branches(scope), initial={"applied_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            dossier = services.dossier_create(acting_user=request.user, request=request, **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("已新建“%(name)s”的发展档案。") % {"name": dossier.name})
+            return redirect("development:dossier", pk=dossier.pk)
+    return render(request, "development/form.html", {"form": form, "title": _("登记入党申请"), "multipart": False})
+
+
+@login_required
+def step_record(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier_or_404(request, pk)
+    _require_manage(scope_for(request.user), dossier)
+    rows = selectors.recordable_rows(dossier, selectors.procedure_rows(on=dossier.applied_on))
+    # The label names the documents the step produces, so the secretary knows what to upload.
+    choices = [
+        (row.value, f"{row.number}. {row.title}" + (f"（{'、'.join(row.documents)}）" if row.documents else ""))
+        for row in rows
+    ]
+    initial_step = request.GET.get("step", "")
+    form = StepForm(
+        request.POST or None,
+        request.FILES or None,
+        choices=choices,
+        members=Member.objects.filter(branch=dossier.branch).order_by("name", "id"),
+        initial={"occurred_on": timezone.localdate(), "step": initial_step},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = data["step"]
+        kind = (data["document_kind"] or "").strip()
+        if not kind:
+            row = next((r for r in rows if r.value == chosen), None)
+            kind = row.documents[0] if row and row.documents else ""
+        uploads = [services.Upload(kind=kind, filename=f.name, stream=f) for f in data["documents"]]
+        target: dict[str, Any] = {}
+        if chosen.startswith("local:"):
+            target["local_step"] = get_object_or_404(LocalStep, pk=int(chosen.split(":", 1)[1]), active=True)
+        else:
+            target["code"] = chosen.split(":", 1)[1]
+        try:
+            services.dossier_step_record(
+                dossier=dossier,
+                acting_user=request.user,
+                request=request,
+                occurred_on=data["occurred_on"],
+                ends_on=data["ends_on"],
+                hours=data["hours"],
+                days=data["days"],
+                note=data["note"],
+                actor_members=data["actor_members"],
+                uploads=uploads,
+                **target,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("步骤已记录，待审核。"))
+            return redirect("development:dossier", pk=dossier.pk)
+    return render(
+        request,
+        "development/form.html",
+        {
+            "form": form,
+            "title": _("记录步骤：%(name)s") % {"name": dossier.name},
+            "multipart": True,
+            "dossier": dossier,
+        },
+    )
+
+
+@login_required
+@require_POST
+def step_review(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        step = DossierStep.objects.select_related("dossier").get(pk=pk)
+        dossier = _dossier_or_404(request, step.dossier_id)
+    except DossierStep.DoesNotExist:
+        raise Http404 from None
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.dossier_step_review(
+                step=step,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+                acting_user=request.user,
+                request=request,
+            )
+            messages.success(request, _("审核已记录。"))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    return redirect("development:dossier", pk=dossier.pk)
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    document = get_object_or_404(DossierDocument.objects.select_related("step"), pk=pk)
+    _dossier_or_404(request, document.step.dossier_id)  # the reader must see the dossier
+    stream = services.dossier_document_open(document=document, acting_user=request.user, request=request)
+    return FileResponse(stream, as_attachment=True, filename=document.filename, content_type=document.content_type)
+
+
+@login_required
+@require_POST
+def contact_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier_or_404(request, pk)
+    form = ContactForm(request.POST, members=_full_members(dossier))
+    if form.is_valid():
+        try:
+            services.dossier_contact_assign(
+                dossier=dossier, acting_user=request.user, request=request, **form.cleaned_data
+            )
+            messages.success(
+                request, _("已确定%(role)s。") % {"role": DossierContact.Role(form.cleaned_data["role"]).label}
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, _("请选择正式党员和日期。"))
+    return redirect("development:dossier", pk=dossier.pk)
+
+
+@login_required
+@require_POST
+def contact_end(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(DossierContact, pk=pk)
+    dossier = _dossier_or_404(request, contact.dossier_id)
+    services.dossier_contact_end(
+        contact=contact, ended_on=timezone.localdate(), acting_user=request.user, request=request
+    )
+    messages.success(request, _("已解除。"))
+    return redirect("development:dossier", pk=dossier.pk)
+
+
+@login_required
+def advance(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the guards of the next stage on the chosen date, then a confirmation; POST: advance."""
+    dossier = _dossier_or_404(request, pk)
+    _require_manage(scope_for(request.user), dossier)
+    next_stage = g.NEXT_STAGE.get(Stage(dossier.stage)) if dossier.stage != Stage.ENDED else None
+    if next_stage is None:
+        raise Http404
+    today = timezone.localdate()
+    form = DateForm(request.POST or request.GET or None, initial={"on_date": today})
+    on_date = form.cleaned_data["on_date"] if form.is_bound and form.is_valid() else today
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_advance(
+                dossier=dossier, to_stage=next_stage, on_date=on_date, acting_user=request.user, request=request
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("已转为“%(stage)s”。") % {"stage": Stage(next_stage).label})
+            return redirect("development:dossier", pk=dossier.pk)
+    guards = g.guards_for(dossier, to_stage=next_stage, on=on_date, today=today)
+    return render(
+        request,
+        "development/advance.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "guards": guards,
+            "next_stage": Stage(next_stage).label,
+            "by_vote": next_stage in (Stage.PROBATIONARY, Stage.FULL),
+            "ready": not g.blocking_failures(guards),
+            "on_date": on_date.isoformat(),
+            "votes_url": _votes_url(),
+        },
+    )
+
+
+@login_required
+def probation_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier_or_404(request, pk)
+    _require_manage(scope_for(request.user), dossier)
+    if dossier.stage != Stage.PROBATIONARY:
+        raise Http404
+    form = ExtendForm(request.POST or None, initial={"on_date": timezone.localdate(), "months": 6})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_probation_extend(
+                dossier=dossier, acting_user=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("已延长预备期。"))
+            return redirect("development:dossier", pk=dossier.pk)
+    rule = g.extension_guard(dossier, months=0, on=timezone.localdate())  # its title and citation state the rule
+    return render(
+        request,
+        "development/form.html",
+        {
+            "form": form,
+            "title": _("延长预备期：%(name)s") % {"name": dossier.name},
+            "multipart": False,
+            "dossier": dossier,
+            "rule_note": f"{rule.title}（{rule.citation}）",
+        },
+    )
+
+
+@login_required
+def dossier_end(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier_or_404(request, pk)
+    _require_manage(scope_for(request.user), dossier)
+    form = EndForm(request.POST or None, initial={"on_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_end(
+                dossier=dossier,
+                reason=form.cleaned_data["reason"],
+                on_date=form.cleaned_data["on_date"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("发展档案已终止。"))
+            return redirect("development:dossier", pk=dossier.pk)
+    title = _("取消预备党员资格") if dossier.stage == Stage.PROBATIONARY else _("终止发展")
+    return render(
+        request,
+        "development/form.html",
+        {"form": form, "title": f"{title}：{dossier.name}", "multipart": False, "dossier": dossier, "danger": True},
+    )
+
+
+# --- the procedure template --------------------------------------------------------------------------
+
+
+@login_required
+def template_page(request: HttpRequest) -> HttpResponse:
+    """The standard steps (read-only) and, for the institution's administrators, the local steps."""
+    scope = scope_for(request.user)
+    template = template_in_force()
+    steps = (
+        TemplateStep.objects.filter(template=template).order_by("number") if template else TemplateStep.objects.none()
+    )
+    form = LocalStepForm(request.POST or None, steps=steps)
+    if request.method == "POST":
+        if not scope.everything:
+            raise PermissionDenied(_("只有学校管理员可以设置本校步骤。"))
+        if form.is_valid():
+            try:
+                services.local_step_save(
+                    acting_user=request.user,
+                    request=request,
+                    after_step=form.cleaned_data["after_step"],
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
+                    documents=form.document_list(),
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("已添加本校步骤。"))
+                return redirect("development:template")
+    return render(
+        request,
+        "development/template.html",
+        {
+            "template": template,
+            "rows": selectors.procedure_rows(include_inactive=True),
+            "form": form,
+            "is_admin": scope.everything,
+        },
+    )
+
+
+@login_required
+@require_POST
+def local_step_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    local = get_object_or_404(LocalStep.objects.select_related("after_step"), pk=pk)
+    services.local_step_save(
+        acting_user=request.user,
+        request=request,
+        local_step=local,
+        after_step=local.after_step,
+        title=local.title,
+        description=local.description,
+        documents=list(local.documents),
+        active=not local.active,
+    )
+    messages.success(request, _("已更新本校步骤。"))
+    return redirect("development:template")

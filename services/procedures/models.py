@@ -1,3 +1,87 @@
-"""Published procedure templates (the 25 development steps) and the working-day calendar, in the public schema."""
+"""Published procedure templates (DOMAIN §4), in the public schema: the 5 stages and 25 standard
+steps of member development, each step with its required documents.
+
+A template is versioned like the standard rule set: a new version is a new ``ProcedureTemplate``
+with a later ``effective_from``, never an edit, so a dossier opened under one version keeps its
+steps. Institutions add local steps in their own schema (``services.development.models.LocalStep``).
+"""
 
 from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Stage(models.TextChoices):
+    """The five stages of development (DOMAIN §4) and the end of a dossier that stops early."""
+
+    APPLICANT = "applicant", _("入党申请人")
+    ACTIVIST = "activist", _("入党积极分子")
+    TARGET = "target", _("发展对象")
+    PROBATIONARY = "probationary", _("预备党员")
+    FULL = "full", _("正式党员")
+    ENDED = "ended", _("已终止")
+
+
+# The order of the pipeline; ENDED is outside it.
+PIPELINE: tuple[str, ...] = (Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET, Stage.PROBATIONARY, Stage.FULL)
+
+
+class ProcedureTemplate(models.Model):
+    code = models.CharField(_("程序"), max_length=40)  # "development"
+    version = models.PositiveIntegerField(_("版本"))
+    title = models.CharField(_("名称"), max_length=100)
+    citation = models.CharField(_("依据"), max_length=200)
+    effective_from = models.DateField(_("生效日期"))
+    published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("程序模板")
+        verbose_name_plural = _("程序模板")
+        ordering = ["code", "-effective_from", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="procedures_code_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+
+class TemplateStage(models.Model):
+    template = models.ForeignKey(ProcedureTemplate, on_delete=models.CASCADE, related_name="stages")
+    stage = models.CharField(_("阶段"), max_length=20, choices=Stage.choices)
+    number = models.PositiveSmallIntegerField(_("序号"))
+    title = models.CharField(_("名称"), max_length=100)
+
+    class Meta:
+        verbose_name = _("阶段")
+        verbose_name_plural = _("阶段")
+        ordering = ["template", "number"]
+        constraints = [models.UniqueConstraint(fields=["template", "stage"], name="procedures_template_stage_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class TemplateStep(models.Model):
+    """One standard step. ``code`` is stable across versions: guards and reminders find the step
+    of a dossier by it ("talk", "training", "publicity"...)."""
+
+    template = models.ForeignKey(ProcedureTemplate, on_delete=models.CASCADE, related_name="steps")
+    stage = models.ForeignKey(TemplateStage, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField(_("步骤序号"))  # 1..25 across the whole template
+    code = models.CharField(_("代码"), max_length=40)
+    title = models.CharField(_("步骤"), max_length=100)
+    description = models.TextField(_("说明"), blank=True)
+    documents = models.JSONField(_("所需材料"), default=list)  # ["入党申请书", ...]
+    citation = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("标准步骤")
+        verbose_name_plural = _("标准步骤")
+        ordering = ["template", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "number"], name="procedures_step_number_unique"),
+            models.UniqueConstraint(fields=["template", "code"], name="procedures_step_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"

@@ -1,0 +1,474 @@
+"""Every write to development dossiers (DOMAIN §4): one audited transaction each.
+
+"一人一档、一事一记、一步一审": a dossier per person (``dossier_create``), a step for each thing
+done (``dossier_step_record``, with its documents through services/storage), a manager's review
+of each step (``dossier_step_review``). Stages move only through ``dossier_advance`` (applicant →
+activist → development target, guards checked) and ``dossier_vote_outcome`` (the branch member
+meeting's admission and confirmation votes, called by services/votes). Probation is extended once
+or cancelled by ``dossier_probation_extend`` / ``dossier_end``.
+
+The stage changes live in stages.py and are re-exported here, so callers import every write
+from ``services.development.services``.
+
+Who may write: those who manage the dossier's branch (services/organization/scope.py). A service
+called by another service with ``acting_user=None`` (the votes capability after its own check,
+demo data) skips that check.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from services.accounts.models import User
+from services.crypto import blind_index
+from services.members import national_id as national_id_rules
+from services.members.models import Member
+from services.members.validation import check_identity, clean_national_id
+from services.organization.models import OrgUnit
+from services.organization.scope import scope_for
+from services.procedures.models import PIPELINE, Stage, TemplateStep
+from services.procedures.selectors import template_in_force
+from services.storage.backends import get_storage
+from services.storage.uploads import check_upload
+
+from . import guards as g
+from .common import (
+    CONTACT_STEP,
+    EVENT_CONTACT_ASSIGNED,
+    EVENT_CONTACT_ENDED,
+    EVENT_DOCUMENT_OPENED,
+    EVENT_DOSSIER_CREATED,
+    EVENT_LOCAL_STEP_CHANGED,
+    EVENT_STEP_RECORDED,
+    EVENT_STEP_REVIEWED,
+    _add_step,
+    _audit,
+    _locked,
+    _require_manage,
+    _template_step,
+    _today,
+)
+from .models import Dossier, DossierContact, DossierDocument, DossierStep, LocalStep
+from .stages import (
+    ADMISSION,
+    CONFIRMATION,
+    dossier_advance,
+    dossier_end,
+    dossier_probation_extend,
+    dossier_vote_outcome,
+)
+
+__all__ = [
+    "ADMISSION",
+    "CONFIRMATION",
+    "Upload",
+    "dossier_advance",
+    "dossier_contact_assign",
+    "dossier_contact_end",
+    "dossier_create",
+    "dossier_document_open",
+    "dossier_end",
+    "dossier_probation_extend",
+    "dossier_step_record",
+    "dossier_step_review",
+    "dossier_vote_outcome",
+    "local_step_save",
+]
+
+
+def dossier_create(
+    *,
+    acting_user: Any,
+    branch: OrgUnit,
+    name: str,
+    national_id: str,
+    category: str,
+    applied_on: date,
+    number: str = "",
+    gender: str | None = None,
+    birth_date: date | None = None,
+    user: User | None = None,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> Dossier:
+    """Open a dossier for an application (入党申请): the person, their branch and the date the
+    written application was received. Refused when the person is under ``development.min_age``
+    (18) on that date (``guards.age_guard``), when the ID number is invalid, or when the person
+    already has an open dossier or a member record. Records the "application" step."""
+    _require_manage(acting_user=acting_user, branch=branch)
+    errors: dict[str, list[str]] = {}
+    if not (name or "").strip():
+        errors["name"] = [_("请填写姓名。")]
+    if branch.kind != OrgUnit.Kind.BRANCH or branch.closed_on is not None:
+        errors["branch"] = [_("请选择一个未撤销的党支部。")]
+    try:
+        number_id = clean_national_id(national_id)
+    except ValidationError as exc:
+        errors["national_id"] = exc.messages
+        number_id = ""
+    if number_id:
+        mismatches = check_identity(number=number_id, birth_date=birth_date, gender=gender)
+        if mismatches:
+            errors["national_id"] = mismatches
+    if applied_on > _today():
+        errors["applied_on"] = [_("日期不能晚于今天。")]
+    if errors:
+        raise ValidationError(errors)
+    birth_date = birth_date or national_id_rules.birth_date(number_id)
+    gender = gender or national_id_rules.gender(number_id)
+    age = g.age_guard(birth_date=birth_date, applied_on=applied_on)
+    if not age.passed:
+        raise ValidationError({"applied_on": [f"{age.missing}（{age.citation}）"]})
+    index = blind_index(number_id)
+    with transaction.atomic():
+        if Dossier.objects.filter(national_id_index=index).exclude(stage=Stage.ENDED).exists():
+            raise ValidationError({"national_id": [_("此人已有进行中的发展档案。")]})
+        if Member.objects.filter(national_id_index=index).exists():
+            raise ValidationError({"national_id": [_("此人已有党员档案，无需发展。")]})
+        dossier = Dossier.objects.create(
+            name=name.strip(),
+            gender=gender,
+            birth_date=birth_date,
+            national_id=number_id,
+            national_id_index=index,
+            category=category,
+            number=number,
+            user=user,
+            branch=branch,
+            stage=Stage.APPLICANT,
+            applied_on=applied_on,
+            template=template_in_force(on=applied_on),
+        )
+        _add_step(dossier=dossier, code="application", occurred_on=applied_on, acting_user=acting_user, note=note)
+        _audit(
+            EVENT_DOSSIER_CREATED,
+            actor=acting_user,
+            request=request,
+            target=dossier,
+            after={"name": dossier.name, "branch": branch.name, "applied_on": applied_on.isoformat()},
+        )
+    return dossier
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A document to attach to a step: the kind (one of the step's required documents, or free
+    text), the file name as uploaded and a readable binary stream."""
+
+    kind: str
+    filename: str
+    stream: IO[bytes]
+
+
+def _document_key(step: DossierStep, filename: str) -> str:
+    """``<schema>/development/<dossier>/<step>/<unix time>-<random><ext>``: one prefix per institution."""
+    suffix = "." + filename.rsplit(".", 1)[1].lower()[:10] if "." in filename else ""
+    name = f"{int(time.time())}-{uuid.uuid4().hex[:12]}{suffix}"
+    schema = getattr(connection, "schema_name", "public")
+    return f"{schema}/development/{step.dossier_id}/{step.pk}/{name}"
+
+
+def _store_documents(*, step: DossierStep, uploads: Sequence[Upload], acting_user: Any) -> list[DossierDocument]:
+    """Check and store each upload, then add its row (inside the caller's transaction). Objects
+    stored before a failure here are removed again; the time in the key lets a sweeper find an
+    object whose transaction rolled back later."""
+    storage = get_storage()
+    stored: list[str] = []
+    documents: list[DossierDocument] = []
+    try:
+        for upload in uploads:
+            checked = check_upload(upload.stream, filename=upload.filename)
+            key = _document_key(step, checked.filename)
+            with checked.file:
+                storage.save(key, checked.file)
+            stored.append(key)
+            documents.append(
+                DossierDocument.objects.create(
+                    step=step,
+                    kind=(upload.kind or "").strip()[:50] or _("其他材料"),
+                    filename=checked.filename,
+                    storage_key=key,
+                    size=checked.size,
+                    content_type=checked.content_type,
+                    uploaded_by=acting_user if isinstance(acting_user, User) else None,
+                )
+            )
+    except BaseException:
+        for key in stored:
+            storage.delete(key)
+        raise
+    return documents
+
+
+def _step_allowed(dossier: Dossier, stage_of_step: str) -> bool:
+    """Steps of the current stage and of the next one (the decision that begins it) may be recorded."""
+    if dossier.stage == Stage.ENDED:
+        return False
+    current = PIPELINE.index(dossier.stage)
+    return PIPELINE.index(stage_of_step) <= current + 1
+
+
+def dossier_step_record(
+    *,
+    dossier: Dossier,
+    acting_user: Any,
+    occurred_on: date,
+    code: str = "",
+    local_step: LocalStep | None = None,
+    ends_on: date | None = None,
+    hours: Decimal | None = None,
+    days: int | None = None,
+    note: str = "",
+    actor_users: Iterable[User] = (),
+    actor_members: Iterable[Member] = (),
+    uploads: Sequence[Upload] = (),
+    request: HttpRequest | None = None,
+) -> DossierStep:
+    """Record one step ("一事一记"): a standard step by ``code`` or a local step, with its date
+    (not in the future, not before the application), an optional end date (the last day of the
+    publicity period or of a training), training hours/days, actors, a note and documents. The
+    step waits for a manager's review (``dossier_step_review``)."""
+    _require_manage(acting_user=acting_user, branch=dossier.branch)
+    errors: dict[str, list[str]] = {}
+    template_step: TemplateStep | None = None
+    if local_step is not None:
+        stage_of_step = local_step.after_step.stage.stage
+        title, step_code = local_step.title, "local"
+    else:
+        template_step = _template_step(dossier, code)
+        if template_step is None:
+            raise ValidationError({"code": [_("没有这个步骤。")]})
+        stage_of_step, title, step_code = template_step.stage.stage, template_step.title, code
+    if not _step_allowed(dossier, stage_of_step):
+        errors["code"] = [
+            _("当前阶段（%(stage)s）不能记录“%(title)s”。") % {"stage": dossier.get_stage_display(), "title": title}
+        ]
+    if occurred_on > _today():
+        errors["occurred_on"] = [_("日期不能晚于今天。")]
+    elif occurred_on < dossier.applied_on:
+        errors["occurred_on"] = [_("日期不能早于申请入党日期。")]
+    if ends_on is not None and ends_on < occurred_on:
+        errors["ends_on"] = [_("结束日期不能早于开始日期。")]
+    if hours is not None and hours < 0:
+        errors["hours"] = [_("学时不能为负数。")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _locked(dossier)
+        step = DossierStep.objects.create(
+            dossier=locked,
+            template_step=template_step,
+            local_step=local_step,
+            code=step_code,
+            title=title,
+            occurred_on=occurred_on,
+            ends_on=ends_on,
+            hours=hours,
+            days=days,
+            note=note.strip(),
+            recorded_by=acting_user if isinstance(acting_user, User) else None,
+        )
+        if actor_users:
+            step.actor_users.set(list(actor_users))
+        if actor_members:
+            step.actor_members.set(list(actor_members))
+        documents = _store_documents(step=step, uploads=uploads, acting_user=acting_user)
+        _audit(
+            EVENT_STEP_RECORDED,
+            actor=acting_user,
+            request=request,
+            target=step,
+            after={"dossier": locked.pk, "code": step_code, "title": title, "occurred_on": occurred_on.isoformat()},
+            detail={"documents": [d.filename for d in documents]},
+        )
+    return step
+
+
+def dossier_document_open(
+    *, document: DossierDocument, acting_user: Any, request: HttpRequest | None = None
+) -> IO[bytes]:
+    """The stored file of a dossier document (political review materials, volunteer forms...):
+    every opening is audited. The caller has checked that the user may see the dossier."""
+    stream = get_storage().open(document.storage_key)
+    _audit(
+        EVENT_DOCUMENT_OPENED,
+        actor=acting_user,
+        request=request,
+        target=document,
+        detail={"dossier": document.step.dossier_id, "filename": document.filename},
+    )
+    return stream
+
+
+def dossier_step_review(
+    *, step: DossierStep, approve: bool, acting_user: Any, note: str = "", request: HttpRequest | None = None
+) -> DossierStep:
+    """Review a recorded step ("一步一审"): approve it, or send it back with a reason (a rejected
+    step no longer counts for the guards). A step is reviewed once."""
+    _require_manage(acting_user=acting_user, branch=step.dossier.branch)
+    if not approve and not note.strip():
+        raise ValidationError({"note": [_("退回时请填写审核意见。")]})
+    with transaction.atomic():
+        locked = DossierStep.objects.select_for_update().get(pk=step.pk)
+        if locked.review != DossierStep.Review.RECORDED:
+            raise ValidationError(_("该步骤已审核。"))
+        locked.review = DossierStep.Review.APPROVED if approve else DossierStep.Review.REJECTED
+        locked.reviewed_by = acting_user if isinstance(acting_user, User) else None
+        locked.reviewed_at = timezone.now()
+        locked.review_note = note.strip()
+        locked.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_note"])
+        _audit(
+            EVENT_STEP_REVIEWED,
+            actor=acting_user,
+            request=request,
+            target=locked,
+            after={"review": locked.review, "note": locked.review_note},
+        )
+    return locked
+
+
+# --- contact persons and sponsors ------------------------------------------------------------------
+
+
+def dossier_contact_assign(
+    *,
+    dossier: Dossier,
+    member: Member,
+    role: str,
+    assigned_on: date,
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> DossierContact:
+    """Assign a contact person (培养联系人: activists and development targets, at most
+    ``development.contact_persons_max`` = 2) or a sponsor (入党介绍人: development targets, exactly
+    ``development.sponsors`` = 2 in the end). Both must be full members (status normal), not the
+    person themself. Records the "contact_persons" / "sponsors" step, for review."""
+    _require_manage(acting_user=acting_user, branch=dossier.branch)
+    rules = g.RuleBook()
+    errors: list[str] = []
+    if role not in DossierContact.Role.values:
+        raise ValidationError({"role": [_("未知的角色。")]})
+    allowed: dict[str, tuple[str, ...]] = {
+        DossierContact.Role.CONTACT: (Stage.ACTIVIST, Stage.TARGET),
+        DossierContact.Role.SPONSOR: (Stage.TARGET,),
+    }
+    if dossier.stage not in allowed[role]:
+        errors.append(
+            _("当前阶段（%(stage)s）不能确定%(role)s。")
+            % {"stage": dossier.get_stage_display(), "role": DossierContact.Role(role).label}
+        )
+    if member.status != Member.Status.NORMAL:
+        errors.append(
+            _("%(name)s 不是正式党员，不能担任%(role)s。")
+            % {"name": member.name, "role": DossierContact.Role(role).label}
+        )
+    if dossier.member_id == member.pk or member.national_id_index == dossier.national_id_index:
+        errors.append(_("不能指定本人。"))
+    if assigned_on > _today():
+        errors.append(_("日期不能晚于今天。"))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _locked(dossier)
+        current = DossierContact.objects.filter(dossier=locked, role=role, ended_on__isnull=True)
+        if current.filter(member=member).exists():
+            raise ValidationError(
+                _("%(name)s 已是%(role)s。") % {"name": member.name, "role": DossierContact.Role(role).label}
+            )
+        limit = rules(
+            "development.contact_persons_max" if role == DossierContact.Role.CONTACT else "development.sponsors",
+            assigned_on,
+        )
+        if current.count() >= limit.number:
+            raise ValidationError(
+                _("%(role)s最多 %(n)s 名（%(citation)s），请先解除一名。")
+                % {"role": DossierContact.Role(role).label, "n": limit.number, "citation": limit.explanation}
+            )
+        contact = DossierContact.objects.create(dossier=locked, member=member, role=role, assigned_on=assigned_on)
+        _add_step(
+            dossier=locked,
+            code=CONTACT_STEP[role],
+            occurred_on=assigned_on,
+            acting_user=acting_user,
+            note=_("确定%(role)s：%(name)s") % {"role": DossierContact.Role(role).label, "name": member.name},
+            members=[member],
+        )
+        _audit(
+            EVENT_CONTACT_ASSIGNED,
+            actor=acting_user,
+            request=request,
+            target=locked,
+            after={"role": role, "member": member.pk, "assigned_on": assigned_on.isoformat()},
+        )
+    return contact
+
+
+def dossier_contact_end(
+    *, contact: DossierContact, ended_on: date, acting_user: Any, request: HttpRequest | None = None
+) -> DossierContact:
+    """Release a contact person or sponsor (replaced, transferred...) from ``ended_on``."""
+    _require_manage(acting_user=acting_user, branch=contact.dossier.branch)
+    if ended_on < contact.assigned_on:
+        raise ValidationError(_("结束日期不能早于确定日期。"))
+    with transaction.atomic():
+        locked = DossierContact.objects.select_for_update().get(pk=contact.pk)
+        if locked.ended_on is not None:
+            return locked
+        locked.ended_on = ended_on
+        locked.save(update_fields=["ended_on"])
+        _audit(
+            EVENT_CONTACT_ENDED, actor=acting_user, request=request, target=locked.dossier, after={"contact": locked.pk}
+        )
+    return locked
+
+
+# --- stages ---------------------------------------------------------------------------------------
+
+
+def local_step_save(
+    *,
+    acting_user: Any,
+    after_step: TemplateStep,
+    title: str,
+    documents: list[str],
+    description: str = "",
+    local_step: LocalStep | None = None,
+    active: bool = True,
+    request: HttpRequest | None = None,
+) -> LocalStep:
+    """Add (or change) a local step after a standard step of the template in force. Only the
+    institution's administrators may: a local step applies to every branch."""
+    if not scope_for(acting_user).everything:
+        raise PermissionDenied(_("只有学校管理员可以设置本校步骤。"))
+    if not title.strip():
+        raise ValidationError({"title": [_("请填写步骤名称。")]})
+    with transaction.atomic():
+        step = local_step or LocalStep(created_by=acting_user if isinstance(acting_user, User) else None)
+        before = {"title": step.title, "active": step.active} if local_step else None
+        step.after_step = after_step
+        step.title = title.strip()
+        step.description = description.strip()
+        step.documents = [d.strip() for d in documents if d.strip()]
+        step.active = active
+        step.save()
+        _audit(
+            EVENT_LOCAL_STEP_CHANGED,
+            actor=acting_user,
+            request=request,
+            target=step,
+            before=before,
+            after={"title": step.title, "after_step": after_step.number, "active": active},
+        )
+    return step
