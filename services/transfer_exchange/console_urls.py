@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+app_name = "transfer_exchange"
+
+urlpatterns = [
+    path("transfers/", views.in_flight, name="in_flight"),
+]

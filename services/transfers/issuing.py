@@ -1,0 +1,231 @@
+"""Issuing letters, for one person (services.py) or a chunk of a batch (batches.py): set-based,
+a handful of queries whatever the number of people. Callers validate the people first
+(``issue_problem``) and call these inside their transaction."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import date
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+
+from services.audit.models import AuditEvent, Event
+from services.audit.services import client_ip
+from services.members.models import Member, MemberChange
+from services.search.outbox import index_later_many
+from services.storage.backends import get_storage
+from services.transfer_exchange.models import ExchangeLetter
+from tenants.models import Institution
+
+from .common import MAY_LEAVE, current_institution, history_row, next_numbers, validity
+from .letters import letter_pdf
+from .models import BatchTransfer, IncomingLetter, Transfer
+
+
+def audit_rows(
+    *,
+    event: Event,
+    acting_user: Any,
+    request: HttpRequest | None,
+    targets: list[tuple[str, Any]],
+    detail: dict[str, Any],
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    per_target: dict[Any, dict[str, Any]] | None = None,
+) -> list[AuditEvent]:
+    """Audit rows for many targets at once (one INSERT), as ``audit_record`` would write them."""
+    ip = client_ip(request)
+    rows = [
+        AuditEvent(
+            event=event,
+            actor_id=getattr(acting_user, "pk", None),
+            actor_username=getattr(acting_user, "username", "") or "system",
+            ip=ip,
+            object_type=object_type,
+            object_id=str(object_id),
+            before=before,
+            after=after,
+            detail={**detail, **((per_target or {}).get(object_id, {}))},
+        )
+        for object_type, object_id in targets
+    ]
+    return AuditEvent.objects.bulk_create(rows)
+
+
+def issue_problem(member: Member, *, open_member_ids: set[int]) -> str:
+    """Why a letter cannot be issued for ``member`` (Chinese), or "" when it can."""
+    if member.status not in MAY_LEAVE:
+        return _("当前党籍状态为“%(status)s”，不能转出。") % {"status": member.get_status_display()}
+    if member.pk in open_member_ids:
+        return _("已有一封待对方接收的介绍信，请等待处理或先撤回。")
+    return ""
+
+
+def open_letter_member_ids(member_ids: list[int]) -> set[int]:
+    return set(
+        Transfer.objects.filter(
+            member_id__in=member_ids, status__in=[Transfer.Status.PENDING, Transfer.Status.ACCEPTED]
+        ).values_list("member_id", flat=True)
+    )
+
+
+def issue_platform_letters(
+    *,
+    members: list[Member],
+    to_institution: Institution,
+    reason: str,
+    acting_user: Any,
+    request: HttpRequest | None = None,
+    batch: BatchTransfer | None = None,
+    today: date | None = None,
+) -> list[Transfer]:
+    """Letters to another institution on the platform: a Transfer here (pending), the public
+    envelope (what the receiver may see before accepting) and the receiver's inbox entry."""
+    today = today or timezone.localdate()
+    institution = current_institution()
+    valid_until, rule_value = validity(today)
+    numbers = next_numbers(code=institution.code, year=today.year, count=len(members))
+    transfers = Transfer.objects.bulk_create(
+        [
+            Transfer(
+                member=member,
+                kind=Transfer.Kind.PLATFORM,
+                status=Transfer.Status.PENDING,
+                from_branch=member.branch,
+                number=number,
+                letter_id=uuid.uuid4(),
+                to_institution_id=to_institution.pk,
+                to_institution_name=to_institution.name,
+                reason=reason,
+                issued_on=today,
+                valid_until=valid_until,
+                validity_rule=rule_value.explanation[:300],
+                batch=batch,
+                created_by=acting_user if getattr(acting_user, "pk", None) else None,
+            )
+            for member, number in zip(members, numbers, strict=True)
+        ]
+    )
+    ExchangeLetter.objects.bulk_create(
+        [
+            ExchangeLetter(
+                id=transfer.letter_id,
+                number=transfer.number,
+                from_institution=institution,
+                to_institution=to_institution,
+                from_institution_name=institution.name,
+                from_branch_name=transfer.from_branch.name,
+                to_institution_name=to_institution.name,
+                person_name=transfer.member.name,
+                issued_on=today,
+                valid_until=valid_until,
+                batch_id=batch.pk if batch else None,
+            )
+            for transfer in transfers
+        ]
+    )
+    # The receiver's inbox entry, written in its schema inside this same transaction.
+    with schema_context(to_institution.schema_name):
+        IncomingLetter.objects.bulk_create([IncomingLetter(letter_id=t.letter_id) for t in transfers if t.letter_id])
+    MemberChange.objects.bulk_create(
+        [
+            history_row(
+                member=t.member,
+                acting_user=acting_user,
+                reason=reason,
+                changes={"letter": [None, f"{t.number} → {to_institution.name}"]},
+            )
+            for t in transfers
+        ]
+    )
+    audit_rows(
+        event=Event.MEMBER_UPDATED,
+        acting_user=acting_user,
+        request=request,
+        targets=[("members.member", t.member_id) for t in transfers],
+        detail={"action": "transfer.letter_sent", "to": to_institution.code},
+        per_target={t.member_id: {"letter": t.number} for t in transfers},
+    )
+    return transfers
+
+
+def issue_external_letters(
+    *,
+    members: list[Member],
+    to_organization: str,
+    reason: str,
+    acting_user: Any,
+    request: HttpRequest | None = None,
+    batch: BatchTransfer | None = None,
+    today: date | None = None,
+) -> list[Transfer]:
+    """Introduction letters out of the platform: the PDF through the storage interface and the
+    member transferred out at once (docs/transfers.md says why not at the stub's return)."""
+    today = today or timezone.localdate()
+    institution = current_institution()
+    valid_until, rule_value = validity(today)
+    numbers = next_numbers(code=institution.code, year=today.year, count=len(members))
+    storage = get_storage()
+    transfers = []
+    for member, number in zip(members, numbers, strict=True):
+        transfer = Transfer(
+            member=member,
+            kind=Transfer.Kind.EXTERNAL,
+            status=Transfer.Status.ISSUED,
+            from_branch=member.branch,
+            number=number,
+            to_organization=to_organization,
+            reason=reason,
+            issued_on=today,
+            valid_until=valid_until,
+            validity_rule=rule_value.explanation[:300],
+            pdf_key=f"{institution.schema_name}/transfers/letters/{number}.pdf",
+            batch=batch,
+            created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        )
+        # A rollback after this leaves a file nobody points to; the number is taken again by
+        # the next letter and the file overwritten, so nothing stale is ever served.
+        content = letter_pdf(
+            transfer=transfer, member=member, institution_name=institution.name, validity_days=rule_value.number
+        )
+        storage.save(transfer.pdf_key, io.BytesIO(content))
+        transfers.append(transfer)
+    Transfer.objects.bulk_create(transfers)
+    before = {m.pk: m.status for m in members}
+    Member.objects.filter(Q(pk__in=list(before)), status__in=MAY_LEAVE).update(
+        status=Member.Status.TRANSFERRED_OUT, updated_at=timezone.now()
+    )
+    index_later_many(kind="member", object_ids=list(before))
+    MemberChange.objects.bulk_create(
+        [
+            history_row(
+                member=t.member,
+                acting_user=acting_user,
+                reason=reason,
+                changes={
+                    "status": [before[t.member_id], Member.Status.TRANSFERRED_OUT],
+                    "effective_on": [None, today.isoformat()],
+                    "letter": [None, f"{t.number} → {to_organization}"],
+                },
+            )
+            for t in transfers
+        ]
+    )
+    audit_rows(
+        event=Event.MEMBER_STATUS_CHANGED,
+        acting_user=acting_user,
+        request=request,
+        targets=[("members.member", t.member_id) for t in transfers],
+        detail={"action": "transfer.letter_issued", "to": to_organization},
+        after={"status": Member.Status.TRANSFERRED_OUT, "on": today.isoformat()},
+        per_target={t.member_id: {"letter": t.number} for t in transfers},
+    )
+    for member in members:
+        member.status = Member.Status.TRANSFERRED_OUT
+    return transfers

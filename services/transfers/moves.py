@@ -1,0 +1,288 @@
+"""Moving accepted records from the sending institution's schema to the receiver's.
+
+One PostgreSQL transaction per chunk of letters reads the sender's schema and writes the
+receiver's (both schemas live in the same database; the search path is switched inside the
+transaction, each statement touching one schema). The receiver's ``TransferArrival`` row, unique
+per letter, is the idempotency key: a re-run finds it and only finishes what is missing, and a
+worker that dies midway leaves nothing behind (the transaction never committed), so running
+the job again after a crash moves each person exactly once.
+
+What moves: the record's fields (national ID and phone stay encrypted at rest: the encryption
+keys and the blind-index key are deployment-wide, services/crypto.py), rewards and punishments,
+time abroad, hardship and family rows. What stays: the sender's history, positions (they are
+held in the sender's units) and the sender's record itself, now "transferred out".
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+
+from services.audit.models import Event
+from services.members.models import FamilyMember, Hardship, Member, MemberChange, RewardPunishment, TimeAbroad
+from services.organization.models import OrgUnit
+from services.search.outbox import index_later_many
+from services.transfer_exchange.models import ExchangeLetter
+
+from .common import MAY_LEAVE, history_row
+from .issuing import audit_rows
+from .models import Transfer, TransferArrival
+
+log = logging.getLogger(__name__)
+
+CHUNK = 100
+ROW_SETS = (RewardPunishment, TimeAbroad, Hardship, FamilyMember)
+RECORD_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "national_id",
+    "national_id_index",
+    "phone",
+    "native_place",
+    "education",
+    "degree",
+    "category",
+    "joined_on",
+    "confirmed_on",
+)
+PAUSE_ENV = "PARTYCLOUD_TEST_TRANSFER_PAUSE"  # "<marker file>:<seconds>", set by tests only
+
+
+def _test_pause() -> None:
+    """Tests kill the worker here, between the read and the commit (tests/transfers)."""
+    spec = os.environ.get(PAUSE_ENV)
+    if spec:
+        marker, seconds = spec.rsplit(":", 1)
+        Path(marker).write_text(str(os.getpid()))
+        time.sleep(float(seconds))
+
+
+def _chunks(ids: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def move_letters(*, letter_ids: list[str]) -> dict[str, int]:
+    """Move every accepted letter of ``letter_ids`` (call in the public schema). A chunk that fails
+    as a whole is retried letter by letter, so one bad record never blocks the others."""
+    counts = {"moved": 0, "problems": 0}
+    for chunk in _chunks(sorted(str(i) for i in letter_ids), CHUNK):
+        try:
+            result = _move_chunk(chunk)
+        except Exception:
+            log.exception("moving %s letters failed as a chunk; moving them one by one", len(chunk))
+            result = {"moved": 0, "problems": 0}
+            for one in chunk:
+                try:
+                    part = _move_chunk([one])
+                except Exception:  # recorded on the letter; the others go on
+                    log.exception("moving letter %s failed", one)
+                    _record_failure(one)
+                    part = {"moved": 0, "problems": 1}
+                result = {k: result[k] + part[k] for k in result}
+        counts = {k: counts[k] + result[k] for k in counts}
+    return counts
+
+
+def _record_failure(letter_id: str) -> None:
+    """Say so on the letter (still accepted: ``resume_stalled_moves`` tries again); the details
+    are in the log, not shown to users."""
+    message = _("档案转移暂时失败，系统会自动重试；如持续失败，请联系平台运维。")
+    ExchangeLetter.objects.filter(pk=letter_id, status=ExchangeLetter.Status.ACCEPTED).update(error=message[:200])
+
+
+def _move_chunk(letter_ids: list[str]) -> dict[str, int]:
+    moved = problems = 0
+    with transaction.atomic():
+        letters = list(
+            ExchangeLetter.objects.select_for_update(of=("self",))
+            .select_related("from_institution", "to_institution")
+            .filter(pk__in=letter_ids, status=ExchangeLetter.Status.ACCEPTED)
+            .order_by("pk")
+        )
+        pairs: dict[tuple[int, int], list[ExchangeLetter]] = defaultdict(list)
+        for letter in letters:
+            if letter.from_institution is None or letter.to_institution is None:
+                _problem(letter, _("转出或接收学校已不在平台上。"))
+                problems += 1
+                continue
+            pairs[(letter.from_institution.pk, letter.to_institution.pk)].append(letter)
+        for group in pairs.values():
+            ok, bad = _move_pair(group)
+            moved += ok
+            problems += bad
+    return {"moved": moved, "problems": problems}
+
+
+def _problem(letter: ExchangeLetter, message: str, *, sender_schema: str | None = None) -> None:
+    """The letter goes back to pending with the reason, on both sides: nothing moved."""
+    ExchangeLetter.objects.filter(pk=letter.pk).update(status=ExchangeLetter.Status.PENDING, error=message[:200])
+    if sender_schema:
+        with schema_context(sender_schema):
+            Transfer.objects.filter(letter_id=letter.pk).update(status=Transfer.Status.PENDING, error=message[:200])
+
+
+def _move_pair(letters: list[ExchangeLetter]) -> tuple[int, int]:
+    sender = letters[0].from_institution
+    receiver = letters[0].to_institution
+    assert sender is not None and receiver is not None
+    by_id = {letter.pk: letter for letter in letters}
+    problems = 0
+
+    # 1. Read the sender's side.
+    with schema_context(sender.schema_name):
+        transfers = {
+            t.letter_id: t
+            for t in Transfer.objects.select_related("member", "from_branch").filter(letter_id__in=list(by_id))
+        }
+        member_ids = [t.member_id for t in transfers.values()]
+        rows: dict[type, dict[int, list[Any]]] = {}
+        for model in ROW_SETS:
+            grouped: dict[int, list[Any]] = defaultdict(list)
+            for row in model._default_manager.filter(member_id__in=member_ids).order_by("pk"):
+                grouped[row.member_id].append(row)
+            rows[model] = grouped
+
+    _test_pause()
+
+    # 2. Write the receiver's side (what is missing only).
+    with schema_context(receiver.schema_name):
+        arrived = {a.letter_id: a for a in TransferArrival.objects.filter(letter_id__in=list(by_id))}
+        todo = [by_id[i] for i in by_id if i not in arrived]
+        for letter in list(todo):
+            transfer = transfers.get(letter.pk)
+            if transfer is None:
+                todo.remove(letter)
+                _problem(letter, _("转出学校没有这封介绍信的记录。"))
+                problems += 1
+            elif transfer.member.status not in MAY_LEAVE:
+                todo.remove(letter)
+                _problem(
+                    letter,
+                    _("转出学校的档案状态为“%(status)s”，不能转出。")
+                    % {"status": transfer.member.get_status_display()},
+                    sender_schema=sender.schema_name,
+                )
+                problems += 1
+        indexes = {transfers[letter.pk].member.national_id_index: letter for letter in todo}
+        for index in Member.objects.filter(national_id_index__in=list(indexes)).values_list(
+            "national_id_index", flat=True
+        ):
+            letter = indexes[index]
+            todo.remove(letter)
+            _problem(letter, _("本校已有该身份证号的党员档案，不能重复接收。"), sender_schema=sender.schema_name)
+            problems += 1
+        branches = OrgUnit.objects.in_bulk([letter.target_branch_id for letter in todo])
+        for letter in list(todo):
+            if letter.target_branch_id not in branches:
+                todo.remove(letter)
+                _problem(letter, _("接收支部已不存在，请重新选择。"), sender_schema=sender.schema_name)
+                problems += 1
+        new_members = []
+        for letter in todo:
+            old = transfers[letter.pk].member
+            fields = {name: getattr(old, name) for name in RECORD_FIELDS}
+            status = Member.Status.PROBATIONARY if old.status == Member.Status.PROBATIONARY else Member.Status.NORMAL
+            new_members.append(Member(**fields, status=status, branch=branches[letter.target_branch_id]))
+        Member.objects.bulk_create(new_members)
+        index_later_many(kind="member", object_ids=[m.pk for m in new_members])
+        new_by_letter = {letter.pk: member for letter, member in zip(todo, new_members, strict=True)}
+        TransferArrival.objects.bulk_create(
+            [
+                TransferArrival(
+                    letter_id=letter.pk,
+                    letter_number=letter.number,
+                    member=new_by_letter[letter.pk],
+                    from_institution_name=letter.from_institution_name,
+                    from_branch_name=letter.from_branch_name,
+                )
+                for letter in todo
+            ]
+        )
+        for model in ROW_SETS:
+            copies = []
+            for letter in todo:
+                for row in rows[model].get(transfers[letter.pk].member_id, []):
+                    copy = model(**{f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields})
+                    copy.pk = None
+                    copy.member_id = new_by_letter[letter.pk].pk  # type: ignore[attr-defined]
+                    copies.append(copy)
+            model._default_manager.bulk_create(copies)  # type: ignore[arg-type]  # copies are all of ``model``
+        MemberChange.objects.bulk_create(
+            [
+                history_row(
+                    member=new_by_letter[letter.pk],
+                    acting_user=None,
+                    reason=_("自%(inst)s转入（%(number)s）")
+                    % {"inst": letter.from_institution_name, "number": letter.number},
+                    changes={"branch": [None, letter.target_branch_name], "letter": [None, letter.number]},
+                )
+                for letter in todo
+            ]
+        )
+        audit_rows(
+            event=Event.MEMBER_CREATED,
+            acting_user=None,
+            request=None,
+            targets=[("members.member", new_by_letter[letter.pk].pk) for letter in todo],
+            detail={
+                "action": "transfer.arrived",
+                "from": sender.code,
+                "accepted_by": todo[0].decided_by if todo else "",
+            },
+            per_target={new_by_letter[letter.pk].pk: {"letter": letter.number} for letter in todo},
+        )
+
+    # 3. Finish the sender's side, for the people moved now and any an earlier run moved.
+    finished = [*todo, *(by_id[i] for i in arrived)]
+    now = timezone.now()
+    with schema_context(sender.schema_name):
+        leaving = [transfers[letter.pk] for letter in finished if letter.pk in transfers]
+        still_in = [t for t in leaving if t.member.status != Member.Status.TRANSFERRED_OUT]
+        Member.objects.filter(pk__in=[t.member_id for t in still_in]).update(
+            status=Member.Status.TRANSFERRED_OUT, updated_at=now
+        )
+        index_later_many(kind="member", object_ids=[t.member_id for t in still_in])
+        MemberChange.objects.bulk_create(
+            [
+                history_row(
+                    member=t.member,
+                    acting_user=None,
+                    reason=_("转往%(inst)s（%(number)s）") % {"inst": t.to_institution_name, "number": t.number},
+                    changes={
+                        "status": [t.member.status, Member.Status.TRANSFERRED_OUT],
+                        "effective_on": [None, timezone.localdate().isoformat()],
+                        "letter": [None, t.number],
+                    },
+                )
+                for t in still_in
+            ]
+        )
+        audit_rows(
+            event=Event.MEMBER_STATUS_CHANGED,
+            acting_user=None,
+            request=None,
+            targets=[("members.member", t.member_id) for t in still_in],
+            detail={"action": "transfer.moved_out", "to": receiver.code},
+            after={"status": Member.Status.TRANSFERRED_OUT},
+            per_target={t.member_id: {"letter": t.number} for t in still_in},
+        )
+        Transfer.objects.filter(pk__in=[t.pk for t in leaving]).update(
+            status=Transfer.Status.COMPLETED, completed_at=now, error=""
+        )
+    ExchangeLetter.objects.filter(pk__in=[letter.pk for letter in finished]).update(
+        status=ExchangeLetter.Status.COMPLETED, completed_at=now, error=""
+    )
+    return len(finished), problems
