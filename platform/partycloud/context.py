@@ -21,6 +21,12 @@ def _nav(request: HttpRequest) -> dict[str, bool]:
     }
 
 
+def _unread_reminders(request: HttpRequest) -> int:
+    from services.reminders.selectors import unread_count
+
+    return unread_count(user=request.user)
+
+
 def site(request: HttpRequest) -> dict[str, Any]:
     institution = getattr(request, "institution", None)
     user = getattr(request, "user", None)
@@ -30,4 +36,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "is_console": institution is None,
         "languages": settings.LANGUAGES,
         "nav": SimpleLazyObject(lambda: _nav(request)) if signed_in else {},
+        "reminders_unread": SimpleLazyObject(lambda: _unread_reminders(request)) if signed_in else 0,
     }

@@ -1,0 +1,29 @@
+"""Reminder jobs, queued by beat's dispatcher once per institution (platform/partycloud/celery.py):
+the scan every morning, the digests an hour later. Thin: they run a service in the schema."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from tenants.tasks import institution_task
+
+from .delivery import reminder_digests_send
+from .services import reminder_scan
+
+
+def _day(today: str | None) -> date:
+    return date.fromisoformat(today) if today else timezone.localdate()
+
+
+@institution_task()
+def scan_reminders(today: str | None = None) -> int:
+    """Run the reminder scan for this institution; returns the number of new reminders."""
+    return reminder_scan(today=_day(today)).created
+
+
+@institution_task()
+def send_digests(today: str | None = None) -> int:
+    """Send the daily digests (and the weekly ones on Mondays); returns the e-mails sent."""
+    return reminder_digests_send(today=_day(today))
