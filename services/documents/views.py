@@ -1,12 +1,347 @@
-"""Portal pages of documents (placeholder until the capability lands)."""
+"""Portal pages of documents: the library, upload (drag and drop, progress), detail with versions,
+preview and download, new versions, restore, edit, delete (confirmed) and notice sign-off.
+Thin: every read goes through selectors.py, every write through services.py."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from services.storage.backends import get_storage
+from services.storage.uploads import TEXT, allowed_description, decode_text, human_size, max_upload_bytes
+
+from . import selectors, services, signoff
+from .forms import EditForm, FilterForm, UploadForm, VersionForm
+from .models import Document, DocumentVersion
+
+PER_PAGE = 20
+PREVIEW_TEXT_BYTES = 5 * 1024 * 1024
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error("file" if "file" in form.fields else None, exc.messages)
+
+
+def _json_errors(form: Any) -> JsonResponse:
+    errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+    return JsonResponse({"ok": False, "errors": errors}, status=400)
+
+
+def _document_or_404(request: HttpRequest, pk: int) -> Document:
+    try:
+        return selectors.document_get(acting_user=request.user, pk=pk)
+    except Document.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _version_or_404(document: Document, number: int) -> DocumentVersion:
+    try:
+        return selectors.version_get(document=document, number=number)
+    except DocumentVersion.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def stream_version(version: DocumentVersion, *, inline: bool) -> HttpResponseBase:
+    """The stored object behind a permission check the caller made. Inline only for types a
+    browser shows safely (PDF, images, text re-encoded as UTF-8 plain text)."""
+    storage = get_storage()
+    try:
+        content = storage.open(version.storage_key)
+    except FileNotFoundError as exc:
+        raise Http404(_("文件在存储中不存在。")) from exc
+    inline = inline and version.previewable
+    if inline and version.content_type == TEXT.content_type and version.size <= PREVIEW_TEXT_BYTES:
+        with content:
+            text = decode_text(content.read()) or ""
+        response: HttpResponseBase = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    else:
+        response = FileResponse(
+            content, as_attachment=not inline, filename=version.filename, content_type=version.content_type
+        )
+        response["Content-Length"] = str(version.size)  # S3 bodies do not tell their length
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    # Whatever a file contains, it runs nothing on this site.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    return response
 
 
 @login_required
+@never_cache
 def library(request: HttpRequest) -> HttpResponse:
-    return render(request, "documents/library.html")
+    """The institution's documents the user may see (or the committee's, ``?source=public``),
+    filtered by kind, tag and unit, 20 a page; a bounded number of queries whatever the page."""
+    viewer = selectors.viewer_for(request.user)
+    public = request.GET.get("source") == "public"
+    units = None if public else selectors.library_units(viewer=viewer)
+    form = FilterForm(request.GET or None, units=units)
+    kind = tag = ""
+    unit_id = None
+    if form.is_valid():
+        kind, tag = form.cleaned_data["kind"], form.cleaned_data["tag"].strip()
+        unit = form.cleaned_data.get("unit")
+        unit_id = unit.pk if unit else None
+    if public:
+        page = selectors.public_page(kind=kind, tag=tag, number=request.GET.get("page"), per_page=PER_PAGE)
+        signed = selectors.public_signed_ids(viewer=viewer, ids=[document.pk for document in page.object_list])
+        for document in page.object_list:
+            document.signed = document.pk in signed  # type: ignore[attr-defined]
+        tags: list[str] = []
+    else:
+        documents = selectors.document_list(
+            acting_user=request.user, viewer=viewer, kind=kind, tag=tag, unit_id=unit_id
+        )
+        page = Paginator(documents, PER_PAGE).get_page(request.GET.get("page"))
+        tags = selectors.tag_cloud(documents=selectors.document_list(acting_user=request.user, viewer=viewer))
+    return render(
+        request,
+        "documents/library.html",
+        {
+            "form": form,
+            "page": page,
+            "public": public,
+            "tags": tags,
+            "can_upload": viewer.scope.is_manager,
+        },
+    )
+
+
+@login_required
+@never_cache
+def upload(request: HttpRequest) -> HttpResponse:
+    """Upload a new document. The page's script sends the form with XHR (progress bar) and gets
+    JSON back; without script the form posts normally."""
+    viewer = selectors.viewer_for(request.user)
+    if not viewer.scope.is_manager:
+        raise PermissionDenied(_("只有支部书记、组织委员或管理员可以上传文件。"))
+    units = selectors.publishable_units(user=request.user)
+    form = UploadForm(
+        request.POST or None, request.FILES or None, units=units, whole_institution=viewer.scope.everything
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                document = services.document_create(
+                    acting_user=request.user,
+                    kind=data["kind"],
+                    title=data["title"],
+                    description=data["description"],
+                    tags=form.tag_list(),
+                    scope_unit=data.get("scope_unit"),
+                    requires_signoff=data["requires_signoff"],
+                    upload=data["file"],
+                    filename=data["file"].name,
+                    request=request,
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                url = reverse("documents:detail", kwargs={"pk": document.pk})
+                if _wants_json(request):
+                    return JsonResponse({"ok": True, "url": url})
+                messages.success(request, _("文件已上传，正在提取文字。"))
+                return redirect(url)
+        if _wants_json(request):
+            return _json_errors(form)
+    return render(
+        request,
+        "documents/upload.html",
+        {
+            "form": form,
+            "max_size": human_size(max_upload_bytes()),
+            "max_bytes": max_upload_bytes(),
+            "allowed": allowed_description(),
+        },
+    )
+
+
+@login_required
+@never_cache
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document_or_404(request, pk)
+    can_manage = selectors.can_manage_document(user=request.user, document=document)
+    context: dict[str, Any] = {
+        "document": document,
+        "versions": selectors.document_versions(document=document),
+        "can_manage": can_manage,
+        "version_form": VersionForm() if can_manage else None,
+        "public": False,
+        "max_size": human_size(max_upload_bytes()),
+        "max_bytes": max_upload_bytes(),
+    }
+    if document.requires_signoff:
+        member = selectors.member_of(request.user)
+        context["can_sign"] = member is not None and (
+            document.scope_unit is None or selectors.unit_contains(document.scope_unit, member.branch)
+        )
+        context["signed"] = bool(getattr(document, "signed", False))
+        viewer = selectors.viewer_for(request.user)
+        if viewer.scope.is_manager:
+            context["receipt_counts"] = selectors.receipt_counts(
+                roll=selectors.receipt_roll(document=document, acting_user=request.user, viewer=viewer)
+            )
+    return render(request, "documents/detail.html", context)
+
+
+@login_required
+def version_file(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
+    """Download (or ``?inline=1`` preview) one version."""
+    document = _document_or_404(request, pk)
+    return stream_version(_version_or_404(document, number), inline=request.GET.get("inline") == "1")
+
+
+@login_required
+@require_POST
+def version_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document_or_404(request, pk)
+    form = VersionForm(request.POST, request.FILES)
+    url = reverse("documents:detail", kwargs={"pk": document.pk})
+    if form.is_valid():
+        try:
+            version = services.document_version_add(
+                document=document,
+                acting_user=request.user,
+                upload=form.cleaned_data["file"],
+                filename=form.cleaned_data["file"].name,
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            if _wants_json(request):
+                return JsonResponse({"ok": True, "url": url})
+            messages.success(request, _("已上传第 %(n)s 版。") % {"n": version.number})
+            return redirect(url)
+    if _wants_json(request):
+        return _json_errors(form)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def version_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    document = _document_or_404(request, pk)
+    version = _version_or_404(document, number)
+    restored = services.document_version_restore(
+        document=document, version=version, acting_user=request.user, request=request
+    )
+    messages.success(request, _("已将第 %(old)s 版恢复为第 %(new)s 版。") % {"old": number, "new": restored.number})
+    return redirect("documents:detail", pk=document.pk)
+
+
+@login_required
+@never_cache
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document_or_404(request, pk)
+    if not selectors.can_manage_document(user=request.user, document=document):
+        raise PermissionDenied(_("您无权修改这份文件。"))
+    viewer = selectors.viewer_for(request.user)
+    initial = {
+        "title": document.title,
+        "description": document.description,
+        "tags": ", ".join(document.tags),
+        "scope_unit": document.scope_unit_id,
+        "requires_signoff": document.requires_signoff,
+    }
+    form = EditForm(
+        request.POST or None,
+        initial=initial,
+        units=selectors.publishable_units(user=request.user),
+        whole_institution=viewer.scope.everything,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.document_update(
+                document=document,
+                acting_user=request.user,
+                title=data["title"],
+                description=data["description"],
+                tags=form.tag_list(),
+                scope_unit=data.get("scope_unit"),
+                requires_signoff=data["requires_signoff"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("documents:detail", pk=document.pk)
+    return render(request, "documents/edit.html", {"form": form, "document": document})
+
+
+@login_required
+@never_cache
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """A confirmation page (GET), then the deletion of the document and all its files (POST)."""
+    document = _document_or_404(request, pk)
+    if not selectors.can_manage_document(user=request.user, document=document):
+        raise PermissionDenied(_("您无权删除这份文件。"))
+    if request.method == "POST":
+        if request.POST.get("confirm_title", "").strip() != document.title:
+            messages.error(request, _("请输入文件标题以确认删除。"))
+        else:
+            services.document_delete(document=document, acting_user=request.user, request=request)
+            messages.success(request, _("已删除“%(title)s”及其全部版本。") % {"title": document.title})
+            return redirect("documents:library")
+    return render(request, "documents/delete.html", {"document": document})
+
+
+@login_required
+@require_POST
+def sign(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document_or_404(request, pk)
+    try:
+        signoff.notice_sign(document=document, acting_user=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已签收。"))
+    return redirect("documents:detail", pk=document.pk)
+
+
+@login_required
+@never_cache
+def receipts(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who signed the notice and who has not, among the members the manager covers."""
+    document = _document_or_404(request, pk)
+    viewer = selectors.viewer_for(request.user)
+    if not viewer.scope.is_manager or not document.requires_signoff:
+        raise Http404
+    roll = selectors.receipt_roll(document=document, acting_user=request.user, viewer=viewer)
+    only_unsigned = request.GET.get("show") != "all"
+    rows = roll.filter(signed_at__isnull=True) if only_unsigned else roll
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "documents/receipts.html",
+        {
+            "document": document,
+            "page": page,
+            "counts": selectors.receipt_counts(roll=roll),
+            "only_unsigned": only_unsigned,
+        },
+    )

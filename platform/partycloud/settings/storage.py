@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .env import DATA_DIR, env_str
+from .env import DATA_DIR, env_int, env_str
 
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
@@ -12,3 +12,5 @@ S3_REGION = env_str("S3_REGION", "us-east-1")
 S3_ACCESS_KEY_ID = env_str("S3_ACCESS_KEY_ID")
 S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY")
 STORAGE_BACKEND = "s3" if S3_BUCKET else "filesystem"
+# Largest document upload (services/storage/uploads.py); the size is checked while the file streams in.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)

@@ -1,0 +1,297 @@
+"""Documents API: list, detail, create (multipart), new version, download, notice sign-off and
+the receipt roll, plus what the committee published. Every read goes through selectors.py (the
+one visibility rule), every write through services.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpResponseBase
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from services.organization.models import OrgUnit
+
+from . import selectors, services, signoff
+from .models import Document, DocumentVersion
+from .views import stream_version
+
+
+class LibraryVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DocumentVersion
+        fields = [
+            "number",
+            "filename",
+            "content_type",
+            "size",
+            "sha256",
+            "note",
+            "extraction_status",
+            "extraction_error",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class LibraryDocumentSerializer(serializers.ModelSerializer):
+    current_version = LibraryVersionSerializer(read_only=True)
+    scope_unit_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "description",
+            "tags",
+            "scope_unit",
+            "scope_unit_name",
+            "requires_signoff",
+            "version_count",
+            "current_version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_scope_unit_name(self, obj: Document) -> str:
+        return obj.scope_unit.name if obj.scope_unit_id and obj.scope_unit else ""
+
+
+class LibraryDocumentDetailSerializer(LibraryDocumentSerializer):
+    versions = serializers.SerializerMethodField()
+
+    class Meta(LibraryDocumentSerializer.Meta):
+        fields = [*LibraryDocumentSerializer.Meta.fields, "versions"]
+        read_only_fields = fields
+
+    @extend_schema_field(LibraryVersionSerializer(many=True))
+    def get_versions(self, obj: Document) -> list[dict[str, Any]]:
+        return list(LibraryVersionSerializer(selectors.document_versions(document=obj), many=True).data)
+
+
+class LibraryPublicDocumentSerializer(LibraryDocumentSerializer):
+    class Meta(LibraryDocumentSerializer.Meta):
+        fields = ["id", "kind", "title", "description", "tags", "version_count", "current_version", "updated_at"]
+        read_only_fields = fields
+
+
+class LibraryDocumentCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Document.Kind.choices)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    tags = serializers.CharField(required=False, allow_blank=True, default="", help_text="comma-separated")
+    scope_unit = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="org unit id; empty = whole institution"
+    )
+    requires_signoff = serializers.BooleanField(required=False, default=False)
+    file = serializers.FileField()
+
+
+class LibraryVersionUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class LibraryReceiptRowSerializer(serializers.Serializer):
+    member_id = serializers.IntegerField(source="id")
+    name = serializers.CharField()
+    branch = serializers.CharField(source="branch.name")
+    signed_at = serializers.DateTimeField(allow_null=True)
+
+
+class LibraryReceiptRollSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    signed = serializers.IntegerField()
+    unsigned = serializers.IntegerField()
+    members = LibraryReceiptRowSerializer(many=True)
+
+
+class LibraryReceiptSerializer(serializers.Serializer):
+    document = serializers.IntegerField(source="document_id")
+    signed_at = serializers.DateTimeField()
+
+
+def _raise(exc: Exception) -> None:
+    if isinstance(exc, DjangoPermissionDenied):
+        raise PermissionDenied(str(exc)) from exc
+    if isinstance(exc, DjangoValidationError):
+        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
+    raise exc
+
+
+def _unit(pk: int | None) -> OrgUnit | None:
+    if pk is None:
+        return None
+    unit = OrgUnit.objects.filter(pk=pk).first()
+    if unit is None:
+        raise ValidationError({"scope_unit": [_("组织不存在。")]})
+    return unit
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("kind", str, enum=Document.Kind.values),
+        OpenApiParameter("tag", str),
+        OpenApiParameter("unit", int, description="an org unit id: documents scoped to its subtree"),
+    ]
+)
+class DocumentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = LibraryDocumentSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        unit = params.get("unit", "")
+        return selectors.document_list(
+            acting_user=self.request.user,
+            kind=params.get("kind", ""),
+            tag=params.get("tag", "").strip(),
+            unit_id=int(unit) if unit.isdigit() else None,
+        )
+
+    def get_serializer_class(self) -> Any:
+        if self.action == "create":
+            return LibraryDocumentCreateSerializer
+        if self.action == "versions":
+            return LibraryVersionUploadSerializer
+        return LibraryDocumentDetailSerializer if self.action == "retrieve" else LibraryDocumentSerializer
+
+    @extend_schema(request=LibraryDocumentCreateSerializer, responses={201: LibraryDocumentDetailSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = LibraryDocumentCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            document = services.document_create(
+                acting_user=request.user,
+                kind=data["kind"],
+                title=data["title"],
+                description=data["description"],
+                tags=[data["tags"]],
+                scope_unit=_unit(data["scope_unit"]),
+                requires_signoff=data["requires_signoff"],
+                upload=data["file"],
+                filename=data["file"].name,
+                request=request._request,
+            )
+        except (DjangoPermissionDenied, DjangoValidationError) as exc:
+            _raise(exc)
+        document = selectors.document_get(acting_user=request.user, pk=document.pk)
+        return Response(LibraryDocumentDetailSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=LibraryVersionUploadSerializer, responses={201: LibraryVersionSerializer})
+    @action(detail=True, methods=["post"])
+    def versions(self, request: Request, pk: str | None = None) -> Response:
+        """Upload a new version (every older version is kept)."""
+        document = self.get_object()
+        payload = LibraryVersionUploadSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            version = services.document_version_add(
+                document=document,
+                acting_user=request.user,
+                upload=payload.validated_data["file"],
+                filename=payload.validated_data["file"].name,
+                note=payload.validated_data["note"],
+                request=request._request,
+            )
+        except (DjangoPermissionDenied, DjangoValidationError) as exc:
+            _raise(exc)
+        return Response(LibraryVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: LibraryReceiptSerializer})
+    @action(detail=True, methods=["post"])
+    def sign(self, request: Request, pk: str | None = None) -> Response:
+        """Sign a notice (read receipt) as the caller's member record; signing twice is harmless."""
+        document = self.get_object()
+        try:
+            receipt = signoff.notice_sign(document=document, acting_user=request.user, request=request._request)
+        except (DjangoPermissionDenied, DjangoValidationError) as exc:
+            _raise(exc)
+        return Response(LibraryReceiptSerializer(receipt).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("show", str, enum=["unsigned", "all"], description="default: unsigned")],
+        responses={200: LibraryReceiptRollSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def receipts(self, request: Request, pk: str | None = None) -> Response:
+        """Who signed and who has not (managers; members their scope covers). At most 1000 rows."""
+        document = self.get_object()
+        viewer = selectors.viewer_for(request.user)
+        if not viewer.scope.is_manager:
+            raise PermissionDenied(_("只有管理人员可以查看签收情况。"))
+        if not document.requires_signoff:
+            raise ValidationError({"detail": [_("这份文件不需要签收。")]})
+        roll = selectors.receipt_roll(document=document, acting_user=request.user, viewer=viewer)
+        rows = roll if request.query_params.get("show") == "all" else roll.filter(signed_at__isnull=True)
+        counts = selectors.receipt_counts(roll=roll)
+        return Response(LibraryReceiptRollSerializer({**counts, "members": list(rows[:1000])}).data)
+
+
+class DocumentFileView(APIView):
+    """The file of one version (``?inline=1`` for a preview of PDF, text and images)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)})
+    def get(self, request: Request, pk: int, number: int) -> HttpResponseBase:
+        try:
+            document = selectors.document_get(acting_user=request.user, pk=pk)
+            version = selectors.version_get(document=document, number=number)
+        except (Document.DoesNotExist, DocumentVersion.DoesNotExist) as exc:
+            raise Http404 from exc
+        return stream_version(version, inline=request.query_params.get("inline") == "1")
+
+
+@extend_schema(parameters=[OpenApiParameter("kind", str, enum=Document.Kind.values), OpenApiParameter("tag", str)])
+class PublicDocumentListView(APIView):
+    """What the municipal committee published to every institution (newest first, 50 a page)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("page", int)],
+        responses={200: LibraryPublicDocumentSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        page = selectors.public_page(
+            kind=request.query_params.get("kind", ""),
+            tag=request.query_params.get("tag", "").strip(),
+            number=request.query_params.get("page"),
+            per_page=50,
+        )
+        return Response(LibraryPublicDocumentSerializer(page.object_list, many=True).data)
+
+
+class PublicDocumentSignView(APIView):
+    """Sign a notice the committee published, as the caller's member record (stored in the
+    caller's institution)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: LibraryReceiptSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        try:
+            receipt = signoff.public_notice_sign(document_id=pk, acting_user=request.user, request=request._request)
+        except Document.DoesNotExist as exc:
+            raise Http404 from exc
+        except (DjangoPermissionDenied, DjangoValidationError) as exc:
+            _raise(exc)
+        return Response({"document": receipt.public_document_id, "signed_at": receipt.signed_at})
