@@ -45,6 +45,7 @@ from services.audit.services import audit_record
 from services.crypto import blind_index, encrypt
 from services.organization.models import OrgUnit
 from services.organization.scope import Scope, scope_for
+from services.search.outbox import index_later_many
 from services.storage.backends import get_storage
 from tenants.db import connection
 
@@ -726,6 +727,13 @@ def _write_history(cursor: Any, *, actor: Any, reason: str) -> None:
     )
 
 
+def _queue_search(cursor: Any) -> None:
+    # The imported and updated members join the search index in this same transaction.
+    member = connection.ops.quote_name(Member._meta.db_table)
+    cursor.execute(f"SELECT m.id FROM {_STAGING} AS s JOIN {member} AS m ON m.national_id_index = s.national_id_index")
+    index_later_many(kind="member", object_ids=[row[0] for row in cursor.fetchall()])
+
+
 # --- the job ----------------------------------------------------------------------------------
 
 
@@ -868,6 +876,7 @@ def import_commit(*, job: ImportJob) -> ImportJob:
                     _stage(cursor, plan)
                     _write_members(cursor, plan)
                     _write_history(cursor, actor=actor, reason=f"导入：{job.filename}"[:200])
+                    _queue_search(cursor)
             if not plan.errors:
                 audit_record(
                     event=Event.MEMBERS_IMPORTED,

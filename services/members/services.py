@@ -20,6 +20,7 @@ from services.audit.services import audit_record
 from services.crypto import blind_index
 from services.organization.models import OrgUnit
 from services.organization.scope import scope_for
+from services.search.outbox import index_later
 
 from . import national_id
 from .models import FamilyMember, Hardship, Member, MemberChange, RewardPunishment, TimeAbroad
@@ -134,6 +135,7 @@ def member_create(*, acting_user: Any, request: HttpRequest | None = None, **fie
             changes={f: [None, change_display(f, getattr(member, f))] for f in EDITABLE},
         )
         audit_record(event=Event.MEMBER_CREATED, actor=acting_user, request=request, target=member)
+        index_later(kind="member", object_id=member.pk)
     return member
 
 
@@ -162,6 +164,7 @@ def member_update(
         locked.full_clean(exclude=["national_id_index", "user"])
         locked.save()
         _history(member=locked, kind="updated", acting_user=acting_user, changes=changes, reason=reason)
+        index_later(kind="member", object_id=locked.pk)
         audit_record(
             event=Event.MEMBER_UPDATED,
             actor=acting_user,
@@ -209,6 +212,7 @@ def member_status_change(
             reason=reason,
             changes={"status": [before, to_status], "effective_on": [None, on_date.isoformat()]},
         )
+        index_later(kind="member", object_id=locked.pk)
         audit_record(
             event=Event.MEMBER_STATUS_CHANGED,
             actor=acting_user,

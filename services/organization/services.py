@@ -25,6 +25,7 @@ from services.audit.models import Event
 from services.audit.services import audit_record
 from services.members.models import Member, MemberChange
 from services.rules.resolver import RuleMapping, rule
+from services.search.outbox import index_subtree_later
 
 from . import selectors
 from .models import AdminGrant, OrgUnit, OrgUnitChange, Position, Term
@@ -255,6 +256,7 @@ def org_unit_move(
         old_prefix, new_prefix = unit.path, f"{new_parent.path}{unit.pk}."
         moved = _repath(old_prefix=old_prefix, new_prefix=new_prefix)
         OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
+        index_subtree_later(path_prefix=new_prefix)  # search entries carry the old paths
         unit.refresh_from_db()
         after = {**_snapshot(unit), "units_moved": moved}
         _record(unit=unit, kind="moved", acting_user=acting_user, request=request, before=before, after=after)
@@ -304,6 +306,7 @@ def org_unit_merge(
         child_ids = list(OrgUnit.objects.filter(parent=source).values_list("pk", flat=True))
         _repath(old_prefix=source.path, new_prefix=target.path, include_root=False)
         OrgUnit.objects.filter(pk__in=child_ids).update(parent=target)
+        index_subtree_later(path_prefix=target.path)  # moved members and units: new paths
 
         offices = _end_office(unit=source, on=on)
         source.closed_on = on

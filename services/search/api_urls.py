@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("search/", api.SearchView.as_view(), name="api-search"),
+    path("search/suggest/", api.SuggestView.as_view(), name="api-search-suggest"),
+]

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from .env import env_str
+from .env import env_int, env_str
 
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
-SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "postgres"
+# "postgres" or "elasticsearch"; the default follows ELASTICSEARCH_URL.
+SEARCH_BACKEND = env_str("SEARCH_BACKEND") or ("elasticsearch" if ELASTICSEARCH_URL else "postgres")
+# Elasticsearch index names: "<prefix>-<schema>" (one index per institution, one for public).
+SEARCH_ES_INDEX_PREFIX = env_str("SEARCH_ES_INDEX_PREFIX", "partycloud")
+# Outbox rows drained per batch, and the longest wait between two attempts at a failing row.
+SEARCH_OUTBOX_BATCH = env_int("SEARCH_OUTBOX_BATCH", 200)
+SEARCH_OUTBOX_MAX_BACKOFF_SECONDS = env_int("SEARCH_OUTBOX_MAX_BACKOFF_SECONDS", 3600)

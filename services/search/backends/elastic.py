@@ -1,0 +1,272 @@
+"""Elasticsearch backend (the official ``elasticsearch`` 8.x client): one index per schema,
+``<SEARCH_ES_INDEX_PREFIX>-<schema>``; an institution's queries read its own index and the
+public one in the same request.
+
+A stock node has no Chinese analyzer, so text arrives pre-segmented by jieba (search mode, the
+same as queries) into fields under the built-in "whitespace" analyzer. The fallback for phrases
+the segmenter cut differently is ``plain`` under the built-in "standard" analyzer (one token per
+CJK character, words for Latin and digits): ``match_phrase`` there finds the exact string. No
+plugin and no analysis-common module is needed. Visibility is a filter clause of the query."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from .. import text
+from ..contract import IndexEntry
+from . import MEMBER_KIND, BackendUnavailable, Hit, Query, Results, SearchBackend, Visibility
+from .postgres import MAX_PLAIN_CHARS, MAX_VECTOR_CHARS
+
+# Only built-in analyzers: a stock node may lack the analysis-common module (no ngram, no
+# custom whitespace tokenizer). "whitespace" keeps jieba's tokens whole; "standard" indexes CJK
+# text one character per position, so match_phrase on it is an exact-substring match.
+SETTINGS: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
+MAPPINGS: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "kind": {"type": "keyword"},
+        "object_id": {"type": "long"},
+        "title": {"type": "text", "index": False},
+        "body": {"type": "text", "index": False},
+        "url": {"type": "keyword", "index": False},
+        "doc_type": {"type": "keyword"},
+        "tags": {"type": "keyword"},
+        "day": {"type": "date"},
+        "org_path": {"type": "keyword"},
+        "extra": {"type": "object", "enabled": False},
+        "title_seg": {"type": "text", "analyzer": "whitespace"},
+        "extra_seg": {"type": "text", "analyzer": "whitespace"},
+        "body_seg": {"type": "text", "analyzer": "whitespace"},
+        "title_plain": {"type": "text", "analyzer": "standard"},
+        "plain": {"type": "text", "analyzer": "standard"},
+    },
+}
+
+
+def _none() -> dict[str, Any]:
+    return {"match_none": {}}
+
+
+def _any(clauses: list[dict[str, Any]]) -> dict[str, Any]:
+    if not clauses:
+        return _none()
+    return {"bool": {"should": clauses, "minimum_should_match": 1}}
+
+
+def visibility_filter(visibility: Visibility) -> dict[str, Any] | None:
+    """The visibility rule (backends/__init__.py) as a filter clause; None sees everything."""
+    if visibility.everything:
+        return None
+    seen: list[dict[str, Any]] = [{"prefix": {"org_path": path}} for path in visibility.seen_paths]
+    member_any: list[dict[str, Any]] = list(seen)
+    if visibility.own_member_id is not None:
+        member_any.append({"term": {"object_id": visibility.own_member_id}})
+    other_any: list[dict[str, Any]] = [{"term": {"org_path": ""}}, *seen]
+    if visibility.within_paths:
+        other_any.append({"terms": {"org_path": list(visibility.within_paths)}})
+    return _any(
+        [
+            {"bool": {"filter": [{"term": {"kind": MEMBER_KIND}}, _any(member_any)]}},
+            {"bool": {"must_not": [{"term": {"kind": MEMBER_KIND}}], "filter": [_any(other_any)]}},
+        ]
+    )
+
+
+class ElasticsearchBackend(SearchBackend):
+    name = "elasticsearch"
+
+    def __init__(self, *, url: str, prefix: str = "partycloud") -> None:
+        from elasticsearch import Elasticsearch
+
+        if not url:
+            raise BackendUnavailable("ELASTICSEARCH_URL is not set")
+        self.prefix = prefix
+        self.client = Elasticsearch(url, request_timeout=10, max_retries=1, retry_on_timeout=False)
+        self._ready: set[str] = set()
+
+    def index_name(self, schema: str) -> str:
+        return f"{self.prefix}-{schema}".lower()
+
+    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        from elasticsearch import ApiError, TransportError
+        from elasticsearch.helpers import BulkIndexError
+
+        try:
+            return fn(*args, **kwargs)
+        except (TransportError, ApiError, BulkIndexError) as exc:
+            raise BackendUnavailable(f"{type(exc).__name__}: {exc}") from exc
+
+    def ensure_index(self, schema: str) -> str:
+        name = self.index_name(schema)
+        if name not in self._ready:
+            exists = self._call(self.client.indices.exists, index=name)
+            if not exists:
+                from elasticsearch import BadRequestError
+
+                try:
+                    self._call(self.client.indices.create, index=name, settings=SETTINGS, mappings=MAPPINGS)
+                except BackendUnavailable as exc:
+                    if not isinstance(exc.__cause__, BadRequestError):  # created meanwhile by another worker
+                        raise
+            self._ready.add(name)
+        return name
+
+    @staticmethod
+    def document(entry: IndexEntry) -> dict[str, Any]:
+        extra_text = " ".join(text.normalize(value) for value in entry.extra.values())
+        return {
+            "kind": entry.kind,
+            "object_id": entry.object_id,
+            "title": entry.title,
+            "body": entry.body,
+            "url": entry.url,
+            "doc_type": entry.doc_type,
+            "tags": list(entry.tags),
+            "day": entry.day.isoformat() if entry.day else None,
+            "org_path": entry.org_path,
+            "extra": dict(entry.extra),
+            "title_seg": text.segmented(entry.title),
+            "extra_seg": extra_text,
+            "body_seg": text.segmented(entry.body[:MAX_VECTOR_CHARS]),
+            "title_plain": text.normalize(entry.title),
+            "plain": f"{text.normalize(entry.title)}\n{extra_text}\n{text.normalize(entry.body[:MAX_PLAIN_CHARS])}",
+        }
+
+    def upsert(self, *, schema: str, entries: Sequence[IndexEntry]) -> None:
+        from elasticsearch.helpers import bulk
+
+        if not entries:
+            return
+        name = self.ensure_index(schema)
+        actions = (
+            {"_op_type": "index", "_index": name, "_id": f"{e.kind}:{e.object_id}", "_source": self.document(e)}
+            for e in entries
+        )
+        self._call(bulk, self.client, actions, chunk_size=500, raise_on_error=True)
+
+    def delete(self, *, schema: str, keys: Iterable[tuple[str, int]]) -> None:
+        from elasticsearch.helpers import bulk
+
+        keys = list(keys)
+        if not keys:
+            return
+        name = self.ensure_index(schema)
+        actions = ({"_op_type": "delete", "_index": name, "_id": f"{kind}:{object_id}"} for kind, object_id in keys)
+        # A delete of a missing document answers 404: that is the desired state already.
+        self._call(bulk, self.client, actions, raise_on_error=False, raise_on_exception=True)
+
+    def object_ids(self, *, schema: str, kind: str) -> set[int]:
+        from elasticsearch.helpers import scan
+
+        name = self.ensure_index(schema)
+        found = self._call(
+            lambda: [
+                hit["_id"]
+                for hit in scan(self.client, index=name, query={"query": {"term": {"kind": kind}}}, _source=False)
+            ]
+        )
+        return {int(doc_id.split(":", 1)[1]) for doc_id in found}
+
+    def drop(self, *, schema: str) -> None:
+        name = self.index_name(schema)
+        self._call(self.client.indices.delete, index=name, ignore_unavailable=True)
+        self._ready.discard(name)
+
+    def refresh(self, *, schema: str) -> None:
+        self._call(self.client.indices.refresh, index=self.ensure_index(schema))
+
+    def build_query(self, query: Query) -> dict[str, Any] | None:
+        terms = text.query_terms(query.text)
+        if not terms:
+            return None
+        must: list[dict[str, Any]] = []
+        should: list[dict[str, Any]] = []
+        for index, term in enumerate(terms):
+            tokens = text.tokens(term)
+            last = query.prefix and index == len(terms) - 1
+            options: list[dict[str, Any]] = [{"match_phrase": {"plain": {"query": term}}}]
+            if tokens:
+                options.append(
+                    {
+                        "multi_match": {
+                            "query": " ".join(tokens),
+                            "fields": ["title_seg^3", "extra_seg^3", "body_seg"],
+                            "type": "bool_prefix" if last else "cross_fields",
+                            "operator": "and",
+                            "analyzer": "whitespace",
+                        }
+                    }
+                )
+                should.append(
+                    {
+                        "multi_match": {
+                            "query": " ".join(tokens),
+                            "fields": ["title_seg^3", "extra_seg^3", "body_seg"],
+                            "analyzer": "whitespace",
+                        }
+                    }
+                )
+            should.append({"match_phrase": {"title_plain": {"query": term, "boost": 10}}})
+            must.append(_any(options))
+        filters: list[dict[str, Any]] = []
+        visible = visibility_filter(query.visibility)
+        if visible is not None:
+            filters.append(visible)
+        if query.kinds:
+            filters.append({"terms": {"kind": list(query.kinds)}})
+        if query.doc_type:
+            filters.append({"term": {"doc_type": query.doc_type}})
+        if query.tag:
+            filters.append({"term": {"tags": query.tag}})
+        if query.day_from or query.day_to:
+            bounds: dict[str, str] = {}
+            if query.day_from:
+                bounds["gte"] = query.day_from.isoformat()
+            if query.day_to:
+                bounds["lte"] = query.day_to.isoformat()
+            filters.append({"range": {"day": bounds}})
+        if query.org_path:
+            filters.append({"prefix": {"org_path": query.org_path}})
+        return {"bool": {"must": must, "should": should, "filter": filters}}
+
+    def search(self, *, schema: str, query: Query) -> Results:
+        body = self.build_query(query)
+        if body is None:
+            return Results(hits=[], total=0)
+        indices = [self.ensure_index(schema)]
+        if schema != "public":
+            indices.append(self.ensure_index("public"))
+        response = self._call(
+            self.client.search,
+            index=",".join(indices),
+            query=body,
+            size=query.limit,
+            from_=query.offset,
+            track_total_hits=True,
+            sort=[{"_score": "desc"}, {"day": {"order": "desc", "missing": "_last"}}, {"object_id": "asc"}],
+            source_excludes=["title_seg", "extra_seg", "body_seg", "title_plain", "plain"],
+            ignore_unavailable=True,
+        )
+        public_index = self.index_name("public")
+        hits = []
+        for hit in response["hits"]["hits"]:
+            source = hit["_source"]
+            hits.append(
+                Hit(
+                    kind=source["kind"],
+                    object_id=int(source["object_id"]),
+                    title=source["title"],
+                    url=source["url"],
+                    snippet=text.highlight(source.get("body") or "", query.text),
+                    doc_type=source.get("doc_type", ""),
+                    tags=tuple(source.get("tags") or ()),
+                    day=date.fromisoformat(source["day"]) if source.get("day") else None,
+                    org_path=source.get("org_path", ""),
+                    score=float(hit.get("_score") or 0.0),
+                    public=hit["_index"] == public_index and schema != "public",
+                    extra=dict(source.get("extra") or {}),
+                )
+            )
+        return Results(hits=hits, total=int(response["hits"]["total"]["value"]))
