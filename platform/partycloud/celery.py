@@ -50,6 +50,16 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=7, minute=3),
         "args": ("services.reminders.tasks.send_digests",),
     },
+    # Documents: extract versions whose extraction task was lost.
+    "extract-stale-document-versions": {
+        "task": "tenants.tasks.dispatch",
+        "schedule": crontab(minute=23),
+        "args": ("services.documents.tasks.extract_stale_versions",),
+    },
+    "extract-stale-public-document-versions": {
+        "task": "services.documents.tasks.extract_stale_public_versions",
+        "schedule": crontab(minute=21),
+    },
     # Transfers: re-queue accepted letters whose move never finished (a worker died midway).
     "resume-stalled-transfer-moves": {  # one task: the letters live in the public schema
         "task": "services.transfers.tasks.resume_stalled_moves",
