@@ -40,15 +40,11 @@ def check_storage() -> str:
 
 
 def check_search() -> str:
-    if settings.SEARCH_BACKEND == "elasticsearch":
-        from elasticsearch import Elasticsearch
+    from services.search.backends import get_backend
 
-        if not Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=2).ping():
-            raise RuntimeError("elasticsearch did not answer")
-        return "elasticsearch"
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_tsvector('simple', 'ok')")
-    return "postgresql"
+    backend = get_backend()
+    backend.ping()
+    return backend.name
 
 
 CHECKS: dict[str, Callable[[], str]] = {

@@ -111,6 +111,10 @@ class SearchBackend(ABC):
     def drop(self, *, schema: str) -> None:
         """Forget ``schema``'s whole index (benchmarks, a deleted institution)."""
 
+    @abstractmethod
+    def ping(self) -> None:
+        """Raise ``BackendUnavailable`` unless the backend answers (health checks)."""
+
     def refresh(self, *, schema: str) -> None:  # noqa: B027 (optional: a no-op where writes are visible at once)
         """Make everything stored so far searchable (Elasticsearch refreshes; PostgreSQL is
         always read-your-writes)."""

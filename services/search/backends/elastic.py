@@ -83,6 +83,7 @@ class ElasticsearchBackend(SearchBackend):
         if not url:
             raise BackendUnavailable("ELASTICSEARCH_URL is not set")
         self.prefix = prefix
+        self.url = url
         self.client = Elasticsearch(url, request_timeout=10, max_retries=1, retry_on_timeout=False)
         self._ready: set[str] = set()
 
@@ -173,6 +174,10 @@ class ElasticsearchBackend(SearchBackend):
         name = self.index_name(schema)
         self._call(self.client.indices.delete, index=name, ignore_unavailable=True)
         self._ready.discard(name)
+
+    def ping(self) -> None:
+        if not self.client.options(request_timeout=2).ping():
+            raise BackendUnavailable(f"Elasticsearch at {self.url} did not answer")
 
     def refresh(self, *, schema: str) -> None:
         self._call(self.client.indices.refresh, index=self.ensure_index(schema))

@@ -108,6 +108,13 @@ def match_sql(query: Query, alias: str = "e") -> tuple[str, list[Any], str]:
 class PostgresBackend(SearchBackend):
     name = "postgres"
 
+    def ping(self) -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT to_tsvector('simple', 'ok')")
+        except DatabaseError as exc:
+            raise BackendUnavailable(str(exc)) from exc
+
     def upsert(self, *, schema: str, entries: Sequence[IndexEntry]) -> None:
         try:
             with connection.cursor() as cursor:
