@@ -177,7 +177,9 @@ def seed_demo(*, members_per_institution: int = 300) -> list[str]:
                 # The demo secretary runs the first branch; the demo member belongs to it.
                 first_branch = [m for m in members if m.branch_id == branches[0].pk]
                 for username, record in (("secretary", first_branch[0]), ("member", first_branch[1])):
-                    user = User(username=username, display_name=record.name)
+                    # An address, so `make run` shows the reminder digests on the console.
+                    email = f"{username}@{demo.code}.example.edu.cn"
+                    user = User(username=username, display_name=record.name, email=email)
                     user.set_password(DEMO_PASSWORD)
                     user.save()
                     Member.objects.filter(pk=record.pk).update(user=user)

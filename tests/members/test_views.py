@@ -197,6 +197,12 @@ def test_secretary_sees_the_history_of_their_members(inst_a: Institution, world:
     assert "王小明 → 王晓明" in body and "更正姓名" in body and "sec_x" in body
 
 
+def test_a_manager_reaches_the_transfer_forms_from_the_record(inst_a: Institution, world: World) -> None:
+    pick = reverse("transfers:pick")
+    assert pick in _body(_page(client_for(inst_a, world.secretary), "members:detail", world.mine.pk))
+    assert pick not in _body(_page(client_for(inst_a, world.viewer), "members:detail", world.mine.pk))
+
+
 def test_a_committee_member_who_only_sees_gets_no_history_and_cannot_reveal(inst_a: Institution, world: World) -> None:
     client = client_for(inst_a, world.viewer)
     detail = _page(client, "members:detail", world.mine.pk)
