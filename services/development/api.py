@@ -12,10 +12,10 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from partycloud.api import raise_for_api
 from services.members import national_id
 from services.members.models import Member
 from services.organization.models import OrgUnit
@@ -153,14 +153,6 @@ class AdvanceSerializer(serializers.Serializer):
     on_date = serializers.DateField()
 
 
-def _raise(exc: Exception) -> None:
-    if isinstance(exc, DjangoPermissionDenied):
-        raise PermissionDenied(str(exc)) from exc
-    if isinstance(exc, DjangoValidationError):
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
-    raise exc
-
-
 @extend_schema(
     parameters=[
         OpenApiParameter("branch", int, description="an org unit id: dossiers of its whole subtree"),
@@ -197,7 +189,7 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             dossier = services.dossier_create(acting_user=request.user, request=request._request, **body.validated_data)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(DossierSerializer(dossier).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=StepSerializer(many=True))
@@ -223,7 +215,7 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
                 **data,
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(StepSerializer(step).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -261,5 +253,5 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
                 request=request._request,
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(DossierSerializer(dossier).data)

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from partycloud.forms import add_service_errors
 from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.organization.scope import Scope, scope_for
@@ -44,12 +44,6 @@ def _dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
 def _require_manage(scope: Scope, dossier: Dossier) -> None:
     if not scope.covers_unit(dossier.branch, manage=True):
         raise PermissionDenied(_("您无权管理“%(unit)s”的发展党员工作。") % {"unit": dossier.branch.name})
-
-
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, field_messages in errors.items():
-        form.add_error(field if field in form.fields else None, field_messages)
 
 
 def _managed_branches(scope: Scope) -> QuerySet[OrgUnit]:
@@ -147,7 +141,7 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
         try:
             dossier = services.dossier_create(acting_user=request.user, request=request, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已新建“%(name)s”的发展档案。") % {"name": dossier.name})
             return redirect("development:dossier", pk=dossier.pk)
@@ -200,7 +194,7 @@ def step_record(request: HttpRequest, pk: int) -> HttpResponse:
                 **target,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("步骤已记录，待审核。"))
             return redirect("development:dossier", pk=dossier.pk)
@@ -297,7 +291,7 @@ def advance(request: HttpRequest, pk: int) -> HttpResponse:
                 dossier=dossier, to_stage=next_stage, on_date=on_date, acting_user=request.user, request=request
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已转为“%(stage)s”。") % {"stage": Stage(next_stage).label})
             return redirect("development:dossier", pk=dossier.pk)
@@ -331,7 +325,7 @@ def probation_extend(request: HttpRequest, pk: int) -> HttpResponse:
                 dossier=dossier, acting_user=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已延长预备期。"))
             return redirect("development:dossier", pk=dossier.pk)
@@ -364,7 +358,7 @@ def dossier_end(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("发展档案已终止。"))
             return redirect("development:dossier", pk=dossier.pk)
@@ -402,7 +396,7 @@ def template_page(request: HttpRequest) -> HttpResponse:
                     documents=form.document_list(),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("已添加本校步骤。"))
                 return redirect("development:template")

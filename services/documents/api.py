@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from partycloud.api import raise_for_api
 from services.organization.models import OrgUnit
 
 from . import selectors, services, signoff
@@ -124,14 +125,6 @@ class LibraryReceiptSerializer(serializers.Serializer):
     signed_at = serializers.DateTimeField()
 
 
-def _raise(exc: Exception) -> None:
-    if isinstance(exc, DjangoPermissionDenied):
-        raise PermissionDenied(str(exc)) from exc
-    if isinstance(exc, DjangoValidationError):
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
-    raise exc
-
-
 def _unit(pk: int | None) -> OrgUnit | None:
     if pk is None:
         return None
@@ -191,7 +184,7 @@ class DocumentViewSet(
                 request=request._request,
             )
         except (DjangoPermissionDenied, DjangoValidationError) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         document = selectors.document_get(acting_user=request.user, pk=document.pk)
         return Response(LibraryDocumentDetailSerializer(document).data, status=status.HTTP_201_CREATED)
 
@@ -212,7 +205,7 @@ class DocumentViewSet(
                 request=request._request,
             )
         except (DjangoPermissionDenied, DjangoValidationError) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(LibraryVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: LibraryReceiptSerializer})
@@ -223,7 +216,7 @@ class DocumentViewSet(
         try:
             receipt = signoff.notice_sign(document=document, acting_user=request.user, request=request._request)
         except (DjangoPermissionDenied, DjangoValidationError) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(LibraryReceiptSerializer(receipt).data)
 
     @extend_schema(
@@ -293,5 +286,5 @@ class PublicDocumentSignView(APIView):
         except Document.DoesNotExist as exc:
             raise Http404 from exc
         except (DjangoPermissionDenied, DjangoValidationError) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response({"document": receipt.public_document_id, "signed_at": receipt.signed_at})

@@ -23,7 +23,7 @@ from services.storage.uploads import allowed_description, human_size, max_upload
 from . import selectors, services
 from .forms import UploadForm, VersionForm
 from .models import Document, DocumentVersion
-from .views import _form_errors, _json_errors, _wants_json, stream_version
+from .views import _form_errors, _json_errors, _wants_json, create_from_form, stream_version
 
 
 def publisher_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -58,30 +58,9 @@ def console_list(request: HttpRequest) -> HttpResponse:
     """What the committee published, and the form to publish a new one."""
     form = UploadForm(request.POST or None, request.FILES or None, units=None)
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                document = services.document_create(
-                    acting_user=request.user,
-                    kind=data["kind"],
-                    title=data["title"],
-                    description=data["description"],
-                    tags=form.tag_list(),
-                    requires_signoff=data["requires_signoff"],
-                    upload=data["file"],
-                    filename=data["file"].name,
-                    request=request,
-                )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
-                url = reverse("documents:console_detail", kwargs={"pk": document.pk})
-                if _wants_json(request):
-                    return JsonResponse({"ok": True, "url": url})
-                messages.success(request, _("已发布到全市各校。"))
-                return redirect(url)
-        if _wants_json(request):
-            return _json_errors(form)
+        answer = create_from_form(request, form, detail="documents:console_detail", done=_("已发布到全市各校。"))
+        if answer is not None:
+            return answer
     page = Paginator(selectors.public_document_list(), 20).get_page(request.GET.get("page"))
     return render(request, "documents/console_list.html", {"form": form, "page": page, **_limits()})
 

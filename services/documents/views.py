@@ -45,6 +45,37 @@ def _json_errors(form: Any) -> JsonResponse:
     return JsonResponse({"ok": False, "errors": errors}, status=400)
 
 
+def create_from_form(request: HttpRequest, form: Any, *, detail: str, done: str) -> HttpResponse | None:
+    """Publish what a posted ``UploadForm`` holds (institution library or console). Answers JSON
+    to the page's XHR upload, else redirects to ``detail``; None: re-render the form with errors."""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.document_create(
+                acting_user=request.user,
+                kind=data["kind"],
+                title=data["title"],
+                description=data["description"],
+                tags=form.tag_list(),
+                requires_signoff=data["requires_signoff"],
+                upload=data["file"],
+                filename=data["file"].name,
+                request=request,
+                scope_unit=data.get("scope_unit"),  # absent from the console's form: None
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            url = reverse(detail, kwargs={"pk": document.pk})
+            if _wants_json(request):
+                return JsonResponse({"ok": True, "url": url})
+            messages.success(request, done)
+            return redirect(url)
+    if _wants_json(request):
+        return _json_errors(form)
+    return None
+
+
 def _document_or_404(request: HttpRequest, pk: int) -> Document:
     try:
         return selectors.document_get(acting_user=request.user, pk=pk)
@@ -137,31 +168,9 @@ def upload(request: HttpRequest) -> HttpResponse:
         request.POST or None, request.FILES or None, units=units, whole_institution=viewer.scope.everything
     )
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                document = services.document_create(
-                    acting_user=request.user,
-                    kind=data["kind"],
-                    title=data["title"],
-                    description=data["description"],
-                    tags=form.tag_list(),
-                    scope_unit=data.get("scope_unit"),
-                    requires_signoff=data["requires_signoff"],
-                    upload=data["file"],
-                    filename=data["file"].name,
-                    request=request,
-                )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
-                url = reverse("documents:detail", kwargs={"pk": document.pk})
-                if _wants_json(request):
-                    return JsonResponse({"ok": True, "url": url})
-                messages.success(request, _("文件已上传，正在提取文字。"))
-                return redirect(url)
-        if _wants_json(request):
-            return _json_errors(form)
+        answer = create_from_form(request, form, detail="documents:detail", done=_("文件已上传，正在提取文字。"))
+        if answer is not None:
+            return answer
     return render(
         request,
         "documents/upload.html",

@@ -11,10 +11,11 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed, PermissionDenied, ValidationError
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from partycloud.api import raise_for_api
 from services.organization.models import OrgUnit, Position
 
 from . import national_id, selectors, services
@@ -131,14 +132,6 @@ class RevealSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, max_length=200)
 
 
-def _raise(exc: Exception) -> None:
-    if isinstance(exc, DjangoPermissionDenied):
-        raise PermissionDenied(str(exc)) from exc
-    if isinstance(exc, DjangoValidationError):
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
-    raise exc
-
-
 @extend_schema(
     parameters=[
         OpenApiParameter("branch", int, description="an org unit id: members of its whole subtree"),
@@ -181,7 +174,7 @@ class MemberViewSet(viewsets.ModelViewSet):
         try:
             member = services.member_create(acting_user=request.user, request=request._request, **fields)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -198,7 +191,7 @@ class MemberViewSet(viewsets.ModelViewSet):
                 member=member, acting_user=request.user, reason=reason, request=request._request, **fields
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(MemberSerializer(member).data)
 
     @extend_schema(request=StatusChangeSerializer, responses=MemberSerializer)
@@ -217,7 +210,7 @@ class MemberViewSet(viewsets.ModelViewSet):
                 request=request._request,
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(MemberSerializer(member).data)
 
     @extend_schema(
@@ -239,7 +232,7 @@ class MemberViewSet(viewsets.ModelViewSet):
                 request=request._request,
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response({"field": field, "value": value})
 
     @extend_schema(
@@ -264,7 +257,7 @@ class MemberViewSet(viewsets.ModelViewSet):
                 request=request._request,
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(serializer_class(created, many=True).data)
 
     @extend_schema(responses=MemberChangeSerializer(many=True))

@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from partycloud.forms import add_service_errors
 from services.organization.models import OrgUnit, Position
 from services.organization.scope import Scope, scope_for
 
@@ -79,13 +79,6 @@ def _managed_branches(scope: Scope, *, keep: OrgUnit | None = None) -> QuerySet[
         open_or_kept |= Q(pk=keep.pk)
     units = OrgUnit.objects.filter(scope.units_q(manage=True), open_or_kept, kind=OrgUnit.Kind.BRANCH)
     return units.order_by("path")
-
-
-def _add_service_errors(form: Form, exc: ValidationError) -> None:
-    """A service's ValidationError next to the field it names, else at the top of the form."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, field_messages in errors.items():
-        form.add_error(field if field in form.fields else None, field_messages)
 
 
 def _load_record_sets(member: Member) -> Member:
@@ -266,7 +259,7 @@ def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             revealed = {"label": _field_label(field), "value": value}
             form = RevealForm()  # the next reveal asks for its own reason
@@ -304,7 +297,7 @@ def member_status(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -325,7 +318,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
         try:
             member = services.member_create(acting_user=request.user, request=request, **form.service_fields())
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已新建 %(name)s 的党员档案。") % {"name": member.name})
             return redirect("members:detail", pk=member.pk)
@@ -351,7 +344,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存 %(name)s 的档案修改。") % {"name": member.name})
             return redirect("members:detail", pk=member.pk)

@@ -13,10 +13,10 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from partycloud.api import raise_for_api
 from services.accounts.models import User
 
 from . import selectors, services
@@ -55,14 +55,6 @@ class StructuralWarningSerializer(serializers.Serializer):
     citation = serializers.CharField()
 
 
-def _raise(exc: Exception) -> None:
-    if isinstance(exc, DjangoPermissionDenied):
-        raise PermissionDenied(str(exc) or None) from exc
-    if isinstance(exc, DjangoValidationError):
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
-    raise exc
-
-
 class OrgUnitViewSet(viewsets.ModelViewSet):
     serializer_class = OrgUnitSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -91,7 +83,7 @@ class OrgUnitViewSet(viewsets.ModelViewSet):
                 request=request._request,
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(OrgUnitSerializer(unit).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=OrgUnitUpdateSerializer, responses=OrgUnitSerializer)
@@ -112,7 +104,7 @@ class OrgUnitViewSet(viewsets.ModelViewSet):
                         unit=unit, new_parent=data["parent"], acting_user=acting_user, request=request._request
                     )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(OrgUnitSerializer(unit).data)
 
     @extend_schema(responses=StructuralWarningSerializer(many=True))

@@ -15,12 +15,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from partycloud.api import raise_for_api
 from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.organization.scope import scope_for
@@ -35,14 +36,6 @@ class IsManager(BasePermission):
 
     def has_permission(self, request: Any, view: Any) -> bool:
         return bool(request.user and request.user.is_authenticated and scope_for(request.user).is_manager)
-
-
-def _raise(exc: Exception) -> None:
-    if isinstance(exc, DjangoPermissionDenied):
-        raise PermissionDenied(str(exc)) from exc
-    if isinstance(exc, DjangoValidationError):
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
-    raise exc
 
 
 class TransferSerializer(serializers.ModelSerializer):
@@ -144,7 +137,7 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                     request=request._request,
                 )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=StubSerializer, responses=TransferSerializer)
@@ -158,7 +151,7 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 transfer=transfer, acting_user=request.user, request=request._request, **body.validated_data
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(TransferSerializer(transfer).data)
 
     @extend_schema(request=None, responses=TransferSerializer)
@@ -170,7 +163,7 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 transfer=transfer, acting_user=request.user, request=request._request
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(TransferSerializer(transfer).data)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
@@ -186,7 +179,7 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         except FileNotFoundError:
             raise NotFound from None
         except DjangoPermissionDenied as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return FileResponse(
             handle, as_attachment=True, filename=f"{transfer.number}.pdf", content_type="application/pdf"
         )
@@ -255,7 +248,7 @@ class IncomingViewSet(viewsets.GenericViewSet):
                 incoming=[item.entry], target_branch=branch, acting_user=request.user, request=request._request
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         if problems and not ids:
             raise ValidationError({"detail": list(problems.values())})
         return Response({"accepted": len(ids), "problems": problems})
@@ -274,7 +267,7 @@ class IncomingViewSet(viewsets.GenericViewSet):
                 request=request._request,
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(IncomingSerializer(self._item(pk)).data)
 
 
@@ -373,7 +366,7 @@ class BatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 to_organization=data.get("to_organization", ""),
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from partycloud.forms import add_service_errors
 from services.members import national_id
 from services.members.models import Member
 from services.members.validation import mask_phone
@@ -42,12 +43,6 @@ def _manager(request: HttpRequest) -> Scope:
     if not scope.is_manager:
         raise PermissionDenied(_("只有管理党组织的人员才能办理组织关系转接。"))
     return scope
-
-
-def _errors(form: Form, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, field_messages in errors.items():
-        form.add_error(field if field in form.fields else None, field_messages)
 
 
 def _member(request: HttpRequest, pk: int) -> Member:
@@ -164,7 +159,7 @@ def _new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 )
                 messages.success(request, _("介绍信 %(n)s 已开具，可下载打印。") % {"n": transfer.number})
         except ValidationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("transfers:detail", pk=transfer.pk)
     return render(request, "transfers/new.html", {**_summary(member), "form": form, "kind": kind})
@@ -369,7 +364,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
                     to_organization=data.get("to_organization", ""),
                 )
             except ValidationError as exc:
-                _errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("transfers:batch", pk=str(batch.pk))
         preview = {

@@ -12,12 +12,13 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from partycloud.api import raise_for_api
 from services.organization.models import OrgUnit
 
 from . import selectors, services
@@ -132,14 +133,6 @@ class ExcludeSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-def _raise(exc: Exception) -> None:
-    if isinstance(exc, DjangoPermissionDenied):
-        raise PermissionDenied(str(exc)) from exc
-    if isinstance(exc, DjangoValidationError):
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
-    raise exc
-
-
 class VoteViewSet(viewsets.ModelViewSet):
     """Votes of the branches the caller sees; writes need a manager of the branch."""
 
@@ -181,7 +174,7 @@ class VoteViewSet(viewsets.ModelViewSet):
                 branch=branch, dossiers=dossiers, acting_user=request.user, request=request._request, **data
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(VoteDetailSerializer(vote).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -189,7 +182,7 @@ class VoteViewSet(viewsets.ModelViewSet):
         try:
             services.vote_delete(vote=vote, acting_user=request.user, request=request._request)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -239,7 +232,7 @@ class VoteViewSet(viewsets.ModelViewSet):
                 request=request._request,
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         loaded = BranchVote.objects.prefetch_related("candidates", "electors").get(pk=vote.pk)
         return Response(VoteDetailSerializer(loaded).data)
 
@@ -266,7 +259,7 @@ class ElectorExcludeView(APIView):
                 elector=elector, acting_user=request.user, request=request._request, **body.validated_data
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(ElectorSerializer(elector).data)
 
 
@@ -281,5 +274,5 @@ class ElectorIncludeView(APIView):
         try:
             elector = services.elector_include(elector=elector, acting_user=request.user, request=request._request)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _raise(exc)
+            raise_for_api(exc)
         return Response(ElectorSerializer(elector).data)
