@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from services.accounts.models import User
 from services.documents.models import Document, DocumentVersion
+from services.search.backends import get_backend
 from services.storage.backends import get_storage
 from tests.browser.conftest import TIMEOUT_MS, BrowserServer, NewContext, sign_in
 from tests.conftest import Institutions
@@ -23,8 +24,7 @@ pytestmark = pytest.mark.browser
 
 ADMIN = "browser-docs-admin"
 TITLE = "浏览器上传的学习资料"
-# The search helper's test finds this document by this distinctive word inside the .docx:
-# keep it in the file's text (not in the title or description).
+# A word only the .docx's text holds (not the title or description): the test checks extraction found it.
 DISTINCTIVE_WORD = "鹊桥仙踏莎行"
 
 
@@ -39,6 +39,8 @@ def docs_admin(_browser_env: None, institutions: Institutions) -> Iterator[str]:
         for document in Document.objects.filter(title=TITLE):
             for key in document.versions.values_list("storage_key", flat=True):
                 get_storage().delete(key)
+            # The worker indexed it: leave no entry behind for the search tests that run later.
+            get_backend().delete(schema=schema, keys=[("document", document.pk)])
             document.delete()
         User.objects.filter(username=ADMIN).delete()
 
