@@ -181,6 +181,20 @@ def _plain_http_cookies(settings: Settings) -> None:
     settings.CSRF_COOKIE_SECURE = False
 
 
+@pytest.fixture(autouse=True)
+def _no_search_leftovers(_browser_env: None, institutions: Institutions) -> Iterator[None]:
+    """What these tests write is committed, and so is what the worker indexes from it: search
+    entries and outbox rows would outlive the rows a test's cleanup deletes and show up in later
+    tests' searches in this process. They are derived data, so each browser test ends with none."""
+    yield
+    from services.search.models import SearchEntry, SearchOutbox
+
+    for schema in ("public", institutions.a.schema_name, institutions.b.schema_name):
+        with schema_context(schema):
+            SearchOutbox.objects.all().delete()
+            SearchEntry.objects.all().delete()
+
+
 @pytest.fixture
 def new_context(browser: Browser, browser_server: BrowserServer) -> Iterator[NewContext]:
     """Factory of fresh browser contexts (own cookies), all closed after the test."""

@@ -4,6 +4,7 @@ database access unblocked) ends with them, as it does in tests/browser."""
 
 from tests.browser.conftest import (  # noqa: F401 (fixtures re-exported for this package)
     _browser_env,
+    _no_search_leftovers,
     _plain_http_cookies,
     browser,
     browser_server,
