@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from services.audit.models import Event
 from services.audit.services import audit_record
 from services.members.models import Member
 from services.organization.models import OrgUnit
-from services.organization.scope import scope_for
+from services.organization.scope import require_manage
 from services.procedures.models import Stage, TemplateStep
 from services.procedures.selectors import template_in_force
 
@@ -45,8 +45,7 @@ def _audit(event: str, **kwargs: Any) -> None:
 
 
 def _require_manage(*, acting_user: Any, branch: OrgUnit) -> None:
-    if acting_user is not None and not scope_for(acting_user).covers_unit(branch, manage=True):
-        raise PermissionDenied(_("您无权管理“%(unit)s”的发展党员工作。") % {"unit": branch.name})
+    require_manage(acting_user=acting_user, unit=branch, message=_("您无权管理“%(unit)s”的发展党员工作。"))
 
 
 def _today() -> date:

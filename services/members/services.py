@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from services.audit.models import Event
 from services.audit.services import audit_record
 from services.crypto import blind_index
 from services.organization.models import OrgUnit
-from services.organization.scope import scope_for
+from services.organization.scope import require_manage
 from services.search.outbox import index_later
 
 from . import national_id
@@ -76,8 +76,7 @@ def change_display(field: str, value: Any) -> Any:
 
 
 def _require_manage(*, acting_user: Any, branch: OrgUnit) -> None:
-    if acting_user is not None and not scope_for(acting_user).covers_unit(branch, manage=True):
-        raise PermissionDenied(_("您无权管理“%(unit)s”的党员。") % {"unit": branch.name})
+    require_manage(acting_user=acting_user, unit=branch, message=_("您无权管理“%(unit)s”的党员。"))
 
 
 def _history(*, member: Member, kind: str, changes: dict[str, list[Any]], acting_user: Any, reason: str = "") -> None:

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from .models import AdminGrant, OrgUnit, Position
 
@@ -111,3 +114,11 @@ def scope_for(user: object, *, on: date | None = None) -> Scope:
             if kind in MANAGING_POSITIONS:
                 managed.add(path)
     return Scope(seen_paths=frozenset(seen), managed_paths=frozenset(managed), own_member_id=member_id)
+
+
+def require_manage(*, acting_user: Any, unit: OrgUnit, message: str | Promise, scope: Scope | None = None) -> None:
+    """Refuse (PermissionDenied) unless ``acting_user`` manages ``unit``'s subtree; None is the
+    system itself (a task, a migration), which may. ``message`` names what was refused, with a
+    ``%(unit)s`` placeholder, in the user's language: “您无权管理“%(unit)s”的党员。”."""
+    if acting_user is not None and not (scope or scope_for(acting_user)).covers_unit(unit, manage=True):
+        raise PermissionDenied(message % {"unit": unit.name})

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from services.members.models import Member, MemberChange
 from services.members.services import TRANSITIONS
 from services.organization.models import OrgUnit
-from services.organization.scope import Scope, scope_for
+from services.organization.scope import Scope
+from services.organization.scope import require_manage as scope_require_manage
 from services.rules.resolver import RuleValue, rule
 from tenants.db import connection
 from tenants.models import Institution
@@ -51,8 +52,7 @@ def next_numbers(*, code: str, year: int, count: int = 1) -> list[str]:
 
 
 def require_manage(*, acting_user: Any, unit: OrgUnit, scope: Scope | None = None) -> None:
-    if acting_user is not None and not (scope or scope_for(acting_user)).covers_unit(unit, manage=True):
-        raise PermissionDenied(_("您无权管理“%(unit)s”的党员。") % {"unit": unit.name})
+    scope_require_manage(acting_user=acting_user, unit=unit, message=_("您无权管理“%(unit)s”的党员。"), scope=scope)
 
 
 def require_may_leave(member: Member) -> None:

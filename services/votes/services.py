@@ -1,6 +1,6 @@
 """Writes of branch votes: create (electorate snapshot), exclusions, record the meeting, delete a draft.
 
-Each service checks that the acting user manages the branch (``scope_for``), runs in one
+Each service checks that the acting user manages the branch (``require_manage``), runs in one
 transaction with an audit row, and schedules side effects on commit. The rules are
 ``votes.quorum_fraction`` and ``votes.majority_fraction`` (细则第二十条、第二十一条、第三十三条),
 resolved on the meeting date; the arithmetic is ``rules.evaluate``.
@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -22,7 +22,7 @@ from services.audit.models import Event
 from services.audit.services import audit_record
 from services.members.models import Member
 from services.organization.models import OrgUnit
-from services.organization.scope import scope_for
+from services.organization.scope import require_manage
 from services.rules.resolver import RuleValue, rules_for
 
 from . import rules
@@ -48,8 +48,7 @@ def _audit(event: str, **kwargs: Any) -> None:
 
 
 def _require_manager(acting_user: Any, branch: OrgUnit) -> None:
-    if not scope_for(acting_user).covers_unit(branch, manage=True):
-        raise PermissionDenied(_("您无权管理“%(unit)s”的表决。") % {"unit": branch.name})
+    require_manage(acting_user=acting_user, unit=branch, message=_("您无权管理“%(unit)s”的表决。"))
 
 
 def _require_draft(vote: BranchVote) -> None:

@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+from django.core.exceptions import PermissionDenied
+
 from services.members.selectors import member_list
 from services.organization.models import AdminGrant, Position
-from services.organization.scope import scope_for
+from services.organization.scope import require_manage, scope_for
 from tenants.models import Institution
 from tests.conftest import in_schema
 from tests.factories import MemberFactory, UserFactory
@@ -89,3 +92,18 @@ def test_scope_filter_is_one_prefix_per_outermost_unit(inst_a: Institution) -> N
         AdminGrant.objects.create(user=admin, unit=tree.branch_x, role=AdminGrant.Role.UNIT_ADMIN)
         sql = str(member_list(acting_user=admin).query)
         assert sql.count("LIKE") == 1  # branch X lies inside the college: one prefix is enough
+
+
+def test_require_manage_refuses_outside_the_managed_subtree_naming_the_unit(inst_a: Institution) -> None:
+    with in_schema(inst_a):
+        tree = build_tree()
+        secretary = person(tree.branch_x, "sec", Position.Kind.SECRETARY)
+        message = "您无权管理“%(unit)s”的党员。"
+        require_manage(acting_user=secretary, unit=tree.branch_x, message=message)
+        require_manage(acting_user=None, unit=tree.branch_y, message=message)  # the system itself
+        with pytest.raises(PermissionDenied) as refused:
+            require_manage(acting_user=secretary, unit=tree.branch_y, message=message)
+        assert str(refused.value) == f"您无权管理“{tree.branch_y.name}”的党员。"
+        seeing = person(tree.branch_y, "prop", Position.Kind.PROPAGANDA)  # sees branch Y, manages nothing
+        with pytest.raises(PermissionDenied):
+            require_manage(acting_user=seeing, unit=tree.branch_y, message=message)
