@@ -1,7 +1,7 @@
 """Roster import pages (upload, progress and preview, confirmation, error report, template) and
 the small API next to them: the job's status for the page to poll, and the two exports.
 
-Views parse, authorize and call one service of imports.py / exports.py. Only people who manage
+Views parse, authorize and call one service of imports/ or exports.py. Only people who manage
 some unit may import; a job is visible to its uploader only (its preview names people).
 """
 

@@ -414,7 +414,7 @@ def test_commit_creates_members_with_history_and_one_audit_row(inst_a: Instituti
         audits = AuditEvent.objects.filter(event=Event.MEMBERS_IMPORTED)
         assert audits.count() == audits_before + 1  # one row for the whole import
         assert audits.get(object_id=str(job.pk)).detail["created"] == 5
-        assert not get_storage().exists(imports._rows_key(job))  # the parsed copy goes, the upload stays
+        assert not get_storage().exists(imports.jobs._rows_key(job))  # the parsed copy goes, the upload stays
         assert get_storage().exists(job.file_key)
 
 
@@ -461,7 +461,7 @@ def test_a_database_error_midway_leaves_the_database_as_it_was(inst_a: Instituti
     def fail(cursor: Any, **kwargs: Any) -> None:
         cursor.execute("SELECT 1 / 0")  # after the members are written, before the history
 
-    with mock.patch.object(imports, "_write_history", fail):
+    with mock.patch.object(imports.jobs, "_write_history", fail):
         job = run_commit(inst_a, job, world.admin)
     assert job.status == ImportJob.Status.FAILED and "未作任何修改" in job.failure
     with in_schema(inst_a):

@@ -1,0 +1,240 @@
+"""Per-row rules: one row's cells as model values, and every error of the row.
+
+Field rules come from validation.py (national ID, phone, identity cross-check); this module only
+adds what belongs to a file: columns, labels, dates as typed in spreadsheets.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import TextChoices
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from services.organization.models import OrgUnit
+from services.organization.scope import Scope
+
+from .. import national_id
+from ..models import Member
+from ..services import change_display
+from ..validation import check_identity, clean_national_id, clean_phone
+from .columns import _BY_HEADER, _COLUMN_OF, _DATE_FIELDS, _TEXT_LIMITS, COLUMNS, choice_labels
+from .reading import _nfkc
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def parse_date(text: str) -> date:
+    """A date as people type it in Chinese spreadsheets: 2001-07-01, 2001/7/1, 2001.7.1,
+    2001年7月1日, 20010701, or an Excel day number in a cell not formatted as a date."""
+    value = _nfkc(text).strip()
+    match = _DATE.match(value)
+    if match:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    if value.isdigit() and len(value) == 8:
+        return date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    if value.isdigit() and len(value) <= 5:
+        return _EXCEL_EPOCH + timedelta(days=int(value))
+    raise ValueError(value)
+
+
+def _error(row: int | None, column: str, message: str) -> dict[str, Any]:
+    return {"row": row, "column": column, "message": message}
+
+
+class _Checker:
+    """Per-row rules, with what they need loaded once: the units, the scope, the labels."""
+
+    def __init__(self, *, scope: Scope, headers: list[str]) -> None:
+        self.scope = scope
+        self.positions = {_BY_HEADER[name].field: index for index, name in enumerate(headers) if name in _BY_HEADER}
+        self.units = {unit.pk: unit for unit in OrgUnit.objects.all()}
+        self.open_branches: dict[str, list[OrgUnit]] = {}
+        self.closed_branches: set[str] = set()
+        for unit in self.units.values():
+            if unit.kind != OrgUnit.Kind.BRANCH:
+                continue
+            if unit.closed_on is None:
+                self.open_branches.setdefault(unit.name, []).append(unit)
+            else:
+                self.closed_branches.add(unit.name)
+        self.choices = {
+            "gender": self._lookup(Member.Gender),
+            "category": self._lookup(Member.Category),
+            "status": self._lookup(Member.Status),
+        }
+        self.choice_text = {
+            name: "、".join(choice_labels(cls).values())
+            for name, cls in (("gender", Member.Gender), ("category", Member.Category), ("status", Member.Status))
+        }
+        self.today = timezone.localdate()
+
+    @staticmethod
+    def _lookup(choices: type[TextChoices]) -> dict[str, str]:
+        labels = {label: value for value, label in choice_labels(choices).items()}
+        labels.update({str(value): str(value) for value in choices.values})  # codes from the API work too
+        return labels
+
+    def clean(self, number: int, cells: list[str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The row's fields as model values (present columns only, plus what the ID number
+        says), and its errors."""
+        raw = {name: cells[index] for name, index in self.positions.items()}
+        errors: list[dict[str, Any]] = []
+        fields: dict[str, Any] = {}
+
+        def fail(name: str, message: str) -> None:
+            errors.append(_error(number, _COLUMN_OF[name], message))
+
+        for column in COLUMNS:
+            if column.required and not raw.get(column.field):
+                fail(column.field, _("“%(column)s”不能为空。") % {"column": column.header})
+
+        for name, limit in _TEXT_LIMITS.items():
+            value = raw.get(name)
+            if value is None:
+                continue
+            if len(value) > limit:
+                fail(name, _("“%(column)s”不能超过 %(limit)s 个字。") % {"column": _COLUMN_OF[name], "limit": limit})
+            elif value or name != "ethnicity":  # an empty 民族 keeps the record's (汉族 when new)
+                fields[name] = value
+
+        number_text = raw.get("national_id", "")
+        if number_text:
+            id_text = _nfkc(number_text)
+            if re.search(r"[eE]\+?\d", id_text) and "." in id_text:
+                fail(
+                    "national_id",
+                    _("身份证号被表格软件转成了科学计数法，后几位已丢失，请把该列设为文本格式后重新填写。"),
+                )
+            else:
+                try:
+                    fields["national_id"] = clean_national_id(id_text)
+                except ValidationError as exc:
+                    for message in exc.messages:
+                        fail("national_id", message)
+
+        if "phone" in raw:
+            try:
+                fields["phone"] = clean_phone(_nfkc(raw["phone"]))
+            except ValidationError as exc:
+                for message in exc.messages:
+                    fail("phone", message)
+
+        for name in ("gender", "category", "status"):
+            value = raw.get(name, "")
+            if not value:
+                continue
+            code = self.choices[name].get(value)
+            if code is None:
+                fail(
+                    name,
+                    _("无法识别“%(value)s”，可填：%(choices)s。") % {"value": value, "choices": self.choice_text[name]},
+                )
+            else:
+                fields[name] = code
+
+        for name in _DATE_FIELDS:
+            value = raw.get(name)
+            if value is None:
+                continue
+            if not value:
+                if name != "birth_date":
+                    fields[name] = None
+                continue
+            try:
+                parsed = parse_date(value)
+            except ValueError:
+                fail(name, _("日期格式不正确，应为 YYYY-MM-DD（例如 2001-07-01）。"))
+                continue
+            if parsed > self.today:
+                fail(name, _("日期不能晚于今天。"))
+                continue
+            fields[name] = parsed
+
+        if "national_id" in fields:
+            number_id = fields["national_id"]
+            # The identity rules live in validation.check_identity; asked one field at a time
+            # so that each message lands in its own column.
+            for message in check_identity(number=number_id, birth_date=fields.get("birth_date"), gender=None):
+                fail("birth_date", message)
+            for message in check_identity(number=number_id, birth_date=None, gender=fields.get("gender")):
+                fail("gender", message)
+            fields.setdefault("birth_date", national_id.birth_date(number_id))
+            fields.setdefault("gender", national_id.gender(number_id))
+
+        joined, confirmed = fields.get("joined_on"), fields.get("confirmed_on")
+        born = fields.get("birth_date")
+        if joined and born and joined < born:
+            fail("joined_on", _("入党日期早于出生日期。"))
+        if joined and confirmed and confirmed < joined:
+            fail("confirmed_on", _("转正日期早于入党日期。"))
+        if confirmed and fields.get("status") == Member.Status.PROBATIONARY:
+            fail("confirmed_on", _("预备党员不应填写转正日期。"))
+
+        branch_name = raw.get("branch", "")
+        if branch_name:
+            candidates = self.open_branches.get(branch_name, [])
+            if len(candidates) == 1:
+                unit = candidates[0]
+                if self.scope.covers_unit(unit, manage=True):
+                    fields["branch"] = unit
+                else:
+                    fail("branch", _("您无权管理“%(unit)s”的党员。") % {"unit": unit.name})
+            elif candidates:
+                fail(
+                    "branch",
+                    _("有 %(count)s 个党支部都叫“%(name)s”，无法确定是哪一个，请先在组织架构中区分名称。")
+                    % {"count": len(candidates), "name": branch_name},
+                )
+            elif branch_name in self.closed_branches:
+                fail("branch", _("党支部“%(name)s”已撤销。") % {"name": branch_name})
+            else:
+                fail("branch", _("找不到名为“%(name)s”的党支部。") % {"name": branch_name})
+        return fields, errors
+
+    def diff(
+        self, *, number: int, fields: dict[str, Any], existing: dict[str, Any]
+    ) -> tuple[dict[str, list[Any]], list[dict[str, Any]]]:
+        """Changes an existing record would get from this row, or why it may not."""
+        errors: list[dict[str, Any]] = []
+        current_branch = self.units.get(existing["branch_id"])
+        if current_branch is None or not self.scope.covers_unit(current_branch, manage=True):
+            errors.append(_error(number, "身份证号", _("该身份证号已有党员档案，但不在您的管理范围内。")))
+            return {}, errors
+        if fields.get("name") and fields["name"] != existing["name"]:
+            errors.append(
+                _error(
+                    number,
+                    "姓名",
+                    _("该身份证号已登记为“%(name)s”的档案，与本行姓名不一致。") % {"name": existing["name"]},
+                )
+            )
+        status = fields.get("status")
+        if status and status != existing["status"]:
+            # Status is a state machine with an effective date and a reason per transition
+            # (services.member_status_change); a spreadsheet cell carries neither.
+            errors.append(
+                _error(
+                    number,
+                    "党籍状态",
+                    _("党籍状态不能通过导入变更（档案中为“%(current)s”），请在党员档案中办理状态变更。")
+                    % {"current": choice_labels(Member.Status).get(existing["status"], existing["status"])},
+                )
+            )
+        if errors:
+            return {}, errors
+        changes: dict[str, list[Any]] = {}
+        for name, value in fields.items():
+            if name == "national_id":
+                continue  # matched by it, so equal
+            if name == "branch":
+                if value.pk != existing["branch_id"]:
+                    changes[name] = [change_display(name, current_branch), change_display(name, value)]
+            elif existing[name] != value:
+                changes[name] = [change_display(name, existing[name]), change_display(name, value)]
+        return changes, errors
