@@ -189,11 +189,12 @@ def seed_demo(*, members_per_institution: int = 300) -> list[str]:
                     kind=Position.Kind.SECRETARY,
                     started_on=date.today() - timedelta(days=400),
                 )
-                figures_publish(institution=institution)
         with schema_context(institution.schema_name):
             for module in _capability_demos():
                 if hasattr(module, "seed_institution"):
                     module.seed_institution(institution=institution, rng=random.Random(index))
+            # The console's figures at once (the beat job refreshes them every 15 minutes), receipts included.
+            figures_publish(institution=institution)
         lines.append(
             f"{demo.name:<12} http://{institution_domain(demo.code)}:8000  "
             f"admin (whole institution) / secretary ({demo.colleges[0]}教工第一党支部) / member, "

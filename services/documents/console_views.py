@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from services.oversight.selectors import signoff_by_institution, signoff_totals
 from services.storage.uploads import allowed_description, human_size, max_upload_bytes
 
 from . import selectors, services
@@ -69,6 +70,7 @@ def console_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 def console_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document_or_404(pk)
+    signoff = signoff_by_institution(public_document_id=document.pk) if document.requires_signoff else []
     return render(
         request,
         "documents/console_detail.html",
@@ -76,6 +78,8 @@ def console_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "document": document,
             "versions": selectors.document_versions(document=document),
             "version_form": VersionForm(),
+            "signoff": signoff,
+            "signoff_totals": signoff_totals(signoff),
             **_limits(),
         },
     )

@@ -181,12 +181,18 @@ def public_document_get(*, pk: int) -> tuple[Document, list[DocumentVersion]]:
     return document, versions
 
 
+def members_signing() -> QuerySet[Any]:
+    """This institution's members who are expected to sign notices at all: not transferred out,
+    stopped or deceased. Everyone of them for the committee's notices."""
+    from services.members.models import Member
+
+    return Member.objects.exclude(status__in=NOT_SIGNING_STATUSES)
+
+
 def signing_members(*, document: Document, public: bool = False) -> QuerySet[Any]:
     """Members expected to sign ``document``: in its scope (every member for the committee's
     notices, ``public``), not transferred out, stopped or deceased."""
-    from services.members.models import Member
-
-    members = Member.objects.exclude(status__in=NOT_SIGNING_STATUSES)
+    members = members_signing()
     if not public and document.scope_unit_id is not None:
         members = members.filter(branch__path__startswith=document.scope_unit.path)  # type: ignore[union-attr]
     return members

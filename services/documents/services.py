@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from services.audit.models import Event
 from services.audit.services import audit_record
 from services.organization.models import OrgUnit
+from services.oversight.models import NoticeSignoffFigures
 from services.search.outbox import index_later
 from services.storage.backends import get_storage
 from services.storage.uploads import CheckedUpload, check_upload, file_type_of
@@ -371,6 +372,9 @@ def document_delete(*, document: Document, acting_user: Any, request: HttpReques
             before={"title": locked.title, "kind": locked.kind, "versions": len(keys)},
         )
         index_later(kind="document", object_id=locked.pk)
+        if in_public_schema():
+            # The institutions' sign-off figures of a committee notice (no foreign key can reach them).
+            NoticeSignoffFigures.objects.filter(public_document_id=locked.pk).delete()
         Document.objects.filter(pk=locked.pk).update(current_version=None)
         locked.delete()
 

@@ -20,3 +20,31 @@ class InstitutionFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution_id}: {self.member_count}"
+
+
+class NoticeSignoffFigures(models.Model):
+    """How far one institution has signed one of the committee's notices: two counts, no names.
+    Published by the institution's own figures job, like ``InstitutionFigures``."""
+
+    institution = models.ForeignKey("tenants.Institution", on_delete=models.CASCADE, related_name="signoff_figures")
+    # The notice's id in the public schema. Not a foreign key: documents.Document has a table in
+    # every institution schema too, and deleting one of those would cascade into this table by id.
+    # services.documents deletes these rows when the committee deletes the notice.
+    public_document_id = models.BigIntegerField()
+    expected_count = models.PositiveIntegerField(_("应签收人数"), default=0)
+    signed_count = models.PositiveIntegerField(_("已签收人数"), default=0)
+    computed_at = models.DateTimeField(_("统计时间"))
+
+    class Meta:
+        verbose_name = _("签收统计")
+        verbose_name_plural = _("签收统计")
+        constraints = [
+            models.UniqueConstraint(fields=["public_document_id", "institution"], name="signoff_figures_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution_id}/{self.public_document_id}: {self.signed_count}/{self.expected_count}"
+
+    @property
+    def signed_percent(self) -> int:
+        return round(100 * self.signed_count / self.expected_count) if self.expected_count else 100

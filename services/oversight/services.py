@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
+from django_tenants.utils import get_public_schema_name, schema_context
 
+from services.documents.models import Document, Receipt
+from services.documents.selectors import members_signing
 from services.members.models import Member
 from services.organization.models import OrgUnit
 
-from .models import InstitutionFigures
+from .models import InstitutionFigures, NoticeSignoffFigures
 
 
 def figures_publish(*, institution: Any) -> InstitutionFigures:
@@ -26,4 +31,46 @@ def figures_publish(*, institution: Any) -> InstitutionFigures:
             "computed_at": timezone.now(),
         },
     )
+    signoff_figures_publish(institution=institution)
     return figures
+
+
+def signoff_figures_publish(*, institution: Any) -> int:
+    """For every notice the committee asked to be signed: how many of this institution's members
+    are expected to sign it and how many have (run inside its schema; three queries whatever the
+    number of notices). Returns the number of notices counted."""
+    with schema_context(get_public_schema_name()):
+        notices = list(
+            Document.objects.filter(kind=Document.Kind.NOTICE, requires_signoff=True).values_list("pk", flat=True)
+        )
+    expected = members_signing()
+    signed = dict(
+        Receipt.objects.filter(public_document_id__in=notices, member__in=expected)
+        .values_list("public_document_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    expected_count = expected.count()
+    now = timezone.now()
+    rows = [
+        NoticeSignoffFigures(
+            institution_id=institution.pk,
+            public_document_id=pk,
+            expected_count=expected_count,
+            signed_count=signed.get(pk, 0),
+            computed_at=now,
+        )
+        for pk in notices
+    ]
+    with transaction.atomic():
+        # Notices that no longer ask for signing (or are gone) lose their figures.
+        NoticeSignoffFigures.objects.filter(institution_id=institution.pk).exclude(
+            public_document_id__in=notices
+        ).delete()
+        NoticeSignoffFigures.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["public_document_id", "institution"],
+            update_fields=["expected_count", "signed_count", "computed_at"],
+        )
+    return len(rows)
