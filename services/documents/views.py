@@ -6,11 +6,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -94,11 +103,24 @@ def stream_version(version: DocumentVersion, *, inline: bool) -> HttpResponseBas
     """The stored object behind a permission check the caller made. Inline only for types a
     browser shows safely (PDF, images, text re-encoded as UTF-8 plain text)."""
     storage = get_storage()
+    inline = inline and version.previewable
+    if not inline and settings.STORAGE_BACKEND == "s3" and settings.S3_DOWNLOAD_REDIRECT:
+        # The bytes come straight from the store; the URL is only good for a minute.
+        if not storage.exists(version.storage_key):
+            raise Http404(_("文件在存储中不存在。"))
+        url = storage.url(
+            version.storage_key,
+            settings.S3_DOWNLOAD_URL_EXPIRES,
+            filename=version.filename,
+            content_type=version.content_type,
+        )
+        redirect_response = HttpResponseRedirect(url)
+        redirect_response["Cache-Control"] = "private, no-store"
+        return redirect_response
     try:
         content = storage.open(version.storage_key)
     except FileNotFoundError as exc:
         raise Http404(_("文件在存储中不存在。")) from exc
-    inline = inline and version.previewable
     if inline and version.content_type == TEXT.content_type and version.size <= PREVIEW_TEXT_BYTES:
         with content:
             text = decode_text(content.read()) or ""

@@ -26,7 +26,7 @@ class Storage(Protocol):
     def delete(self, key: str) -> None: ...
     def list(self, prefix: str) -> Iterator[str]: ...
     def delete_prefix(self, prefix: str) -> int: ...
-    def url(self, key: str, expires: int = 300) -> str: ...
+    def url(self, key: str, expires: int = 300, *, filename: str = "", content_type: str = "") -> str: ...
     def ping(self) -> None:
         """Raise if the store cannot be reached or written to; reads and writes nothing."""
 
@@ -87,7 +87,7 @@ class FileSystemStorage:
             shutil.rmtree(base, ignore_errors=True)
         return len(keys)
 
-    def url(self, key: str, expires: int = 300) -> str:
+    def url(self, key: str, expires: int = 300, *, filename: str = "", content_type: str = "") -> str:
         # Nothing serves MEDIA_ROOT directly (files may be private to an institution), so there is
         # no URL to hand out; callers stream through open() behind their own permission check.
         validate_key(key)
@@ -107,5 +107,6 @@ def get_storage() -> Storage:
             region=settings.S3_REGION or None,
             access_key_id=settings.S3_ACCESS_KEY_ID or None,
             secret_access_key=settings.S3_SECRET_ACCESS_KEY or None,
+            public_endpoint_url=settings.S3_PUBLIC_ENDPOINT_URL or None,
         )
     raise ValueError(f"unknown storage backend {settings.STORAGE_BACKEND!r}")

@@ -13,6 +13,7 @@ import boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from django.utils.http import content_disposition_header
 
 from .backends import validate_key
 
@@ -43,6 +44,7 @@ class S3Storage:
         region: str | None = None,
         access_key_id: str | None = None,
         secret_access_key: str | None = None,
+        public_endpoint_url: str | None = None,
         part_size: int = PART_SIZE,
         batch: int = BATCH,
     ) -> None:
@@ -50,15 +52,22 @@ class S3Storage:
             raise ValueError("S3Storage needs a bucket name (S3_BUCKET)")
         self.bucket = bucket
         self.batch = batch
+
         # Without explicit keys boto3 falls back to its own chain (environment, instance role).
-        self.client: Any = boto3.client(
-            "s3",
-            endpoint_url=endpoint_url,
-            region_name=region,
-            aws_access_key_id=access_key_id,
-            aws_secret_access_key=secret_access_key,
-            config=Config(signature_version="s3v4", retries={"max_attempts": 3, "mode": "standard"}),
-        )
+        def client(endpoint: str | None) -> Any:
+            return boto3.client(
+                "s3",
+                endpoint_url=endpoint,
+                region_name=region,
+                aws_access_key_id=access_key_id,
+                aws_secret_access_key=secret_access_key,
+                config=Config(signature_version="s3v4", retries={"max_attempts": 3, "mode": "standard"}),
+            )
+
+        self.client: Any = client(endpoint_url)
+        # A presigned URL signs its host: when browsers reach the store by another address than
+        # this server does (an internal MinIO name), URLs are signed for the public one.
+        self.url_client: Any = client(public_endpoint_url) if public_endpoint_url else self.client
         self.transfer = TransferConfig(multipart_threshold=part_size, multipart_chunksize=part_size)
 
     def _fail(self, exc: ClientError, key: str) -> NoReturn:
@@ -171,14 +180,17 @@ class S3Storage:
                 deleted += len(chunk)
         return deleted
 
-    def url(self, key: str, expires: int = 300) -> str:
+    def url(self, key: str, expires: int = 300, *, filename: str = "", content_type: str = "") -> str:
         """A presigned GET URL, valid for ``expires`` seconds: hand it to a browser that has already
-        passed a permission check, so the download does not go through the application."""
+        passed a permission check, so the download does not go through the application. With
+        ``filename`` the response is a download under that name (any characters, RFC 6266), with
+        ``content_type`` it is served as that type."""
         key = validate_key(key)
         if not 1 <= expires <= MAX_URL_EXPIRES:
             raise ValueError(f"expires must be between 1 and {MAX_URL_EXPIRES} seconds, not {expires}")
-        return str(
-            self.client.generate_presigned_url(
-                "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires
-            )
-        )
+        params = {"Bucket": self.bucket, "Key": key}
+        if filename:
+            params["ResponseContentDisposition"] = content_disposition_header(True, filename) or "attachment"
+        if content_type:
+            params["ResponseContentType"] = content_type
+        return str(self.url_client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires))

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import time
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -67,3 +69,43 @@ def test_documents_live_in_s3_from_upload_to_deletion(
         with django_capture_on_commit_callbacks(execute=True):
             services.document_delete(document=document, acting_user=world.admin)
     assert not any(s3_storage.exists(key) for key in keys)
+
+
+def test_downloads_redirect_to_a_short_presigned_url_when_enabled(
+    inst_a: Institution, world: World, s3_storage: Any, settings: Settings
+) -> None:
+    settings.S3_DOWNLOAD_REDIRECT = True
+    settings.S3_DOWNLOAD_URL_EXPIRES = 45
+    data = "本支部学习计划".encode()
+    with in_schema(inst_a):
+        document = services.document_create(
+            acting_user=world.admin,
+            kind=Document.Kind.STUDY,
+            title="计划",
+            upload=io.BytesIO(data),
+            filename="计划.txt",
+        )
+    member = client_for(inst_a, world.member_x)
+    download = member.get(reverse("documents:file", kwargs={"pk": document.pk, "number": 1}))
+    assert download.status_code == 302 and download["Cache-Control"] == "private, no-store"
+    location = download["Location"]
+    assert location.startswith(s3_storage.client.meta.endpoint_url)
+    assert parse_qs(urlsplit(location).query)["X-Amz-Expires"] == ["45"]
+    with urllib.request.urlopen(location, timeout=10) as stored:  # noqa: S310 (loopback http)
+        assert stored.read() == data
+    # A preview keeps this site's sandboxing headers, so it still streams.
+    preview = member.get(reverse("documents:file", kwargs={"pk": document.pk, "number": 1}), {"inline": "1"})
+    assert preview.status_code == 200 and preview.content.decode() == "本支部学习计划"
+    # The permission check comes first: someone outside the scope gets no URL.
+    with in_schema(inst_a):
+        restricted = services.document_create(
+            acting_user=world.admin,
+            kind=Document.Kind.STUDY,
+            title="限本支部",
+            upload=io.BytesIO(b"x"),
+            filename="x.txt",
+            scope_unit=world.tree.branch_x,
+        )
+    outsider = client_for(inst_a, world.member_z)
+    refused = outsider.get(reverse("documents:file", kwargs={"pk": restricted.pk, "number": 1}))
+    assert refused.status_code == 404

@@ -15,7 +15,7 @@ import pytest
 
 from services.storage.backends import FileSystemStorage
 from services.storage.s3 import PART_SIZE, S3Storage, StorageError
-from tests.storage.conftest import Moto
+from tests.storage.conftest import ACCESS_KEY, REGION, SECRET_KEY, Moto
 
 MIB = 1024 * 1024
 
@@ -63,6 +63,38 @@ def test_a_presigned_url_carries_the_requested_expiry(moto_server: Moto, s3_buck
         storage.url("alpha/doc.pdf", expires=0)
     with pytest.raises(ValueError, match="expires"):
         storage.url("alpha/doc.pdf", expires=8 * 24 * 3600)
+
+
+def test_a_presigned_download_carries_the_file_name_and_type(moto_server: Moto, s3_bucket: str) -> None:
+    storage = moto_server.storage(s3_bucket)
+    storage.save("alpha/v1.pdf", io.BytesIO(b"%PDF-1.4 x"))
+    url = storage.url("alpha/v1.pdf", 60, filename="学习 资料.pdf", content_type="application/pdf")
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (loopback http)
+        assert response.read() == b"%PDF-1.4 x"
+        assert response.headers["Content-Type"] == "application/pdf"
+        disposition = response.headers["Content-Disposition"]
+    # The name in RFC 6266 form, so a browser saves it under its Chinese name.
+    assert disposition.startswith("attachment") and "filename*=utf-8''%E5%AD%A6%E4%B9%A0%20" in disposition
+
+
+def test_presigned_urls_are_signed_for_the_address_browsers_use(moto_server: Moto, s3_bucket: str) -> None:
+    # The server reaches the store as 127.0.0.1; browsers are told "localhost" (another name for
+    # the same loopback server, standing in for a public address in front of an internal MinIO).
+    public = moto_server.endpoint_url.replace("127.0.0.1", "localhost")
+    assert public != moto_server.endpoint_url
+    storage = S3Storage(
+        s3_bucket,
+        endpoint_url=moto_server.endpoint_url,
+        region=REGION,
+        access_key_id=ACCESS_KEY,
+        secret_access_key=SECRET_KEY,
+        public_endpoint_url=public,
+    )
+    storage.save("alpha/doc.txt", io.BytesIO(b"hello"))
+    url = storage.url("alpha/doc.txt")
+    assert url.startswith(public + "/")
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (loopback http)
+        assert response.read() == b"hello"
 
 
 def test_the_filesystem_backend_says_plainly_it_has_no_urls(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .env import DATA_DIR, env_int, env_str
+from .env import DATA_DIR, env_bool, env_int, env_str
 
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
@@ -12,5 +12,12 @@ S3_REGION = env_str("S3_REGION", "us-east-1")
 S3_ACCESS_KEY_ID = env_str("S3_ACCESS_KEY_ID")
 S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY")
 STORAGE_BACKEND = "s3" if S3_BUCKET else "filesystem"
+# Downloads (after the permission check) redirect to a presigned URL valid for
+# S3_DOWNLOAD_URL_EXPIRES seconds, so file bytes bypass the app servers. Only where browsers reach
+# the store: S3_PUBLIC_ENDPOINT_URL when it is not S3_ENDPOINT_URL. Previews always stream (they
+# carry this site's sandboxing headers).
+S3_DOWNLOAD_REDIRECT = env_bool("S3_DOWNLOAD_REDIRECT", False)
+S3_PUBLIC_ENDPOINT_URL = env_str("S3_PUBLIC_ENDPOINT_URL")
+S3_DOWNLOAD_URL_EXPIRES = env_int("S3_DOWNLOAD_URL_EXPIRES", 60)
 # Largest document upload (services/storage/uploads.py); the size is checked while the file streams in.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
