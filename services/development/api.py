@@ -255,3 +255,38 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             raise_for_api(exc)
         return Response(DossierSerializer(dossier).data)
+
+
+class ReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class StepViewSet(viewsets.GenericViewSet):
+    """Steps of the dossiers the user sees; reviewing one needs manage rights on its branch."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = StepSerializer
+
+    def get_queryset(self) -> Any:
+        visible = selectors.dossier_list(acting_user=self.request.user).order_by().values("pk")
+        return DossierStep.objects.filter(dossier_id__in=visible).select_related("dossier__branch")
+
+    @extend_schema(request=ReviewSerializer, responses=StepSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str) -> Response:
+        """Approve a recorded step, or send it back with a note ("一步一审"); a step is reviewed once."""
+        step = self.get_object()  # 404 outside what the user sees
+        body = ReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            step = services.dossier_step_review(
+                step=step,
+                approve=body.validated_data["decision"] == "approve",
+                note=body.validated_data["note"],
+                acting_user=request.user,
+                request=request._request,
+            )
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise_for_api(exc)
+        return Response(StepSerializer(step).data)

@@ -113,3 +113,40 @@ def test_a_step_recorded_through_the_api_carries_its_documents(world: World, ins
         with get_storage().open(document.storage_key) as stored:
             assert stored.read() == pdf
         get_storage().delete(document.storage_key)
+
+
+def test_a_step_is_reviewed_through_the_api_once_and_a_rejection_needs_a_note(
+    world: World, inst_a: Institution
+) -> None:
+    from services.development.models import DossierStep
+    from tests.members.helpers import person
+
+    with in_schema(inst_a):
+        dossier = apply(world, name="待审核者")
+        talk, letter = (
+            DossierStep.objects.create(dossier=dossier, code=code, title=code, occurred_on=date(2025, 1, 5))
+            for code in ("talk", "contact_persons")
+        )
+        plain = person(world.tree.branch_x, "dev_plain")  # a member of the branch, managing nothing
+    secretary = client_for(inst_a, world.secretary)
+    approved = secretary.post(
+        f"/api/development/steps/{talk.pk}/review/", {"decision": "approve"}, content_type="application/json"
+    )
+    assert approved.status_code == 200 and approved.json()["review"] == "approved"
+    again = secretary.post(
+        f"/api/development/steps/{talk.pk}/review/",
+        {"decision": "reject", "note": "x"},
+        content_type="application/json",
+    )
+    assert again.status_code == 400 and "已审核" in again.content.decode()
+    no_note = secretary.post(
+        f"/api/development/steps/{letter.pk}/review/", {"decision": "reject"}, content_type="application/json"
+    )
+    assert no_note.status_code == 400 and "审核意见" in no_note.json()["note"][0]
+    outsider = client_for(inst_a, plain).post(
+        f"/api/development/steps/{letter.pk}/review/", {"decision": "approve"}, content_type="application/json"
+    )
+    assert outsider.status_code == 404  # the dossier is not in a plain member's view at all
+    with in_schema(inst_a):
+        assert DossierStep.objects.get(pk=talk.pk).review == "approved"
+        assert DossierStep.objects.get(pk=letter.pk).review == "recorded"

@@ -117,4 +117,5 @@ CASES: dict[tuple[str, str], Case] = {
     (TENANT, "development-dossier-advance"): Case(
         "object", factory=_dossier, methods=("post",), exists=_dossier_unchanged
     ),
+    (TENANT, "development-step-review"): Case("object", factory=_step, methods=("post",), exists=_step_pending),
 }
