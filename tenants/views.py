@@ -11,8 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from services.workdays import selectors as workdays_selectors
 
 from . import selectors, services, tasks
 from .forms import DeleteForm, InstitutionCreateForm, SuspendForm
@@ -51,6 +54,7 @@ def console_home(request: HttpRequest) -> HttpResponse:
             "institutions": institutions,
             "totals": totals,
             "is_operator": getattr(request.user, "platform_role", "") == "operator",
+            "missing_calendar": workdays_selectors.missing_next_year(timezone.localdate()),
         },
     )
 

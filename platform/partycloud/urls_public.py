@@ -20,6 +20,7 @@ urlpatterns = [
     # What the municipal committee publishes to every institution, and the transfer exchange.
     path("documents/", include("services.documents.console_urls")),
     path("", include("services.transfer_exchange.console_urls")),
+    path("workdays/", include("services.workdays.console_urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
     path("api/", include(router.urls)),
