@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from tenants.models import Institution
 
@@ -27,7 +26,8 @@ def signoff_by_institution(*, public_document_id: int) -> list[SignoffRow]:
     return sorted(rows, key=lambda row: row.figures.signed_percent if row.figures is not None else -1)
 
 
-def signoff_totals(rows: list[SignoffRow]) -> dict[str, int | datetime | None]:
+def signoff_totals(rows: list[SignoffRow]) -> dict[str, int | None]:
+    """The sums over the institutions that have published; ``percent`` is None before any has."""
     counted = [row.figures for row in rows if row.figures is not None]
     expected = sum(f.expected_count for f in counted)
     signed = sum(f.signed_count for f in counted)
@@ -35,5 +35,4 @@ def signoff_totals(rows: list[SignoffRow]) -> dict[str, int | datetime | None]:
         "expected": expected,
         "signed": signed,
         "percent": round(100 * signed / expected) if expected else None,
-        "computed_at": min((f.computed_at for f in counted), default=None),
     }

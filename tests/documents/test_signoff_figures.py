@@ -94,6 +94,8 @@ def test_the_console_shows_each_institution_and_no_names(
         figures = NoticeSignoffFigures.objects.get(institution=inst_a)
     row_a = body.split(f'data-institution="{inst_a.code}"', 1)[1].split("</tr>", 1)[0]
     assert f"<td>{figures.expected_count}</td><td>1</td>" in row_a
+    percent = round(100 / figures.expected_count)
+    assert f"合计：应签收 {figures.expected_count} 人，已签收 1 人（{percent}%）" in body  # only A has reported
     row_b = body.split(f'data-institution="{inst_b.code}"', 1)[1].split("</tr>", 1)[0]
     assert "尚未汇总" in row_b
     assert body.index(f'data-institution="{inst_b.code}"') < body.index(f'data-institution="{inst_a.code}"')
