@@ -1,5 +1,8 @@
 """Draining the outbox into the backend, and rebuilding an index from the database.
 
+``reindex_schema`` refreshes the index in place; ``rebuild_schema`` (Elasticsearch) fills a new
+index while search keeps reading the old one, swaps, then drains what was refused meanwhile.
+
 Drain: rows due now are locked with ``SELECT … FOR UPDATE SKIP LOCKED`` (two workers never take
 the same row), their objects are loaded through the providers (an object gone from the
 database is deleted from the index), sent to the backend, and the rows are deleted only once
@@ -162,5 +165,63 @@ def reindex_schema(
         if progress and not ids:
             progress(kind, 0, 0)
         counts[kind] = len(present)
+    backend.refresh(schema=schema)
+    return counts
+
+
+def rebuild_schema(
+    *,
+    backend: SearchBackend | None = None,
+    batch: int = 500,
+    progress: Progress | None = None,
+    discard_leftovers: bool = False,
+) -> dict[str, int]:
+    """Build the current schema's index afresh (current MAPPINGS/SETTINGS) without taking search
+    down, then swap it in. Returns counts by kind.
+
+    Elasticsearch (backends/elastic_indices.py): the current index gets a write block, a new
+    generation is filled from the database while queries keep reading the old one, and one
+    ``update_aliases`` call points the alias at the new index and deletes the old one. No update
+    is lost: a drain deletes outbox rows only after the backend confirmed, and it loads objects
+    before writing, so a write the old index accepted was loaded before the block, hence before
+    this rebuild read the database; every later write is refused and its rows stay in the outbox.
+    After the swap those rows are made due and drained here, into the new index. Search shows
+    changes made during the rebuild only after the swap (it never goes empty, it lags).
+
+    PostgreSQL: entries live in a table updated in transactions, so a rebuild is ``reindex_schema``.
+    """
+    from .backends.elastic import ElasticsearchBackend
+
+    backend = backend or get_backend()
+    if not isinstance(backend, ElasticsearchBackend):
+        return reindex_schema(backend=backend, batch=batch, progress=progress)
+    schema = connection.schema_name
+    rebuild = backend.begin_rebuild(schema=schema, discard_leftovers=discard_leftovers)
+    counts: dict[str, int] = {}
+    try:
+        for kind, provider in sorted(providers_here(schema).items()):
+            all_ids = provider_all_ids(kind)
+            # Without all_ids a provider can only refresh what the (old) index holds.
+            ids = sorted(set(all_ids()) if all_ids is not None else rebuild.object_ids(kind))
+            done = 0
+            for chunk in _chunks(ids, batch):
+                entries = list(provider(chunk))
+                rebuild.upsert(entries)
+                counts[kind] = counts.get(kind, 0) + len(entries)
+                done += len(chunk)
+                if progress:
+                    progress(kind, done, len(ids))
+            counts.setdefault(kind, 0)
+            if progress and not ids:
+                progress(kind, 0, 0)
+        rebuild.finish()
+    except BaseException:
+        rebuild.abort()
+        raise
+    # The writes refused during the rebuild wait in the outbox with a backoff: due now.
+    now = timezone.now()
+    SearchOutbox.objects.filter(next_attempt_at__gt=now).update(next_attempt_at=now)
+    while outbox_drain(backend=backend).more:
+        pass
     backend.refresh(schema=schema)
     return counts

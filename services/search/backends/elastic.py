@@ -1,6 +1,8 @@
-"""Elasticsearch backend (the official ``elasticsearch`` 8.x client): one index per schema,
-``<SEARCH_ES_INDEX_PREFIX>-<schema>``; an institution's queries read its own index and the
-public one in the same request.
+"""Elasticsearch backend (the official ``elasticsearch`` 8.x client). Each schema has an alias
+``<SEARCH_ES_INDEX_PREFIX>-<schema>`` over one versioned concrete index; every read and write
+names the alias, and ``manage.py reindex --rebuild`` swaps it to a freshly built index without
+taking search down (elastic_indices.py: layout, rebuild, migration of the old one-index layout).
+An institution's queries read its own alias and the public one in the same request.
 
 A stock node has no Chinese analyzer, so text arrives pre-segmented by jieba (search mode, the
 same as queries) into fields under the built-in "whitespace" analyzer. The fallback for phrases
@@ -16,7 +18,7 @@ from typing import Any
 
 from .. import text
 from ..contract import IndexEntry
-from . import MEMBER_KIND, BackendUnavailable, Hit, Query, Results, SearchBackend, Visibility
+from . import MEMBER_KIND, BackendUnavailable, Hit, Query, Results, SearchBackend, Visibility, elastic_indices
 from .postgres import MAX_PLAIN_CHARS, MAX_VECTOR_CHARS
 
 # Only built-in analyzers: a stock node may lack the analysis-common module (no ngram, no
@@ -74,6 +76,12 @@ def visibility_filter(visibility: Visibility) -> dict[str, Any] | None:
     )
 
 
+def _behind(alias: str, index: str) -> bool:
+    """``index`` is the alias's concrete index: a generation, or the old layout's same name.
+    Schema names have no "-", so another schema's alias never starts with ``alias-``."""
+    return index == alias or index.startswith(f"{alias}-")
+
+
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
 
@@ -85,9 +93,11 @@ class ElasticsearchBackend(SearchBackend):
         self.prefix = prefix
         self.url = url
         self.client = Elasticsearch(url, request_timeout=10, max_retries=1, retry_on_timeout=False)
-        self._ready: set[str] = set()
+        # alias name -> True when it is an alias, False for an old-layout concrete index
+        self._ready: dict[str, bool] = {}
 
     def index_name(self, schema: str) -> str:
+        """The alias every read and write names (an old-layout concrete index has this name too)."""
         return f"{self.prefix}-{schema}".lower()
 
     def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -100,19 +110,32 @@ class ElasticsearchBackend(SearchBackend):
             raise BackendUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
     def ensure_index(self, schema: str) -> str:
+        """The alias of ``schema``, created with generation 1 on first use (race-safe)."""
         name = self.index_name(schema)
         if name not in self._ready:
-            exists = self._call(self.client.indices.exists, index=name)
-            if not exists:
-                from elasticsearch import BadRequestError
-
-                try:
-                    self._call(self.client.indices.create, index=name, settings=SETTINGS, mappings=MAPPINGS)
-                except BackendUnavailable as exc:
-                    if not isinstance(exc.__cause__, BadRequestError):  # created meanwhile by another worker
-                        raise
-            self._ready.add(name)
+            self._ready[name] = elastic_indices.create_alias_if_missing(self, name)
         return name
+
+    def begin_rebuild(self, *, schema: str, discard_leftovers: bool = False) -> elastic_indices.Rebuild:
+        """Block writes to the current index and create the next generation to fill
+        (elastic_indices.py explains the steps and why no update is lost)."""
+        return elastic_indices.begin_rebuild(self, schema, discard_leftovers=discard_leftovers)
+
+    def layout(self, *, schema: str) -> elastic_indices.Layout:
+        return elastic_indices.layout(self, self.index_name(schema))
+
+    def write_entries(self, index: str, entries: Sequence[IndexEntry], *, require_alias: bool = False) -> None:
+        from elasticsearch.helpers import bulk
+
+        if not entries:
+            return
+        actions = (
+            {"_op_type": "index", "_index": index, "_id": f"{e.kind}:{e.object_id}", "_source": self.document(e)}
+            for e in entries
+        )
+        # require_alias: a write never auto-creates a concrete index (dynamic mapping) under the
+        # alias's name, e.g. after a drop.
+        self._call(bulk, self.client, actions, chunk_size=500, raise_on_error=True, require_alias=require_alias)
 
     @staticmethod
     def document(entry: IndexEntry) -> dict[str, Any]:
@@ -136,16 +159,11 @@ class ElasticsearchBackend(SearchBackend):
         }
 
     def upsert(self, *, schema: str, entries: Sequence[IndexEntry]) -> None:
-        from elasticsearch.helpers import bulk
-
         if not entries:
             return
         name = self.ensure_index(schema)
-        actions = (
-            {"_op_type": "index", "_index": name, "_id": f"{e.kind}:{e.object_id}", "_source": self.document(e)}
-            for e in entries
-        )
-        self._call(bulk, self.client, actions, chunk_size=500, raise_on_error=True)
+        # A rebuild's write block makes this raise (403): the outbox keeps the rows for later.
+        self.write_entries(name, entries, require_alias=self._ready[name])
 
     def delete(self, *, schema: str, keys: Iterable[tuple[str, int]]) -> None:
         from elasticsearch.helpers import bulk
@@ -155,8 +173,14 @@ class ElasticsearchBackend(SearchBackend):
             return
         name = self.ensure_index(schema)
         actions = ({"_op_type": "delete", "_index": name, "_id": f"{kind}:{object_id}"} for kind, object_id in keys)
-        # A delete of a missing document answers 404: that is the desired state already.
-        self._call(bulk, self.client, actions, raise_on_error=False, raise_on_exception=True)
+        _, errors = self._call(
+            bulk, self.client, actions, raise_on_error=False, raise_on_exception=True, require_alias=self._ready[name]
+        )
+        # A delete of a missing document answers 404: that is the desired state already. Any
+        # other answer (a rebuild's write block: 403) is a failure the outbox must retry.
+        failed = [item for item in errors if next(iter(item.values())).get("status") != 404]
+        if failed:
+            raise BackendUnavailable(f"delete refused: {failed[0]}")
 
     def object_ids(self, *, schema: str, kind: str) -> set[int]:
         from elasticsearch.helpers import scan
@@ -171,9 +195,10 @@ class ElasticsearchBackend(SearchBackend):
         return {int(doc_id.split(":", 1)[1]) for doc_id in found}
 
     def drop(self, *, schema: str) -> None:
+        """The alias, every generation behind it and an old-layout index of that name."""
         name = self.index_name(schema)
-        self._call(self.client.indices.delete, index=name, ignore_unavailable=True)
-        self._ready.discard(name)
+        elastic_indices.drop_all(self, name)
+        self._ready.pop(name, None)
 
     def ping(self) -> None:
         if not self.client.options(request_timeout=2).ping():
@@ -254,7 +279,7 @@ class ElasticsearchBackend(SearchBackend):
             source_excludes=["title_seg", "extra_seg", "body_seg", "title_plain", "plain"],
             ignore_unavailable=True,
         )
-        public_index = self.index_name("public")
+        public_alias = self.index_name("public")
         hits = []
         for hit in response["hits"]["hits"]:
             source = hit["_source"]
@@ -270,7 +295,7 @@ class ElasticsearchBackend(SearchBackend):
                     day=date.fromisoformat(source["day"]) if source.get("day") else None,
                     org_path=source.get("org_path", ""),
                     score=float(hit.get("_score") or 0.0),
-                    public=hit["_index"] == public_index and schema != "public",
+                    public=schema != "public" and _behind(public_alias, hit["_index"]),
                     extra=dict(source.get("extra") or {}),
                 )
             )

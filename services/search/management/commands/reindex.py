@@ -1,7 +1,12 @@
-"""``manage.py reindex [--institution CODE] [--public]``: rebuild search indexes from the database.
+"""``manage.py reindex [--rebuild [--discard-leftovers]] [--institution CODE] [--public]``:
+rebuild search indexes from the database.
 
-With neither option every active institution and the public schema are rebuilt. Progress is
-printed per provider; batches go to the backend in bulk."""
+With neither --institution nor --public every active institution and the public schema are done.
+Progress is printed per provider; batches go to the backend in bulk. Without --rebuild the index
+is refreshed in place (upserts, then entries whose objects are gone are deleted). With --rebuild
+Elasticsearch builds a new index (current mappings) while search reads the old one, then swaps
+the alias and drains the updates refused meanwhile (services/search/indexing.py
+``rebuild_schema``); on PostgreSQL --rebuild is the ordinary reindex."""
 
 from __future__ import annotations
 
@@ -10,17 +15,32 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import schema_context
 
-from services.search.indexing import reindex_schema
+from services.search.backends.elastic_indices import RebuildConflict
+from services.search.indexing import rebuild_schema, reindex_schema
 from tenants.models import Institution
 
 
 class Command(BaseCommand):
-    help = "Rebuild the search index from the database (every registered provider)."
+    help = (
+        "Rebuild the search index from the database (every registered provider). --rebuild: "
+        "Elasticsearch builds a fresh index and swaps it in; PostgreSQL reindexes as usual."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--institution", action="append", default=[], help="institution code (repeatable)")
         parser.add_argument("--public", action="store_true", help="the public schema (committee publications)")
         parser.add_argument("--batch", type=int, default=500)
+        parser.add_argument(
+            "--rebuild",
+            action="store_true",
+            help="Elasticsearch: build a new index and swap the alias (search stays up; needed after a "
+            "mapping change; migrates the old one-index layout). PostgreSQL: the same as without it.",
+        )
+        parser.add_argument(
+            "--discard-leftovers",
+            action="store_true",
+            help="with --rebuild: delete index generations a crashed rebuild left outside the alias",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         codes: list[str] = options["institution"]
@@ -40,7 +60,17 @@ class Command(BaseCommand):
         for schema, label in schemas:
             self.stdout.write(f"{label} ({schema})")
             with schema_context(schema):
-                counts = reindex_schema(batch=options["batch"], progress=self._progress)
+                if options["rebuild"]:
+                    try:
+                        counts = rebuild_schema(
+                            batch=options["batch"],
+                            progress=self._progress,
+                            discard_leftovers=options["discard_leftovers"],
+                        )
+                    except RebuildConflict as exc:
+                        raise CommandError(f"{exc}; if it crashed, run again with --discard-leftovers") from exc
+                else:
+                    counts = reindex_schema(batch=options["batch"], progress=self._progress)
             summary = ", ".join(f"{kind} {count}" for kind, count in counts.items()) or "-"
             self.stdout.write(self.style.SUCCESS(f"  done: {summary}"))
 
