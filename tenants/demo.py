@@ -6,6 +6,7 @@ Deterministic (seeded), idempotent (an institution that exists is left alone).
 
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -154,6 +155,7 @@ def _capability_demos() -> list[ModuleType]:
 def seed_demo(*, members_per_institution: int = 300) -> list[str]:
     """Create what is missing and return the lines to print (URLs and logins)."""
     lines = []
+    port = os.environ.get("PORT", "8000")  # what `make run` serves on (devstack's --port default)
     with schema_context("public"):
         for username, role, name in (("operator", "operator", "平台运维"), ("committee", "committee", "市教育工委")):
             if not User.objects.filter(username=username).exists():
@@ -163,7 +165,8 @@ def seed_demo(*, members_per_institution: int = 300) -> list[str]:
         for module in _capability_demos():
             if hasattr(module, "seed_public"):
                 module.seed_public()
-        lines.append(f"Console        http://localhost:8000  operator / {DEMO_PASSWORD} · committee / {DEMO_PASSWORD}")
+        logins = f"operator / {DEMO_PASSWORD} · committee / {DEMO_PASSWORD}"
+        lines.append(f"Console        http://localhost:{port}  {logins}")
     for index, demo in enumerate(INSTITUTIONS):
         rng = random.Random(index)
         institution = Institution.objects.filter(code=demo.code).first()
@@ -196,7 +199,7 @@ def seed_demo(*, members_per_institution: int = 300) -> list[str]:
             # The console's figures at once (the beat job refreshes them every 15 minutes), receipts included.
             figures_publish(institution=institution)
         lines.append(
-            f"{demo.name:<12} http://{institution_domain(demo.code)}:8000  "
+            f"{demo.name:<12} http://{institution_domain(demo.code)}:{port}  "
             f"admin (whole institution) / secretary ({demo.colleges[0]}教工第一党支部) / member, "
             f"password {DEMO_PASSWORD}"
         )
