@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,7 +48,12 @@ class PublishForm(forms.Form):
                 text = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise forms.ValidationError(_("文件不是 UTF-8 编码的 CSV，请用“CSV UTF-8”格式另存后再上传。")) from None
-            data["rows"] = text  # kept in the form, so the confirmation step needs no second upload
+            # Shown in the text box from now on, so publishing after the check needs no second upload.
+            data["rows"] = text
+            if isinstance(self.data, QueryDict):
+                shown = self.data.copy()
+                shown["rows"] = text
+                self.data = shown
         if not text.strip():
             raise forms.ValidationError(_("请上传 CSV 文件或粘贴节假日安排。"))
         year = data.get("year")

@@ -38,6 +38,16 @@ def test_checking_shows_the_year_and_publishes_nothing(operator: User) -> None:
     assert not CalendarYear.objects.filter(year=2031).exists()
 
 
+def test_an_uploaded_file_is_kept_in_the_text_box_for_the_publish_step(operator: User) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("2031.csv", ("day,kind,name\n" + ROWS_2031).encode("utf-8-sig"))
+    client = client_for(None, operator)
+    checked = client.post(PAGE, {"year": "2031", "source": SOURCE, "file": upload, "action": "check"})
+    assert "2031-09-28,班,国庆节" in checked.content.decode()  # the file's lines, now in the text box
+    assert not CalendarYear.objects.filter(year=2031).exists()
+
+
 def test_publishing_writes_the_year_with_the_operator_audited(operator: User) -> None:
     response = _post(client_for(None, operator), "publish")
     assert response.status_code == 302  # type: ignore[attr-defined]
