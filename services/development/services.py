@@ -172,7 +172,7 @@ class Upload:
     stream: IO[bytes]
 
 
-def _document_key(step: DossierStep, filename: str) -> str:
+def dossier_document_key(step: DossierStep, filename: str) -> str:
     """``<schema>/development/<dossier>/<step>/<unix time>-<random><ext>``: one prefix per institution."""
     suffix = "." + filename.rsplit(".", 1)[1].lower()[:10] if "." in filename else ""
     name = f"{int(time.time())}-{uuid.uuid4().hex[:12]}{suffix}"
@@ -190,7 +190,7 @@ def _store_documents(*, step: DossierStep, uploads: Sequence[Upload], acting_use
     try:
         for upload in uploads:
             checked = check_upload(upload.stream, filename=upload.filename)
-            key = _document_key(step, checked.filename)
+            key = dossier_document_key(step, checked.filename)
             with checked.file:
                 storage.save(key, checked.file)
             stored.append(key)

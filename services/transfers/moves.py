@@ -9,8 +9,16 @@ the job again after a crash moves each person exactly once.
 
 What moves: the record's fields (national ID and phone stay encrypted at rest: the encryption
 keys and the blind-index key are deployment-wide, services/crypto.py), rewards and punishments,
-time abroad, hardship and family rows. What stays: the sender's history, positions (they are
-held in the sender's units) and the sender's record itself, now "transferred out".
+time abroad, hardship and family rows, and the development dossier (发展档案) with its steps and
+stored documents, so that the receiving branch can confirm a probationary member with the same
+guard states (dossier_copy.py lists each field's fate: stage, dates, template and review states
+kept; branch and member the new ones; login account, student number, the sender's vote ids,
+local steps and user references cleared; actor names kept in the step notes; contact persons
+and sponsors, the sender's members, not copied but named in the new record's history; files
+copied to the receiver's storage prefix before the commit).
+Everything is written in the same transaction as the ``TransferArrival`` row, only for the letters
+not yet arrived. What stays: the sender's history, positions (they are held in the sender's
+units), the sender's dossier and the sender's record itself, now "transferred out".
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from services.search.outbox import index_later_many
 from services.transfer_exchange.models import ExchangeLetter
 
 from .common import MAY_LEAVE, history_row
+from .dossier_copy import Arriving, copy_dossiers, read_dossiers
 from .issuing import audit_rows
 from .models import Transfer, TransferArrival
 
@@ -154,6 +163,7 @@ def _move_pair(letters: list[ExchangeLetter]) -> tuple[int, int]:
             for row in model._default_manager.filter(member_id__in=member_ids).order_by("pk"):
                 grouped[row.member_id].append(row)
             rows[model] = grouped
+        dossiers = read_dossiers(member_ids)
 
     _test_pause()
 
@@ -220,6 +230,15 @@ def _move_pair(letters: list[ExchangeLetter]) -> tuple[int, int]:
                     copy.member_id = new_by_letter[letter.pk].pk  # type: ignore[attr-defined]
                     copies.append(copy)
             model._default_manager.bulk_create(copies)  # type: ignore[arg-type]  # copies are all of ``model``
+        copy_dossiers(
+            arriving=[
+                Arriving(dossiers[member_id], new_by_letter[letter.pk], branches[letter.target_branch_id])
+                for letter in todo
+                if (member_id := transfers[letter.pk].member_id) in dossiers
+            ],
+            from_institution_name=sender.name,
+            from_code=sender.code,
+        )
         MemberChange.objects.bulk_create(
             [
                 history_row(
