@@ -9,7 +9,10 @@ database is deleted from the index), sent to the backend, and the rows are delet
 the backend confirmed. A failure keeps the rows with ``attempts`` + 1, the error, and the next
 attempt pushed back exponentially (30 s, 60 s, … up to SEARCH_OUTBOX_MAX_BACKOFF_SECONDS).
 A row queued while its object was being indexed is a different row: it is indexed next round,
-so the index never keeps an older version than the database.
+so the index never keeps an older version than the database. Two drains (or a drain and a
+reindex batch) holding rows of the same object would load and write it concurrently, and the
+older load could be written last: each takes a transaction-scoped advisory lock per object
+(``lock_objects``) before loading, so writes of one object happen in the order of their loads.
 """
 
 from __future__ import annotations
@@ -61,6 +64,21 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=seconds)
 
 
+def lock_objects(schema: str, by_kind: dict[str, list[int]]) -> None:
+    """Transaction-scoped advisory locks on every (schema, kind, id), in one statement and a fixed
+    order (so two callers never wait on each other in a cycle). Held until the caller's
+    transaction ends, i.e. past the backend write."""
+    keys = sorted(f"search:{schema}:{kind}:{object_id}" for kind, ids in by_kind.items() for object_id in set(ids))
+    if not keys:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtextextended(key, 0))"
+            " FROM unnest(%s::text[]) WITH ORDINALITY AS t(key, n) ORDER BY n) AS locked",
+            [keys],
+        )
+
+
 def _load(kind: str, ids: list[int], known: dict[str, Provider]) -> tuple[list[IndexEntry], list[int]]:
     provider = known.get(kind)
     if provider is None:
@@ -94,6 +112,7 @@ def outbox_drain(
                 if row.object_id not in ids:
                     ids.append(row.object_id)
             try:
+                lock_objects(schema, by_kind)  # before loading: see the module docstring
                 entries: list[IndexEntry] = []
                 gone: list[tuple[str, int]] = []
                 for kind, ids in by_kind.items():
@@ -151,15 +170,19 @@ def reindex_schema(
         done = 0
         present: set[int] = set()
         for chunk in _chunks(ids, batch):
-            entries = list(provider(chunk))
-            if entries:
-                backend.upsert(schema=schema, entries=entries)
+            with transaction.atomic():  # the locks hold until this batch is written
+                lock_objects(schema, {kind: chunk})
+                entries = list(provider(chunk))
+                if entries:
+                    backend.upsert(schema=schema, entries=entries)
             present.update(entry.object_id for entry in entries)
             done += len(chunk)
             if progress:
                 progress(kind, done, len(ids))
         backend.refresh(schema=schema)  # Elasticsearch: the scan must see every write so far
         stale = backend.object_ids(schema=schema, kind=kind) - present
+        if stale:  # created (and indexed by a drain) after the list of ids was taken: not stale
+            stale -= {entry.object_id for entry in provider(sorted(stale))}
         if stale:
             backend.delete(schema=schema, keys=[(kind, object_id) for object_id in stale])
         if progress and not ids:
