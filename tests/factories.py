@@ -51,8 +51,17 @@ class OrgUnitFactory(factory.django.DjangoModelFactory):
 _rng = random.Random(42)
 
 
+_issued: set[str] = set()
+
+
 def _national_id() -> str:
-    return fake_national_id(_rng, date(1990, 1, 1 + _rng.randrange(28)), male=_rng.random() < 0.5)
+    """A valid, random ID number never issued before in this process: the random space is small
+    enough (about 150,000 numbers) that a test creating 50 members hit a duplicate now and then."""
+    while True:
+        number = fake_national_id(_rng, date(1990, 1, 1 + _rng.randrange(28)), male=_rng.random() < 0.5)
+        if number not in _issued:
+            _issued.add(number)
+            return number
 
 
 class MemberFactory(factory.django.DjangoModelFactory):
