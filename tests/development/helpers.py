@@ -46,8 +46,17 @@ def build_world() -> World:
     return World(tree=tree, secretary=secretary, full_members=members)
 
 
+_issued: set[str] = set()
+
+
 def national_id_born(born: date) -> str:
-    return fake_national_id(_rng, born, male=_rng.random() < 0.5)
+    """A valid ID number for someone born on ``born``, never issued before in this process (one
+    birthday leaves only 5,500 numbers to draw from)."""
+    while True:
+        number = fake_national_id(_rng, born, male=_rng.random() < 0.5)
+        if number not in _issued:
+            _issued.add(number)
+            return number
 
 
 def apply(world: World, *, applied_on: date = APPLIED, born: date = date(2000, 6, 1), name: str = "王发展") -> Dossier:
