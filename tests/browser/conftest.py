@@ -242,10 +242,12 @@ def page(context: BrowserContext, console_errors: list[str]) -> Page:
 
 
 def sign_in(page: Page, username: str, password: str) -> None:
-    """Fill in and submit the login form on the current page."""
+    """Fill in and submit the login form on the current page, and wait until the page it leads to
+    has loaded: its deferred scripts have run, so what the test types next is heard."""
     page.get_by_label("用户名", exact=True).fill(username)
     page.get_by_label("密码", exact=True).fill(password)
-    page.get_by_role("button", name="登录", exact=True).click()
+    with page.expect_navigation():  # the form posts: always a navigation, signed in or not
+        page.get_by_role("button", name="登录", exact=True).click()
 
 
 __all__ = ["MEMBER_NAME", "BrowserServer", "BrowserUsers", "NewContext", "sign_in"]

@@ -80,6 +80,8 @@ def test_header_box_suggests_as_you_type_and_the_keyboard_opens_a_result(
     expect(page).to_have_url(
         browser_server.url(institutions.a, "/search/?q=%E8%BD%AC%E6%8E%A5%E5%B7%B2%E6%89%93%E5%BC%80")
     )
+    # The URL changes before the new page's script has run: typing earlier would go unheard.
+    page.wait_for_load_state("load")
     page.locator("input[data-suggest]").fill("组织")
     expect(page.get_by_role("listbox")).to_be_visible()
     page.locator("input[data-suggest]").press("Escape")
