@@ -1,10 +1,10 @@
-"""API-wide pieces: the exception handler that adds a machine-readable ``code`` to error bodies
-(whose ``detail`` is in the user's language) and audits permission denials, and the one
-translation of a service's Django exceptions into DRF's."""
+"""API-wide pieces: the exception handler that turns a service's Django exceptions into DRF's
+(``api_exception``), adds a machine-readable ``code`` to error bodies (whose ``detail`` is in the
+user's language) and audits permission denials."""
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -16,6 +16,7 @@ from services.audit.services import audit_permission_denied
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    exc = api_exception(exc)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         code = getattr(exc, "default_code", None) or getattr(exc, "code", None)
@@ -27,11 +28,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-def raise_for_api(exc: Exception) -> NoReturn:
-    """Re-raise what a service raised as the API error it means: a refusal (403) or field errors
-    (400, keyed by field, else under ``detail``); anything else unchanged."""
+def api_exception(exc: Exception) -> Exception:
+    """What a service raised, as the API error it means: a refusal (403, its message kept) or
+    field errors (400, keyed by field, else under ``detail``); anything else unchanged. Views call
+    services without translating their exceptions: this handler does it once for all."""
     if isinstance(exc, DjangoPermissionDenied):
-        raise PermissionDenied(str(exc) or None) from exc
+        return PermissionDenied(str(exc) or None)
     if isinstance(exc, DjangoValidationError):
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
-    raise exc
+        return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+    return exc

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status, viewsets
@@ -15,7 +13,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partycloud.api import raise_for_api
 from services.members import national_id
 from services.members.models import Member
 from services.organization.models import OrgUnit
@@ -186,10 +183,7 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = DossierCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            dossier = services.dossier_create(acting_user=request.user, request=request._request, **body.validated_data)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        dossier = services.dossier_create(acting_user=request.user, request=request._request, **body.validated_data)
         return Response(DossierSerializer(dossier).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=StepSerializer(many=True))
@@ -205,17 +199,14 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
         kind = data.pop("document_kind", "")
         files = data.pop("documents", [])
         uploads = [services.Upload(kind=kind, filename=f.name, stream=f) for f in files]
-        try:
-            step = services.dossier_step_record(
-                dossier=dossier,
-                acting_user=request.user,
-                request=request._request,
-                code=data.pop("code"),
-                uploads=uploads,
-                **data,
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        step = services.dossier_step_record(
+            dossier=dossier,
+            acting_user=request.user,
+            request=request._request,
+            code=data.pop("code"),
+            uploads=uploads,
+            **data,
+        )
         return Response(StepSerializer(step).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -244,16 +235,13 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
         dossier = self._dossier()
         body = AdvanceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            dossier = services.dossier_advance(
-                dossier=dossier,
-                to_stage=body.validated_data["to_stage"],
-                on_date=body.validated_data["on_date"],
-                acting_user=request.user,
-                request=request._request,
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        dossier = services.dossier_advance(
+            dossier=dossier,
+            to_stage=body.validated_data["to_stage"],
+            on_date=body.validated_data["on_date"],
+            acting_user=request.user,
+            request=request._request,
+        )
         return Response(DossierSerializer(dossier).data)
 
 
@@ -279,14 +267,11 @@ class StepViewSet(viewsets.GenericViewSet):
         step = self.get_object()  # 404 outside what the user sees
         body = ReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            step = services.dossier_step_review(
-                step=step,
-                approve=body.validated_data["decision"] == "approve",
-                note=body.validated_data["note"],
-                acting_user=request.user,
-                request=request._request,
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        step = services.dossier_step_review(
+            step=step,
+            approve=body.validated_data["decision"] == "approve",
+            note=body.validated_data["note"],
+            acting_user=request.user,
+            request=request._request,
+        )
         return Response(StepSerializer(step).data)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponseBase
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -20,7 +18,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partycloud.api import raise_for_api
 from services.organization.models import OrgUnit
 
 from . import selectors, services, signoff
@@ -170,21 +167,18 @@ class DocumentViewSet(
         payload = LibraryDocumentCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        try:
-            document = services.document_create(
-                acting_user=request.user,
-                kind=data["kind"],
-                title=data["title"],
-                description=data["description"],
-                tags=[data["tags"]],
-                scope_unit=_unit(data["scope_unit"]),
-                requires_signoff=data["requires_signoff"],
-                upload=data["file"],
-                filename=data["file"].name,
-                request=request._request,
-            )
-        except (DjangoPermissionDenied, DjangoValidationError) as exc:
-            raise_for_api(exc)
+        document = services.document_create(
+            acting_user=request.user,
+            kind=data["kind"],
+            title=data["title"],
+            description=data["description"],
+            tags=[data["tags"]],
+            scope_unit=_unit(data["scope_unit"]),
+            requires_signoff=data["requires_signoff"],
+            upload=data["file"],
+            filename=data["file"].name,
+            request=request._request,
+        )
         document = selectors.document_get(acting_user=request.user, pk=document.pk)
         return Response(LibraryDocumentDetailSerializer(document).data, status=status.HTTP_201_CREATED)
 
@@ -195,17 +189,14 @@ class DocumentViewSet(
         document = self.get_object()
         payload = LibraryVersionUploadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            version = services.document_version_add(
-                document=document,
-                acting_user=request.user,
-                upload=payload.validated_data["file"],
-                filename=payload.validated_data["file"].name,
-                note=payload.validated_data["note"],
-                request=request._request,
-            )
-        except (DjangoPermissionDenied, DjangoValidationError) as exc:
-            raise_for_api(exc)
+        version = services.document_version_add(
+            document=document,
+            acting_user=request.user,
+            upload=payload.validated_data["file"],
+            filename=payload.validated_data["file"].name,
+            note=payload.validated_data["note"],
+            request=request._request,
+        )
         return Response(LibraryVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: LibraryReceiptSerializer})
@@ -213,10 +204,7 @@ class DocumentViewSet(
     def sign(self, request: Request, pk: str | None = None) -> Response:
         """Sign a notice (read receipt) as the caller's member record; signing twice is harmless."""
         document = self.get_object()
-        try:
-            receipt = signoff.notice_sign(document=document, acting_user=request.user, request=request._request)
-        except (DjangoPermissionDenied, DjangoValidationError) as exc:
-            raise_for_api(exc)
+        receipt = signoff.notice_sign(document=document, acting_user=request.user, request=request._request)
         return Response(LibraryReceiptSerializer(receipt).data)
 
     @extend_schema(
@@ -285,6 +273,4 @@ class PublicDocumentSignView(APIView):
             receipt = signoff.public_notice_sign(document_id=pk, acting_user=request.user, request=request._request)
         except Document.DoesNotExist as exc:
             raise Http404 from exc
-        except (DjangoPermissionDenied, DjangoValidationError) as exc:
-            raise_for_api(exc)
         return Response({"document": receipt.public_document_id, "signed_at": receipt.signed_at})

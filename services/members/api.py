@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
@@ -15,7 +13,6 @@ from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partycloud.api import raise_for_api
 from services.organization.models import OrgUnit, Position
 
 from . import national_id, selectors, services
@@ -171,10 +168,7 @@ class MemberViewSet(viewsets.ModelViewSet):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         fields.pop("reason", None)
-        try:
-            member = services.member_create(acting_user=request.user, request=request._request, **fields)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        member = services.member_create(acting_user=request.user, request=request._request, **fields)
         return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -186,12 +180,9 @@ class MemberViewSet(viewsets.ModelViewSet):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         reason = fields.pop("reason", "")
-        try:
-            member = services.member_update(
-                member=member, acting_user=request.user, reason=reason, request=request._request, **fields
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        member = services.member_update(
+            member=member, acting_user=request.user, reason=reason, request=request._request, **fields
+        )
         return Response(MemberSerializer(member).data)
 
     @extend_schema(request=StatusChangeSerializer, responses=MemberSerializer)
@@ -200,17 +191,14 @@ class MemberViewSet(viewsets.ModelViewSet):
         member = self.get_object()  # 404 before 400: an id outside the scope reveals nothing
         body = StatusChangeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            member = services.member_status_change(
-                member=member,
-                to_status=body.validated_data["status"],
-                on_date=body.validated_data["on_date"],
-                reason=body.validated_data["reason"],
-                acting_user=request.user,
-                request=request._request,
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        member = services.member_status_change(
+            member=member,
+            to_status=body.validated_data["status"],
+            on_date=body.validated_data["on_date"],
+            reason=body.validated_data["reason"],
+            acting_user=request.user,
+            request=request._request,
+        )
         return Response(MemberSerializer(member).data)
 
     @extend_schema(
@@ -223,16 +211,13 @@ class MemberViewSet(viewsets.ModelViewSet):
         body = RevealSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         field = body.validated_data["field"]
-        try:
-            value = services.member_reveal(
-                member=member,
-                field=field,
-                reason=body.validated_data["reason"],
-                acting_user=request.user,
-                request=request._request,
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        value = services.member_reveal(
+            member=member,
+            field=field,
+            reason=body.validated_data["reason"],
+            acting_user=request.user,
+            request=request._request,
+        )
         return Response({"field": field, "value": value})
 
     @extend_schema(
@@ -247,17 +232,14 @@ class MemberViewSet(viewsets.ModelViewSet):
         body = serializer_class(data=request.data, many=True)
         body.is_valid(raise_exception=True)
         reason = request.query_params.get("reason", "")
-        try:
-            created = services.member_rows_replace(
-                member=member,
-                kind=kind,
-                rows=list(body.validated_data),
-                acting_user=request.user,
-                reason=reason,
-                request=request._request,
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        created = services.member_rows_replace(
+            member=member,
+            kind=kind,
+            rows=list(body.validated_data),
+            acting_user=request.user,
+            reason=reason,
+            request=request._request,
+        )
         return Response(serializer_class(created, many=True).data)
 
     @extend_schema(responses=MemberChangeSerializer(many=True))

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
@@ -16,7 +14,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partycloud.api import raise_for_api
 from services.accounts.models import User
 
 from . import selectors, services
@@ -72,18 +69,15 @@ class OrgUnitViewSet(viewsets.ModelViewSet):
         body = OrgUnitCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        try:
-            unit = services.org_unit_create(
-                name=data["name"],
-                kind=data["kind"],
-                parent=data.get("parent"),
-                branch_kind=data.get("branch_kind", ""),
-                sort_order=data.get("sort_order", 0),
-                acting_user=cast(User, request.user),
-                request=request._request,
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        unit = services.org_unit_create(
+            name=data["name"],
+            kind=data["kind"],
+            parent=data.get("parent"),
+            branch_kind=data.get("branch_kind", ""),
+            sort_order=data.get("sort_order", 0),
+            acting_user=cast(User, request.user),
+            request=request._request,
+        )
         return Response(OrgUnitSerializer(unit).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=OrgUnitUpdateSerializer, responses=OrgUnitSerializer)
@@ -93,18 +87,15 @@ class OrgUnitViewSet(viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         acting_user = cast(User, request.user)
-        try:
-            with transaction.atomic():  # rename and move together, or neither
-                if "name" in data:
-                    unit = services.org_unit_rename(
-                        unit=unit, name=data["name"], acting_user=acting_user, request=request._request
-                    )
-                if "parent" in data:
-                    unit = services.org_unit_move(
-                        unit=unit, new_parent=data["parent"], acting_user=acting_user, request=request._request
-                    )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        with transaction.atomic():  # rename and move together, or neither
+            if "name" in data:
+                unit = services.org_unit_rename(
+                    unit=unit, name=data["name"], acting_user=acting_user, request=request._request
+                )
+            if "parent" in data:
+                unit = services.org_unit_move(
+                    unit=unit, new_parent=data["parent"], acting_user=acting_user, request=request._request
+                )
         return Response(OrgUnitSerializer(unit).data)
 
     @extend_schema(responses=StructuralWarningSerializer(many=True))

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -63,17 +60,12 @@ class RuleOverrideCreateView(APIView):
         body = OverrideSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data: dict[str, Any] = dict(body.validated_data)
-        try:
-            override = rule_override_set(
-                key=data["key"],
-                value=data["value"],
-                effective_from=data["effective_from"],
-                reason=data["reason"],
-                acting_user=cast(User, request.user),
-                request=request._request,
-            )
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
+        override = rule_override_set(
+            key=data["key"],
+            value=data["value"],
+            effective_from=data["effective_from"],
+            reason=data["reason"],
+            acting_user=cast(User, request.user),
+            request=request._request,
+        )
         return Response(OverrideCreatedSerializer(override).data, status=status.HTTP_201_CREATED)

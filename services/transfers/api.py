@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext as _
@@ -21,7 +20,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partycloud.api import raise_for_api
 from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.organization.scope import scope_for
@@ -105,39 +103,36 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             member = selectors.managed_member_get(acting_user=request.user, pk=data["member"])
         except Member.DoesNotExist:
             raise NotFound from None
-        try:
-            if data["kind"] == Transfer.Kind.INTERNAL:
-                branch = OrgUnit.objects.filter(pk=data.get("to_branch") or 0).first()
-                if branch is None:
-                    raise ValidationError({"to_branch": [_("请选择转入支部。")]})
-                transfer = services.transfer_internal(
-                    member=member,
-                    to_branch=branch,
-                    reason=data["reason"],
-                    acting_user=request.user,
-                    request=request._request,
-                )
-            elif data["kind"] == Transfer.Kind.PLATFORM:
-                institution = selectors.other_institutions().filter(pk=data.get("to_institution") or 0).first()
-                if institution is None:
-                    raise ValidationError({"to_institution": [_("请选择平台上另一所正常运行的学校。")]})
-                transfer = services.transfer_letter_send(
-                    member=member,
-                    to_institution=institution,
-                    reason=data["reason"],
-                    acting_user=request.user,
-                    request=request._request,
-                )
-            else:
-                transfer = services.transfer_letter_issue(
-                    member=member,
-                    to_organization=data.get("to_organization", ""),
-                    reason=data["reason"],
-                    acting_user=request.user,
-                    request=request._request,
-                )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        if data["kind"] == Transfer.Kind.INTERNAL:
+            branch = OrgUnit.objects.filter(pk=data.get("to_branch") or 0).first()
+            if branch is None:
+                raise ValidationError({"to_branch": [_("请选择转入支部。")]})
+            transfer = services.transfer_internal(
+                member=member,
+                to_branch=branch,
+                reason=data["reason"],
+                acting_user=request.user,
+                request=request._request,
+            )
+        elif data["kind"] == Transfer.Kind.PLATFORM:
+            institution = selectors.other_institutions().filter(pk=data.get("to_institution") or 0).first()
+            if institution is None:
+                raise ValidationError({"to_institution": [_("请选择平台上另一所正常运行的学校。")]})
+            transfer = services.transfer_letter_send(
+                member=member,
+                to_institution=institution,
+                reason=data["reason"],
+                acting_user=request.user,
+                request=request._request,
+            )
+        else:
+            transfer = services.transfer_letter_issue(
+                member=member,
+                to_organization=data.get("to_organization", ""),
+                reason=data["reason"],
+                acting_user=request.user,
+                request=request._request,
+            )
         return Response(TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=StubSerializer, responses=TransferSerializer)
@@ -146,24 +141,18 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         transfer = self.get_object()
         body = StubSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            transfer = services.transfer_stub_return(
-                transfer=transfer, acting_user=request.user, request=request._request, **body.validated_data
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        transfer = services.transfer_stub_return(
+            transfer=transfer, acting_user=request.user, request=request._request, **body.validated_data
+        )
         return Response(TransferSerializer(transfer).data)
 
     @extend_schema(request=None, responses=TransferSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         transfer = self.get_object()
-        try:
-            transfer = services.transfer_letter_cancel(
-                transfer=transfer, acting_user=request.user, request=request._request
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        transfer = services.transfer_letter_cancel(
+            transfer=transfer, acting_user=request.user, request=request._request
+        )
         return Response(TransferSerializer(transfer).data)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
@@ -178,8 +167,6 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             )
         except FileNotFoundError:
             raise NotFound from None
-        except DjangoPermissionDenied as exc:
-            raise_for_api(exc)
         return FileResponse(
             handle, as_attachment=True, filename=f"{transfer.number}.pdf", content_type="application/pdf"
         )
@@ -243,12 +230,9 @@ class IncomingViewSet(viewsets.GenericViewSet):
         branch = OrgUnit.objects.filter(pk=body.validated_data["target_branch"]).first()
         if branch is None:
             raise ValidationError({"target_branch": [_("请选择接收支部。")]})
-        try:
-            ids, problems = services.incoming_accept(
-                incoming=[item.entry], target_branch=branch, acting_user=request.user, request=request._request
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        ids, problems = services.incoming_accept(
+            incoming=[item.entry], target_branch=branch, acting_user=request.user, request=request._request
+        )
         if problems and not ids:
             raise ValidationError({"detail": list(problems.values())})
         return Response({"accepted": len(ids), "problems": problems})
@@ -259,15 +243,12 @@ class IncomingViewSet(viewsets.GenericViewSet):
         item = self._item(pk)
         body = RejectSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.incoming_reject(
-                incoming=item.entry,
-                reason=body.validated_data["reason"],
-                acting_user=request.user,
-                request=request._request,
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        services.incoming_reject(
+            incoming=item.entry,
+            reason=body.validated_data["reason"],
+            acting_user=request.user,
+            request=request._request,
+        )
         return Response(IncomingSerializer(self._item(pk)).data)
 
 
@@ -356,17 +337,14 @@ class BatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         members, _missing = batches.batch_candidates(
             acting_user=request.user, branch=branch, category=data.get("category", ""), numbers=data.get("numbers")
         )
-        try:
-            batch = batches.batch_create(
-                members=list(members[: batches.MAX_PEOPLE + 1]),
-                destination=data["destination"],
-                reason=data["reason"],
-                acting_user=request.user,
-                to_institution=institution,
-                to_organization=data.get("to_organization", ""),
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        batch = batches.batch_create(
+            members=list(members[: batches.MAX_PEOPLE + 1]),
+            destination=data["destination"],
+            reason=data["reason"],
+            acting_user=request.user,
+            to_institution=institution,
+            to_organization=data.get("to_organization", ""),
+        )
         return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -18,7 +16,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partycloud.api import raise_for_api
 from services.organization.models import OrgUnit
 
 from . import selectors, services
@@ -169,20 +166,14 @@ class VoteViewSet(viewsets.ModelViewSet):
         dossiers = list(Dossier.objects.filter(pk__in=wanted))
         if len(dossiers) != len(set(wanted)):
             raise ValidationError({"dossiers": ["找不到部分发展档案。"]})
-        try:
-            vote = services.vote_create(
-                branch=branch, dossiers=dossiers, acting_user=request.user, request=request._request, **data
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        vote = services.vote_create(
+            branch=branch, dossiers=dossiers, acting_user=request.user, request=request._request, **data
+        )
         return Response(VoteDetailSerializer(vote).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         vote = self.get_object()
-        try:
-            services.vote_delete(vote=vote, acting_user=request.user, request=request._request)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        services.vote_delete(vote=vote, acting_user=request.user, request=request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -222,17 +213,14 @@ class VoteViewSet(viewsets.ModelViewSet):
             row["candidate"]: {"yes": row["yes"], "no": row["no"], "abstain": row["abstain"]}
             for row in body.validated_data["counts"]
         }
-        try:
-            services.vote_record(
-                vote=vote,
-                presence=presence,
-                written_opinions=opinions,
-                counts=counts,
-                acting_user=request.user,
-                request=request._request,
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        services.vote_record(
+            vote=vote,
+            presence=presence,
+            written_opinions=opinions,
+            counts=counts,
+            acting_user=request.user,
+            request=request._request,
+        )
         loaded = BranchVote.objects.prefetch_related("candidates", "electors").get(pk=vote.pk)
         return Response(VoteDetailSerializer(loaded).data)
 
@@ -254,12 +242,9 @@ class ElectorExcludeView(APIView):
         elector = _elector(request, pk)
         body = ExcludeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            elector = services.elector_exclude(
-                elector=elector, acting_user=request.user, request=request._request, **body.validated_data
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        elector = services.elector_exclude(
+            elector=elector, acting_user=request.user, request=request._request, **body.validated_data
+        )
         return Response(ElectorSerializer(elector).data)
 
 
@@ -271,8 +256,5 @@ class ElectorIncludeView(APIView):
     @extend_schema(request=None, responses=ElectorSerializer)
     def post(self, request: Request, pk: int) -> Response:
         elector = _elector(request, pk)
-        try:
-            elector = services.elector_include(elector=elector, acting_user=request.user, request=request._request)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise_for_api(exc)
+        elector = services.elector_include(elector=elector, acting_user=request.user, request=request._request)
         return Response(ElectorSerializer(elector).data)

@@ -78,6 +78,8 @@ def test_secretary_cannot_fetch_change_or_reveal_another_branch_member(
         content_type="application/json",
     )
     assert created.status_code == 403
+    # The service's refusal reaches the client as it was worded (the API's exception handler).
+    assert created.json() == {"detail": f"您无权管理“{setup.tree.branch_y.name}”的党员。", "code": "permission_denied"}
     with in_schema(inst_a):
         assert not Member.objects.filter(name="新人").exists()
 
