@@ -10,9 +10,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,8 +23,13 @@ from services.storage.uploads import allowed_description, human_size, max_upload
 
 from . import selectors, services
 from .forms import UploadForm, VersionForm
-from .models import Document, DocumentVersion
-from .views import _form_errors, _json_errors, _wants_json, create_from_form, stream_version
+from .models import Document
+from .views import (
+    add_version_from_form,
+    create_from_form,
+    stream_version,
+    version_or_404,
+)
 
 
 def publisher_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -90,39 +95,13 @@ def console_version(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document_or_404(pk)
     if request.method != "POST":
         return redirect("documents:console_detail", pk=pk)
-    form = VersionForm(request.POST, request.FILES)
     url = reverse("documents:console_detail", kwargs={"pk": pk})
-    if form.is_valid():
-        try:
-            services.document_version_add(
-                document=document,
-                acting_user=request.user,
-                upload=form.cleaned_data["file"],
-                filename=form.cleaned_data["file"].name,
-                note=form.cleaned_data["note"],
-                request=request,
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            if _wants_json(request):
-                return JsonResponse({"ok": True, "url": url})
-            return redirect(url)
-    if _wants_json(request):
-        return _json_errors(form)
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, str(error))
-    return redirect(url)
+    return add_version_from_form(request, document, url=url, done=False)
 
 
 @publisher_required
 def console_file(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
-    document = _document_or_404(pk)
-    try:
-        version = selectors.version_get(document=document, number=number)
-    except DocumentVersion.DoesNotExist as exc:
-        raise Http404 from exc
+    version = version_or_404(_document_or_404(pk), number)
     return stream_version(version, inline=request.GET.get("inline") == "1")
 
 

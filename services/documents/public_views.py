@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, signoff
 from .models import Document, DocumentVersion
-from .views import stream_version
+from .views import render_receipts, stream_version
 
 
 def _public_or_404(pk: int) -> tuple[Document, list[DocumentVersion]]:
@@ -65,23 +64,8 @@ def public_sign(request: HttpRequest, pk: int) -> HttpResponse:
 def public_receipts(request: HttpRequest, pk: int) -> HttpResponse:
     """Who in this institution signed a committee notice and who has not (members the manager covers)."""
     document, _versions = _public_or_404(pk)
-    viewer = selectors.viewer_for(request.user)
-    if not viewer.scope.is_manager or not document.requires_signoff:
-        raise Http404
-    roll = selectors.receipt_roll(document=document, acting_user=request.user, viewer=viewer, public=True)
-    only_unsigned = request.GET.get("show") != "all"
-    rows = roll.filter(signed_at__isnull=True) if only_unsigned else roll
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "documents/receipts.html",
-        {
-            "document": document,
-            "page": page,
-            "counts": selectors.receipt_counts(roll=roll),
-            "only_unsigned": only_unsigned,
-            "back_url": reverse("documents:public_detail", kwargs={"pk": pk}),
-        },
+    return render_receipts(
+        request, document, public=True, back_url=reverse("documents:public_detail", kwargs={"pk": pk})
     )
 
 

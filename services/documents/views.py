@@ -85,6 +85,59 @@ def create_from_form(request: HttpRequest, form: Any, *, detail: str, done: str)
     return None
 
 
+def add_version_from_form(request: HttpRequest, document: Document, *, url: str, done: bool) -> HttpResponse:
+    """Add the version a posted ``VersionForm`` holds (institution library or console). Answers
+    JSON to the page's XHR upload, else redirects to ``url`` with the outcome as messages."""
+    form = VersionForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            version = services.document_version_add(
+                document=document,
+                acting_user=request.user,
+                upload=form.cleaned_data["file"],
+                filename=form.cleaned_data["file"].name,
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            if _wants_json(request):
+                return JsonResponse({"ok": True, "url": url})
+            if done:
+                messages.success(request, _("已上传第 %(n)s 版。") % {"n": version.number})
+            return redirect(url)
+    if _wants_json(request):
+        return _json_errors(form)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+    return redirect(url)
+
+
+def render_receipts(
+    request: HttpRequest, document: Document, *, public: bool = False, back_url: str | None = None
+) -> HttpResponse:
+    """Who signed the notice and who has not, among the members the manager covers (this
+    institution's receipts; ``public``: a committee notice)."""
+    viewer = selectors.viewer_for(request.user)
+    if not viewer.scope.is_manager or not document.requires_signoff:
+        raise Http404
+    roll = selectors.receipt_roll(document=document, acting_user=request.user, viewer=viewer, public=public)
+    only_unsigned = request.GET.get("show") != "all"
+    rows = roll.filter(signed_at__isnull=True) if only_unsigned else roll
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    context = {
+        "document": document,
+        "page": page,
+        "counts": selectors.receipt_counts(roll=roll),
+        "only_unsigned": only_unsigned,
+        # The institution's own notice goes back to its page (the link was empty before).
+        "back_url": back_url or reverse("documents:detail", kwargs={"pk": document.pk}),
+    }
+    return render(request, "documents/receipts.html", context)
+
+
 def _document_or_404(request: HttpRequest, pk: int) -> Document:
     try:
         return selectors.document_get(acting_user=request.user, pk=pk)
@@ -92,7 +145,7 @@ def _document_or_404(request: HttpRequest, pk: int) -> Document:
         raise Http404 from exc
 
 
-def _version_or_404(document: Document, number: int) -> DocumentVersion:
+def version_or_404(document: Document, number: int) -> DocumentVersion:
     try:
         return selectors.version_get(document=document, number=number)
     except DocumentVersion.DoesNotExist as exc:
@@ -237,45 +290,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def version_file(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
     """Download (or ``?inline=1`` preview) one version."""
     document = _document_or_404(request, pk)
-    return stream_version(_version_or_404(document, number), inline=request.GET.get("inline") == "1")
+    return stream_version(version_or_404(document, number), inline=request.GET.get("inline") == "1")
 
 
 @login_required
 @require_POST
 def version_upload(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document_or_404(request, pk)
-    form = VersionForm(request.POST, request.FILES)
-    url = reverse("documents:detail", kwargs={"pk": document.pk})
-    if form.is_valid():
-        try:
-            version = services.document_version_add(
-                document=document,
-                acting_user=request.user,
-                upload=form.cleaned_data["file"],
-                filename=form.cleaned_data["file"].name,
-                note=form.cleaned_data["note"],
-                request=request,
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            if _wants_json(request):
-                return JsonResponse({"ok": True, "url": url})
-            messages.success(request, _("已上传第 %(n)s 版。") % {"n": version.number})
-            return redirect(url)
-    if _wants_json(request):
-        return _json_errors(form)
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, str(error))
-    return redirect(url)
+    return add_version_from_form(request, document, url=reverse("documents:detail", kwargs={"pk": pk}), done=True)
 
 
 @login_required
 @require_POST
 def version_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     document = _document_or_404(request, pk)
-    version = _version_or_404(document, number)
+    version = version_or_404(document, number)
     restored = services.document_version_restore(
         document=document, version=version, acting_user=request.user, request=request
     )
@@ -358,21 +387,4 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def receipts(request: HttpRequest, pk: int) -> HttpResponse:
     """Who signed the notice and who has not, among the members the manager covers."""
-    document = _document_or_404(request, pk)
-    viewer = selectors.viewer_for(request.user)
-    if not viewer.scope.is_manager or not document.requires_signoff:
-        raise Http404
-    roll = selectors.receipt_roll(document=document, acting_user=request.user, viewer=viewer)
-    only_unsigned = request.GET.get("show") != "all"
-    rows = roll.filter(signed_at__isnull=True) if only_unsigned else roll
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "documents/receipts.html",
-        {
-            "document": document,
-            "page": page,
-            "counts": selectors.receipt_counts(roll=roll),
-            "only_unsigned": only_unsigned,
-        },
-    )
+    return render_receipts(request, _document_or_404(request, pk))
