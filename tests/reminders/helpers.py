@@ -1,45 +1,19 @@
-"""Building blocks for reminder tests: a small tree, people holding positions, and a scan."""
+"""Building blocks for reminder tests (the tree is tests.members.helpers.build_tree): people holding
+positions since 2020, with e-mail addresses, and the keys of their reminders."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from services.accounts.models import User
 from services.members.models import Member
 from services.organization.models import AdminGrant, OrgUnit, Position
-from services.organization.services import org_unit_create
 from services.reminders.models import Reminder
 from tests.factories import MemberFactory, UserFactory
 
 # A Monday: the weekly digest goes out on Mondays.
 TODAY = date(2026, 3, 16)
 LONG_AGO = date(2020, 1, 1)
-
-
-@dataclass
-class Tree:
-    committee: OrgUnit
-    college: OrgUnit
-    branch_x: OrgUnit
-    branch_y: OrgUnit
-    other_college: OrgUnit
-    branch_z: OrgUnit
-
-
-def build_tree() -> Tree:
-    """committee → college → {X, Y}; committee → other college → Z. Call inside a schema."""
-    committee = org_unit_create(name="党委", kind=OrgUnit.Kind.COMMITTEE)
-    college = org_unit_create(name="计算机学院党委", kind=OrgUnit.Kind.SECOND_LEVEL, parent=committee)
-    other = org_unit_create(name="外国语学院党委", kind=OrgUnit.Kind.SECOND_LEVEL, parent=committee)
-    return Tree(
-        committee=committee,
-        college=college,
-        branch_x=org_unit_create(name="X支部", kind=OrgUnit.Kind.BRANCH, parent=college),
-        branch_y=org_unit_create(name="Y支部", kind=OrgUnit.Kind.BRANCH, parent=college),
-        other_college=other,
-        branch_z=org_unit_create(name="Z支部", kind=OrgUnit.Kind.BRANCH, parent=other),
-    )
 
 
 def person(

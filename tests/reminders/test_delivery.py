@@ -20,7 +20,8 @@ from services.reminders.services import reminder_mark_read, reminder_preference_
 from tenants.models import Institution
 from tests.conftest import in_schema
 from tests.factories import MemberFactory
-from tests.reminders.helpers import TODAY, build_tree, person
+from tests.members.helpers import build_tree
+from tests.reminders.helpers import TODAY, person
 
 TUESDAY = TODAY + timedelta(days=1)
 DUE = TODAY - relativedelta(months=12) + timedelta(days=10)

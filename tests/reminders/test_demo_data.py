@@ -10,7 +10,8 @@ from services.reminders.demo_data import seed_institution
 from services.reminders.models import Reminder
 from tenants.models import Institution
 from tests.conftest import in_schema
-from tests.reminders.helpers import build_tree, person
+from tests.members.helpers import build_tree
+from tests.reminders.helpers import person
 
 
 def test_demo_seed_gives_the_secretary_and_the_member_reminders_and_is_idempotent(inst_a: Institution) -> None:

@@ -19,7 +19,8 @@ from services.reminders.sources import ABROAD_CONTACT, PROBATION_ENDING
 from tenants.models import Institution
 from tests.conftest import Institutions, in_schema
 from tests.factories import MemberFactory, UserFactory
-from tests.reminders.helpers import TODAY, build_tree, keys_of, person, unit_admin
+from tests.members.helpers import build_tree
+from tests.reminders.helpers import TODAY, keys_of, person, unit_admin
 
 DUE_PROBATION = TODAY - relativedelta(months=12) + timedelta(days=10)  # ends in 10 days
 

@@ -14,7 +14,8 @@ from services.rule_overrides.models import RuleOverride
 from tenants.models import Institution
 from tests.conftest import in_schema
 from tests.factories import MemberFactory
-from tests.reminders.helpers import TODAY, build_tree, person
+from tests.members.helpers import build_tree
+from tests.reminders.helpers import TODAY, person
 
 LEAD = 30  # reminders.lead_days in the standard set
 
