@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django_tenants.utils import schema_context
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from services.members.models import ImportJob, Member
 from services.organization.models import OrgUnit
@@ -50,7 +50,13 @@ def test_admin_imports_a_roster_and_finds_the_members_in_it(
 ) -> None:
     roster = tmp_path / "名册.xlsx"
     roster.write_bytes(xlsx([row(姓名=name, 所在支部=BRANCH) for name in NAMES]))
-    page.on("dialog", lambda dialog: dialog.accept())  # "确定导入这份名册吗？"
+    questions: list[str] = []
+
+    def answer(dialog: Dialog) -> None:
+        questions.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)  # the data-confirm question before the commit
 
     page.goto(browser_server.url(institutions.a, "/accounts/login/?next=/members/import/"))
     sign_in(page, ADMIN, PASSWORD)
@@ -62,6 +68,7 @@ def test_admin_imports_a_roster_and_finds_the_members_in_it(
         expect(page.locator(".stat").first).to_contain_text("2")
         page.get_by_role("button", name="确认导入").click()
         expect(page.get_by_role("heading", name="导入完成")).to_be_visible(timeout=90_000)
+    assert len(questions) == 1 and questions[0]  # asked once, in words, before committing
 
     page.goto(browser_server.url(institutions.a, "/members/?q=欧阳"))
     expect(page.get_by_text(NAMES[0]).first).to_be_visible(timeout=TIMEOUT_MS)

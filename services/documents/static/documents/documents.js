@@ -1,6 +1,6 @@
-/* Document pages: drag and drop onto the upload form, upload with XHR and a progress bar, and
-   confirmation of destructive forms. CSP allows scripts from 'self' only: no inline code; the
-   texts come from the page (data attributes) so they follow the user's language. */
+/* Document pages: drag and drop onto the upload form, upload with XHR and a progress bar
+   (confirmations are partycloud/app.js's data-confirm). CSP allows scripts from 'self' only: no
+   inline code; the texts come from the page (data attributes) so they follow the user's language. */
 (function () {
   "use strict";
 
@@ -89,12 +89,6 @@
         status.textContent = form.getAttribute("data-text-failed");
       });
       xhr.send(new FormData(form));
-    });
-  });
-
-  Array.prototype.forEach.call(document.querySelectorAll("form[data-confirm]"), function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
     });
   });
 })();

@@ -1,5 +1,5 @@
 /* Roster import page: poll the job's status while the worker runs, then reload to show the
-   preview; ask once more before a commit. CSP allows scripts from 'self' only: no inline code,
+   preview (the question before a commit is partycloud/app.js's data-confirm). CSP allows scripts from 'self' only: no inline code,
    texts come from the page (data attributes). */
 (function () {
   "use strict";
@@ -41,10 +41,4 @@
     if (bar) { bar.style.width = "100%"; }
     window.setTimeout(poll, 1000);
   }
-
-  Array.prototype.forEach.call(document.querySelectorAll("form[data-confirm]"), function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
-    });
-  });
 })();

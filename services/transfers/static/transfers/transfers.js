@@ -1,14 +1,8 @@
-/* Transfer pages: ask before an irreversible step (data-confirm), and on a running batch poll its
-   status endpoint, then reload to show the per-person results. CSP allows scripts from 'self'
+/* Transfer pages: on a running batch poll its status endpoint (the data-confirm questions are
+   partycloud/app.js's), then reload to show the per-person results. CSP allows scripts from 'self'
    only: no inline code, the texts come from the page (data attributes). */
 (function () {
   "use strict";
-
-  Array.prototype.forEach.call(document.querySelectorAll("form[data-confirm]"), function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
-    });
-  });
 
   var box = document.querySelector("[data-batch-status]");
   if (!box) { return; }
