@@ -14,6 +14,9 @@ single indexed prefix filter on ``OrgUnit.path``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -87,13 +90,49 @@ def _outermost(paths: frozenset[str]) -> list[str]:
     return kept
 
 
+# Scopes already computed during this request (ScopeCacheMiddleware): a page asks in its
+# navigation, its view and its services. None outside a request (tasks, commands, tests calling
+# services directly): every call computes afresh.
+_request_scopes: ContextVar[dict[tuple[int, date], Scope] | None] = ContextVar("request_scopes", default=None)
+
+
+@contextmanager
+def scopes_cached() -> Iterator[None]:
+    """Remember each user's scope until the block ends (one request)."""
+    token = _request_scopes.set({})
+    try:
+        yield
+    finally:
+        _request_scopes.reset(token)
+
+
+def forget_scopes() -> None:
+    """Positions, grants, member links or unit paths changed: the remembered scopes may be wrong.
+    Called by the signals below and by the organization services' bulk updates."""
+    cached = _request_scopes.get()
+    if cached:
+        cached.clear()
+
+
 def scope_for(user: object, *, on: date | None = None) -> Scope:
-    """The scope of ``user`` today (or ``on``). Two queries: grants, then positions."""
+    """The scope of ``user`` today (or ``on``). Two queries (grants, then positions), once per
+    request and user (``scopes_cached``)."""
     if not getattr(user, "is_authenticated", False):
         return Scope()
     if getattr(user, "is_superuser", False):
         return Scope(everything=True)
     today = on or timezone.localdate()
+    cached = _request_scopes.get()
+    key = (int(getattr(user, "pk", 0) or 0), today)
+    if cached is not None and key in cached:
+        return cached[key]
+    scope = _compute_scope(user, today)
+    if cached is not None:
+        cached[key] = scope
+    return scope
+
+
+def _compute_scope(user: object, today: date) -> Scope:
     seen: set[str] = set()
     managed: set[str] = set()
     grants = AdminGrant.objects.filter(user_id=getattr(user, "pk", 0), revoked_at__isnull=True)
@@ -122,3 +161,14 @@ def require_manage(*, acting_user: Any, unit: OrgUnit, message: str | Promise, s
     ``%(unit)s`` placeholder, in the user's language: “您无权管理“%(unit)s”的党员。”."""
     if acting_user is not None and not (scope or scope_for(acting_user)).covers_unit(unit, manage=True):
         raise PermissionDenied(message % {"unit": unit.name})
+
+
+class ScopeCacheMiddleware:
+    """Each request computes a user's scope once (``scopes_cached``)."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        with scopes_cached():
+            return self.get_response(request)

@@ -29,7 +29,7 @@ from services.search.outbox import index_subtree_later
 
 from . import selectors
 from .models import AdminGrant, OrgUnit, OrgUnitChange, Position, Term
-from .scope import scope_for
+from .scope import forget_scopes, scope_for
 
 # Committee terms (换届) in years, by kind of unit, from the rule set (services/rules, DOMAIN §2:
 # "branch committee 3 years, second-level committee 5 years"). The university committee is a
@@ -149,6 +149,7 @@ def _end_office(*, unit: OrgUnit, on: date) -> dict[str, list[int]]:
     Position.objects.filter(pk__in=positions).update(ended_on=on)
     grants = list(AdminGrant.objects.filter(unit=unit, revoked_at__isnull=True).values_list("pk", flat=True))
     AdminGrant.objects.filter(pk__in=grants).update(revoked_at=timezone.now())
+    forget_scopes()  # bulk updates send no signals
     return {"positions_ended": positions, "grants_revoked": grants}
 
 
@@ -159,7 +160,11 @@ def _repath(*, old_prefix: str, new_prefix: str, include_root: bool = True) -> i
     subtree = OrgUnit.objects.filter(path__startswith=old_prefix)
     if not include_root:
         subtree = subtree.exclude(path=old_prefix)
-    return subtree.update(path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1), output_field=CharField()))
+    moved = subtree.update(
+        path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1), output_field=CharField())
+    )
+    forget_scopes()  # scopes hold paths
+    return moved
 
 
 # ---------------------------------------------------------------------------------------------

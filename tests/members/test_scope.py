@@ -107,3 +107,37 @@ def test_require_manage_refuses_outside_the_managed_subtree_naming_the_unit(inst
         seeing = person(tree.branch_y, "prop", Position.Kind.PROPAGANDA)  # sees branch Y, manages nothing
         with pytest.raises(PermissionDenied):
             require_manage(acting_user=seeing, unit=tree.branch_y, message=message)
+
+
+def test_a_page_computes_the_users_scope_once(inst_a: Institution) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import client_for
+
+    with in_schema(inst_a):
+        tree = build_tree()
+        secretary = person(tree.branch_x, "sec_once", Position.Kind.SECRETARY)
+    client = client_for(inst_a, secretary)
+    for path in ("/members/", "/development/", "/transfers/"):  # navigation, view and selectors all ask
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        grants = [q for q in queries.captured_queries if "organization_admingrant" in q["sql"]]
+        assert len(grants) == 1, path
+
+
+def test_a_remembered_scope_is_forgotten_when_positions_or_paths_change(inst_a: Institution) -> None:
+    from services.organization.scope import scopes_cached
+    from services.organization.services import org_unit_move
+
+    with in_schema(inst_a), scopes_cached():
+        tree = build_tree()
+        user = person(tree.branch_x, "changing")
+        assert not scope_for(user).is_manager
+        Position.objects.create(
+            member=user.member, unit=tree.branch_x, kind=Position.Kind.SECRETARY, started_on=date.today()
+        )
+        assert scope_for(user).covers_unit(tree.branch_x, manage=True)  # the new position counts at once
+        org_unit_move(unit=tree.branch_x, new_parent=tree.other_college, acting_user=None)
+        tree.branch_x.refresh_from_db()
+        assert scope_for(user).managed_paths == frozenset({tree.branch_x.path})  # the moved path, not the old one
