@@ -1,40 +1,18 @@
-"""Fixtures of the document tests: a private storage root per test, a small org tree with
-people, and generated files of every supported kind."""
+"""Fixtures of the document tests: a private storage root per test (tests/support/media.py), a
+small org tree with people, and generated files of every supported kind."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from pytest_django.fixtures import Settings
 
 from services.accounts.models import User
-from services.storage.backends import get_storage
 from tenants.models import Institution
 from tests.conftest import in_schema
 from tests.factories import UserFactory
 from tests.members.helpers import Tree, build_tree, person
-
-
-@pytest.fixture(autouse=True)
-def private_media(request: pytest.FixtureRequest, settings: Settings, tmp_path: Path) -> Iterator[Path]:
-    """Each test stores its objects under its own root (tests run in parallel and roll back their
-    rows, so a shared root would collect their files). A test that needs a worker process, which
-    reads the deployment's root, asks for the ``real_media`` fixture."""
-    if "real_media" in request.fixturenames:
-        yield Path(settings.MEDIA_ROOT)
-        return
-    settings.MEDIA_ROOT = tmp_path / "media"
-    get_storage.cache_clear()
-    yield tmp_path / "media"
-    get_storage.cache_clear()
-
-
-@pytest.fixture
-def real_media() -> None:
-    """Keep the deployment's storage root (see ``private_media``)."""
+from tests.support.media import private_media, real_media  # noqa: F401 (fixtures for this package)
 
 
 @dataclass

@@ -28,6 +28,9 @@ from tests.platform.celery_worker import wait_until
 from tests.transfers.helpers import graduate, side
 from tests.transfers.worker import killable_worker
 
+# The worker process reads the deployment's storage root (tests/support/media.py).
+pytestmark = pytest.mark.usefixtures("real_media")
+
 
 @pytest.fixture
 def committed(django_db_blocker: Any, institutions: Institutions) -> Iterator[Institutions]:
