@@ -1,14 +1,22 @@
-"""The sign-in page on a phone: one column, nothing cut off, no sideways scrolling."""
+"""On a phone: the sign-in page (one column, nothing cut off, touch-sized fields), and every page
+a branch secretary or a member uses, with no sideways scrolling."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
-from tests.browser.conftest import BrowserServer, NewContext
+from services.accounts.models import User
+from services.members.models import Member
+from services.organization.models import OrgUnit, Position
+from tests.browser.conftest import MEMBER_USERNAME, BrowserServer, BrowserUsers, NewContext, sign_in
 from tests.conftest import Institutions
+from tests.factories import PASSWORD
+from tests.members.helpers import build_tree, person
 
 pytestmark = pytest.mark.browser
 
@@ -44,3 +52,60 @@ def test_login_form_fits_a_phone_screen(
         assert font_size >= 16
 
     page.screenshot(path=str(tmp_path / "login-phone.png"), full_page=True)
+
+
+SECRETARY = "phone-secretary"
+# The pages a branch secretary works in, and those a member sees (the member's own record included).
+SECRETARY_PAGES = (
+    "/",
+    "/members/",
+    "/development/",
+    "/development/new/",
+    "/votes/",
+    "/votes/new/",
+    "/transfers/",
+    "/transfers/batch/",
+    "/reminders/",
+    "/documents/",
+    "/search/?q=%E5%85%9A",
+    "/rules/",
+)
+MEMBER_PAGES = ("/", "/members/me/", "/development/", "/votes/", "/reminders/", "/documents/")
+
+
+@pytest.fixture
+def phone_secretary(_browser_env: None, institutions: Institutions) -> Iterator[str]:
+    with schema_context(institutions.a.schema_name):
+        User.objects.filter(username=SECRETARY).delete()  # left over from a --reuse-db run
+        tree = build_tree()
+        person(tree.branch_x, SECRETARY, Position.Kind.SECRETARY)
+    yield SECRETARY
+    with schema_context(institutions.a.schema_name):
+        Member.objects.filter(branch__path__startswith=tree.committee.path).delete()
+        User.objects.filter(username=SECRETARY).delete()
+        for unit in OrgUnit.objects.filter(path__startswith=tree.committee.path).order_by("-path"):
+            unit.delete()
+
+
+@pytest.mark.parametrize("who", ["secretary", "member"])
+def test_every_page_of_a_secretary_and_a_member_fits_a_phone(
+    who: str,
+    new_context: NewContext,
+    browser_server: BrowserServer,
+    institutions: Institutions,
+    browser_users: BrowserUsers,
+    phone_secretary: str,
+) -> None:
+    username, pages = (phone_secretary, SECRETARY_PAGES) if who == "secretary" else (MEMBER_USERNAME, MEMBER_PAGES)
+    page = new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True).new_page()
+    page.goto(browser_server.url(institutions.a, "/accounts/login/"))
+    sign_in(page, username, PASSWORD)
+    too_wide = {}
+    for path in pages:
+        response = page.goto(browser_server.url(institutions.a, path))
+        assert response is not None and response.status == 200, path
+        expect(page.locator("h1").first).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide[path] = width
+    assert not too_wide, f"wider than a {PHONE['width']}px phone: {too_wide}"
