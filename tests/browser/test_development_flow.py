@@ -82,8 +82,12 @@ def dev_world(_browser_env: None, institutions: Institutions) -> Iterator[DevWor
 def _approve_all(page: Page) -> None:
     """Review every pending step of the timeline ("一步一审")."""
     approve = page.get_by_role("button", name="审核通过")
+    page.wait_for_load_state()
     while approve.count():
-        approve.first.click()
+        # Wait for the reloaded timeline: counting on the page being left would click a button
+        # that is already gone.
+        with page.expect_navigation():
+            approve.first.click()
         expect(page.get_by_text("审核已记录。")).to_be_visible()
 
 
@@ -111,7 +115,10 @@ def _assign(page: Page, role: str, member: str, on: str) -> None:
 def _advance(page: Page, stage: str, on: str) -> None:
     page.get_by_role("link", name=f"转为{stage}").click()
     page.fill("input[name=on_date]", on)
-    page.get_by_role("button", name="按此日期检查").click()
+    # The page first shows the guards for today, which pass as well: wait for the checked date's
+    # page, or the stage would change on today's date.
+    with page.expect_navigation():
+        page.get_by_role("button", name="按此日期检查").click()
     expect(page.locator(".guards li.failed, .guards li.waiting")).to_have_count(0)
     page.get_by_role("button", name="确认转入下一阶段").click()
     expect(page.get_by_text(f"已转为“{stage}”。")).to_be_visible()
@@ -127,7 +134,11 @@ def _vote(page: Page, server: BrowserServer, world: DevWorld, kind: str, meeting
     page.get_by_label(APPLICANT, exact=True).check()
     page.get_by_role("button", name="创建表决").click()
     page.get_by_role("link", name="登记到会和票数").click()
+    # Count the electors on the record page itself, not on the vote page being left (where there
+    # are none: the form would then be sent with no one present).
+    page.wait_for_url("**/record/")
     present = page.locator("input[type=radio][value=present]")
+    expect(present.first).to_be_visible()
     entitled = present.count()
     for index in range(entitled):
         present.nth(index).check()
