@@ -45,6 +45,7 @@ def test_an_operator_checks_and_publishes_a_year_on_a_phone(
     page.get_by_role("button", name="校验").click()
     expect(page.locator("#preview")).to_contain_text("放假 2 天")
     expect(page.locator("#preview")).to_contain_text("调休上班 1 天")
+    page.wait_for_load_state()  # measured with the stylesheet applied
     width = page.evaluate("document.documentElement.scrollWidth")
     page.screenshot(path=str(tmp_path / "workdays-phone.png"), full_page=True)
     assert width <= PHONE["width"], f"the page is {width}px wide on a {PHONE['width']}px screen"
