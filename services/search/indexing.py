@@ -18,9 +18,11 @@ older load could be written last: each takes a transaction-scoped advisory lock 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.conf import settings
@@ -32,6 +34,9 @@ from tenants.db import connection
 from .backends import SearchBackend, get_backend
 from .contract import IndexEntry, Provider, provider_all_ids, providers
 from .models import SearchOutbox
+
+if TYPE_CHECKING:
+    from .backends.elastic import ElasticsearchBackend
 
 logger = logging.getLogger(__name__)
 BACKOFF_BASE_SECONDS = 30
@@ -192,6 +197,29 @@ def reindex_schema(
     return counts
 
 
+class RebuildRunning(Exception):
+    """Another ``rebuild_schema`` of the same schema holds its lock (on any machine)."""
+
+
+@contextmanager
+def _rebuild_lock(schema: str) -> Iterator[None]:
+    """A session advisory lock per schema, taken without waiting: two rebuilds started at the same
+    instant would both find no leftover generation and both swap. Released when the rebuild ends,
+    or by PostgreSQL when a crashed process's connection closes, so a generation left outside the
+    alias while the lock is free is a crash's leftover, never a running rebuild's."""
+    key = f"search-rebuild:{schema}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", [key])
+        (acquired,) = cursor.fetchone()
+    if not acquired:
+        raise RebuildRunning(f"another rebuild of schema {schema} is running")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [key])
+
+
 def rebuild_schema(
     *,
     backend: SearchBackend | None = None,
@@ -219,6 +247,13 @@ def rebuild_schema(
     if not isinstance(backend, ElasticsearchBackend):
         return reindex_schema(backend=backend, batch=batch, progress=progress)
     schema = connection.schema_name
+    with _rebuild_lock(schema):
+        return _rebuild_elastic(backend, schema, batch=batch, progress=progress, discard_leftovers=discard_leftovers)
+
+
+def _rebuild_elastic(
+    backend: ElasticsearchBackend, schema: str, *, batch: int, progress: Progress | None, discard_leftovers: bool
+) -> dict[str, int]:
     rebuild = backend.begin_rebuild(schema=schema, discard_leftovers=discard_leftovers)
     counts: dict[str, int] = {}
     try:

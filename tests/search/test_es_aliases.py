@@ -267,6 +267,33 @@ def test_a_crashed_rebuild_blocks_the_next_until_its_leftovers_are_discarded(es,
         assert _titles(es, "崩溃") == ["崩溃之后"]
 
 
+def test_a_second_rebuild_of_a_schema_is_refused_while_one_runs(es, inst_a, store) -> None:
+    """Two rebuilds started together would both find no leftover and both swap: the second one
+    finds the first one's lock (taken here on a connection of its own, as another process would)
+    and stops before touching the index."""
+    import psycopg2
+    from django.core.management.base import CommandError
+
+    schema = inst_a.schema_name
+    alias = es.index_name(schema)
+    store.update({1: "重建中的条目"})
+    es.upsert(schema=schema, entries=[_entry(1, "重建前的条目")])
+    other = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", [f"search-rebuild:{schema}"])
+        with pytest.raises(CommandError, match="is running"):
+            call_command("reindex", "--rebuild", "--institution", inst_a.code, stdout=io.StringIO())
+        assert sorted(es.layout(schema=schema).indices) == [generation_name(alias, 1)]  # untouched
+        es.upsert(schema=schema, entries=[_entry(2, "照常写入")])  # no write block was set
+    finally:
+        other.close()  # the lock goes with its session, as a crashed rebuild's would
+    call_command("reindex", "--rebuild", "--institution", inst_a.code, stdout=io.StringIO())
+    assert _aliased(es, schema) == [generation_name(alias, 2)]
+    with in_schema(inst_a):
+        assert _titles(es, "重建") == ["重建中的条目"]
+
+
 def test_a_failed_rebuild_deletes_its_index_and_unblocks_the_old_one(es, inst_a, store) -> None:
     schema = inst_a.schema_name
     alias = es.index_name(schema)

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import schema_context
 
 from services.search.backends.elastic_indices import RebuildConflict
-from services.search.indexing import rebuild_schema, reindex_schema
+from services.search.indexing import RebuildRunning, rebuild_schema, reindex_schema
 from tenants.models import Institution
 
 
@@ -67,6 +67,8 @@ class Command(BaseCommand):
                             progress=self._progress,
                             discard_leftovers=options["discard_leftovers"],
                         )
+                    except RebuildRunning as exc:
+                        raise CommandError(f"{exc}: wait for it to finish, then run again if needed") from exc
                     except RebuildConflict as exc:
                         raise CommandError(f"{exc}; if it crashed, run again with --discard-leftovers") from exc
                 else:
