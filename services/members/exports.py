@@ -80,6 +80,24 @@ def _write(out: IO[bytes], *, sheet_title: str, headers: tuple[str, ...], rows: 
     return count
 
 
+def _with_retained_since(members: Iterator[Member]) -> Iterator[tuple[Member, date | None]]:
+    """Each member with the day they became retained (retained members only; one query per
+    ``CHUNK`` members)."""
+    chunk: list[Member] = []
+
+    def flush() -> Iterator[tuple[Member, date | None]]:
+        since = selectors.retained_since(m.pk for m in chunk if m.status == Member.Status.RETAINED)
+        for member in chunk:
+            yield member, since.get(member.pk)
+        chunk.clear()
+
+    for member in members:
+        chunk.append(member)
+        if len(chunk) == CHUNK:
+            yield from flush()
+    yield from flush()
+
+
 def member_export_roster(*, acting_user: Any, out: IO[bytes], request: HttpRequest | None = None) -> int:
     """Write the roster the user may see to ``out`` (.xlsx, the importer's columns); returns
     the number of members. Audited with the count of full and masked rows."""
@@ -89,7 +107,7 @@ def member_export_roster(*, acting_user: Any, out: IO[bytes], request: HttpReque
 
     def rows() -> Iterator[list[Any]]:
         members = selectors.member_list(acting_user=acting_user, scope=scope)
-        for member in members.iterator(chunk_size=CHUNK):
+        for member, retained_since in _with_retained_since(members.iterator(chunk_size=CHUNK)):
             full = scope.covers_unit(member.branch, manage=True)
             tally["full" if full else "masked"] += 1
             number = member.national_id if full else national_id.mask(member.national_id)
@@ -110,6 +128,7 @@ def member_export_roster(*, acting_user: Any, out: IO[bytes], request: HttpReque
                 labels.status.get(member.status, ""),
                 _day(member.joined_on),
                 _day(member.confirmed_on),
+                _day(retained_since),
             ]
 
     count = _write(out, sheet_title=TEMPLATE_SHEET, headers=HEADERS, rows=rows())

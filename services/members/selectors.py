@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from services.organization.scope import Scope, scope_for
 
-__all__ = ["member_get", "member_history", "member_list", "scope_for"]
+__all__ = ["member_get", "member_history", "member_list", "retained_since", "scope_for"]
 
 from .models import Member, MemberChange
 
@@ -51,3 +53,25 @@ def member_get(*, acting_user: Any, pk: int) -> Member:
 
 def member_history(*, member: Member) -> QuerySet[MemberChange]:
     return MemberChange.objects.filter(member=member).order_by("-changed_at", "-id")
+
+
+def retained_since(member_ids: Iterable[int] | None = None) -> dict[int, date]:
+    """When each retained member became retained: the effective date of their latest status
+    change to "retained" in their history (one query, DISTINCT ON member). A status change
+    records it; so does an import's 保留组织关系起始日期 column. Members marked retained with no
+    such row (imported before the column existed, or without it) are absent: their start is unknown."""
+    changes = MemberChange.objects.filter(kind="status", member__status=Member.Status.RETAINED).filter(
+        changes__status__1=Member.Status.RETAINED
+    )
+    if member_ids is not None:
+        changes = changes.filter(member_id__in=list(member_ids))
+    rows = (
+        changes.order_by("member_id", "-changed_at", "-id")
+        .distinct("member_id")
+        .values_list("member_id", "changes", "changed_at")
+    )
+    since: dict[int, date] = {}
+    for member_id, change, changed_at in rows:
+        effective = (change.get("effective_on") or [None, None])[1]
+        since[member_id] = date.fromisoformat(effective) if effective else changed_at.date()
+    return since

@@ -46,7 +46,10 @@ HISTORY_KINDS = {
     "branch_merged": gettext_lazy("支部合并"),
 }
 # History entries carry these besides Member fields.
-HISTORY_EXTRA_FIELDS = {"effective_on": gettext_lazy("生效日期")}
+HISTORY_EXTRA_FIELDS = {
+    "effective_on": gettext_lazy("生效日期"),
+    "retained_since": gettext_lazy("保留组织关系起始日期"),  # imports.columns.RETAINED_SINCE
+}
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -91,6 +94,17 @@ def _load_record_sets(member: Member) -> Member:
         "family",
     )
     return member
+
+
+def _record_context(member: Member) -> dict[str, Any]:
+    """What members/_record.html shows: the record with its sets, masked values, and for a
+    retained graduate the day the retention began (None: not recorded)."""
+    retained = member.status == Member.Status.RETAINED
+    return {
+        "member": _load_record_sets(member),
+        **_masked(member),
+        "retained_since": selectors.retained_since([member.pk]).get(member.pk) if retained else None,
+    }
 
 
 def _masked(member: Member) -> dict[str, str]:
@@ -176,8 +190,7 @@ def _render_detail(
     scope = scope or scope_for(request.user)
     manages = scope.covers_unit(member.branch, manage=True)
     context: dict[str, Any] = {
-        "member": _load_record_sets(member),
-        **_masked(member),
+        **_record_context(member),
         "manages": manages,
         "sees_roster": _sees_roster(scope),
     }
@@ -204,8 +217,7 @@ def my_record(request: HttpRequest) -> HttpResponse:
     own = getattr(request.user, "member", None)  # None: this account has no member record
     context: dict[str, Any] = {"member": None}
     if own is not None:
-        member = _load_record_sets(selectors.member_get(acting_user=request.user, pk=own.pk))
-        context = {"member": member, **_masked(member)}
+        context = _record_context(selectors.member_get(acting_user=request.user, pk=own.pk))
     return render(request, "members/me.html", context)
 
 

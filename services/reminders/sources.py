@@ -17,8 +17,9 @@ and yields ``Due`` items for everything due within the lead time or already over
 - ``members.retained_limit``: a graduate keeps the relationship at the school for at most
   ``retained.max_years`` from the day they became retained (the effective date of the latest
   status change to ``retained`` in the member's history); listed from ``reminders.lead_days``
-  before. Members marked retained with no such history row (imported that way) have no known
-  start date and are skipped.
+  before. A member marked retained with no such history row (imported without the
+  保留组织关系起始日期 column) has no known start: the branch's managers get one item asking for
+  it, due on the scan date, until an import records it.
 
 An item is overdue when ``due_on`` is before the scan date. Each ``Due`` carries the rule key
 that produced its date and the rule's citation (``RuleValue.explanation``).
@@ -30,11 +31,11 @@ from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 from django.apps import apps
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from services.members.models import Member, MemberChange, TimeAbroad
+from services.members.models import Member, TimeAbroad
+from services.members.selectors import retained_since
 from services.organization.models import OrgUnit, Term
 from services.rules.resolver import rule
 
@@ -186,23 +187,6 @@ def abroad_contact(today: date) -> Iterator[Due]:
         )
 
 
-def _retained_since() -> dict[int, date]:
-    """When each retained member became retained: the effective date of their latest status
-    change to "retained" (one query, DISTINCT ON member)."""
-    changes = (
-        MemberChange.objects.filter(kind="status", member__status=Member.Status.RETAINED)
-        .filter(Q(changes__status__1=Member.Status.RETAINED))
-        .order_by("member_id", "-changed_at", "-id")
-        .distinct("member_id")
-        .values_list("member_id", "changes", "changed_at")
-    )
-    since: dict[int, date] = {}
-    for member_id, change, changed_at in changes:
-        effective = (change.get("effective_on") or [None, None])[1]
-        since[member_id] = date.fromisoformat(effective) if effective else changed_at.date()
-    return since
-
-
 @reminder_source(RETAINED_LIMIT)
 def retained_limit(today: date) -> Iterator[Due]:
     # Translated once, formatted per item (thousands of items per scan).
@@ -210,28 +194,50 @@ def retained_limit(today: date) -> Iterator[Due]:
         _("%(name)s毕业后在校保留组织关系将满 %(years)s 年"),
         _("%(branch)s · 自 %(since)s 起保留，期满前应转出组织关系"),
     )
+    unknown_title, unknown_detail = (
+        _("%(name)s在校保留组织关系的起始日期未登记"),
+        _("%(branch)s · 无法计算 %(years)s 年期满日期：请在导入名册的“保留组织关系起始日期”列补登"),
+    )
     horizon = _horizon(today)
     years_on = rule_by_date(RETAINED_MAX_YEARS, today=today)
-    since = _retained_since()
-    if not since:
-        return
-    who = managers(on=today)
-    url = _url_maker("members:detail")
-    rows = (
-        Member.objects.filter(pk__in=list(since), status=Member.Status.RETAINED)
+    rows = list(
+        Member.objects.filter(status=Member.Status.RETAINED)
         .values_list("pk", "name", "branch_id", "branch__name", "user_id")
         .order_by("pk")
     )
+    if not rows:
+        return
+    since = retained_since()
+    who = managers(on=today)
+    url = _url_maker("members:detail")
     for pk, name, branch_id, branch_name, user_id in rows:
-        years = years_on(since[pk])
-        limit_on = add_years(since[pk], years.number)
+        start = since.get(pk)
+        if start is None:
+            # Imported as retained without the start date: asked of the managers (the member
+            # cannot record it), keyed once per member so it is sent once, and gone once recorded.
+            years = years_on(today)
+            yield Due(
+                key=f"{RETAINED_LIMIT}:{pk}:unknown",
+                kind=RETAINED_LIMIT,
+                title=unknown_title % {"name": name},
+                detail=unknown_detail % {"branch": branch_name, "years": years.number},
+                due_on=today,
+                recipient_ids=who.of_unit(branch_id),
+                url=url(pk),
+                rule_key=years.key,
+                citation=years.explanation,
+                member_id=pk,
+            )
+            continue
+        years = years_on(start)
+        limit_on = add_years(start, years.number)
         if limit_on > horizon:
             continue
         yield Due(
             key=f"{RETAINED_LIMIT}:{pk}:{limit_on.isoformat()}",
             kind=RETAINED_LIMIT,
             title=title % {"name": name, "years": years.number},
-            detail=detail % {"branch": branch_name, "since": since[pk].isoformat()},
+            detail=detail % {"branch": branch_name, "since": start.isoformat()},
             due_on=limit_on,
             recipient_ids=who.with_member(branch_id, user_id),
             url=url(pk),

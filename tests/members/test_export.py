@@ -125,6 +125,7 @@ def test_roster_has_the_importers_columns_and_chinese_values(inst_a: Institution
         "预备党员",
         "2025-03-01",
         None,
+        None,  # 保留组织关系起始日期: not retained
     ]
 
 
@@ -286,3 +287,30 @@ def test_the_export_reimports_after_an_edit_as_one_update(inst_a: Institution, t
 def test_sheet_round_trips_through_json(inst_a: Institution) -> None:
     sheet = Sheet(headers=list(HEADERS), rows=[(2, ["a"] * len(HEADERS))])
     assert Sheet.loads(sheet.dumps()) == sheet
+
+
+def test_a_retained_members_start_date_is_exported_and_imports_back_unchanged(inst_a: Institution, tree: Tree) -> None:
+    from services.members.services import member_status_change
+
+    with in_schema(inst_a):
+        admin = User.objects.get(username="admin")
+        member = member_status_change(
+            member=Member.objects.get(name="王一"),
+            to_status=Member.Status.NORMAL,
+            on_date=date(2026, 3, 1),
+            reason="转正",
+            acting_user=admin,
+        )
+        member_status_change(
+            member=member, to_status=Member.Status.RETAINED, on_date=date(2026, 7, 1), reason="毕业", acting_user=admin
+        )
+        out = io.BytesIO()
+        exports.member_export_roster(acting_user=admin, out=out)
+        sheet = imports.sheet_read(content=io.BytesIO(out.getvalue()), filename="roster.xlsx")
+        column = HEADERS.index("保留组织关系起始日期")
+        by_name = {cells[0]: cells for _, cells in sheet.rows}
+        assert by_name["王一"][column] == "2026-07-01"
+        assert by_name["李二"][column] == ""
+        plan = imports.import_check(sheet=sheet, acting_user=admin)
+    assert not plan.errors, plan.errors
+    assert (len(plan.creates), len(plan.updates), plan.unchanged) == (0, 0, 4)

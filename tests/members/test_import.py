@@ -61,6 +61,7 @@ def row(**cells: str) -> dict[str, str]:
         "党籍状态": "正式党员",
         "入党日期": "2016-06-30",
         "转正日期": "2017-06-30",
+        "保留组织关系起始日期": "",
     }
     values.update(cells)
     return values
@@ -628,10 +629,12 @@ def test_error_report_is_the_original_rows_with_an_error_column(inst_a: Institut
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)  # type: ignore[arg-type]
     values = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
     assert values[0] == [*HEADERS, "错误"]
-    assert values[1][:15] == [good[h] for h in HEADERS] and values[1][15:] in ([], [None])
-    assert values[2][:15] == [bad[h] for h in HEADERS]
+    width = len(HEADERS)
+    # openpyxl reads an empty cell back as None.
+    assert values[1][:width] == [good[h] or None for h in HEADERS] and values[1][width:] in ([], [None])
+    assert values[2][:width] == [bad[h] or None for h in HEADERS]
     assert (
-        values[2][15]
+        values[2][width]
         == "手机号：手机号应为 11 位数字，以 1 开头。；人员类别：无法识别“干部”，可填：学生、教师、职工、离退休。"
     )
 
@@ -667,7 +670,10 @@ def test_template_has_the_header_row_and_one_explanation_line_per_column(inst_a:
     assert "正式党员" in by_header["党籍状态"][3]
     # The template's own example values import.
     example = {r[0]: str(r[4]) for r in help_rows}
-    plan = check(world.admin, [dict(example, 所在支部="X支部")])
+    # The retained start date is for retained members only; the example status is 正式党员.
+    plan = check(world.admin, [dict(example, 所在支部="X支部", 保留组织关系起始日期="")])
+    assert not plan.errors, plan.errors
+    plan = check(world.admin, [dict(example, 所在支部="X支部", 党籍状态="毕业保留组织关系")])
     assert not plan.errors, plan.errors
 
 
@@ -757,3 +763,71 @@ def test_a_job_stuck_in_a_worker_step_is_failed_with_a_clear_message(inst_a: Ins
         fresh.refresh_from_db()
         assert stuck.status == ImportJob.Status.FAILED and "请重新上传" in stuck.failure
         assert fresh.status == ImportJob.Status.COMMITTING
+
+
+# --- the retained start date (保留组织关系起始日期) ------------------------------------------------
+
+
+def test_a_retained_graduate_imported_with_the_start_date_gets_the_two_year_reminder(
+    inst_a: Institution, world: World
+) -> None:
+    from dateutil.relativedelta import relativedelta
+
+    from services.members.selectors import retained_since
+    from services.reminders import sources
+
+    today = date.today()
+    since = today + timedelta(days=10) - relativedelta(years=2)  # the limit falls inside the lead days
+    graduate = row(姓名="留校毕业生", 党籍状态="毕业保留组织关系", 保留组织关系起始日期=since.strftime("%Y/%m/%d"))
+    assert import_file(inst_a, world.admin, xlsx([graduate])).created_count == 1
+    with in_schema(inst_a):
+        member = Member.objects.get(name="留校毕业生")
+        assert member.status == Member.Status.RETAINED
+        assert retained_since() == {member.pk: since}
+        status_row = MemberChange.objects.get(member=member, kind="status")
+        assert status_row.changes == {"status": [None, "retained"], "effective_on": [None, since.isoformat()]}
+        assert status_row.reason == "导入：名册.xlsx" and status_row.actor_id == world.admin.pk
+        [due] = [d for d in sources.retained_limit(today) if d.member_id == member.pk]
+        assert due.due_on == since + relativedelta(years=2)
+
+
+def test_a_retained_start_date_is_recorded_later_by_importing_it_and_an_empty_cell_keeps_it(
+    inst_a: Institution, world: World
+) -> None:
+    from services.members.selectors import retained_since
+
+    graduate = row(姓名="先导入后补登", 党籍状态="毕业保留组织关系")
+    assert import_file(inst_a, world.admin, xlsx([graduate])).created_count == 1
+    with in_schema(inst_a):
+        member = Member.objects.get(name="先导入后补登")
+        assert retained_since() == {}  # unknown: the reminders ask for it
+    done = import_file(inst_a, world.admin, xlsx([dict(graduate, 保留组织关系起始日期="2025-07-01")]))
+    assert (done.updated_count, done.unchanged_count) == (1, 0)
+    with in_schema(inst_a):
+        assert retained_since() == {member.pk: date(2025, 7, 1)}
+        imported = MemberChange.objects.filter(member=member, kind="imported").latest("id")
+        assert imported.changes == {"retained_since": [None, "2025-07-01"]}
+    # The same date again, or an empty cell: nothing changes, the date stays.
+    for cell in ("2025-07-01", ""):
+        again = import_file(inst_a, world.admin, xlsx([dict(graduate, 保留组织关系起始日期=cell)]))
+        assert (again.updated_count, again.unchanged_count) == (0, 1)
+    # A corrected date replaces it (the latest status row wins).
+    import_file(inst_a, world.admin, xlsx([dict(graduate, 保留组织关系起始日期="2025-06-30")]))
+    with in_schema(inst_a):
+        assert retained_since() == {member.pk: date(2025, 6, 30)}
+
+
+def test_a_retained_start_date_is_refused_where_it_does_not_belong(world: World) -> None:
+    plan = check(
+        world.admin,
+        [
+            row(姓名="正式党员", 保留组织关系起始日期="2025-07-01"),
+            row(姓名="早于入党", 党籍状态="毕业保留组织关系", 入党日期="2016-06-30", 保留组织关系起始日期="2015-07-01"),
+            row(姓名="日期不对", 党籍状态="毕业保留组织关系", 保留组织关系起始日期="明年七月"),
+        ],
+    )
+    assert messages_of(plan) == [
+        (2, "保留组织关系起始日期", "只有党籍状态为“毕业保留组织关系”的党员才填写此列。"),
+        (3, "保留组织关系起始日期", "保留组织关系起始日期早于入党日期。"),
+        (4, "保留组织关系起始日期", "日期格式不正确，应为 YYYY-MM-DD（例如 2001-07-01）。"),
+    ]

@@ -197,6 +197,27 @@ def test_secretary_sees_the_history_of_their_members(inst_a: Institution, world:
     assert "王小明 → 王晓明" in body and "更正姓名" in body and "sec_x" in body
 
 
+def test_a_retained_graduates_record_shows_when_retention_began_or_that_it_is_not_recorded(
+    inst_a: Institution, world: World
+) -> None:
+    client = client_for(inst_a, world.secretary)
+    with in_schema(inst_a):
+        Member.objects.filter(pk=world.mine.pk).update(status=Member.Status.RETAINED)  # as an import sets it
+    assert "未登记（请在导入名册时补登）" in _body(_page(client, "members:detail", world.mine.pk))
+    saved = client.post(
+        reverse("members:status", args=[world.mine.pk]),
+        {"to_status": "normal", "on_date": "2026-01-05", "reason": "返校工作"},
+    )
+    assert saved.status_code == 302
+    saved = client.post(
+        reverse("members:status", args=[world.mine.pk]),
+        {"to_status": "retained", "on_date": "2026-07-01", "reason": "毕业"},
+    )
+    assert saved.status_code == 302
+    body = _body(_page(client, "members:detail", world.mine.pk))
+    assert "保留组织关系起始日期</dt><dd>2026-07-01</dd>" in body and "未登记" not in body
+
+
 def test_a_manager_reaches_the_transfer_forms_from_the_record(inst_a: Institution, world: World) -> None:
     pick = reverse("transfers:pick")
     assert pick in _body(_page(client_for(inst_a, world.secretary), "members:detail", world.mine.pk))

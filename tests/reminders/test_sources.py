@@ -220,6 +220,34 @@ def test_retained_counts_from_the_latest_change_to_retained(inst_a: Institution)
         assert _due(sources.retained_limit, member=member) == []
 
 
+def test_a_retained_member_with_no_known_start_is_asked_of_the_managers_until_it_is_recorded(
+    inst_a: Institution,
+) -> None:
+    """Imported as retained without 保留组织关系起始日期: no limit can be computed, so the branch's
+    managers (not the member, who cannot record it) get one item asking for the date."""
+    with in_schema(inst_a):
+        tree = build_tree()
+        secretary, _ = person(tree.branch_x, "sec_x", Position.Kind.SECRETARY)
+        graduate, member = person(tree.branch_x, "grad_x", status=Member.Status.RETAINED)
+        [due] = _due(sources.retained_limit, member=member)
+        assert due.key == f"members.retained_limit:{member.pk}:unknown"  # one per member: sent once
+        assert due.due_on == TODAY and "起始日期未登记" in due.title
+        assert secretary.pk in due.recipient_ids and graduate.pk not in due.recipient_ids
+        assert due.rule_key == "retained.max_years"
+        # Recorded (by an import's column, or a status change): the 2-year limit instead.
+        MemberChange.objects.create(
+            member=member,
+            kind="status",
+            changes={
+                "status": [None, "retained"],
+                "effective_on": [None, (TODAY - relativedelta(years=2)).isoformat()],
+            },
+        )
+        [due] = _due(sources.retained_limit, member=member)
+        assert due.key == f"members.retained_limit:{member.pk}:{TODAY.isoformat()}"
+        assert graduate.pk in due.recipient_ids
+
+
 def test_a_member_whose_dossier_is_in_probation_is_left_to_the_development_source(inst_a: Institution) -> None:
     from services.development.models import Dossier
 

@@ -12,8 +12,9 @@ from services.crypto import blind_index
 from services.organization.scope import scope_for
 
 from ..models import Member
+from ..selectors import retained_since
 from ..services import EDITABLE
-from .columns import _BY_HEADER, COLUMNS
+from .columns import _BY_HEADER, COLUMNS, RETAINED_SINCE
 from .reading import Sheet
 from .row_checks import _Checker, _error
 
@@ -55,7 +56,10 @@ def _existing(indexes: list[str], *, lock: bool) -> dict[str, dict[str, Any]]:
         members = Member.objects.filter(national_id_index__in=indexes[start : start + 5000]).order_by("pk")
         if lock:
             members = members.select_for_update()
-        for row in members.values(*_EXISTING_FIELDS):
+        rows = list(members.values(*_EXISTING_FIELDS))
+        retained = retained_since(row["id"] for row in rows if row["status"] == Member.Status.RETAINED)
+        for row in rows:
+            row[RETAINED_SINCE] = retained.get(row["id"])
             found[row["national_id_index"]] = row
     return found
 
@@ -111,8 +115,11 @@ def import_check(*, sheet: Sheet, acting_user: Any, lock: bool = False) -> Plan:
             plan.unchanged += 1
             continue
         values = {name: record[name] for name in _EXISTING_FIELDS if name not in ("id", "national_id_index")}
+        values[RETAINED_SINCE] = fields[RETAINED_SINCE] if RETAINED_SINCE in changes else None
         values["branch"] = record["branch_id"]
-        values.update({name: value for name, value in fields.items() if name not in ("national_id", "phone")})
+        values.update(
+            {name: value for name, value in fields.items() if name not in ("national_id", "phone", RETAINED_SINCE)}
+        )
         phone = fields["phone"] if "phone" in changes else None
         plan.updates.append(Update(member_id=record["id"], index=index, values=values, phone=phone, changes=changes))
     plan.errors.sort(key=lambda error: error["row"] or 0)

@@ -85,6 +85,15 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("入党日期", "joined_on", False, "成为预备党员的日期", "YYYY-MM-DD", "2012-06-30"),
     Column("转正日期", "confirmed_on", False, "转为正式党员的日期；预备党员不填", "YYYY-MM-DD", "2013-06-30"),
+    Column(
+        "保留组织关系起始日期",
+        "retained_since",
+        False,
+        "党籍状态为“毕业保留组织关系”的党员填写：毕业后开始在校保留组织关系的日期，"
+        "用于保留期满（一般为 2 年）前的提醒；其他党员不填。已登记的日期不会因留空而清除",
+        "YYYY-MM-DD",
+        "2025-07-01",
+    ),
 )
 HEADERS: tuple[str, ...] = tuple(column.header for column in COLUMNS)
 _BY_HEADER = {column.header: column for column in COLUMNS}
@@ -92,5 +101,7 @@ _TEXT_LIMITS: dict[str, int] = {
     name: int(Member._meta.get_field(name).max_length or 0)  # type: ignore[union-attr]
     for name in ("name", "ethnicity", "native_place", "education", "degree", "number")
 }
-_DATE_FIELDS = ("birth_date", "joined_on", "confirmed_on")
+_DATE_FIELDS = ("birth_date", "joined_on", "confirmed_on", "retained_since")
+# Not a field of Member: recorded as a status change in the member's history (writing.py).
+RETAINED_SINCE = "retained_since"
 _COLUMN_OF = {column.field: column.header for column in COLUMNS}

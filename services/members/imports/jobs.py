@@ -27,7 +27,7 @@ from .columns import EXTENSIONS, MAX_UPLOAD_BYTES
 from .reading import ImportFileError, Progress, Sheet, sheet_read
 from .row_checks import _error
 from .sheets import error_report_write
-from .writing import _queue_search, _stage, _write_history, _write_members
+from .writing import _queue_search, _stage, _write_history, _write_members, _write_retained_since
 
 logger = logging.getLogger(__name__)
 
@@ -170,7 +170,9 @@ def import_commit(*, job: ImportJob) -> ImportJob:
                 with connection.cursor() as cursor:
                     _stage(cursor, plan)
                     _write_members(cursor, plan)
-                    _write_history(cursor, actor=actor, reason=f"导入：{job.filename}"[:200])
+                    reason = f"导入：{job.filename}"[:200]
+                    _write_history(cursor, actor=actor, reason=reason)
+                    _write_retained_since(cursor, actor=actor, reason=reason)
                     _queue_search(cursor)
             if not plan.errors:
                 audit_record(

@@ -22,7 +22,7 @@ from .. import national_id
 from ..models import Member
 from ..services import change_display
 from ..validation import check_identity, clean_national_id, clean_phone
-from .columns import _BY_HEADER, _COLUMN_OF, _DATE_FIELDS, _TEXT_LIMITS, COLUMNS, choice_labels
+from .columns import _BY_HEADER, _COLUMN_OF, _DATE_FIELDS, _TEXT_LIMITS, COLUMNS, RETAINED_SINCE, choice_labels
 from .reading import _nfkc
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
@@ -175,6 +175,11 @@ class _Checker:
             fail("confirmed_on", _("转正日期早于入党日期。"))
         if confirmed and fields.get("status") == Member.Status.PROBATIONARY:
             fail("confirmed_on", _("预备党员不应填写转正日期。"))
+        retained_since = fields.get(RETAINED_SINCE)
+        if retained_since and fields.get("status", Member.Status.RETAINED) != Member.Status.RETAINED:
+            fail(RETAINED_SINCE, _("只有党籍状态为“毕业保留组织关系”的党员才填写此列。"))
+        elif retained_since and joined and retained_since < joined:
+            fail(RETAINED_SINCE, _("保留组织关系起始日期早于入党日期。"))
 
         branch_name = raw.get("branch", "")
         if branch_name:
@@ -232,6 +237,11 @@ class _Checker:
         for name, value in fields.items():
             if name == "national_id":
                 continue  # matched by it, so equal
+            if name == RETAINED_SINCE:
+                # A date recorded replaces the known one; an empty cell clears nothing.
+                if value is not None and value != existing[RETAINED_SINCE]:
+                    changes[name] = [change_display(name, existing[RETAINED_SINCE]), change_display(name, value)]
+                continue
             if name == "branch":
                 if value.pk != existing["branch_id"]:
                     changes[name] = [change_display(name, current_branch), change_display(name, value)]

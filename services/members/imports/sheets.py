@@ -13,7 +13,7 @@ from .columns import COLUMNS, ERROR_COLUMN, HEADERS, HELP_SHEET, MAX_ROWS, TEMPL
 from .reading import Sheet
 
 _BAD_FILL = PatternFill("solid", fgColor="FEE4E2")
-_TEXT_COLUMNS = ("身份证号", "手机号", "学号/工号", "出生日期", "入党日期", "转正日期")
+_TEXT_COLUMNS = ("身份证号", "手机号", "学号/工号", "出生日期", "入党日期", "转正日期", "保留组织关系起始日期")
 
 
 def template_write(*, out: IO[bytes]) -> None:

@@ -17,6 +17,7 @@ from tenants.db import connection
 from ..models import Member, MemberChange
 from ..services import EDITABLE, change_display
 from .checking import Plan
+from .columns import RETAINED_SINCE
 
 _STAGING = "member_import_staging"
 _STAGING_TYPES = {"birth_date": "date", "joined_on": "date", "confirmed_on": "date", "branch": "bigint"}  # else text
@@ -74,11 +75,17 @@ def _staging_rows(plan: Plan) -> Iterator[list[Any]]:
         changes = {name: [None, change_display(name, record[name])] for name in EDITABLE}
         record["national_id"] = encrypt(record["national_id"])
         record["phone"] = encrypt(record["phone"]) if record["phone"] else ""
-        yield ["c", None, *(record[name] for name in _MEMBER_FIELDS), changes]
+        yield ["c", None, *(record[name] for name in _MEMBER_FIELDS), changes, fields.get(RETAINED_SINCE)]
     for update in plan.updates:
         record = {**update.values, "national_id": None, "national_id_index": update.index}
         record["phone"] = None if update.phone is None else (encrypt(update.phone) if update.phone else "")
-        yield ["u", update.member_id, *(record.get(name) for name in _MEMBER_FIELDS), update.changes]
+        yield [
+            "u",
+            update.member_id,
+            *(record.get(name) for name in _MEMBER_FIELDS),
+            update.changes,
+            update.values.get(RETAINED_SINCE),
+        ]
 
 
 def _stage(cursor: Any, plan: Plan) -> None:
@@ -88,14 +95,17 @@ def _stage(cursor: Any, plan: Plan) -> None:
         for name, column in zip(_MEMBER_FIELDS, _COLUMNS_SQL, strict=True)
     )
     cursor.execute(
-        f"CREATE TEMP TABLE {_STAGING} (op char(1) NOT NULL, member_id bigint, {columns}, changes jsonb) ON COMMIT DROP"
+        f"CREATE TEMP TABLE {_STAGING} (op char(1) NOT NULL, member_id bigint, {columns}, changes jsonb,"
+        f" {RETAINED_SINCE} date) ON COMMIT DROP"
     )
     buffer = io.StringIO()
     for row in _staging_rows(plan):
         buffer.write("\t".join(_copy_value(value) for value in row))
         buffer.write("\n")
     buffer.seek(0)
-    cursor.cursor.copy_expert(f"COPY {_STAGING} (op, member_id, {', '.join(_COLUMNS_SQL)}, changes) FROM STDIN", buffer)
+    cursor.cursor.copy_expert(
+        f"COPY {_STAGING} (op, member_id, {', '.join(_COLUMNS_SQL)}, changes, {RETAINED_SINCE}) FROM STDIN", buffer
+    )
 
 
 def _write_members(cursor: Any, plan: Plan) -> None:
@@ -127,6 +137,23 @@ def _write_history(cursor: Any, *, actor: Any, reason: str) -> None:
         f"SELECT m.id, now(), %s, %s, 'imported', %s, s.changes FROM {_STAGING} AS s "
         f"JOIN {member} AS m ON m.national_id_index = s.national_id_index",
         [getattr(actor, "pk", None), getattr(actor, "username", ""), reason],
+    )
+
+
+def _write_retained_since(cursor: Any, *, actor: Any, reason: str) -> None:
+    """A 保留组织关系起始日期 cell is a status change to "retained" effective on that date, as
+    ``member_status_change`` writes it (``selectors.retained_since`` reads the latest one)."""
+    member = connection.ops.quote_name(Member._meta.db_table)
+    history = connection.ops.quote_name(MemberChange._meta.db_table)
+    retained = Member.Status.RETAINED.value
+    cursor.execute(
+        f"INSERT INTO {history} (member_id, changed_at, actor_id, actor_username, kind, reason, changes) "
+        f"SELECT m.id, now(), %s, %s, 'status', %s, jsonb_build_object("
+        f"'status', jsonb_build_array(CASE WHEN s.op = 'c' THEN NULL ELSE %s END, %s), "
+        f"'effective_on', jsonb_build_array(NULL, to_char(s.{RETAINED_SINCE}, 'YYYY-MM-DD'))) "
+        f"FROM {_STAGING} AS s JOIN {member} AS m ON m.national_id_index = s.national_id_index "
+        f"WHERE s.{RETAINED_SINCE} IS NOT NULL",
+        [getattr(actor, "pk", None), getattr(actor, "username", ""), reason, retained, retained],
     )
 
 
