@@ -101,7 +101,7 @@ _TEXT_LIMITS: dict[str, int] = {
     name: int(Member._meta.get_field(name).max_length or 0)  # type: ignore[union-attr]
     for name in ("name", "ethnicity", "native_place", "education", "degree", "number")
 }
-_DATE_FIELDS = ("birth_date", "joined_on", "confirmed_on", "retained_since")
 # Not a field of Member: recorded as a status change in the member's history (writing.py).
 RETAINED_SINCE = "retained_since"
+_DATE_FIELDS = ("birth_date", "joined_on", "confirmed_on", RETAINED_SINCE)
 _COLUMN_OF = {column.field: column.header for column in COLUMNS}
