@@ -43,11 +43,17 @@ def test_database_url() -> str:
 
 
 @contextmanager
-def celery_worker() -> Iterator[str]:
-    """Start a worker; yield the queue it consumes, which is also this process's default queue
-    until the block ends; stop the worker afterwards."""
+def worker_process(**extra_env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Start a worker on a queue of its own, which is also this process's default queue until the
+    block ends; yield the queue and the process (a test may kill it); stop it afterwards unless
+    it has already exited."""
     queue = f"test-{uuid.uuid4().hex[:10]}"
-    env = dict(os.environ, DATABASE_URL=test_database_url(), PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'platform'}")
+    env = dict(
+        os.environ,
+        DATABASE_URL=test_database_url(),
+        PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'platform'}",
+        **extra_env,
+    )
     process = subprocess.Popen(
         [
             sys.executable,
@@ -73,11 +79,19 @@ def celery_worker() -> Iterator[str]:
     previous = app.conf.task_default_queue
     app.conf.task_default_queue = queue
     try:
-        yield queue
+        yield queue, process
     finally:
         app.conf.task_default_queue = previous
-        process.terminate()
-        process.wait(timeout=30)
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@contextmanager
+def celery_worker() -> Iterator[str]:
+    """Start a worker; yield the queue it consumes (see ``worker_process``)."""
+    with worker_process() as (queue, _process):
+        yield queue
 
 
 def wait_until(condition, *, timeout: float = 60.0, what: str = "condition") -> None:  # type: ignore[no-untyped-def]

@@ -24,9 +24,8 @@ from services.transfers.moves import PAUSE_ENV
 from services.transfers.services import incoming_accept, transfer_letter_send
 from services.transfers.tasks import move_letters
 from tests.conftest import Institutions, in_schema
-from tests.platform.celery_worker import wait_until
+from tests.platform.celery_worker import wait_until, worker_process
 from tests.transfers.helpers import graduate, side
-from tests.transfers.worker import killable_worker
 
 # The worker process reads the deployment's storage root (tests/support/media.py).
 pytestmark = pytest.mark.usefixtures("real_media")
@@ -91,7 +90,7 @@ def test_killing_the_worker_between_read_and_commit_then_rerunning_moves_the_mem
             transfer = transfer_letter_send(member=member, to_institution=b, reason="毕业", acting_user=sa.secretary)
         letter_id = str(transfer.letter_id)
 
-        with killable_worker(**{PAUSE_ENV: f"{marker}:120"}) as (_queue, process):
+        with worker_process(**{PAUSE_ENV: f"{marker}:120"}) as (_queue, process):
             with in_schema(b):  # the acceptance queues the move (on commit) to this worker
                 entry = IncomingLetter.objects.get(letter_id=transfer.letter_id)
                 incoming_accept(incoming=[entry], target_branch=sb.tree.branch_x, acting_user=sb.secretary)
@@ -109,7 +108,7 @@ def test_killing_the_worker_between_read_and_commit_then_rerunning_moves_the_mem
         with in_schema(a):
             assert Member.objects.get(pk=member.pk).status == Member.Status.PROBATIONARY
 
-        with killable_worker() as (queue, _process):
+        with worker_process() as (queue, _process):
             move_letters.apply_async(args=[[letter_id]], queue=queue)
             move_letters.apply_async(args=[[letter_id]], queue=queue)  # a duplicate delivery
             wait_until(
