@@ -44,4 +44,7 @@ urlpatterns = [
     path("api/", include("services.reminders.api_urls")),
 ]
 
-handler403 = "partycloud.views.permission_denied"
+handler400 = "partycloud.errors.bad_request"
+handler403 = "partycloud.errors.permission_denied"
+handler404 = "partycloud.errors.page_not_found"
+handler500 = "partycloud.errors.server_error"

@@ -5,9 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.defaults import permission_denied as django_permission_denied
 
-from services.audit.services import audit_permission_denied
 from services.organization.models import OrgUnit
 from services.organization.selectors import org_tree
 
@@ -25,9 +23,3 @@ def portal_home(request: HttpRequest) -> HttpResponse:
             "member_total": sum(entry.member_count for entry in tree),
         },
     )
-
-
-def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """The 403 page (templates/403.html), after auditing the refusal."""
-    audit_permission_denied(request=request, reason=str(exception))
-    return django_permission_denied(request, exception)
