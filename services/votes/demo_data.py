@@ -1,6 +1,8 @@
 """Demo data of votes: a draft admission vote in the demo secretary's branch on its development
-targets (the development demo runs first), so the secretary finds a vote to record. Idempotent:
-nothing is added when the branch already has a vote."""
+targets (the development demo runs first), planned a few days ahead, so the secretary finds a
+meeting to prepare (its electorate, exclusions). It is never recorded: a meeting that has not
+happened has no result (services/votes/recording.py). Idempotent: nothing is added when the branch
+already has a vote."""
 
 from __future__ import annotations
 

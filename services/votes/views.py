@@ -23,6 +23,7 @@ from services.organization.scope import scope_for
 from . import selectors, services
 from .forms import ExcludeForm, VoteCreateForm, VoteStartForm
 from .models import BranchVote, Elector
+from .recording import meeting_held, not_held_message
 
 
 def _vote_or_404(request: HttpRequest, pk: int) -> BranchVote:
@@ -106,6 +107,7 @@ def _detail_context(request: HttpRequest, vote: BranchVote, *, readiness: bool =
         "candidate_rows": candidates,
         "arithmetic": selectors.vote_arithmetic(vote=vote),
         "can_manage": scope_for(request.user).covers_unit(vote.branch, manage=True),
+        "meeting_held": meeting_held(vote),
         "exclude_form": ExcludeForm(initial={"approved_on": vote.meeting_on}),
     }
 
@@ -164,6 +166,9 @@ def vote_record(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manage(request, vote)
     if vote.status != BranchVote.Status.DRAFT:
         return redirect("votes:result", pk=vote.pk)
+    if not meeting_held(vote):
+        messages.error(request, not_held_message(vote))
+        return redirect("votes:detail", pk=vote.pk)
     electors = list(vote.electors.filter(entitled=True).order_by("name", "id"))
     candidates = list(selectors.vote_candidates(vote=vote))
     errors: dict[str, list[str]] = {}

@@ -1,0 +1,65 @@
+"""What the vote services share: audit events, permission and draft checks, the rules in force.
+Internal to services.py and recording.py."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from services.audit.models import Event
+from services.audit.services import audit_record
+from services.members.models import Member
+from services.organization.models import OrgUnit
+from services.organization.scope import require_manage
+from services.rules.resolver import RuleValue, rules_for
+
+from . import rules
+from .models import BranchVote
+
+EVENT_CREATED = "vote.created"
+EVENT_ELECTOR_EXCLUDED = "vote.elector_excluded"
+EVENT_ELECTOR_INCLUDED = "vote.elector_included"
+EVENT_RECORDED = "vote.recorded"
+EVENT_DELETED = "vote.deleted"
+
+# The dossier stage that can be voted on, per kind: development targets are admitted, probationary
+# members confirmed (DOMAIN §4).
+VOTABLE_STAGE: dict[str, str] = {BranchVote.Kind.ADMISSION: "target", BranchVote.Kind.CONFIRMATION: "probationary"}
+# Members on the roll but not shown on the electorate (they have left it).
+OFF_ROLL = {Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED}
+CHOICES = ("yes", "no", "abstain")
+
+
+def _audit(event: str, **kwargs: Any) -> None:
+    # The vote events are not members of audit.Event (an app outside votes); the column is free text.
+    audit_record(event=Event(event), **kwargs)
+
+
+def _require_manager(acting_user: Any, branch: OrgUnit) -> None:
+    require_manage(acting_user=acting_user, unit=branch, message=_("您无权管理“%(unit)s”的表决。"))
+
+
+def _require_draft(vote: BranchVote) -> None:
+    if vote.status != BranchVote.Status.DRAFT:
+        raise ValidationError(_("这次表决已经记录，不能再修改；如需重新表决，请新建一次表决。"))
+
+
+def vote_rules(*, on: date) -> dict[str, RuleValue]:
+    """The two vote rules in force on the meeting date (with the institution's overrides)."""
+    return rules_for([rules.QUORUM_KEY, rules.MAJORITY_KEY], on=on)
+
+
+def _fraction(rule: RuleValue) -> Any:
+    try:
+        value = rules.parse_fraction(rule.value)
+    except (ValueError, ZeroDivisionError):
+        value = None
+    if value is None or not 0 < value < 1:
+        raise ValidationError(
+            _("规则 %(key)s 的取值“%(value)s”不是 0 到 1 之间的分数（如 1/2），请在规则设置中更正。")
+            % {"key": rule.key, "value": rule.value}
+        )
+    return value
