@@ -1,6 +1,8 @@
 """Guards of the development procedure (DOMAIN §4): each one reads a rule of the rule set and
 answers whether a condition holds, what is missing (in Chinese), when it will hold, and which rule
-(key and citation) says so.
+(key and citation) says so — always a rule it read: where it reads two (a range), the one that
+decided. The guards that read no rule (a required step, every step reviewed) are in guard_base.py
+and cite their article instead.
 
 A guard is a value, not an exception: the page shows every guard of the next step, and the service
 refuses to advance the stage while a blocking guard has not passed (``require``).
@@ -20,7 +22,6 @@ Rules are read through a ``RuleBook``: by default each rule is resolved on the d
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -28,101 +29,23 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from services.rules.resolver import RuleValue, rules_for
 from services.workdays.calendar import CalendarNotPublished, add_working_days, working_days_between
 
-from .models import Dossier, DossierContact, DossierStep, Stage
-
-PASSED, WAITING, FAILED = "passed", "waiting", "failed"
-
-RULE_KEYS = (
-    "development.min_age",
-    "development.application_talk_months",
-    "development.contact_persons_min",
-    "development.contact_persons_max",
-    "development.activist_assessment_months",
-    "development.activist_min_months",
-    "development.sponsors",
-    "development.training_min_days",
-    "development.training_min_hours",
-    "development.publicity_working_days",
-    "development.approval_months",
-    "development.approval_max_months",
-    "probation.months",
-    "probation.extension_min_months",
-    "probation.extension_max_months",
-    "probation.extension_max_times",
+# What guards are made of, and the guards that read no rule (callers use them as ``g.<name>``).
+from .guard_base import (
+    FAILED,
+    PASSED,
+    WAITING,
+    Guard,
+    RuleBook,
+    _guard,
+    active_contacts,
+    add_months,
+    required_step_guard,
+    review_guard,
+    steps_with,
 )
-
-
-@dataclass(frozen=True)
-class Guard:
-    code: str  # "age", "talk", ...
-    title: str
-    state: str  # PASSED / WAITING / FAILED
-    missing: str  # what is missing, in Chinese ("" when passed)
-    rule_key: str
-    citation: str  # the rule's explanation: title (key): citation, or the institution's reason
-    satisfied_on: date | None = None  # when it will hold by waiting (None: by recording something)
-    due_on: date | None = None  # the deadline it watches, if any
-    blocking: bool = True  # does it stop the next stage?
-
-    @property
-    def passed(self) -> bool:
-        return self.state == PASSED
-
-    @property
-    def failed(self) -> bool:
-        return self.state == FAILED
-
-
-class RuleBook:
-    """Resolves rules for guards. ``fixed_on``: resolve every key once on that date (board);
-    otherwise each lookup resolves the key on the date asked (two queries per distinct date)."""
-
-    def __init__(self, *, fixed_on: date | None = None) -> None:
-        self.fixed_on = fixed_on
-        self._by_date: dict[date, dict[str, RuleValue]] = {}
-
-    def __call__(self, key: str, on: date) -> RuleValue:
-        when = self.fixed_on or on
-        if when not in self._by_date:
-            self._by_date[when] = rules_for(RULE_KEYS, on=when)
-        return self._by_date[when][key]
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus whole months; the 31st lands on the month's last day (Jan 31 + 1 month = Feb 28/29)."""
-    return day + relativedelta(months=months)
-
-
-def _guard(code: str, title: str, state: str, missing: str, rule: RuleValue, **extra: object) -> Guard:
-    return Guard(
-        code=code,
-        title=title,
-        state=state,
-        missing="" if state == PASSED else missing,
-        rule_key=rule.key,
-        citation=rule.explanation,
-        **extra,  # type: ignore[arg-type]
-    )
-
-
-# --- what a dossier has recorded (from prefetched steps and contacts: no query per dossier) --------
-
-
-def live_steps(dossier: Dossier) -> list[DossierStep]:
-    """The dossier's steps that count: everything but rejected ones (prefetch ``steps`` first)."""
-    return [step for step in dossier.steps.all() if step.review != DossierStep.Review.REJECTED]
-
-
-def steps_with(dossier: Dossier, code: str) -> list[DossierStep]:
-    return sorted((s for s in live_steps(dossier) if s.code == code), key=lambda s: (s.occurred_on, s.pk or 0))
-
-
-def active_contacts(dossier: Dossier, role: str) -> list[DossierContact]:
-    return [c for c in dossier.contacts.all() if c.role == role and c.ended_on is None]
-
+from .models import Dossier, DossierContact, Stage
 
 # --- the guards ------------------------------------------------------------------------------------
 
@@ -171,13 +94,14 @@ def contact_persons_guard(dossier: Dossier, *, on: date, rules: RuleBook | None 
     count = len(active_contacts(dossier, DossierContact.Role.CONTACT))
     title = _("培养联系人 %(low)s–%(high)s 名") % {"low": low.number, "high": high.number}
     if low.number <= count <= high.number:
-        return _guard("contact_persons", title, PASSED, "", high)
+        return _guard("contact_persons", title, PASSED, "", low)
     missing = _("现有培养联系人 %(count)s 名，应为 %(low)s–%(high)s 名正式党员。") % {
         "count": count,
         "low": low.number,
         "high": high.number,
     }
-    return _guard("contact_persons", title, WAITING if count < low.number else FAILED, missing, high)
+    short = count < low.number  # the bound that is not met is the rule cited
+    return _guard("contact_persons", title, WAITING if short else FAILED, missing, low if short else high)
 
 
 def assessment_guard(dossier: Dossier, *, today: date, rules: RuleBook | None = None) -> Guard:
@@ -218,13 +142,6 @@ def sponsors_guard(dossier: Dossier, *, on: date, rules: RuleBook | None = None)
     missing = _("现有入党介绍人 %(count)s 名，应为 %(n)s 名正式党员。") % {"count": count, "n": rule.number}
     state = PASSED if count == rule.number else (WAITING if count < rule.number else FAILED)
     return _guard("sponsors", title, state, missing, rule)
-
-
-def recorded_guard(dossier: Dossier, *, code: str, title: str, rule: RuleValue) -> Guard:
-    """A step that must be recorded (political review, pre-review, volunteer form...)."""
-    if steps_with(dossier, code):
-        return _guard(code, title, PASSED, "", rule)
-    return _guard(code, title, WAITING, _("尚未记录“%(title)s”。") % {"title": title}, rule)
 
 
 def training_guard(dossier: Dossier, *, on: date, rules: RuleBook | None = None) -> Guard:
@@ -359,24 +276,6 @@ def extension_guard(dossier: Dossier, *, months: int, on: date, rules: RuleBook 
     return _guard("extension", title, PASSED, "", high)
 
 
-def review_guard(dossier: Dossier, *, on: date, rules: RuleBook | None = None) -> Guard:
-    """ "一步一审": every recorded step has been reviewed by a manager before the next stage."""
-    pending = [s for s in dossier.steps.all() if s.review == DossierStep.Review.RECORDED]
-    title = _("各步骤已审核")
-    missing = _("有 %(n)s 个步骤待审核：%(titles)s。") % {
-        "n": len(pending),
-        "titles": "、".join(s.title for s in pending[:5]),
-    }
-    return Guard(
-        code="review",
-        title=title,
-        state=PASSED if not pending else WAITING,
-        missing="" if not pending else missing,
-        rule_key="",
-        citation=_("一人一档、一事一记、一步一审（《中国共产党发展党员工作细则》(2014)）"),
-    )
-
-
 # --- which guards stand before each stage ----------------------------------------------------------
 
 
@@ -400,19 +299,17 @@ def guards_for(dossier: Dossier, *, to_stage: str, on: date, today: date, rules:
         ]
     if to_stage == Stage.PROBATIONARY:
         start, end = publicity_of(dossier)
-        regulation = book("development.sponsors", on)
         return [
             sponsors_guard(dossier, on=on, rules=book),
-            recorded_guard(dossier, code="political_review", title=_("政治审查"), rule=regulation),
+            required_step_guard(dossier, "political_review"),
             training_guard(dossier, on=on, rules=book),
             publicity_guard(start=start, end=end, rules=book),
-            recorded_guard(dossier, code="pre_review", title=_("上级党委预审"), rule=regulation),
-            recorded_guard(dossier, code="volunteer_form", title=_("填写入党志愿书"), rule=regulation),
+            required_step_guard(dossier, "pre_review"),
+            required_step_guard(dossier, "volunteer_form"),
             review_guard(dossier, on=on, rules=book),
         ]
     if to_stage == Stage.FULL:
         approvals = steps_with(dossier, "approval")
-        regulation = book("probation.months", on)
         return [
             approval_guard(
                 admitted_on=dossier.admitted_on,
@@ -421,7 +318,7 @@ def guards_for(dossier: Dossier, *, to_stage: str, on: date, today: date, rules:
                 rules=book,
             ),
             probation_guard(dossier, on=on, rules=book),
-            recorded_guard(dossier, code="confirmation_application", title=_("提出转正申请"), rule=regulation),
+            required_step_guard(dossier, "confirmation_application"),
             review_guard(dossier, on=on, rules=book),
         ]
     return []

@@ -29,7 +29,9 @@ from .selectors import TreeUnit, org_tree
 # - "a branch normally has ≤ 50 members" (members on the roll, any status);
 # - "a party group ≥ 3 members". NOT CHECKED: members belong to branches (Member.branch), no
 #   record says which party group a member is in, so a group's size cannot be computed;
-# - "remind before it expires" (换届): how long before is a local rule, 90 days by default.
+# - "remind before it expires" (换届): how long before is a local rule, 90 days by default;
+# - a term that has expired cites the length of a term of that kind of unit (what its end date
+#   came from), not the reminder's lead time, which decides nothing once the term is over.
 RULE_KEYS: dict[str, str] = {
     "org.branch.min_full_members": "branch.min_full_members",
     "org.branch.committee_from_full_members": "branch.committee_threshold",
@@ -37,6 +39,15 @@ RULE_KEYS: dict[str, str] = {
     "org.branch.max_members": "branch.max_members",
     "org.party_group.min_members": "party_group.min_members",
     "org.term.reminder_days": "term.warning_days",
+    "org.term.committee_years": "term.committee_years",
+    "org.term.second_level_years": "term.second_level_years",
+    "org.term.branch_years": "term.branch_years",
+}
+TERM_LENGTH: dict[str, str] = {
+    OrgUnit.Kind.COMMITTEE: "org.term.committee_years",
+    OrgUnit.Kind.SECOND_LEVEL: "org.term.second_level_years",
+    OrgUnit.Kind.GENERAL_BRANCH: "org.term.branch_years",
+    OrgUnit.Kind.BRANCH: "org.term.branch_years",
 }
 
 # The numbers in force today, looked up by the local names (one rule per lookup; the tree pages
@@ -107,7 +118,8 @@ def unit_warnings(
             )
     if entry.term_ends_on is not None:
         if entry.term_ends_on < today:
-            warn(TERM_EXPIRED, "org.term.reminder_days", _("届期已于 %(d)s 届满") % {"d": entry.term_ends_on})
+            length = TERM_LENGTH.get(unit.kind, "org.term.branch_years")
+            warn(TERM_EXPIRED, length, _("届期已于 %(d)s 届满") % {"d": entry.term_ends_on})
         elif entry.term_ends_on <= today + timedelta(days=rules["org.term.reminder_days"].number):
             warn(TERM_ENDING, "org.term.reminder_days", _("届期将于 %(d)s 届满") % {"d": entry.term_ends_on})
     return found

@@ -86,7 +86,7 @@ def test_no_talk_waits_until_the_deadline_then_fails(world: World, inst_a: Insti
 def test_exactly_one_year_as_activist_passes(inst_a: Institution) -> None:
     with in_schema(inst_a):
         guard = g.activist_period_guard(activist_on=date(2024, 3, 1), on=date(2025, 3, 1))
-    assert guard.passed and guard.rule_key == "development.activist_min_months" and "第十二条" in guard.citation
+    assert guard.passed and guard.rule_key == "development.activist_min_months" and "第十三条" in guard.citation
 
 
 def test_one_day_short_of_a_year_as_activist_waits_until_the_anniversary(inst_a: Institution) -> None:

@@ -102,7 +102,7 @@ def test_admission_is_refused_while_sponsors_are_missing(world: World, inst_a: I
                 vote_id=1,
                 acting_user=world.secretary,
             )
-        assert "入党介绍人" in str(excinfo.value) and "第十三条" in str(excinfo.value)
+        assert "入党介绍人" in str(excinfo.value) and "第十四条" in str(excinfo.value)
         assert Dossier.objects.get(pk=dossier.pk).stage == "target"
         assert not Member.objects.filter(name=dossier.name).exists()
 

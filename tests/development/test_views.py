@@ -186,7 +186,7 @@ def test_the_extension_page_states_the_rule_and_refuses_13_months(world: World, 
         dossier = admit(world, apply(world))
     client = client_for(inst_a, world.secretary)
     page = client.get(f"/development/{dossier.pk}/probation/").content.decode()
-    assert "延长预备期 6–12 个月，限一次" in page and "第二十九条" in page
+    assert "延长预备期 6–12 个月，限一次" in page and "第三十二条" in page
     refused = client.post(
         f"/development/{dossier.pk}/probation/", {"months": 13, "on_date": "2025-10-20", "reason": "继续考察"}
     )

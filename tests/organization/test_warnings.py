@@ -95,6 +95,20 @@ def test_a_term_ending_within_ninety_days_or_expired_is_warned(
     assert codes == ({code} if code else set())
 
 
+def test_an_expired_term_cites_the_term_length_and_an_ending_one_the_lead_time(branch: OrgUnit) -> None:
+    """Each warning names the rule it reads: once a term is over the lead time decides nothing."""
+    from services.rules.resolver import rule
+
+    today = timezone.localdate()
+    second = org_unit_create(name="测试学院党委", kind=OrgUnit.Kind.SECOND_LEVEL, parent=branch.parent)
+    Term.objects.create(unit=branch, started_on=today - timedelta(days=1200), ends_on=today - timedelta(days=1))
+    Term.objects.create(unit=second, started_on=today - timedelta(days=1800), ends_on=today + timedelta(days=10))
+    warnings = {(w.unit_id, w.code): w for w in org_tree_warnings()}
+    expired, ending = warnings[(branch.pk, TERM_EXPIRED)], warnings[(second.pk, TERM_ENDING)]
+    assert expired.rule == "term.branch_years" and expired.citation == rule("term.branch_years").explanation
+    assert ending.rule == "term.warning_days" and ending.citation == rule("term.warning_days").explanation
+
+
 def test_a_closed_branch_is_not_warned(branch: OrgUnit) -> None:
     OrgUnit.objects.filter(pk=branch.pk).update(closed_on=date(2025, 1, 1))
     assert not [w for w in org_tree_warnings() if w.unit_id == branch.pk]
