@@ -19,12 +19,12 @@ from services.audit.models import Event
 from services.audit.services import audit_record
 from services.crypto import blind_index
 from services.organization.models import OrgUnit
-from services.organization.scope import require_manage
+from services.organization.scope import require_manage, scope_for
 from services.search.outbox import index_later
 
 from . import national_id
 from .models import FamilyMember, Hardship, Member, MemberChange, RewardPunishment, TimeAbroad
-from .validation import check_identity, clean_national_id, clean_phone
+from .validation import check_identity, clean_national_id, clean_phone, national_id_taken_message
 
 S = Member.Status
 # Allowed transitions. Terminal: stopped, deceased, transferred_out (a member who comes back
@@ -90,6 +90,15 @@ def _history(*, member: Member, kind: str, changes: dict[str, list[Any]], acting
     )
 
 
+def _national_id_taken(*, acting_user: Any, holder: Member) -> str:
+    """The refusal of a second record for one ID number: the holder's unit is named only to a
+    user who can see it (validation.national_id_taken_message)."""
+    scope = scope_for(acting_user) if acting_user is not None else None
+    seen = scope is None or scope.covers_unit(holder.branch)
+    managed = scope is None or scope.covers_unit(holder.branch, manage=True)
+    return national_id_taken_message(holder_unit=holder.branch.name if seen else None, managed=managed)
+
+
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
     cleaned = dict(data)
     errors: dict[str, list[str]] = {}
@@ -122,8 +131,9 @@ def member_create(*, acting_user: Any, request: HttpRequest | None = None, **fie
     data.setdefault("gender", national_id.gender(number))
     _require_manage(acting_user=acting_user, branch=data["branch"])
     with transaction.atomic():
-        if Member.objects.filter(national_id_index=blind_index(number)).exists():
-            raise ValidationError({"national_id": [_("该身份证号已有党员档案。")]})
+        holder = Member.objects.filter(national_id_index=blind_index(number)).select_related("branch").first()
+        if holder is not None:
+            raise ValidationError({"national_id": [_national_id_taken(acting_user=acting_user, holder=holder)]})
         member = Member(**data, national_id_index=blind_index(number))
         member.full_clean(exclude=["national_id_index", "user"])
         member.save()
@@ -158,8 +168,10 @@ def member_update(
             return locked
         if "national_id" in changes:
             locked.national_id_index = blind_index(locked.national_id)
-            if Member.objects.filter(national_id_index=locked.national_id_index).exclude(pk=locked.pk).exists():
-                raise ValidationError({"national_id": [_("该身份证号已有党员档案。")]})
+            others = Member.objects.filter(national_id_index=locked.national_id_index).exclude(pk=locked.pk)
+            holder = others.select_related("branch").first()
+            if holder is not None:
+                raise ValidationError({"national_id": [_national_id_taken(acting_user=acting_user, holder=holder)]})
         locked.full_clean(exclude=["national_id_index", "user"])
         locked.save()
         _history(member=locked, kind="updated", acting_user=acting_user, changes=changes, reason=reason)

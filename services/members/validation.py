@@ -45,5 +45,20 @@ def check_identity(*, number: str, birth_date: date | None, gender: str | None) 
     return problems
 
 
+def national_id_taken_message(*, holder_unit: str | None, managed: bool = False, importing: bool = False) -> str:
+    """Why an ID number that already has a record cannot be given to another one.
+    ``holder_unit``: the unit of that record when the user can see it (then it is named); None
+    when they cannot — the answer is then the same refusal whatever lies behind it, so it never
+    confirms that a record exists outside their scope (elsewhere such a record is a 404). They ask
+    the committee's organization department, which sees the whole institution."""
+    if holder_unit is not None and managed:
+        return _("该身份证号已有党员档案（%(unit)s）。") % {"unit": holder_unit}
+    if holder_unit is not None:
+        return _("该身份证号已有党员档案（%(unit)s），不在您的管理范围内。") % {"unit": holder_unit}
+    if importing:
+        return _("该身份证号无法导入到您管理的支部，请联系学校党委组织部。")
+    return _("该身份证号无法登记到您管理的支部，请联系学校党委组织部。")
+
+
 def mask_phone(value: str) -> str:
     return f"{value[:3]}****{value[-4:]}" if len(value) == 11 else ("*" * len(value))

@@ -187,7 +187,7 @@ def _other_id() -> str:
         ({"性别": "女"}, "性别", "性别与身份证号不一致"),
         ({"所在支部": "不存在的支部"}, "所在支部", "找不到名为“不存在的支部”的党支部"),
         ({"所在支部": "Z支部"}, "所在支部", "您无权管理“Z支部”的党员"),
-        ({"入党日期": "2016-13-45"}, "入党日期", "日期格式不正确"),
+        ({"入党日期": "2016-13-45"}, "入党日期", "日期不存在：2016-13-45（月份应为 1–12）"),
         ({"入党日期": "去年七月"}, "入党日期", "日期格式不正确"),
         ({"转正日期": (date.today() + timedelta(days=3)).isoformat()}, "转正日期", "日期不能晚于今天"),
         ({"人员类别": "干部"}, "人员类别", "无法识别“干部”，可填：学生、教师、职工、离退休"),
@@ -313,7 +313,7 @@ def test_an_existing_record_outside_the_managed_scope_is_refused_without_naming_
         gender=gender,
     )
     plan = check(world.admin, [row(身份证号=number, 姓名="赵六", 出生日期=born.isoformat())])
-    assert messages_of(plan) == [(2, "身份证号", "该身份证号已有党员档案，但不在您的管理范围内。")]
+    assert messages_of(plan) == [(2, "身份证号", "该身份证号无法导入到您管理的支部，请联系学校党委组织部。")]
     assert "赵六" not in str(plan.errors)
 
 

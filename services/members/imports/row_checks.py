@@ -6,6 +6,7 @@ adds what belongs to a file: columns, labels, dates as typed in spreadsheets.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -21,7 +22,7 @@ from services.organization.scope import Scope
 from .. import national_id
 from ..models import Member
 from ..services import change_display
-from ..validation import check_identity, clean_national_id, clean_phone
+from ..validation import check_identity, clean_national_id, clean_phone, national_id_taken_message
 from .columns import _BY_HEADER, _COLUMN_OF, _DATE_FIELDS, _TEXT_LIMITS, COLUMNS, RETAINED_SINCE, choice_labels
 from .reading import _nfkc
 
@@ -29,15 +30,45 @@ _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
+class NoSuchDate(ValueError):
+    """Written as a date, but no such day exists (2019年13月40日, 2023-02-29)."""
+
+    def __init__(self, text: str, year: int, month: int, day: int) -> None:
+        super().__init__(text)
+        self.text, self.year, self.month, self.day = text, year, month, day
+
+    def message(self) -> str:
+        if not 1 <= self.month <= 12:
+            why = _("月份应为 1–12")
+        elif self.year >= 1:
+            why = _("%(year)s年%(month)s月只有 %(days)s 天") % {
+                "year": self.year,
+                "month": self.month,
+                "days": calendar.monthrange(self.year, self.month)[1],
+            }
+        else:
+            why = _("年份不正确")
+        return _("日期不存在：%(text)s（%(why)s）。") % {"text": self.text, "why": why}
+
+
+def _day(text: str, year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise NoSuchDate(text, year, month, day) from None
+
+
 def parse_date(text: str) -> date:
     """A date as people type it in Chinese spreadsheets: 2001-07-01, 2001/7/1, 2001.7.1,
-    2001年7月1日, 20010701, or an Excel day number in a cell not formatted as a date."""
+    2001年7月1日, 20010701, or an Excel day number in a cell not formatted as a date.
+    ``NoSuchDate`` (a ValueError) when it is written as a date but the day does not exist,
+    ``ValueError`` when it is not written as a date at all."""
     value = _nfkc(text).strip()
     match = _DATE.match(value)
     if match:
-        return date(int(match[1]), int(match[2]), int(match[3]))
+        return _day(text.strip(), int(match[1]), int(match[2]), int(match[3]))
     if value.isdigit() and len(value) == 8:
-        return date(int(value[:4]), int(value[4:6]), int(value[6:]))
+        return _day(text.strip(), int(value[:4]), int(value[4:6]), int(value[6:]))
     if value.isdigit() and len(value) <= 5:
         return _EXCEL_EPOCH + timedelta(days=int(value))
     raise ValueError(value)
@@ -148,6 +179,9 @@ class _Checker:
                 continue
             try:
                 parsed = parse_date(value)
+            except NoSuchDate as exc:
+                fail(name, exc.message())
+                continue
             except ValueError:
                 fail(name, _("日期格式不正确，应为 YYYY-MM-DD（例如 2001-07-01）。"))
                 continue
@@ -209,7 +243,11 @@ class _Checker:
         errors: list[dict[str, Any]] = []
         current_branch = self.units.get(existing["branch_id"])
         if current_branch is None or not self.scope.covers_unit(current_branch, manage=True):
-            errors.append(_error(number, "身份证号", _("该身份证号已有党员档案，但不在您的管理范围内。")))
+            # Named only to whoever can see that record; anyone else gets the same refusal as for
+            # any number they may not import, which confirms nothing about records out of sight.
+            seen = current_branch is not None and self.scope.covers_unit(current_branch)
+            message = national_id_taken_message(holder_unit=current_branch.name if seen else None, importing=True)
+            errors.append(_error(number, "身份证号", message))
             return {}, errors
         if fields.get("name") and fields["name"] != existing["name"]:
             errors.append(
