@@ -24,7 +24,16 @@ from services.search.outbox import index_later
 
 from . import national_id
 from .models import FamilyMember, Hardship, Member, MemberChange, RewardPunishment, TimeAbroad
-from .validation import check_identity, clean_national_id, clean_phone, national_id_taken_message
+from .validation import (
+    DATE_FIELDS,
+    check_identity,
+    clean_national_id,
+    clean_phone,
+    national_id_taken_message,
+    new_date_errors,
+    record_date_errors,
+    status_date_errors,
+)
 
 S = Member.Status
 # Allowed transitions. Terminal: stopped, deceased, transferred_out (a member who comes back
@@ -129,6 +138,9 @@ def member_create(*, acting_user: Any, request: HttpRequest | None = None, **fie
     number = data["national_id"]
     data.setdefault("birth_date", national_id.birth_date(number))
     data.setdefault("gender", national_id.gender(number))
+    dates = record_date_errors({**data, "status": S.NORMAL})
+    if dates:
+        raise ValidationError(dates)
     _require_manage(acting_user=acting_user, branch=data["branch"])
     with transaction.atomic():
         holder = Member.objects.filter(national_id_index=blind_index(number)).select_related("branch").first()
@@ -151,13 +163,19 @@ def member_create(*, acting_user: Any, request: HttpRequest | None = None, **fie
 def member_update(
     *, member: Member, acting_user: Any, reason: str = "", request: HttpRequest | None = None, **fields: Any
 ) -> Member:
-    """Change fields of a record; the history keeps each field before -> after (masked)."""
-    data = _clean({key: value for key, value in fields.items() if key in EDITABLE})
+    """Change fields of a record; the history keeps each field before -> after (masked). A new
+    birth date or gender is checked against the stored ID number, and the record's dates after
+    the change against validation.record_date_errors (only what the change makes worse)."""
+    given = {key: value for key, value in fields.items() if key in EDITABLE}
+    if "national_id" not in given and ("birth_date" in given or "gender" in given):
+        given["national_id"] = member.national_id
+    data = _clean(given)
     _require_manage(acting_user=acting_user, branch=member.branch)
     if "branch" in data:
         _require_manage(acting_user=acting_user, branch=data["branch"])
     with transaction.atomic():
         locked = Member.objects.select_for_update().get(pk=member.pk)
+        before_dates = {name: getattr(locked, name) for name in (*DATE_FIELDS, "status")}
         changes = {}
         for field, value in data.items():
             before = getattr(locked, field)
@@ -166,6 +184,9 @@ def member_update(
                 setattr(locked, field, value)
         if not changes:
             return locked
+        dates = new_date_errors(before_dates, {name: getattr(locked, name) for name in before_dates})
+        if dates:
+            raise ValidationError(dates)
         if "national_id" in changes:
             locked.national_id_index = blind_index(locked.national_id)
             others = Member.objects.filter(national_id_index=locked.national_id_index).exclude(pk=locked.pk)
@@ -196,12 +217,16 @@ def member_status_change(
     acting_user: Any,
     request: HttpRequest | None = None,
 ) -> Member:
-    """Move a member along the status state machine, with the date it took effect and why."""
+    """Move a member along the status state machine, with the date it took effect and why. The
+    date is between joining and today (validation.status_date_errors)."""
     if not reason.strip():
         raise ValidationError({"reason": [_("请填写变更原因。")]})
     _require_manage(acting_user=acting_user, branch=member.branch)
     with transaction.atomic():
         locked = Member.objects.select_for_update().get(pk=member.pk)
+        on_date_errors = status_date_errors(on_date=on_date, joined_on=locked.joined_on)
+        if on_date_errors:
+            raise ValidationError({"on_date": on_date_errors})
         if to_status not in TRANSITIONS[locked.status]:
             raise ValidationError(
                 {

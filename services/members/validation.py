@@ -1,16 +1,37 @@
-"""Field rules of the member record, shared by forms, the API and the importer (one place)."""
+"""Field rules of the member record, shared by every way a record is written (one place): the
+page forms and the API (through services.py), the importer (imports/row_checks.py) and the transfer
+move (services/transfers/moves.py).
+
+Dates have a supported range: a birth date from 1900-01-01, a date of joining or of full
+membership from 1921-07-01 (the party's founding), none after today (a record states what has
+happened); joining after birth, full membership after joining, none for a probationary member;
+a status change takes effect between joining and today. Every message names its field.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import national_id
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
+
+PARTY_FOUNDED = date(1921, 7, 1)
+EARLIEST_BIRTH = date(1900, 1, 1)  # as national_id.is_valid
+DATE_FIELDS = ("birth_date", "joined_on", "confirmed_on")
+DATE_LABELS = {
+    "birth_date": gettext_lazy("出生日期"),
+    "joined_on": gettext_lazy("入党日期"),
+    "confirmed_on": gettext_lazy("转正日期"),
+}
 
 
 def clean_national_id(value: str) -> str:
@@ -58,6 +79,66 @@ def national_id_taken_message(*, holder_unit: str | None, managed: bool = False,
     if importing:
         return _("该身份证号无法导入到您管理的支部，请联系学校党委组织部。")
     return _("该身份证号无法登记到您管理的支部，请联系学校党委组织部。")
+
+
+def record_date_errors(record: Mapping[str, Any], *, today: date | None = None) -> dict[str, list[str]]:
+    """The dates of a record (``birth_date``, ``joined_on``, ``confirmed_on``, with ``status``),
+    each in its range and in their order: field → Chinese messages naming the field."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    for field in DATE_FIELDS:
+        value = record.get(field)
+        if value is None:
+            continue
+        label = DATE_LABELS[field]
+        if value > today:
+            errors.setdefault(field, []).append(
+                _("%(field)s不能晚于今天（%(today)s）。") % {"field": label, "today": today.isoformat()}
+            )
+        elif field == "birth_date" and value < EARLIEST_BIRTH:
+            errors.setdefault(field, []).append(
+                _("%(field)s不能早于 %(day)s。") % {"field": label, "day": EARLIEST_BIRTH.isoformat()}
+            )
+        elif field != "birth_date" and value < PARTY_FOUNDED:
+            errors.setdefault(field, []).append(
+                _("%(field)s不能早于 %(day)s（中国共产党成立）。") % {"field": label, "day": PARTY_FOUNDED.isoformat()}
+            )
+    born, joined, confirmed = record.get("birth_date"), record.get("joined_on"), record.get("confirmed_on")
+    if joined and born and joined < born:
+        errors.setdefault("joined_on", []).append(_("入党日期早于出生日期。"))
+    if joined and confirmed and confirmed < joined:
+        errors.setdefault("confirmed_on", []).append(_("转正日期早于入党日期。"))
+    if confirmed and record.get("status") == "probationary":
+        errors.setdefault("confirmed_on", []).append(_("预备党员不应填写转正日期。"))
+    return errors
+
+
+def new_date_errors(
+    before: Mapping[str, Any], after: Mapping[str, Any], *, today: date | None = None
+) -> dict[str, list[str]]:
+    """The date errors a change brings: those of the record after it that the record before it
+    did not have. A record that was already inconsistent (written before these rules) can still
+    be corrected one field at a time, but no change may make it worse."""
+    old = record_date_errors(before, today=today)
+    found = record_date_errors(after, today=today)
+    return {
+        field: kept
+        for field, messages in found.items()
+        if (kept := [message for message in messages if message not in old.get(field, [])])
+    }
+
+
+def status_date_errors(*, on_date: date, joined_on: date | None, today: date | None = None) -> list[str]:
+    """A status change takes effect between joining (or the party's founding) and today: it is
+    recorded once it has happened."""
+    today = today or timezone.localdate()
+    if on_date > today:
+        return [_("生效日期不能晚于今天（%(today)s）：状态变更发生后再登记。") % {"today": today.isoformat()}]
+    if joined_on is not None and on_date < joined_on:
+        return [_("生效日期不能早于入党日期（%(day)s）。") % {"day": joined_on.isoformat()}]
+    if on_date < PARTY_FOUNDED:
+        return [_("生效日期不能早于 %(day)s（中国共产党成立）。") % {"day": PARTY_FOUNDED.isoformat()}]
+    return []
 
 
 def mask_phone(value: str) -> str:

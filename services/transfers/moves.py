@@ -38,6 +38,7 @@ from django_tenants.utils import schema_context
 
 from services.audit.models import Event
 from services.members.models import FamilyMember, Hardship, Member, MemberChange, RewardPunishment, TimeAbroad
+from services.members.validation import DATE_FIELDS, record_date_errors
 from services.organization.models import OrgUnit
 from services.search.outbox import index_later_many
 from services.transfer_exchange.models import ExchangeLetter
@@ -194,6 +195,20 @@ def _move_pair(letters: list[ExchangeLetter]) -> tuple[int, int]:
             todo.remove(letter)
             _problem(letter, _("本校已有该身份证号的党员档案，不能重复接收。"), sender_schema=sender.schema_name)
             problems += 1
+        for letter in list(todo):
+            # The record arrives through the same rules as any other way in (members/validation.py):
+            # the sender corrects a record that breaks them before it can be received.
+            old = transfers[letter.pk].member
+            wrong = record_date_errors({name: getattr(old, name) for name in (*DATE_FIELDS, "status")})
+            if wrong:
+                todo.remove(letter)
+                details = "；".join(message for messages in wrong.values() for message in messages)
+                _problem(
+                    letter,
+                    _("转出学校的档案日期有误（%(details)s），请转出学校在档案中更正后再接收。") % {"details": details},
+                    sender_schema=sender.schema_name,
+                )
+                problems += 1
         branches = OrgUnit.objects.in_bulk([letter.target_branch_id for letter in todo])
         for letter in list(todo):
             if letter.target_branch_id not in branches:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -129,6 +129,28 @@ def test_the_move_itself_refuses_a_duplicate_that_appeared_after_acceptance(
         member.refresh_from_db()
         assert member.status == Member.Status.PROBATIONARY
         assert Transfer.objects.get(pk=transfer.pk).status == Transfer.Status.PENDING
+
+
+def test_a_record_whose_dates_break_the_member_rules_is_not_received_until_the_sender_corrects_it(
+    inst_a: Institution, inst_b: Institution
+) -> None:
+    """The move is one more way in: the same rules as the forms, the API and the importer."""
+    _sa, sb, member, transfer = _send(inst_a, inst_b)
+    with in_schema(inst_a):
+        Member.objects.filter(pk=member.pk).update(joined_on=date(9999, 12, 31))  # written before the rules
+    _accept(inst_b, sb, transfer)
+    with in_schema("public"):
+        assert moves.move_letters(letter_ids=[str(transfer.letter_id)]) == {"moved": 0, "problems": 1}
+    letter = ExchangeLetter.objects.get(pk=transfer.letter_id)
+    assert letter.status == ExchangeLetter.Status.PENDING and "入党日期不能晚于今天" in letter.error
+    with in_schema(inst_b):
+        assert not Member.objects.filter(national_id_index=member.national_id_index).exists()
+    with in_schema(inst_a):
+        assert Transfer.objects.get(pk=transfer.pk).error == letter.error
+        Member.objects.filter(pk=member.pk).update(joined_on=date(2024, 6, 30))
+    _accept(inst_b, sb, transfer)  # the receiver accepts again once it is corrected
+    with in_schema("public"):
+        assert moves.move_letters(letter_ids=[str(transfer.letter_id)]) == {"moved": 1, "problems": 0}
 
 
 def test_rejection_keeps_the_record_and_tells_the_sender_why(inst_a: Institution, inst_b: Institution) -> None:

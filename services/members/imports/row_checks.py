@@ -22,7 +22,15 @@ from services.organization.scope import Scope
 from .. import national_id
 from ..models import Member
 from ..services import change_display
-from ..validation import check_identity, clean_national_id, clean_phone, national_id_taken_message
+from ..validation import (
+    DATE_FIELDS,
+    check_identity,
+    clean_national_id,
+    clean_phone,
+    national_id_taken_message,
+    new_date_errors,
+    record_date_errors,
+)
 from .columns import _BY_HEADER, _COLUMN_OF, _DATE_FIELDS, _TEXT_LIMITS, COLUMNS, RETAINED_SINCE, choice_labels
 from .reading import _nfkc
 
@@ -185,8 +193,8 @@ class _Checker:
             except ValueError:
                 fail(name, _("日期格式不正确，应为 YYYY-MM-DD（例如 2001-07-01）。"))
                 continue
-            if parsed > self.today:
-                fail(name, _("日期不能晚于今天。"))
+            if name == RETAINED_SINCE and parsed > self.today:
+                fail(name, _("%(field)s不能晚于今天（%(today)s）。") % {"field": _COLUMN_OF[name], "today": self.today})
                 continue
             fields[name] = parsed
 
@@ -201,14 +209,11 @@ class _Checker:
             fields.setdefault("birth_date", national_id.birth_date(number_id))
             fields.setdefault("gender", national_id.gender(number_id))
 
-        joined, confirmed = fields.get("joined_on"), fields.get("confirmed_on")
-        born = fields.get("birth_date")
-        if joined and born and joined < born:
-            fail("joined_on", _("入党日期早于出生日期。"))
-        if joined and confirmed and confirmed < joined:
-            fail("confirmed_on", _("转正日期早于入党日期。"))
-        if confirmed and fields.get("status") == Member.Status.PROBATIONARY:
-            fail("confirmed_on", _("预备党员不应填写转正日期。"))
+        # The record's date rules are the members capability's (validation.py), whatever the way in.
+        for name, messages in record_date_errors(fields, today=self.today).items():
+            for message in messages:
+                fail(name, message)
+        joined = fields.get("joined_on")
         retained_since = fields.get(RETAINED_SINCE)
         if retained_since and fields.get("status", Member.Status.RETAINED) != Member.Status.RETAINED:
             fail(RETAINED_SINCE, _("只有党籍状态为“毕业保留组织关系”的党员才填写此列。"))
@@ -269,6 +274,13 @@ class _Checker:
                     % {"current": choice_labels(Member.Status).get(existing["status"], existing["status"])},
                 )
             )
+        # The stored dates with this row's: what the update would make of the record. Errors of
+        # the row alone are already reported (clean); those of the record before are not its own.
+        keys = (*DATE_FIELDS, "status")
+        merged = {**{name: existing[name] for name in keys}, **{k: v for k, v in fields.items() if k in keys}}
+        own = record_date_errors(fields, today=self.today)
+        for name, messages in new_date_errors(existing, merged, today=self.today).items():
+            errors.extend(_error(number, _COLUMN_OF[name], m) for m in messages if m not in own.get(name, []))
         if errors:
             return {}, errors
         changes: dict[str, list[Any]] = {}
