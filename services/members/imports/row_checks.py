@@ -250,8 +250,8 @@ class _Checker:
         if current_branch is None or not self.scope.covers_unit(current_branch, manage=True):
             # Named only to whoever can see that record; anyone else gets the same refusal as for
             # any number they may not import, which confirms nothing about records out of sight.
-            seen = current_branch is not None and self.scope.covers_unit(current_branch)
-            message = national_id_taken_message(holder_unit=current_branch.name if seen else None, importing=True)
+            seen = current_branch.name if current_branch and self.scope.covers_unit(current_branch) else None
+            message = national_id_taken_message(holder_unit=seen, importing=True)
             errors.append(_error(number, "身份证号", message))
             return {}, errors
         if fields.get("name") and fields["name"] != existing["name"]:
