@@ -79,3 +79,25 @@ class ReminderPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.email}"
+
+
+class SourceRun(models.Model):
+    """How each reminder source fared in this institution's last scan. A source that raised is
+    kept failing here — which source, since when, why in Chinese for the administrators, the
+    technical error after it — and shown on the reminders page to the institution's
+    administrators until a later scan runs it again: a failure is never silent."""
+
+    source = models.CharField(_("提醒来源"), max_length=80, unique=True)
+    scanned_on = models.DateField(_("扫描日期"))
+    ran_at = models.DateTimeField(_("运行时间"))
+    ok = models.BooleanField(_("运行正常"), default=True)
+    failing_since = models.DateTimeField(_("出错起始时间"), null=True, blank=True)
+    error = models.TextField(_("出错原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("提醒来源运行情况")
+        verbose_name_plural = _("提醒来源运行情况")
+        ordering = ["source"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {'ok' if self.ok else 'failed'}"

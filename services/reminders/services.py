@@ -29,6 +29,7 @@ from services.accounts.models import User
 from .models import Reminder, ReminderPreference
 from .recipients import scan_cache
 from .registry import Due, sources
+from .runs import failure_message, source_runs_record
 
 logger = logging.getLogger(__name__)
 
@@ -43,21 +44,22 @@ class ScanResult:
     seconds: dict[str, float] = field(default_factory=dict)  # per source, and "write"
 
 
-def _collect(today: date, seconds: dict[str, float]) -> tuple[list[tuple[str, Due]], list[str], list[str]]:
+def _collect(today: date, seconds: dict[str, float]) -> tuple[list[tuple[str, Due]], list[str], dict[str, str]]:
     """Run every source. A source that fails is logged and skipped (the others still deliver);
-    its reminders are then neither created nor resolved by this scan."""
+    its reminders are then neither created nor resolved by this scan, and the reason is kept
+    for the administrators (runs.py)."""
     found: list[tuple[str, Due]] = []
     ran: list[str] = []
-    failed: list[str] = []
+    failed: dict[str, str] = {}
     # Titles are stored: write them in the institution's language, whatever the caller's.
     with translation.override(settings.LANGUAGE_CODE), scan_cache():
         for name, source in sorted(sources().items()):
             started = time.perf_counter()
             try:
                 items = [(name, due) for due in source(today)]
-            except Exception:
+            except Exception as exc:
                 logger.exception("reminder source %s failed", name)
-                failed.append(name)
+                failed[name] = failure_message(source=name, exc=exc)
                 continue
             finally:
                 seconds[name] = round(time.perf_counter() - started, 3)
@@ -86,6 +88,8 @@ WHERE x.resolved_at IS NOT NULL AND x.recipient_id = p.r AND x.key = p.k
 
 def reminder_scan(*, today: date) -> ScanResult:
     """Produce the reminders due on ``today`` (within each source's lead time, or overdue).
+    A source that raises does not stop the others; it is recorded as failing (``SourceRun``,
+    shown to the institution's administrators) until a later scan runs it again.
 
     New (recipient, key) pairs become reminders; open reminders whose key no source produces
     any more are marked resolved (kept, not deleted); a resolved key produced again is reopened
@@ -110,8 +114,9 @@ def reminder_scan(*, today: date) -> ScanResult:
             if recipient in active:
                 produced.setdefault((recipient, due.key), (name, due))
     now = timezone.now()
-    result = ScanResult(produced=len(produced), failed_sources=failed, seconds=seconds)
+    result = ScanResult(produced=len(produced), failed_sources=sorted(failed), seconds=seconds)
     with transaction.atomic():
+        source_runs_record(scanned_on=today, at=now, ran=ran, failed=failed)
         open_rows = {
             (recipient, key): (pk, source)
             for pk, recipient, key, source in Reminder.objects.filter(resolved_at__isnull=True).values_list(

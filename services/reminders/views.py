@@ -1,5 +1,6 @@
 """Portal pages of reminders: my inbox (open and overdue first, filter by kind, mark read) and
-my e-mail preference. Every page answers about the signed-in user's own reminders only."""
+my e-mail preference. Every page answers about the signed-in user's own reminders only; the
+institution's administrators also see the reminder sources whose last run failed (runs.py)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from services.organization.scope import scope_for
+
 from . import selectors, services
 from .forms import PreferenceForm
 from .models import Reminder
+from .runs import failing_sources
 
 PAGE_SIZE = 50
 STATES = (selectors.OPEN, selectors.RESOLVED, selectors.ALL)
@@ -51,6 +55,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "kinds": selectors.reminder_kinds(user=request.user),
             "unread": selectors.unread_count(user=request.user),
             "preference": selectors.reminder_preference(user=request.user),
+            # The institution's administrators also see reminder sources whose last run failed.
+            "failing_sources": failing_sources() if scope_for(request.user).everything else [],
             "states": (
                 (selectors.OPEN, _("待办")),
                 (selectors.RESOLVED, _("已解除")),

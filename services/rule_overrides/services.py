@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,6 +18,7 @@ from services.audit.services import audit_record
 from services.organization.scope import scope_for
 from services.rules.models import StandardRule
 from services.rules.resolver import in_institution_schema
+from services.rules.specs import UNIT_WORDS, effective_problems, value_problems
 from services.rules.values import value_type
 
 from .models import RuleOverride
@@ -40,9 +42,11 @@ def rule_override_set(
     request: HttpRequest | None = None,
 ) -> RuleOverride:
     """Override standard rule ``key`` for this institution from ``effective_from`` on. Only the
-    institution's administrators may; the key must be a standard rule and the value of the
-    standard's type (a number stays a number, a list a list), and a reason is required. An
-    override is never edited: a later one with a new date takes over from its date."""
+    institution's administrators may; the key must be a standard rule, the value of the
+    standard's type (a number stays a number, a list a list) and within the rule's declared
+    range (services/rules/specs.py), the date between the rule's first standard version and a
+    year ahead, and a reason is required. An override is never edited: a later one with a new
+    date takes over from its date."""
     if not scope_for(acting_user).everything:
         raise PermissionDenied(_("只有学校管理员可以调整规则。"))
     if not in_institution_schema():
@@ -64,6 +68,17 @@ def rule_override_set(
             errors["value"] = [
                 _("“%(title)s”的取值应为%(type)s。") % {"title": standard.title, "type": TYPE_LABELS[expected]}
             ]
+        else:
+            unit = str(StandardRule.Unit(standard.unit).label) if standard.unit in StandardRule.Unit.values else ""
+            problems = value_problems(
+                key=key, value=value, title=standard.title, unit=unit or UNIT_WORDS.get(standard.unit, standard.unit)
+            )
+            if problems:
+                errors["value"] = problems
+        first = StandardRule.objects.filter(key=key).order_by("effective_from").values_list("effective_from", flat=True)
+        dates = effective_problems(effective_from=effective_from, earliest=first[0], today=timezone.localdate())
+        if dates:
+            errors["effective_from"] = dates
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
