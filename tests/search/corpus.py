@@ -181,6 +181,32 @@ DOCUMENTS: list[tuple[str, str, str, tuple[str, ...], date]] = [
         ("关怀帮扶",),
         date(2024, 1, 10),
     ),
+    # Three documents with 廉洁 and 教育: only the first has the phrase 廉洁教育; the other two have
+    # both words apart, with 教育 in their titles (issue 9: PostgreSQL ranked the phrase last).
+    # Not "廉洁、教育": both backends drop punctuation before counting positions, so it is the phrase.
+    (
+        "纪检委员工作要点",
+        "纪检委员协助支部书记抓好党风廉政建设，每半年开展一次廉洁教育，督促党员遵守纪律、按时汇报。",
+        "study",
+        ("纪律",),
+        date(2023, 8, 1),
+    ),
+    (
+        "警示教育月工作安排",
+        "开展警示教育，引导党员干部廉洁自律；通过典型案例教育党员，筑牢廉洁从政的思想防线，"
+        "持续加强纪律教育，推动廉洁意识入脑入心。",
+        "notice",
+        ("纪律",),
+        date(2024, 9, 2),
+    ),
+    (
+        "教育实践活动总结",
+        "本年度围绕廉洁文化建设和教育服务开展工作：组织廉洁文化进校园，教育引导师生崇廉尚洁，"
+        "开展教育实践活动十二次，廉洁主题征文八十篇。",
+        "study",
+        ("总结",),
+        date(2024, 12, 20),
+    ),
 ]
 
 BASE_ID = 9000

@@ -36,6 +36,7 @@ def corpus(backend: SearchBackend, inst_a):
         ("流动党员", "流动党员管理暂行规定"),
         ("谈心谈话", "谈心谈话制度"),
         ("民主评议", "民主评议党员工作方案"),
+        ("廉洁教育", "纪检委员工作要点"),
     ],
 )
 def test_query_finds_the_expected_document_first(backend, corpus, query, expected_first) -> None:
@@ -46,6 +47,15 @@ def test_query_finds_the_expected_document_first(backend, corpus, query, expecte
         assert first in {"关于规范主题党日的若干意见", "五月主题党日活动方案"}
     else:
         assert first == expected_first, [h.title for h in results.hits[:5]]
+
+
+def test_the_only_document_with_the_exact_phrase_outranks_scattered_words(backend, corpus) -> None:
+    """Issue 9, reproduction 10: PostgreSQL ranked the only document containing the exact phrase
+    last of three; Elasticsearch first. Both words in the title of another, or repeated in its
+    body, must not beat the phrase itself."""
+    titles = [hit.title for hit in _search(backend, corpus, "廉洁教育").hits]
+    assert set(titles) == {"纪检委员工作要点", "警示教育月工作安排", "教育实践活动总结"}
+    assert titles[0] == "纪检委员工作要点", titles
 
 
 def test_party_dues_query_puts_the_dues_documents_on_top(backend, corpus) -> None:

@@ -8,7 +8,8 @@ A query term matches an entry when all its jieba tokens are in ``vector``, OR wh
 character bigrams are in ``grams`` and ``plain`` contains the term (the fallback for phrases
 the segmenter cut differently; both halves use a GIN index). Rank: ts_rank_cd over the OR of
 every token (title weight A, body D, length-normalised) plus a bonus when the title contains
-the whole query.
+every query token, and the same bonus when the text contains each query term as written (an
+exact phrase outranks its words scattered, as match_phrase does on Elasticsearch).
 """
 
 from __future__ import annotations
@@ -181,13 +182,25 @@ class PostgresBackend(SearchBackend):
             where.append("e.org_path LIKE %s")
             params.append(query.org_path.replace("%", r"\%").replace("_", r"\_") + "%")
         # The title (or a name's pinyin: weight A) holds every query token: the strongest signal
-        # (a notice titled 党员档案管理办法 for the query 党员档案), then cover density of the tokens.
-        title_tokens = [tok for term in text.query_terms(query.text) for tok in text.tokens(term)]
+        # (a notice titled 党员档案管理办法 for the query 党员档案); as strong, the text holds each
+        # term as written, not only its words scattered (the only document with 廉洁教育 comes
+        # before those with 廉洁 and 教育 apart, even one with 教育 in its title); then cover
+        # density of the tokens.
+        terms = text.query_terms(query.text)
+        title_tokens = [tok for term in terms for tok in text.tokens(term)]
         score = "0"
         score_params: list[Any] = []
         if title_tokens:
             score = "(CASE WHEN e.vector @@ %s::tsquery THEN 1.0 ELSE 0 END)"
             score_params.append(text.tsquery_literal(title_tokens, weight="A"))
+        # A term of one token is in every text it matches: only terms of several tokens can be
+        # there scattered. Their tokens in sequence (<->) on the vector, which is inline and read
+        # for the rank anyway (strpos on ``plain`` would fetch and decompress each text).
+        phrases = [tokens for term in terms if len(tokens := text.tokens(term)) > 1]
+        if phrases:
+            exact = " + ".join(["(CASE WHEN e.vector @@ %s::tsquery THEN 1.0 ELSE 0 END)"] * len(phrases))
+            score += f" + ({exact}) / {len(terms)}"
+            score_params += [text.tsquery_literal(tokens, op="<->") for tokens in phrases]
         if rank:
             score += " + ts_rank_cd(e.vector, %s::tsquery, 1)"
             score_params.append(rank)
