@@ -120,8 +120,13 @@ def _members(rng: random.Random, branches: list[OrgUnit], count: int) -> list[Me
         born = today - timedelta(days=age * 365 + rng.randint(0, 364))
         male = rng.random() < 0.5
         number = fake_national_id(rng, born, male)
-        probationary = student and rng.random() < 0.25
-        joined = today - timedelta(days=rng.randint(30, 360) if probationary else rng.randint(400, 8000))
+        # Joined at 18 or later (the record's dates pass services/members/validation.py): a
+        # student too young to have finished a year of probation is still probationary.
+        adult_days = (today - born).days - 18 * 366
+        probationary = student and (rng.random() < 0.25 or adult_days < 400)
+        joined = today - timedelta(
+            days=rng.randint(30, min(360, adult_days)) if probationary else rng.randint(400, min(8000, adult_days))
+        )
         members.append(
             Member(
                 name=_name(rng),
