@@ -227,28 +227,28 @@ class AppServer:
         shutil.rmtree(self._workdir, ignore_errors=True)
 
 
-def start_app_server(env: Mapping[str, str], *, workers: int = 2, threads: int = 8) -> AppServer:
-    """Start ``partycloud.wsgi`` under gunicorn with ``env`` (merged over this process's env)."""
-    workdir = Path(tempfile.mkdtemp(prefix="partycloud-app-"))
-    full_env = {
+def _server_env(env: Mapping[str, str]) -> dict[str, str]:
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "partycloud.settings",
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
         **env,
     }
+
+
+def start_server(
+    command: Callable[[int, Path], tuple[list[str], Mapping[str, str]]], env: Mapping[str, str], *, what: str
+) -> AppServer:
+    """Start a web server process: ``command(port, workdir)`` gives its arguments and the
+    environment it adds (``workdir`` is the server's scratch directory, removed when it stops);
+    ``env`` is merged over this process's environment."""
+    workdir = Path(tempfile.mkdtemp(prefix="partycloud-app-"))
     log_path = workdir / "server.log"
     last_error: Exception | None = None
     for _attempt in range(START_ATTEMPTS):
         port = free_port()
-        args = [
-            sys.executable, "-m", "gunicorn", "partycloud.wsgi:application",
-            "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-            "--graceful-timeout", "5", "--timeout", "120",
-            # One fixed control-socket path per user would be shared by every server started
-            # at once (xdist workers, other checkouts); these need no control interface.
-            "--no-control-socket",
-        ]  # fmt: skip
+        args, port_env = command(port, workdir)
+        full_env = {**_server_env(env), **port_env}
         with open(log_path, "ab") as log:
             process = subprocess.Popen(args, env=full_env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         server = AppServer(port=port, process=process, log_path=log_path, _workdir=workdir)
@@ -260,10 +260,57 @@ def start_app_server(env: Mapping[str, str], *, workers: int = 2, threads: int =
                 return False
 
         try:
-            _wait_until(answers, process, timeout=60, what="gunicorn")
+            _wait_until(answers, process, timeout=60, what=what)
             return server
         except StartError as exc:
             last_error = StartError(f"{exc}\n{server.log()}")
             _stop(process)
     shutil.rmtree(workdir, ignore_errors=True)
-    raise StartError(f"the app server did not start after {START_ATTEMPTS} attempts") from last_error
+    raise StartError(f"{what} did not start after {START_ATTEMPTS} attempts") from last_error
+
+
+def start_app_server(env: Mapping[str, str], *, workers: int = 2, threads: int = 8) -> AppServer:
+    """Start ``partycloud.wsgi`` under gunicorn with ``env`` (merged over this process's env)."""
+
+    def gunicorn(port: int, workdir: Path) -> tuple[list[str], Mapping[str, str]]:
+        args = [
+            sys.executable, "-m", "gunicorn", "partycloud.wsgi:application",
+            "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+            "--graceful-timeout", "5", "--timeout", "120",
+            # One fixed control-socket path per user would be shared by every server started
+            # at once (xdist workers, other checkouts); these need no control interface.
+            "--no-control-socket",
+        ]  # fmt: skip
+        return args, {}
+
+    return start_server(gunicorn, env, what="gunicorn")
+
+
+def start_deploy_gunicorn(env: Mapping[str, str], *, workers: int, threads: int) -> AppServer:
+    """gunicorn exactly as the image runs it (``--config deploy/gunicorn.conf.py``), sized
+    through the variables that config reads."""
+
+    def deployed(port: int, workdir: Path) -> tuple[list[str], Mapping[str, str]]:
+        args = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "deploy" / "gunicorn.conf.py")]
+        sizing = {"WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads)}
+        return args, {**sizing, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESSLOG": "off"}
+
+    return start_server(deployed, env, what="gunicorn (deploy config)")
+
+
+def start_make_run_server(env: Mapping[str, str]) -> tuple[AppServer, int, int]:
+    """The web server `make run` starts (partycloud/devstack.py), on a loopback port; with its
+    size (workers, threads)."""
+    from partycloud import devstack
+
+    sizes: dict[str, int] = {}
+
+    def make_run(port: int, workdir: Path) -> tuple[list[str], Mapping[str, str]]:
+        args, web_env = devstack.web_server(port, environ={**os.environ, **env}, metrics_dir=workdir / "metrics")
+        sizes.update(workers=int(web_env["WEB_CONCURRENCY"]), threads=int(web_env["GUNICORN_THREADS"]))
+        # Loopback only, and the access log of a thousand requests is noise here.
+        return args, {**web_env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESSLOG": "off"}
+
+    server = start_server(make_run, env, what="the make run web server")
+    return server, sizes["workers"], sizes["threads"]
