@@ -11,7 +11,6 @@ their own, passed in DATABASE_URL).
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +26,7 @@ from services.accounts.services import api_token_create
 from tenants.models import Institution
 from tests.conftest import Institutions, host_of, in_schema
 from tests.platform import celery_worker
-from tests.support.processes import AppServer, StartError, start_deploy_gunicorn, start_make_run_server
+from tests.support.processes import AppServer, StartError, app_env, start_deploy_gunicorn, start_make_run_server
 
 pytestmark = pytest.mark.django_db
 
@@ -66,11 +65,7 @@ def caller(institutions: Institutions, django_db_blocker: Any) -> Iterator[Calle
 def server_env(application_name: str) -> dict[str, str]:
     """The test database, with every connection of the server named ``application_name``."""
     url = celery_worker.test_database_url()
-    env = {"DATABASE_URL": f"{url}{'&' if '?' in url else '?'}application_name={application_name}", "HTTPS": "0"}
-    # Same data dir as this process, so SECRET_KEY (and with it token digests) match.
-    if os.environ.get("PARTYCLOUD_DATA_DIR"):
-        env["PARTYCLOUD_DATA_DIR"] = os.environ["PARTYCLOUD_DATA_DIR"]
-    return env
+    return app_env(f"{url}{'&' if '?' in url else '?'}application_name={application_name}")
 
 
 def backends(application_name: str) -> int:

@@ -8,6 +8,7 @@ that exits at startup is retried on a fresh port.
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
@@ -21,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.client import HTTPConnection
 from pathlib import Path
+from typing import Any
 
 import psycopg2
 
@@ -201,6 +203,16 @@ def start_pgbouncer(
     raise StartError(f"pgbouncer did not start after {START_ATTEMPTS} attempts") from last_error
 
 
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
 @dataclass
 class AppServer:
     """The WSGI app under gunicorn (threaded workers, as in production)."""
@@ -211,11 +223,16 @@ class AppServer:
     _workdir: Path = field(repr=False)
 
     def request(self, path: str, *, host: str, headers: Mapping[str, str] | None = None) -> tuple[int, bytes]:
-        conn = HTTPConnection("127.0.0.1", self.port, timeout=60)
+        reply = self.get(path, host=host, headers=headers)
+        return reply.status, reply.body
+
+    def get(self, path: str, *, host: str, headers: Mapping[str, str] | None = None, timeout: float = 60) -> Reply:
+        """GET ``path`` on ``host``; a reply that takes longer than ``timeout`` raises TimeoutError."""
+        conn = HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             conn.request("GET", path, headers={"Host": f"{host}:{self.port}", **(headers or {})})
             response = conn.getresponse()
-            return response.status, response.read()
+            return Reply(status=response.status, headers=dict(response.getheaders()), body=response.read())
         finally:
             conn.close()
 
@@ -225,6 +242,15 @@ class AppServer:
     def stop(self) -> None:
         _stop(self.process, signal.SIGTERM, timeout=20)
         shutil.rmtree(self._workdir, ignore_errors=True)
+
+
+def app_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of an app server on ``database_url`` (plain HTTP), sharing this process's
+    data directory, so SECRET_KEY (and with it token digests) match."""
+    env = {"DATABASE_URL": database_url, "HTTPS": "0", **extra}
+    if os.environ.get("PARTYCLOUD_DATA_DIR"):
+        env["PARTYCLOUD_DATA_DIR"] = os.environ["PARTYCLOUD_DATA_DIR"]
+    return env
 
 
 def _server_env(env: Mapping[str, str]) -> dict[str, str]:
