@@ -8,11 +8,15 @@ Browsers get a Chinese page (``templates/<status>.html``).
 
 from __future__ import annotations
 
+import sys
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 
 from services.audit.services import audit_permission_denied
+
+from . import outages
 
 API_PREFIX = "/api/"
 
@@ -48,6 +52,9 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    failure = sys.exc_info()[1]  # Django calls this handler while handling the exception
+    if outages.is_database_unavailable(failure):
+        return outages.database_unavailable(request, failure)  # type: ignore[arg-type]
     if is_api_request(request):
         return problem(status=500, code="server_error", detail=_("服务器出错了，请稍后重试。"))
     return defaults.server_error(request)

@@ -83,6 +83,8 @@ X_FRAME_OPTIONS = "DENY"
 # Host-only cookies: a session cookie of one institution is never sent to another.
 SESSION_COOKIE_DOMAIN = None
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A Chinese page (JSON on /api/ paths) instead of Django's English one.
+CSRF_FAILURE_VIEW = "partycloud.csrf.csrf_failure"
 
 CONTENT_SECURITY_POLICY = env_str(
     "CONTENT_SECURITY_POLICY",
@@ -100,10 +102,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
+# Django's validators with messages written in Chinese (services/accounts/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "services.accounts.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "services.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "services.accounts.passwords.CommonPasswordValidator"},
     {"NAME": "services.accounts.passwords.MaximumLengthValidator"},
 ]
 if MLPS3:
