@@ -62,8 +62,12 @@ def dispatch(task_name: str, *args: Any, queue: str | None = None) -> int:
 
 @institution_task()
 def clear_expired_sessions() -> int:
-    """Delete this institution's expired sessions (Django's clearsessions, per schema)."""
+    """Delete this institution's expired sessions (Django's clearsessions, per schema) and the
+    sign-in failure counters with nothing left to remember."""
+    from services.accounts.lockout import counters_purge
+
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    counters_purge()
     return deleted
 
 
