@@ -155,10 +155,14 @@ def password_expired(user: Any) -> bool:
 
 
 def password_change(*, user: User, new_password: str, request: HttpRequest | None = None) -> None:
+    """Set a new password. Every API token of the user is revoked with it (the sessions end by
+    Django's session hash): whoever held the old password may have made them."""
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password", "password_changed_at"])
         audit_record(event=Event.PASSWORD_CHANGED, actor=user, request=request, target=user)
+        for token in ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True):
+            _token_revoke(token=token, actor=user, request=request, reason="password_changed")
 
 
 # --- TOTP (optional second factor, offered to administrators) -------------------------------
@@ -215,6 +219,10 @@ def api_token_create(*, user: User, name: str, request: HttpRequest | None = Non
 
 def api_token_revoke(*, token: ApiToken, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit_record(event=Event.TOKEN_REVOKED, actor=token.user, request=request, target=token)
+        _token_revoke(token=token, actor=token.user, request=request, reason="revoked")
+
+
+def _token_revoke(*, token: ApiToken, actor: Any, request: HttpRequest | None, reason: str) -> None:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(event=Event.TOKEN_REVOKED, actor=actor, request=request, target=token, detail={"reason": reason})

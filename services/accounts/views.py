@@ -136,7 +136,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and _reauthenticated(request, form):
         services.password_change(user=user, new_password=form.cleaned_data["new_password1"], request=request)
         update_session_auth_hash(request, user)
-        messages.success(request, _("密码已修改。"))
+        messages.success(request, _("密码已修改，原有的 API 令牌已全部撤销。"))
         return redirect("home")
     expired = services.password_expired(request.user)
     return render(request, "accounts/password_change.html", {"form": form, "expired": expired})
