@@ -5,8 +5,20 @@ from __future__ import annotations
 import string
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with a Chinese message: Django 5.2 changed its msgid and its Chinese catalog
+    still translates the old one, so the Chinese pages showed the English sentence."""
+
+    def get_error_message(self) -> str:
+        return _("密码太短，至少需要 %(n)d 个字符。") % {"n": self.min_length}
+
+    def get_help_text(self) -> str:
+        return _("密码至少 %(n)d 个字符。") % {"n": self.min_length}
 
 
 class MaximumLengthValidator:
