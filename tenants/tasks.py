@@ -73,12 +73,18 @@ def clear_expired_sessions() -> int:
 
 @shared_task(name="tenants.tasks.archive_institution")
 def archive_institution(institution_id: int, acting_user_id: int | None = None) -> str:
+    """Export an institution that institution_archive_start marked as archiving, then mark it
+    archived. A duplicate delivery finds it archived and does nothing."""
     from services.accounts.models import User
 
-    from .services import institution_archive
+    from .services import LifecycleRefused, institution_archive_finish
 
     with schema_context("public"):
-        institution = Institution.objects.get(pk=institution_id)
+        institution = Institution.objects.filter(pk=institution_id).first()
+        if institution is None:
+            return ""
         actor = User.objects.filter(pk=acting_user_id).first() if acting_user_id else None
-        institution_archive(institution=institution, acting_user=actor)
-        return institution.last_export_key
+        try:
+            return institution_archive_finish(institution=institution, acting_user=actor).last_export_key
+        except LifecycleRefused:
+            return ""
