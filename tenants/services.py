@@ -102,6 +102,7 @@ def _generate_password() -> str:
 # whose export is running: it is entered once, so the export runs once.
 S = Institution.Status
 DELETED = "deleted"  # the row and the schema are gone
+REASON_MAX_LENGTH = Institution._meta.get_field("status_reason").max_length or 200
 LIFECYCLE: dict[str, dict[str, str]] = {
     "suspend": {S.ACTIVE: S.SUSPENDED},
     "resume": {S.SUSPENDED: S.ACTIVE},
@@ -146,7 +147,7 @@ def _set_status(
 ) -> Institution:
     before = _snapshot(locked)
     locked.status = status
-    locked.status_reason = reason[:200]
+    locked.status_reason = reason[:REASON_MAX_LENGTH]  # a long export failure is cut; an operator's is refused
     locked.status_changed_at = timezone.now()
     locked.save(update_fields=["status", "status_reason", "status_changed_at"])
     audit_record(
@@ -174,6 +175,8 @@ def institution_suspend(
     """Stop an institution's users and API clients; their pages say why."""
     if not reason.strip():
         raise ValidationError({"reason": _("请填写暂停原因，学校用户将看到这段说明。")})
+    if len(reason.strip()) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": _("暂停原因不能超过 %(n)d 个字。") % {"n": REASON_MAX_LENGTH}})
     with _transition(institution=institution, action="suspend") as (locked, target):
         return _set_status(
             locked,

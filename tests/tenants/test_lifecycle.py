@@ -30,6 +30,8 @@ from tests.platform.celery_worker import celery_worker, wait_until
 def test_suspend_needs_a_reason_and_is_audited(inst_a: Institution, operator: User) -> None:
     with pytest.raises(ValidationError, match="暂停原因"):
         services.institution_suspend(institution=inst_a, reason="  ", acting_user=operator)
+    with pytest.raises(ValidationError, match="暂停原因不能超过 200 个字"):
+        services.institution_suspend(institution=inst_a, reason="长" * 201, acting_user=operator)
     suspended = services.institution_suspend(institution=inst_a, reason="学期结束", acting_user=operator)
     assert suspended.status == Institution.Status.SUSPENDED and suspended.status_reason == "学期结束"
     event = AuditEvent.objects.get(event=Event.INSTITUTION_SUSPENDED, object_id=str(inst_a.pk))
