@@ -73,13 +73,18 @@ def test_the_token_api_answers_a_real_and_an_unknown_username_alike(inst_a: Inst
     assert "账号已被临时锁定" in answers[0].json()["detail"]
 
 
+def _sign_in_queries(queries: CaptureQueriesContext) -> int:
+    """The queries of the sign-in itself: the host's route lookup (a cache that expires on its own
+    clock, whenever a slow run crosses it) is left out."""
+    return sum(1 for q in queries.captured_queries if "search_path" not in q["sql"] and "tenants_" not in q["sql"])
+
+
 def test_a_real_and_an_unknown_username_cost_the_same_work(inst_a: Institution, settings) -> None:  # type: ignore[no-untyped-def]
     """No timing: the same password hashing and the same queries on every attempt, the locked
     ones included (what a stopwatch could tell apart)."""
     settings.LOCKOUT_THRESHOLD = 3
     make_user(inst_a, username="zhanghua")
     client = client_for(inst_a)
-    _page_login(client, "warm-up", "x", address="10.0.0.3")  # the host's route and schema, chosen once
     for attempt in range(5):
         work = []
         for name, address in (("zhanghua", "10.0.0.1"), ("nobody42", "10.0.0.2")):
@@ -89,7 +94,7 @@ def test_a_real_and_an_unknown_username_cost_the_same_work(inst_a: Institution, 
                 CaptureQueriesContext(connection) as queries,
             ):
                 _page_login(client, name, "wrong-password", address=address)
-            work.append((encode.call_count + verify.call_count, len(queries)))
+            work.append((encode.call_count + verify.call_count, _sign_in_queries(queries)))
         assert work[0] == work[1], f"attempt {attempt + 1}: {work}"
         assert work[0][0] == (1 if attempt < 3 else 0)  # hashed until locked, then refused before hashing
 
