@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from . import services, tasks
+from . import services
 from .models import Institution
 
 
@@ -124,14 +124,23 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def resume(self, request: Request, code: str) -> Response:
         return self._lifecycle(services.institution_resume)
 
-    @extend_schema(request=None, responses={202: InstitutionSerializer})
+    @extend_schema(
+        request=inline_serializer("ArchiveRequest", {"confirmation": serializers.CharField(help_text="the code")}),
+        responses={202: InstitutionSerializer},
+    )
     @action(detail=True, methods=["post"])
     def archive(self, request: Request, code: str) -> Response:
-        """Export and archive in the background (Celery); poll the institution for last_export_at."""
-        institution = self.get_object()
-        if institution.status == Institution.Status.ARCHIVED:
-            raise ValidationError({"detail": _("该学校已归档。")})
-        tasks.archive_institution.delay(institution.pk, request.user.pk)
+        """Close, export and archive (the export runs on the worker; the status is "archiving" until
+        it is "archived"). The institution's code must be typed again, as on the console page."""
+        try:
+            institution = services.institution_archive_start(
+                institution=self.get_object(),
+                confirmation=_field(request, "confirmation"),
+                acting_user=request.user,
+                request=request._request,
+            )
+        except DjangoValidationError as exc:
+            raise _validation_error(exc) from exc
         return Response(InstitutionSerializer(institution).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(

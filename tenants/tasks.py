@@ -62,19 +62,29 @@ def dispatch(task_name: str, *args: Any, queue: str | None = None) -> int:
 
 @institution_task()
 def clear_expired_sessions() -> int:
-    """Delete this institution's expired sessions (Django's clearsessions, per schema)."""
+    """Delete this institution's expired sessions (Django's clearsessions, per schema) and the
+    sign-in failure counters with nothing left to remember."""
+    from services.accounts.lockout import counters_purge
+
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    counters_purge()
     return deleted
 
 
 @shared_task(name="tenants.tasks.archive_institution")
 def archive_institution(institution_id: int, acting_user_id: int | None = None) -> str:
+    """Export an institution that institution_archive_start marked as archiving, then mark it
+    archived. A duplicate delivery finds it archived and does nothing."""
     from services.accounts.models import User
 
-    from .services import institution_archive
+    from .services import LifecycleRefused, institution_archive_finish
 
     with schema_context("public"):
-        institution = Institution.objects.get(pk=institution_id)
+        institution = Institution.objects.filter(pk=institution_id).first()
+        if institution is None:
+            return ""
         actor = User.objects.filter(pk=acting_user_id).first() if acting_user_id else None
-        institution_archive(institution=institution, acting_user=actor)
-        return institution.last_export_key
+        try:
+            return institution_archive_finish(institution=institution, acting_user=actor).last_export_key
+        except LifecycleRefused:
+            return ""

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from services.workdays import selectors as workdays_selectors
 
-from . import selectors, services, tasks
-from .forms import DeleteForm, InstitutionCreateForm, SuspendForm
+from . import selectors, services
+from .forms import ArchiveForm, DeleteForm, InstitutionCreateForm, SuspendForm
 from .models import Institution
 
 
@@ -97,6 +97,7 @@ def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "target": institution,
             "suspend_form": SuspendForm(),
+            "archive_form": ArchiveForm(),
             "delete_form": DeleteForm(),
         },
     )
@@ -142,11 +143,16 @@ def institution_resume(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @operator_required
 def institution_archive(request: HttpRequest, code: str) -> HttpResponse:
+    confirmation = request.POST.get("confirmation", "")
     institution = get_object_or_404(Institution, code=code)
-    if institution.status == Institution.Status.ARCHIVED:
-        messages.error(request, _("该学校已归档。"))
+    try:
+        services.institution_archive_start(
+            institution=institution, confirmation=confirmation, acting_user=request.user, request=request
+        )
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
     else:
-        tasks.archive_institution.delay(institution.pk, request.user.pk)
         messages.info(request, _("已开始导出并归档，完成后本页状态将变为“已归档”，可刷新查看。"))
     return redirect("console:institution", code=code)
 

@@ -14,6 +14,7 @@ app_name = "member_import"
 urlpatterns = [
     path("members/import/", views.import_page, name="page"),
     path("members/import/template.xlsx", views.import_template, name="template"),
+    path("members/import/export/", views.export_sensitive, name="export"),
     # str, not uuid: a malformed id is a 404 from the view, like any unknown id.
     path("members/import/<str:pk>/", views.import_job, name="job"),
     path("members/import/<str:pk>/confirm/", views.import_confirm, name="confirm"),

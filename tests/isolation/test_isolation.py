@@ -122,7 +122,8 @@ CASES: dict[tuple[str, str], Case] = {
     (TENANT, "member_import:confirm"): Case("object", factory=_import_job, methods=("post",)),
     (TENANT, "member_import:error_report"): Case("object", factory=_import_job),
     (TENANT, "member_import:status"): Case("object", factory=_import_job),
-    (TENANT, "member_import:export_roster"): Case("page"),
+    (TENANT, "member_import:export"): Case("page", methods=("post",)),
+    (TENANT, "member_import:export_roster"): Case("page", methods=("get", "post")),
     (TENANT, "member_import:export_national"): Case("page", methods=("get", "post")),
     # Org tree and audit
     (TENANT, "org-unit-warnings"): Case("collection", factory=_org_unit),
