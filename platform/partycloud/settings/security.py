@@ -115,10 +115,16 @@ if MLPS3:
 # Days after which a password must be changed; 0 means never (ASVS forbids forced rotation).
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90 if MLPS3 else 0)
 
-# Lockout: this many failed logins for one account locks it for LOCKOUT_MINUTES. Accounts
-# live in their institution's schema, so a lockout never crosses institutions.
+# Lockout (services/accounts/lockout.py, docs/security.md): LOCKOUT_THRESHOLD failures on one
+# account from one client (its address, or the browser where the account signed in before) lock
+# that client out of that account; LOCKOUT_ACCOUNT_THRESHOLD failures on one account from clients
+# it does not know lock it for all of them (a guess spread over many addresses). A lock lasts
+# LOCKOUT_MINUTES, doubling for each further lock within a day up to LOCKOUT_MAX_MINUTES.
+# Counters live in the institution's schema, so a lockout never crosses institutions.
 LOCKOUT_THRESHOLD = env_int("LOCKOUT_THRESHOLD", 5 if MLPS3 else 10)
+LOCKOUT_ACCOUNT_THRESHOLD = env_int("LOCKOUT_ACCOUNT_THRESHOLD", 25 if MLPS3 else 50)
 LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 30 if MLPS3 else 15)
+LOCKOUT_MAX_MINUTES = env_int("LOCKOUT_MAX_MINUTES", 24 * 60)
 # Throttle: failed logins per client address per minute, whatever the account.
 LOGIN_THROTTLE_PER_MINUTE = env_int("LOGIN_THROTTLE_PER_MINUTE", 20)
 
