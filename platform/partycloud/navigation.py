@@ -18,6 +18,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 EVERYONE, ROSTER, MANAGE, AUDIT = "everyone", "roster", "manage", "audit"
 
@@ -39,6 +40,14 @@ DESTINATIONS: tuple[tuple[str, Any, str, str, str], ...] = (
 
 # The phone's bottom bar: what each role opens most, four at most (reminders always, with its
 # unread count). Everything else is one tap away under "更多".
+# On the bar a label has a fifth of a phone's width: where a translation needs a shorter word than
+# the full name ("Member development"), the bar says it in its own context.
+TAB_LABELS = {
+    "me": pgettext_lazy("phone bar", "我的档案"),
+    "roster": pgettext_lazy("phone bar", "党员名册"),
+    "development": pgettext_lazy("phone bar", "发展党员"),
+}
+
 PRIMARY = {
     MANAGE: ("home", "roster", "development", "reminders"),
     ROSTER: ("home", "roster", "documents", "reminders"),
@@ -52,6 +61,7 @@ class Destination:
     label: str
     url: str
     icon: str
+    tab_label: str = ""  # the label on the phone's bar
     current: bool = False
     badge: int = 0  # the unread reminders, on "提醒"
 
@@ -97,6 +107,7 @@ def navigation_for(request: HttpRequest) -> Navigation:
             label=str(label),
             url=urls[name],
             icon=icon,
+            tab_label=str(TAB_LABELS.get(name, label)),
             current=name == current,
             badge=unread if name == "reminders" else 0,
         )

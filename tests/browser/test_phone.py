@@ -294,3 +294,31 @@ def test_a_desktop_keeps_the_top_navigation(
     expect(page.get_by_role("navigation", name="快捷导航")).to_be_hidden()
     expect(page.locator(".topnav .who")).to_be_visible()
     page.screenshot(path=str(tmp_path / "desktop.png"))
+
+
+def test_the_bar_keeps_every_english_label_whole(
+    new_context: NewContext,
+    browser_server: BrowserServer,
+    institutions: Institutions,
+    phone_world: PhoneWorld,
+    tmp_path: Path,
+) -> None:
+    context = new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="en-US")
+    context.add_cookies([{"name": "django_language", "value": "en", "url": browser_server.url(institutions.a)}])
+    page = context.new_page()
+    page.goto(browser_server.url(institutions.a, "/accounts/login/"))
+    page.get_by_label("Username", exact=True).fill(phone_world.secretary)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in", exact=True).click()
+    bar = page.get_by_role("navigation", name="Quick navigation")
+    expect(bar.get_by_role("link", name="Recruiting")).to_be_visible()
+    expect(bar.get_by_role("button", name="More")).to_be_visible()
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll(".tab-label")]
+            .filter((label) => label.scrollHeight > label.clientHeight + 1 || label.scrollWidth > label.clientWidth + 1)
+            .map((label) => label.textContent)"""
+    )
+    page.screenshot(path=str(tmp_path / "english-bar.png"))
+    assert not clipped, f"labels cut off on the bar: {clipped}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
