@@ -112,7 +112,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not shown.shows(unit):
         raise Http404  # another branch's or college's page: as if it did not exist
     scope = shown.scope
-    subtree = shape_tree(selectors.org_tree(root=unit, include_closed=unit.closed_on is not None), shown)
+    loaded = selectors.org_tree(root=unit, include_closed=unit.closed_on is not None, within=shown.units_q())
+    subtree = shape_tree(loaded, shown)
     entry = next(e for e in subtree if e.pk == unit.pk)
     may_change = unit.closed_on is None and selectors.may_change_unit(scope=scope, unit=unit)
     may_add = unit.closed_on is None and selectors.may_add_child(scope=scope, parent=unit)
