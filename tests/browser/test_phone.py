@@ -28,6 +28,7 @@ from services.organization.models import OrgUnit, Position
 from services.reminders.models import Reminder
 from services.rules.models import StandardRule
 from services.rules.resolver import rule
+from services.search.text import tokens
 from tests.browser.conftest import MEMBER_USERNAME, BrowserServer, BrowserUsers, NewContext, sign_in
 from tests.conftest import Institutions
 from tests.development.helpers import World, apply
@@ -134,6 +135,9 @@ def phone_world(_browser_env: None, institutions: Institutions, browser_users: B
             )
     with schema_context("public"):
         keys = frozenset(StandardRule.objects.values_list("key", flat=True))
+    # The live server runs in this process: load jieba's dictionary now, not during the search
+    # page's load (seconds on a busy machine, against the page's 10-second budget).
+    tokens("党建")
     yield PhoneWorld(secretary=SECRETARY, dossier_id=dossier.pk, rule_keys=keys)
     with schema_context(institutions.a.schema_name):
         Reminder.objects.filter(source="phone").delete()
