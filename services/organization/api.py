@@ -1,7 +1,7 @@
 """Organization tree API. Everyone signed in reads the tree (unit names are not personal data);
 writes go through services/organization/services.py, which checks the caller's scope:
 POST creates a unit, PATCH renames (``name``) and/or moves (``parent``) one, and
-``GET warnings/`` lists the structural warnings of the whole tree."""
+``GET warnings/`` lists the structural warnings of the units the caller manages."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from services.accounts.models import User
 
 from . import selectors, services
 from .models import OrgUnit
-from .warnings import org_tree_warnings
+from .overview import org_tree_in_scope, tree_scope_for
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
@@ -101,4 +101,6 @@ class OrgUnitViewSet(viewsets.ModelViewSet):
     @extend_schema(responses=StructuralWarningSerializer(many=True))
     @action(detail=False, methods=["get"])
     def warnings(self, request: Request) -> Response:
-        return Response(StructuralWarningSerializer(org_tree_warnings(), many=True).data)
+        """The warnings of the units the caller manages: something to act on, not others' figures."""
+        tree = org_tree_in_scope(shown=tree_scope_for(request.user))
+        return Response(StructuralWarningSerializer([w for entry in tree for w in entry.warnings], many=True).data)
