@@ -385,6 +385,17 @@ def test_unreadable_files_are_refused_with_a_message(content: bytes, filename: s
         imports.sheet_read(content=io.BytesIO(content), filename=filename)
 
 
+def test_an_xlsx_whose_shared_strings_inflate_past_the_limit_is_refused_before_it_is_parsed(settings: Any) -> None:
+    from tests.documents.files import xlsx_with_shared_strings
+
+    settings.UNZIP_MAX_ENTRY_BYTES = 1024 * 1024
+    bomb = xlsx_with_shared_strings(3 * 1024 * 1024)
+    with mock.patch("services.members.imports.reading.load_workbook") as parse:
+        with pytest.raises(ImportFileError, match=r"文件解压后过大.*无法导入"):
+            imports.sheet_read(content=io.BytesIO(bomb), filename="名册.xlsx")
+    parse.assert_not_called()
+
+
 # --- committing ---------------------------------------------------------------------------------
 
 
