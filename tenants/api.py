@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 
 from . import services, tasks
 from .models import Institution
+from .queueing import publish_after_commit
 
 
 class IsPlatformOperator(permissions.BasePermission):
@@ -131,7 +133,8 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         institution = self.get_object()
         if institution.status == Institution.Status.ARCHIVED:
             raise ValidationError({"detail": _("该学校已归档。")})
-        tasks.archive_institution.delay(institution.pk, request.user.pk)
+        with transaction.atomic():  # durable: the relay publishes it again if the broker drops it
+            publish_after_commit(tasks.archive_institution, institution.pk, request.user.pk, durable=True)
         return Response(InstitutionSerializer(institution).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(

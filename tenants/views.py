@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,6 +21,7 @@ from services.workdays import selectors as workdays_selectors
 from . import selectors, services, tasks
 from .forms import DeleteForm, InstitutionCreateForm, SuspendForm
 from .models import Institution
+from .queueing import publish_after_commit
 
 
 def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -146,7 +148,8 @@ def institution_archive(request: HttpRequest, code: str) -> HttpResponse:
     if institution.status == Institution.Status.ARCHIVED:
         messages.error(request, _("该学校已归档。"))
     else:
-        tasks.archive_institution.delay(institution.pk, request.user.pk)
+        with transaction.atomic():  # durable: the relay publishes it again if the broker drops it
+            publish_after_commit(tasks.archive_institution, institution.pk, request.user.pk, durable=True)
         messages.info(request, _("已开始导出并归档，完成后本页状态将变为“已归档”，可刷新查看。"))
     return redirect("console:institution", code=code)
 

@@ -95,6 +95,8 @@ def _xlsx(data: bytes) -> str:
     _checked_archive(data, damaged).close()
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except MemoryError:
+        raise  # the task's memory cap: not a damaged file
     except Exception as exc:  # openpyxl raises zip, XML and key errors alike for a damaged file
         raise ExtractionError(damaged) from exc
     lines: list[str] = []

@@ -178,24 +178,36 @@ def test_versions_whose_task_was_lost_are_extracted_by_the_command(inst_a: Insti
         assert DocumentVersion.objects.get(pk=fresh.pk).extraction_status == E.PENDING
 
 
-def test_the_hourly_sweep_extracts_only_versions_whose_task_was_lost(inst_a: Institution, world: World) -> None:
+def test_the_sweep_queues_again_only_versions_whose_task_was_lost(inst_a: Institution, world: World) -> None:
     from datetime import timedelta
+    from unittest import mock
 
     from django.utils import timezone
 
-    from services.documents.tasks import STALE_EXTRACTION, extract_stale_versions
+    from services.documents.tasks import STALE_EXTRACTION, extract_stale_versions, extract_version
+    from tenants.deliveries import delivery_begin
 
     with in_schema(inst_a):
         lost = _publish(world, "失联的抽取任务".encode(), "lost.txt")
+        running = _publish(world, "正在提取的文件".encode(), "running.txt")
         recent = _publish(world, "刚上传的文件".encode(), "recent.txt")
         long_ago = timezone.now() - STALE_EXTRACTION - timedelta(minutes=1)
-        DocumentVersion.objects.filter(pk=lost.pk).update(created_at=long_ago)
-    extract_stale_versions(inst_a.schema_name)
+        DocumentVersion.objects.filter(pk__in=[lost.pk, running.pk]).update(created_at=long_ago)
+        # A worker is on this one right now (its delivery is counted and not finished).
+        delivery_begin(
+            task_name=extract_version.name,
+            args=(inst_a.schema_name, running.pk),
+            kwargs={},
+            schema_name=inst_a.schema_name,
+            max_deliveries=3,
+            redelivered=False,
+        )
+        with mock.patch("tenants.queueing.publish") as publish:
+            assert extract_stale_versions() == 1
+    # Queued again as the same task, so its deliveries are counted with the first one's.
+    publish.assert_called_once_with(extract_version, (inst_a.schema_name, lost.pk))
     with in_schema(inst_a):
-        lost.refresh_from_db()
-        recent.refresh_from_db()
-        assert lost.extraction_status == E.DONE and "失联" in lost.text
-        assert recent.extraction_status == E.PENDING  # its own task is still queued
+        assert DocumentVersion.objects.get(pk=recent.pk).extraction_status == E.PENDING
 
 
 # --- decompression bombs and bounded reading ----------------------------------------------------
