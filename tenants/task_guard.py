@@ -98,6 +98,14 @@ class BoundedTask(Task):  # type: ignore[misc]
     abandon: Callable[..., Any] | None = None  # called with the task's arguments when it is given up
     verbose_name: Any = ""
 
+    def _get_exec_options(self) -> dict[str, Any]:
+        # Celery copies the publisher's time limits into each message, where they win over the
+        # worker's: leave them out, so the worker's own declarations and TASK_LIMITS decide.
+        options = dict(super()._get_exec_options())
+        options.pop("time_limit", None)
+        options.pop("soft_time_limit", None)
+        return options
+
     def effective_limits(self) -> dict[str, Any]:
         """The limits a delivery of this kind runs under (declared, else the defaults)."""
         from django.conf import settings

@@ -181,9 +181,23 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list)  # [{"row": 3, "column": "身份证号", "message": "…"}]
     error_report_key = models.CharField(max_length=300, blank=True)
     failure = models.TextField(blank=True)
+    # The lease of a worker step (imports/leases.py): the uploader's language, when the step was
+    # (re)queued, how often a worker started it, the worker's last sign of life, the last restart.
+    language = models.CharField(max_length=10, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    restarted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [  # the housekeeping sweep looks for running jobs every minute
+            models.Index(
+                fields=["status"],
+                name="importjob_running_idx",
+                condition=models.Q(status__in=["validating", "committing"]),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.status})"

@@ -119,6 +119,8 @@ def _read_xlsx(data: bytes, progress: Progress | None) -> Sheet:
         raise ImportFileError(_unreadable_xlsx()) from exc
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except MemoryError:
+        raise  # the task's memory cap: not a damaged file
     except Exception as exc:  # openpyxl raises zip, XML and key errors alike for a damaged file
         raise ImportFileError(_unreadable_xlsx()) from exc
     try:
@@ -137,7 +139,7 @@ def _read_xlsx(data: bytes, progress: Progress | None) -> Sheet:
             return _collect(itertools.chain(head[found + 1 :], rows), headers, progress, estimate - found - 1)
         first = next(workbook.worksheets[0].iter_rows(min_row=1, max_row=1, values_only=True), ())
         return Sheet(headers=[_header(cell) for cell in first])
-    except ImportFileError:
+    except (ImportFileError, MemoryError):
         raise
     except Exception as exc:
         raise ImportFileError(_unreadable_xlsx()) from exc
