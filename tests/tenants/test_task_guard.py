@@ -6,6 +6,7 @@ tests/documents/test_worker_limits.py and tests/members/test_import_leases.py.""
 from __future__ import annotations
 
 import re
+import sys
 from datetime import timedelta
 
 import pytest
@@ -104,7 +105,7 @@ def test_the_key_names_the_task_and_its_arguments() -> None:
     assert delivery_key(NAME, ("a", 1), {}) != delivery_key(NAME, ("a", 2), {})
 
 
-@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="RLIMIT_AS is enforced on Linux")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS is enforced on Linux")
 def test_the_memory_cap_stops_an_allocation_midway_and_is_lifted_afterwards() -> None:
     with pytest.raises(MemoryError), memory_cap(64):
         bytearray(512 * 1024 * 1024)
