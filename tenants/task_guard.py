@@ -13,7 +13,8 @@ with defaults for all tasks in settings/celery.py, and per kind from the environ
   failed and the process lives on. (``worker_max_memory_per_child`` only acts after a task ends;
   a cgroup limit kills the whole worker.) The prefork child is single-threaded, so the cap is
   the task's alone.
-- ``max_deliveries``, ``track_deliveries``, ``abandon``: see tenants/deliveries.py.
+- ``max_deliveries``, ``track_deliveries``, ``abandon``: see tenants/deliveries.py; ``revive``
+  (the task's arguments) puts the item back before an operator's retry (tenants/dead_letters.py).
 - ``verbose_name``: what operators read on the dead-letter page (a Chinese msgid).
 """
 
@@ -96,6 +97,7 @@ class BoundedTask(Task):  # type: ignore[misc]
     max_deliveries: int | None = None  # None: settings.TASK_MAX_DELIVERIES
     track_deliveries = True
     abandon: Callable[..., Any] | None = None  # called with the task's arguments when it is given up
+    revive: Callable[..., Any] | None = None  # called with them before an operator's retry
     verbose_name: Any = ""
 
     def _get_exec_options(self) -> dict[str, Any]:

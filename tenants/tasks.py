@@ -45,15 +45,16 @@ def _in_institution(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def institution_task(**celery_options: Any) -> Callable[[F], Any]:
     """Declare a task whose body runs inside an institution's schema. Options are Celery's plus
-    those of tenants/task_guard.py (limits, ``abandon``, ``verbose_name``); ``abandon`` runs in
-    the schema too."""
+    those of tenants/task_guard.py (limits, ``abandon``, ``revive``, ``verbose_name``); the hooks
+    run in the schema too."""
 
     def decorator(func: F) -> Any:
         run = _in_institution(func)
         run.per_institution = True  # type: ignore[attr-defined]  # dispatch() only queues these
         options = {"acks_late": True, "max_retries": 5, "default_retry_delay": 30, **celery_options}
-        if options.get("abandon") is not None:
-            options["abandon"] = staticmethod(_in_institution(options["abandon"]))
+        for hook in ("abandon", "revive"):  # they run in the institution's schema too
+            if options.get(hook) is not None:
+                options[hook] = staticmethod(_in_institution(options[hook]))
         return shared_task(name=f"{func.__module__}.{func.__name__}", **options)(run)
 
     return decorator

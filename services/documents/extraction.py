@@ -180,6 +180,15 @@ def version_extract(*, version_id: int) -> DocumentVersion | None:
     return version
 
 
+def version_extraction_revive(*, version_id: int) -> bool:
+    """Put a failed version back in the queue's state (an operator retries its extraction)."""
+    return bool(
+        DocumentVersion.objects.filter(pk=version_id, extraction_status=DocumentVersion.Extraction.FAILED).update(
+            extraction_status=DocumentVersion.Extraction.PENDING, extraction_error=""
+        )
+    )
+
+
 def version_extraction_abandon(*, version_id: int, reason: str) -> bool:
     """Mark a version still pending as failed with ``reason`` (its task was given up after
     repeated interruptions); the file stays stored and downloadable. True if it was pending."""

@@ -19,7 +19,7 @@ from tenants.deliveries import relay_unless_in_flight
 from tenants.housekeeping import sweeper
 from tenants.tasks import institution_task
 
-from .extraction import version_extract, version_extraction_abandon
+from .extraction import version_extract, version_extraction_abandon, version_extraction_revive
 from .models import DocumentVersion
 
 # A version still pending after this long lost its task (the broker was down, a worker died).
@@ -40,7 +40,16 @@ def _abandon_public(version_id: int) -> None:
         _abandon(version_id)
 
 
-@institution_task(verbose_name=gettext_lazy("提取文档文字"), abandon=_abandon, **EXTRACTION_LIMITS)
+def _revive(version_id: int) -> None:
+    version_extraction_revive(version_id=version_id)
+
+
+def _revive_public(version_id: int) -> None:
+    with schema_context(get_public_schema_name()):
+        _revive(version_id)
+
+
+@institution_task(verbose_name=gettext_lazy("提取文档文字"), abandon=_abandon, revive=_revive, **EXTRACTION_LIMITS)
 def extract_version(version_id: int) -> str:
     """Extract the text of an institution document's version (inside its schema)."""
     version = version_extract(version_id=version_id)
@@ -53,6 +62,7 @@ def extract_version(version_id: int) -> str:
     max_retries=5,
     verbose_name=gettext_lazy("提取文档文字（平台）"),
     abandon=_abandon_public,
+    revive=_revive_public,
     **EXTRACTION_LIMITS,
 )
 def extract_public_version(version_id: int) -> str:

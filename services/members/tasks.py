@@ -25,7 +25,15 @@ def _give_up(job_id: str, language: str = settings.LANGUAGE_CODE) -> None:
         imports.job_give_up(job_id=job_id, reason=imports.leases.interrupted_reason())
 
 
-@institution_task(verbose_name=_("校验导入的党员名册"), abandon=_give_up, **IMPORT_LIMITS)
+def _revive_validation(job_id: str, language: str = settings.LANGUAGE_CODE) -> None:
+    imports.leases.job_revive(job_id=job_id, status=ImportJob.Status.VALIDATING)
+
+
+def _revive_commit(job_id: str, language: str = settings.LANGUAGE_CODE) -> None:
+    imports.leases.job_revive(job_id=job_id, status=ImportJob.Status.COMMITTING)
+
+
+@institution_task(verbose_name=_("校验导入的党员名册"), abandon=_give_up, revive=_revive_validation, **IMPORT_LIMITS)
 def validate_import(job_id: str, language: str = settings.LANGUAGE_CODE) -> str:
     job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
     if job is None:
@@ -34,7 +42,7 @@ def validate_import(job_id: str, language: str = settings.LANGUAGE_CODE) -> str:
         return imports.import_validate(job=job).status
 
 
-@institution_task(verbose_name=_("写入导入的党员名册"), abandon=_give_up, **IMPORT_LIMITS)
+@institution_task(verbose_name=_("写入导入的党员名册"), abandon=_give_up, revive=_revive_commit, **IMPORT_LIMITS)
 def commit_import(job_id: str, language: str = settings.LANGUAGE_CODE) -> str:
     job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
     if job is None:

@@ -177,6 +177,25 @@ def batches_stalled(*, older_than: timedelta) -> list[BatchTransfer]:
     )
 
 
+def batch_revive(*, batch_id: str, reason: str) -> int:
+    """Undo ``batch_abandon`` for an operator's retry: the people it gave up are pending again."""
+    with transaction.atomic():
+        batch = BatchTransfer.objects.select_for_update().filter(pk=batch_id).first()
+        if batch is None:
+            return 0
+        count = BatchItem.objects.filter(batch=batch, result=BatchItem.Result.ERROR, message=reason[:200]).update(
+            result=BatchItem.Result.PENDING, message=""
+        )
+        if count:
+            BatchTransfer.objects.filter(pk=batch.pk).update(
+                status=BatchTransfer.Status.RUNNING,
+                processed=F("processed") - count,
+                error_count=F("error_count") - count,
+                finished_at=None,
+            )
+    return count
+
+
 def batch_abandon(*, batch_id: str, reason: str) -> int:
     """Give up a batch whose runs kept being interrupted: its pending people get ``reason`` as
     their error and the batch ends. Returns how many people it concerned."""

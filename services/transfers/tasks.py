@@ -40,9 +40,17 @@ def move_letters(letter_ids: list[str]) -> dict[str, int]:
         return moves.move_letters(letter_ids=letter_ids)
 
 
-def _abandon_batch(batch_id: str) -> None:
+def _interrupted() -> str:
     with translation.override(settings.LANGUAGE_CODE):
-        batches.batch_abandon(batch_id=batch_id, reason=gettext("处理进程多次中断，已停止，请重新发起"))
+        return gettext("处理进程多次中断，已停止，请重新发起")
+
+
+def _abandon_batch(batch_id: str) -> None:
+    batches.batch_abandon(batch_id=batch_id, reason=_interrupted())
+
+
+def _revive_batch(batch_id: str) -> None:
+    batches.batch_revive(batch_id=batch_id, reason=_interrupted())
 
 
 @institution_task(
@@ -51,6 +59,7 @@ def _abandon_batch(batch_id: str) -> None:
     time_limit=660,
     memory_limit_mb=768,
     abandon=_abandon_batch,
+    revive=_revive_batch,
 )
 def run_batch(batch_id: str) -> str:
     batch = BatchTransfer.objects.select_related("created_by").filter(pk=batch_id).first()

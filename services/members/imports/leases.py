@@ -45,6 +45,22 @@ def job_give_up(*, job_id: str, reason: str) -> bool:
     )
 
 
+def job_revive(*, job_id: str, status: str) -> bool:
+    """Put a failed job back in a worker step for an operator's retry, as if just queued."""
+    return bool(
+        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.FAILED).update(
+            status=status,
+            failure="",
+            finished_at=None,
+            queued_at=timezone.now(),
+            attempts=0,
+            heartbeat_at=None,
+            restarted_at=None,
+            processed_rows=0,
+        )
+    )
+
+
 def heartbeat(job: ImportJob) -> None:
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
 
