@@ -165,7 +165,7 @@ def version_extract(*, version_id: int) -> DocumentVersion | None:
     except SoftTimeLimitExceeded:
         text, status, error = "", DocumentVersion.Extraction.FAILED, _("提取文字超时，已停止提取，文件仍可下载。")
     except MemoryError:
-        data = text = ""  # let go of what was read before writing the outcome
+        data, text = b"", ""  # let go of what was read before writing the outcome
         status, error = DocumentVersion.Extraction.FAILED, _("提取文字所需内存超过上限，已停止提取，文件仍可下载。")
     except Exception:
         logger.exception("document version %s: extraction failed", version_id)
