@@ -78,9 +78,11 @@ def _extracted(schema: str, admin: User, data: bytes, filename: str, *, timeout:
         document = services.document_create(
             acting_user=admin, kind=Document.Kind.STUDY, title=filename, upload=io.BytesIO(data), filename=filename
         )
+        version_id = document.current_version_id
+        assert version_id is not None
         deadline = time.monotonic() + timeout
         while True:
-            version = DocumentVersion.objects.get(pk=document.current_version_id)
+            version = DocumentVersion.objects.get(pk=version_id)
             if version.extraction_status != DocumentVersion.Extraction.PENDING:
                 return version
             if time.monotonic() > deadline:
