@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 def _send(task: Any, args: Sequence[Any], kwargs: dict[str, Any] | None) -> None:
     # No retry loop: a publish that fails is left to the relays, not retried while work waits.
-    task.apply_async(args=list(args), kwargs=kwargs or {}, retry=False)
+    task.apply_async(args=tuple(args), kwargs=kwargs or {}, retry=False)
 
 
 class Publisher:
@@ -112,7 +112,7 @@ def publish(task: Any, args: Sequence[Any] = (), kwargs: dict[str, Any] | None =
     from celery import current_task
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        task.apply_async(args=list(args), kwargs=kwargs or {})
+        task.apply_async(args=tuple(args), kwargs=kwargs or {})
         return True
     if current_task and not current_task.request.called_directly:  # a proxy: falsy outside a task
         try:
