@@ -122,7 +122,8 @@ def delivery_queued(*, task_name: str, args: Any, kwargs: Any, schema_name: str 
                 "state": State.QUEUED,
                 "published_at": timezone.now(),
             },
-            defaults={"published_at": timezone.now()},
+            # A new request for the same work starts afresh, even after an earlier one was given up.
+            defaults={"published_at": timezone.now(), "state": State.QUEUED, "deliveries": 0, "last_error": ""},
         )
 
 

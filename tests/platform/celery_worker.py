@@ -80,7 +80,7 @@ def worker_process(
     )
     from partycloud.celery import app
 
-    # Whatever this process queues meanwhile (a view calling .delay()) goes to this worker.
+    # Whatever this process queues meanwhile (a view publishing after its commit) goes to this worker.
     previous = app.conf.task_default_queue
     app.conf.task_default_queue = queue
     try:

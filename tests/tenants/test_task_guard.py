@@ -126,3 +126,28 @@ def test_every_task_kind_runs_under_a_time_limit_a_memory_cap_and_a_delivery_bou
     assert re.search(r"[\u4e00-\u9fff]", str(task.verbose_name)), "operators read the kind in Chinese"
     # Declared where the task is declared, not only inherited from the defaults.
     assert task.soft_time_limit and task.time_limit and task.memory_limit_mb, "declare the limits on the task"
+
+
+@pytest.mark.django_db
+def test_a_new_request_for_work_given_up_earlier_starts_with_a_fresh_count() -> None:
+    args = (5, 1)
+    for _delivery in range(4):
+        ticket = delivery_begin(
+            task_name="tenants.tasks.archive_institution",
+            args=args,
+            kwargs={},
+            schema_name="",
+            max_deliveries=3,
+            redelivered=False,
+        )
+    assert ticket.given_up
+    delivery_queued(task_name="tenants.tasks.archive_institution", args=args, kwargs={})
+    again = delivery_begin(
+        task_name="tenants.tasks.archive_institution",
+        args=args,
+        kwargs={},
+        schema_name="",
+        max_deliveries=3,
+        redelivered=False,
+    )
+    assert (again.deliveries, again.given_up) == (1, False)
