@@ -5,6 +5,7 @@ fresh count; the retry puts its item back, is audited, and publishes only after 
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 from unittest import mock
 
@@ -67,7 +68,7 @@ def test_operators_see_what_was_given_up_in_chinese(operator: User, inst_a: Inst
     assert reverse("console:dead_letter_retry", urlconf=URLCONF, kwargs={"pk": row.pk}) in page
     assert "data-confirm" in page  # the retry asks first
     home = client_for(None, operator).get("/").content.decode()
-    assert "有 1 个后台任务多次执行未成功" in home
+    assert re.search(r"有 \d+ 个后台任务多次执行未成功", home)
 
 
 def test_only_operators_open_the_dead_letters(committee_user: User, inst_a: Institution) -> None:
