@@ -25,6 +25,7 @@ from services.audit.services import audit_record
 
 from . import archive, provisioning
 from .models import RESERVED_CODES, Domain, Institution, institution_domain
+from .queueing import publish_after_commit
 from .routing import forget_institution
 
 
@@ -232,8 +233,8 @@ def institution_archive_start(
         if queue:
             from . import tasks  # tasks import this module
 
-            actor_id = getattr(acting_user, "pk", None)
-            transaction.on_commit(lambda: tasks.archive_institution.delay(locked.pk, actor_id))
+            # Durable: recorded in this transaction, so the relay publishes it again if the broker drops it.
+            publish_after_commit(tasks.archive_institution, locked.pk, getattr(acting_user, "pk", None), durable=True)
     return locked
 
 

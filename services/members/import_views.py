@@ -148,6 +148,7 @@ def import_job(request: HttpRequest, pk: str) -> HttpResponse:
         {
             "job": job,
             "running": job.status in RUNNING,
+            "note": imports.job_note(job),
             "errors": job.errors[:ERRORS_SHOWN],
             "more_errors": max(0, len(job.errors) - ERRORS_SHOWN),
             "status_url": reverse("member_import:status", kwargs={"pk": str(job.pk)}),
@@ -232,6 +233,7 @@ _STATUS = inline_serializer(
         "error_count": serializers.IntegerField(),
         "errors": serializers.ListField(child=serializers.DictField()),
         "failure": serializers.CharField(),
+        "note": serializers.CharField(help_text="what is happening to a running job (a restart after a crash)"),
     },
 )
 
@@ -260,6 +262,7 @@ class ImportStatusView(APIView):
                 "error_count": len(job.errors),
                 "errors": job.errors[:ERRORS_SHOWN],
                 "failure": job.failure,
+                "note": imports.job_note(job),
             }
         )
 

@@ -63,10 +63,11 @@ def _queued_archive_messages(redis: Any, institution_id: int) -> list[bytes]:
 
 
 def test_archive_through_the_api_is_queued_on_the_real_broker(
-    operator: User,
-    inst_a: Institution,
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    operator: User, inst_a: Institution, django_capture_on_commit_callbacks: Any
 ) -> None:
+    from tenants import queueing
+    from tenants.models import TaskDelivery
+
     broker = broker_redis()
     before = len(_queued_archive_messages(broker, inst_a.pk))
     with django_capture_on_commit_callbacks(execute=True):
@@ -74,6 +75,10 @@ def test_archive_through_the_api_is_queued_on_the_real_broker(
             "/api/institutions/alpha/archive/", {"confirmation": "alpha"}, content_type="application/json"
         )
     assert response.status_code == 202 and response.json()["status"] == "archiving"
+    # Recorded with the request (the relay publishes it again if the broker drops it) ...
+    assert TaskDelivery.objects.get(task_name="tenants.tasks.archive_institution").args == [inst_a.pk, operator.pk]
+    # ... and handed to this process's publisher, which puts it on the broker.
+    assert queueing.publisher().idle(timeout=60)
     queued = _queued_archive_messages(broker, inst_a.pk)
     assert len(queued) == before + 1
     for raw in queued:  # no worker consumes this queue in tests: leave the broker as it was
