@@ -18,6 +18,7 @@ from django_tenants.utils import schema_context, schema_exists
 from services.accounts.models import User
 from services.audit.models import Event
 from services.audit.services import audit_record
+from services.kernel.text import single_line
 
 from . import archive, provisioning
 from .models import RESERVED_CODES, Domain, Institution, institution_domain
@@ -115,6 +116,7 @@ def institution_suspend(
         raise ValidationError(_("只有正常状态的学校可以暂停。"))
     if not reason.strip():
         raise ValidationError({"reason": _("请填写暂停原因，学校用户将看到这段说明。")})
+    _check_reason(reason.strip())
     return _change_status(
         institution=institution,
         status=Institution.Status.SUSPENDED,
@@ -123,6 +125,17 @@ def institution_suspend(
         acting_user=acting_user,
         request=request,
     )
+
+
+def _check_reason(reason: str) -> None:
+    """The page and the API alike: one line of at most the column's length (a NUL was a 500)."""
+    limit = Institution._meta.get_field("status_reason").max_length or 200
+    if len(reason) > limit:
+        raise ValidationError({"reason": _("原因不能超过 %(max)s 个字符。") % {"max": limit}})
+    try:
+        single_line(reason)
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from None
 
 
 def institution_resume(*, institution: Institution, acting_user: Any = None, request: Any = None) -> Institution:
