@@ -27,6 +27,8 @@ MIN_DAY = date(1900, 1, 1)
 MAX_DAY = date(2199, 12, 31)
 # Page numbers of the views that page by number (50 or fewer rows a page).
 MAX_PAGE = 10000
+# What the schema says of a date: years 1900-2199 (MIN_DAY, MAX_DAY).
+SUPPORTED_DAY_PATTERN = "^(19[0-9]{2}|2[01][0-9]{2})-[0-9]{2}-[0-9]{2}$"
 # What the schema says of free text in a query: no control characters (see text.py).
 NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u001f\\u007f]*$"
 
@@ -154,7 +156,7 @@ class Day(Parameter):
         return day_in_range(day, name=self.name)
 
     def openapi_schema(self) -> dict[str, Any]:
-        return {"type": "string", "format": "date"}
+        return {"type": "string", "format": "date", "pattern": SUPPORTED_DAY_PATTERN}
 
 
 def supported_day(value: date) -> None:

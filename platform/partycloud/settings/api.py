@@ -15,7 +15,7 @@ REST_FRAMEWORK = {
         "services.kernel.parsers.ChineseFormParser",
         "services.kernel.parsers.ChineseMultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "partycloud.openapi.AutoSchema",
     # limit 1-200, offset 0-10^9; anything else is a 400 (partycloud/pagination.py).
     "DEFAULT_PAGINATION_CLASS": "partycloud.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
