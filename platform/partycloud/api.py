@@ -27,8 +27,8 @@ class BadParameter(APIException):
 
 
 class ThrottledChinese(Throttled):
-    default_detail = gettext_lazy("请求过于频繁。")
-    extra_detail_singular = extra_detail_plural = gettext_lazy("请 {wait} 秒后再试。")
+    default_detail = gettext_lazy("请求过于频繁。")  # type: ignore[assignment]
+    extra_detail_singular = extra_detail_plural = gettext_lazy("请 {wait} 秒后再试。")  # type: ignore[assignment]
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -56,7 +56,7 @@ def api_exception(exc: Exception) -> Exception:
     if isinstance(exc, DjangoPermissionDenied):
         return PermissionDenied(str(exc) or None)
     if isinstance(exc, Throttled) and not isinstance(exc, ThrottledChinese):
-        return ThrottledChinese(wait=exc.wait)
+        return ThrottledChinese(wait=getattr(exc, "wait", None))
     if isinstance(exc, InvalidInput):
         return BadParameter(exc.message, code=exc.code)
     if isinstance(exc, BadRequest):

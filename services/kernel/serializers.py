@@ -55,9 +55,10 @@ def wrong_json_type(field: serializers.Field, value: Any) -> str | None:
 
 
 def _integer_key(field: serializers.Field) -> bool:
-    if not isinstance(field, serializers.PrimaryKeyRelatedField) or field.queryset is None:
+    queryset: Any = getattr(field, "queryset", None)
+    if not isinstance(field, serializers.PrimaryKeyRelatedField) or queryset is None:
         return False
-    return isinstance(field.queryset.model._meta.pk, models.AutoField | models.BigAutoField | models.IntegerField)
+    return isinstance(queryset.model._meta.pk, models.AutoField | models.BigAutoField | models.IntegerField)
 
 
 class StrictTypesMixin:
