@@ -42,9 +42,12 @@ def test_a_token_name_over_100_characters_is_a_400_not_a_varchar_overflow(inst_a
 
 @pytest.mark.parametrize("name", ["a\u0007b", "line\nbreak", "tab\there"])
 def test_control_characters_in_a_token_name_are_refused(inst_a: Institution, name: str) -> None:
+    """A bell is refused by the JSON parser already; line breaks and tabs by the name's validator."""
     client, _ = admin_client(inst_a)
     response = client.post("/api/auth/tokens/", {"name": name}, content_type="application/json")
-    assert response.status_code == 400 and "控制字符" in response.json()["name"][0]
+    assert response.status_code == 400
+    body = response.json()
+    assert "控制字符" in body.get("name", [""])[0] or "U+0007" in body.get("detail", "")
     with in_schema(inst_a):
         assert not ApiToken.objects.filter(name=name).exists()
 
