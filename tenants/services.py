@@ -22,6 +22,7 @@ from django_tenants.utils import schema_context, schema_exists
 from services.accounts.models import User
 from services.audit.models import Event
 from services.audit.services import audit_record
+from services.kernel.text import single_line
 
 from . import archive, provisioning
 from .models import RESERVED_CODES, Domain, Institution, institution_domain
@@ -176,8 +177,7 @@ def institution_suspend(
     """Stop an institution's users and API clients; their pages say why."""
     if not reason.strip():
         raise ValidationError({"reason": _("请填写暂停原因，学校用户将看到这段说明。")})
-    if len(reason.strip()) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": _("暂停原因不能超过 %(n)d 个字。") % {"n": REASON_MAX_LENGTH}})
+    _check_reason(reason.strip())
     with _transition(institution=institution, action="suspend") as (locked, target):
         return _set_status(
             locked,
@@ -187,6 +187,16 @@ def institution_suspend(
             acting_user=acting_user,
             request=request,
         )
+
+
+def _check_reason(reason: str) -> None:
+    """The page and the API alike: one line of at most the column's length (a NUL was a 500)."""
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": _("原因不能超过 %(max)s 个字符。") % {"max": REASON_MAX_LENGTH}})
+    try:
+        single_line(reason)
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from None
 
 
 def institution_resume(*, institution: Institution, acting_user: Any = None, request: Any = None) -> Institution:

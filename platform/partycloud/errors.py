@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import sys
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -32,8 +34,15 @@ def problem(*, status: int, code: str, detail: str) -> JsonResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request refused as malformed; a ``BadRequest`` carries the message to show (a query
+    parameter that does not fit names itself, see services.kernel.inputs)."""
+    detail = str(exception) if isinstance(exception, BadRequest) else ""
     if is_api_request(request):
-        return problem(status=400, code="bad_request", detail=_("请求格式不正确。"))
+        return problem(
+            status=400, code=getattr(exception, "code", "bad_request"), detail=detail or _("请求格式不正确。")
+        )
+    if detail:
+        return HttpResponseBadRequest(loader.get_template("400.html").render({"detail": detail}))
     return defaults.bad_request(request, exception)
 
 

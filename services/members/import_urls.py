@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from . import import_api
 from . import import_views as views
 
 app_name = "member_import"
@@ -19,7 +20,11 @@ urlpatterns = [
     path("members/import/<str:pk>/", views.import_job, name="job"),
     path("members/import/<str:pk>/confirm/", views.import_confirm, name="confirm"),
     path("members/import/<str:pk>/errors.xlsx", views.import_error_report, name="error_report"),
-    path("api/members/import/<str:pk>/status/", views.ImportStatusView.as_view(), name="status"),
+    path("api/members/import/<uuid:pk>/status/", views.ImportStatusView.as_view(), name="status"),
+    # The API of the same jobs: upload, status, confirm.
+    path("api/members/imports/", import_api.ImportStartView.as_view(), name="api_start"),
+    path("api/members/imports/<uuid:pk>/", import_api.ImportJobView.as_view(), name="api_job"),
+    path("api/members/imports/<uuid:pk>/confirm/", import_api.ImportConfirmView.as_view(), name="api_confirm"),
     path("api/members/export/roster/", views.RosterExportView.as_view(), name="export_roster"),
     path("api/members/export/national/", views.NationalExportView.as_view(), name="export_national"),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.contrib import messages
@@ -23,9 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -33,11 +33,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from services.kernel.serializers import InputSerializer
+from services.kernel.text import single_line
 from services.organization.scope import scope_for
 from services.storage.backends import get_storage
 from tenants.db import connection
 
-from . import exports, imports
+from . import exports, import_api, imports
 from .models import ImportJob
 from .validation import REASON_MIN_LENGTH
 
@@ -219,59 +221,27 @@ def export_sensitive(request: HttpRequest) -> HttpResponseBase:
 
 # --- API ----------------------------------------------------------------------------------------
 
-_STATUS = inline_serializer(
-    "ImportJobStatus",
-    {
-        "id": serializers.UUIDField(),
-        "status": serializers.CharField(),
-        "status_display": serializers.CharField(),
-        "total_rows": serializers.IntegerField(),
-        "processed_rows": serializers.IntegerField(),
-        "created": serializers.IntegerField(),
-        "updated": serializers.IntegerField(),
-        "unchanged": serializers.IntegerField(),
-        "error_count": serializers.IntegerField(),
-        "errors": serializers.ListField(child=serializers.DictField()),
-        "failure": serializers.CharField(),
-        "note": serializers.CharField(help_text="what is happening to a running job (a restart after a crash)"),
-    },
-)
-
 
 class ImportStatusView(APIView):
     """What the job page polls: status and progress, then the counts and the first errors."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=_STATUS)
-    def get(self, request: Request, pk: str) -> Response:
-        try:
-            job = imports.import_job_get(acting_user=request.user, pk=pk)
-        except (ImportJob.DoesNotExist, ValidationError):
-            raise NotFound from None
-        return Response(
-            {
-                "id": str(job.pk),
-                "status": job.status,
-                "status_display": job.get_status_display(),
-                "total_rows": job.total_rows,
-                "processed_rows": job.processed_rows,
-                "created": job.created_count,
-                "updated": job.updated_count,
-                "unchanged": job.unchanged_count,
-                "error_count": len(job.errors),
-                "errors": job.errors[:ERRORS_SHOWN],
-                "failure": job.failure,
-                "note": imports.job_note(job),
-            }
-        )
+    @extend_schema(responses=import_api.ImportJobSerializer)
+    def get(self, request: Request, pk: UUID) -> Response:
+        return Response(import_api.job_status(import_api.job_or_404(request, pk)))
 
 
-_REASON = inline_serializer("SensitiveExportRequest", {"reason": serializers.CharField(max_length=200)})
+class ReasonRequest(InputSerializer):
+    """The reason of an export with full numbers; its rules (length, letters) are the service's."""
+
+    reason = serializers.CharField(max_length=200, allow_blank=True, validators=[single_line])
 
 
 def _reasoned_export(request: Request, service: Any, stem: str) -> HttpResponseBase:
-    reason = request.data.get("reason", "") if hasattr(request.data, "get") else ""
+    body = ReasonRequest(data=request.data)
+    body.is_valid(raise_exception=True)
+    reason = body.validated_data["reason"]
     out = tempfile.TemporaryFile()
     try:
         service(acting_user=request.user, reason=str(reason), out=out, request=request._request)
@@ -299,7 +269,7 @@ class RosterExportView(APIView):
         out.seek(0)
         return _download(out, f"党员名册-{_stamp()}.xlsx")
 
-    @extend_schema(request=_REASON, responses={(200, XLSX): OpenApiTypes.BINARY})
+    @extend_schema(request=ReasonRequest, responses={(200, XLSX): OpenApiTypes.BINARY})
     def post(self, request: Request) -> HttpResponseBase:
         return _reasoned_export(request, exports.member_export_roster_full, "党员名册（完整号码）")
 
@@ -309,6 +279,6 @@ class NationalExportView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=_REASON, responses={(200, XLSX): OpenApiTypes.BINARY})
+    @extend_schema(request=ReasonRequest, responses={(200, XLSX): OpenApiTypes.BINARY})
     def post(self, request: Request) -> HttpResponseBase:
         return _reasoned_export(request, exports.member_export_national, "全国党员管理信息系统")

@@ -15,6 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from services.accounts.models import User
+from services.kernel.serializers import InputSerializer
+from services.kernel.text import single_line
 
 from . import selectors, services
 from .models import OrgUnit
@@ -28,8 +30,8 @@ class OrgUnitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrgUnitCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+class OrgUnitCreateSerializer(InputSerializer):
+    name = serializers.CharField(validators=[single_line], max_length=100)
     kind = serializers.ChoiceField(choices=OrgUnit.Kind.choices)
     parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]  # a field, not the serializer's parent
         queryset=OrgUnit.objects.all(), allow_null=True, required=False
@@ -38,8 +40,8 @@ class OrgUnitCreateSerializer(serializers.Serializer):
     sort_order = serializers.IntegerField(min_value=0, required=False)
 
 
-class OrgUnitUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, required=False)
+class OrgUnitUpdateSerializer(InputSerializer):
+    name = serializers.CharField(validators=[single_line], max_length=100, required=False)
     parent = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), required=False)  # type: ignore[assignment]
 
 
@@ -99,7 +101,7 @@ class OrgUnitViewSet(viewsets.ModelViewSet):
         return Response(OrgUnitSerializer(unit).data)
 
     @extend_schema(responses=StructuralWarningSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def warnings(self, request: Request) -> Response:
         """The warnings of the units the caller manages: something to act on, not others' figures."""
         tree = org_tree_in_scope(shown=tree_scope_for(request.user))
