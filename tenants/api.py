@@ -135,7 +135,7 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return self._lifecycle(services.institution_resume)
 
     @extend_schema(
-        request=inline_serializer("ArchiveRequest", {"confirmation": serializers.CharField(help_text="the code")}),
+        request=inline_serializer("ArchiveRequest", {"confirmation": serializers.CharField(max_length=30, help_text="the code")}),
         responses={202: InstitutionSerializer},
     )
     @action(detail=True, methods=["post"])

@@ -192,7 +192,7 @@ def institution_suspend(
 def _check_reason(reason: str) -> None:
     """The page and the API alike: one line of at most the column's length (a NUL was a 500)."""
     if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": _("原因不能超过 %(max)s 个字符。") % {"max": REASON_MAX_LENGTH}})
+        raise ValidationError({"reason": _("暂停原因不能超过 %(max)s 个字。") % {"max": REASON_MAX_LENGTH}})
     try:
         single_line(reason)
     except ValidationError as exc:

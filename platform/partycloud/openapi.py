@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular import openapi
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_array_type, build_basic_type
 from drf_spectacular.types import OpenApiTypes
@@ -33,6 +34,14 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             "description": "POST /api/auth/token/ (username, password) or /api/auth/tokens/ gives a token: "
             "`Authorization: Bearer pc_…`.",
         }
+
+
+class SessionCookieScheme(SessionScheme):
+    """The portal's session cookie, through the authentication class that refuses a stale CSRF token
+    in the user's language (partycloud/csrf.py): the same scheme as DRF's own."""
+
+    target_class = "partycloud.csrf.SessionAuthentication"
+    priority = 0
 
 
 class Problem(serializers.Serializer):
