@@ -35,7 +35,9 @@ bind = _str("GUNICORN_BIND", f"0.0.0.0:{_str('PORT', '8000')}")
 
 # Processes x threads = concurrent requests per container; each thread keeps its own database
 # connection (DATABASE_CONN_MAX_AGE), so size PgBouncer's max_client_conn for
-# replicas x workers x threads. Scale out with more containers rather than more workers.
+# replicas x workers x threads (the threads are a fixed pool: a burst of requests does not add
+# connections; tests/platform/test_db_connections.py). Scale out with more containers rather
+# than more workers. `make run` serves with this file too (partycloud/devstack.py).
 workers = _int("WEB_CONCURRENCY", 2)
 threads = _int("GUNICORN_THREADS", 4)
 worker_class = "gthread" if threads > 1 else "sync"

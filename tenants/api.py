@@ -13,7 +13,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from . import services, tasks
+from services.kernel.parsers import StrictJSONParser
+from services.kernel.serializers import InputSerializer
+from services.kernel.text import single_line
+
+from . import services
 from .models import Institution
 
 
@@ -48,12 +52,14 @@ class InstitutionSerializer(serializers.ModelSerializer):
         return services.institution_domain(obj.code)
 
 
-class InstitutionCreateSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=30)
-    name = serializers.CharField(max_length=100)
+class InstitutionCreateSerializer(InputSerializer):
+    code = serializers.RegexField(r"^[a-z][a-z0-9]{1,29}$", max_length=30, help_text="2–30 lowercase letters or digits")
+    name = serializers.CharField(validators=[single_line], max_length=100)
     kind = serializers.ChoiceField(choices=Institution.Kind.choices, default=Institution.Kind.UNIVERSITY)
-    region = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    admin_username = serializers.CharField(max_length=150, default="admin")
+    region = serializers.CharField(
+        validators=[single_line], max_length=50, required=False, allow_blank=True, default=""
+    )
+    admin_username = serializers.CharField(validators=[single_line], max_length=150, default="admin")
 
 
 def _field(request: Request, name: str) -> str:
@@ -69,6 +75,10 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     serializer_class = InstitutionSerializer
     permission_classes = [IsPlatformOperator]
     lookup_field = "code"
+    lookup_value_regex = r"[a-z0-9]{1,30}"
+    # JSON only: the console's pages have their own forms, and a form body cannot tell an empty
+    # field from a missing one.
+    parser_classes = [StrictJSONParser]
     queryset = Institution.objects.all()
 
     @extend_schema(
@@ -112,7 +122,7 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return Response(InstitutionSerializer(institution).data)
 
     @extend_schema(
-        request=inline_serializer("SuspendRequest", {"reason": serializers.CharField()}),
+        request=inline_serializer("SuspendRequest", {"reason": serializers.CharField(max_length=200)}),
         responses=InstitutionSerializer,
     )
     @action(detail=True, methods=["post"])
@@ -124,21 +134,34 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def resume(self, request: Request, code: str) -> Response:
         return self._lifecycle(services.institution_resume)
 
-    @extend_schema(request=None, responses={202: InstitutionSerializer})
+    @extend_schema(
+        request=inline_serializer(
+            "ArchiveRequest", {"confirmation": serializers.CharField(max_length=30, help_text="the code")}
+        ),
+        responses={202: InstitutionSerializer},
+    )
     @action(detail=True, methods=["post"])
     def archive(self, request: Request, code: str) -> Response:
-        """Export and archive in the background (Celery); poll the institution for last_export_at."""
-        institution = self.get_object()
-        if institution.status == Institution.Status.ARCHIVED:
-            raise ValidationError({"detail": _("该学校已归档。")})
-        tasks.archive_institution.delay(institution.pk, request.user.pk)
+        """Close, export and archive (the export runs on the worker; the status is "archiving" until
+        it is "archived"). The institution's code must be typed again, as on the console page."""
+        try:
+            institution = services.institution_archive_start(
+                institution=self.get_object(),
+                confirmation=_field(request, "confirmation"),
+                acting_user=request.user,
+                request=request._request,
+            )
+        except DjangoValidationError as exc:
+            raise _validation_error(exc) from exc
         return Response(InstitutionSerializer(institution).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
-        request=inline_serializer("DeleteRequest", {"confirmation": serializers.CharField()}), responses={204: None}
+        request=inline_serializer("DeleteRequest", {"confirmation": serializers.CharField(max_length=30)}),
+        responses={204: None},
     )
-    @action(detail=True, methods=["post"])
-    def delete(self, request: Request, code: str) -> Response:
+    # Not named ``delete``: DRF would take it for the DELETE handler of every route of the viewset.
+    @action(detail=True, methods=["post"], url_path="delete", url_name="delete")
+    def delete_institution(self, request: Request, code: str) -> Response:
         try:
             services.institution_delete(
                 institution=self.get_object(),

@@ -49,7 +49,21 @@ class DemoInstitution:
     name: str
     kind: str
     region: str
-    colleges: tuple[str, ...]
+    colleges: tuple[str, ...]  # schools with students: a teachers' branch and two students' branches each
+    offices: tuple[str, ...] = ()  # administrative offices, hospitals: staff branches only
+
+
+# The branches of each second-level unit, named after it: "外国语学院本科生党支部", "机关第一党支部".
+COLLEGE_BRANCHES = (
+    ("教工第一党支部", OrgUnit.BranchKind.TEACHER),
+    ("本科生党支部", OrgUnit.BranchKind.UNDERGRADUATE),
+    ("研究生党支部", OrgUnit.BranchKind.GRADUATE),
+)
+OFFICE_BRANCHES = (
+    ("第一党支部", OrgUnit.BranchKind.TEACHER),
+    ("第二党支部", OrgUnit.BranchKind.TEACHER),
+    ("第三党支部", OrgUnit.BranchKind.TEACHER),
+)
 
 
 INSTITUTIONS = (
@@ -58,7 +72,8 @@ INSTITUTIONS = (
         "华东综合大学",
         Institution.Kind.UNIVERSITY,
         "上海市",
-        ("计算机科学与技术学院", "马克思主义学院", "经济管理学院", "外国语学院", "机关党委"),
+        ("计算机科学与技术学院", "马克思主义学院", "经济管理学院", "外国语学院"),
+        ("机关",),
     ),
     DemoInstitution(
         "szy", "市职业技术学院", Institution.Kind.VOCATIONAL, "上海市", ("智能制造学院", "商贸学院", "信息工程学院")
@@ -68,7 +83,8 @@ INSTITUTIONS = (
         "市医学院",
         Institution.Kind.MEDICAL,
         "上海市",
-        ("临床医学院", "护理学院", "公共卫生学院", "附属医院党委"),
+        ("临床医学院", "护理学院", "公共卫生学院"),
+        ("附属医院",),
     ),
 )
 
@@ -87,19 +103,15 @@ def fake_national_id(rng: random.Random, born: date, male: bool) -> str:
 def _build_tree(demo: DemoInstitution) -> list[OrgUnit]:
     committee = org_unit_create(name=f"中共{demo.name}委员会", kind=OrgUnit.Kind.COMMITTEE)
     branches: list[OrgUnit] = []
-    for index, college in enumerate(demo.colleges):
+    units = [(name, COLLEGE_BRANCHES) for name in demo.colleges] + [(name, OFFICE_BRANCHES) for name in demo.offices]
+    for index, (base, branch_labels) in enumerate(units):
+        # The unit's name is its base plus its kind ("机关" → "机关党委"): the base never ends in one.
         kind = OrgUnit.Kind.GENERAL_BRANCH if index % 3 == 2 else OrgUnit.Kind.SECOND_LEVEL
         suffix = "党总支" if kind == OrgUnit.Kind.GENERAL_BRANCH else "党委"
-        second = org_unit_create(name=f"{college}{suffix}", kind=kind, parent=committee, sort_order=index)
-        for order, (label, branch_kind) in enumerate(
-            (
-                ("教工第一党支部", OrgUnit.BranchKind.TEACHER),
-                ("本科生党支部", OrgUnit.BranchKind.UNDERGRADUATE),
-                ("研究生党支部", OrgUnit.BranchKind.GRADUATE),
-            )
-        ):
+        second = org_unit_create(name=f"{base}{suffix}", kind=kind, parent=committee, sort_order=index)
+        for order, (label, branch_kind) in enumerate(branch_labels):
             branch = org_unit_create(
-                name=f"{college}{label}",
+                name=f"{base}{label}",
                 kind=OrgUnit.Kind.BRANCH,
                 parent=second,
                 branch_kind=branch_kind,

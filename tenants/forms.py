@@ -22,5 +22,9 @@ class SuspendForm(forms.Form):
     reason = forms.CharField(label=_("暂停原因"), max_length=200, help_text=_("学校用户访问时将看到这段说明。"))
 
 
+class ArchiveForm(forms.Form):
+    confirmation = forms.CharField(label=_("请输入学校代码以确认归档"), max_length=30)
+
+
 class DeleteForm(forms.Form):
     confirmation = forms.CharField(label=_("请输入学校代码以确认删除"), max_length=30)

@@ -36,6 +36,7 @@ class Institution(TenantMixin):
     class Status(models.TextChoices):
         ACTIVE = "active", _("正常")
         SUSPENDED = "suspended", _("已暂停")
+        ARCHIVING = "archiving", _("归档中")  # the export is running (tenants/services.py LIFECYCLE)
         ARCHIVED = "archived", _("已归档")
 
     name = models.CharField(_("名称"), max_length=100)
@@ -100,3 +101,38 @@ class TemplateSnapshot(models.Model):
 
     def __str__(self) -> str:
         return self.fingerprint[:12]
+
+
+class TaskDelivery(models.Model):
+    """How often one task message has been delivered to a worker (tenants/deliveries.py).
+
+    One row per task kind and arguments while it is in flight, failed or given up; a delivery
+    that finishes deletes it. Holds only the task's name and arguments (schema names, ids, a
+    language), never personal data."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("等待执行")
+        RUNNING = "running", _("执行中")
+        FAILED = "failed", _("执行出错")
+        DEAD = "dead", _("已停止重试")
+
+    key = models.CharField(max_length=64, unique=True)  # sha256 of the name and the arguments
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    schema_name = models.CharField(max_length=63, blank=True)  # an institution task's institution
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    deliveries = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)  # last handed to the broker (durable ones)
+
+    class Meta:
+        verbose_name = _("后台任务投递")
+        verbose_name_plural = _("后台任务投递")
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["state", "updated_at"], name="taskdelivery_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} ×{self.deliveries} ({self.state})"

@@ -151,6 +151,8 @@ def unknown_host_response(request: HttpRequest, host: str) -> HttpResponse:
 def unavailable_response(request: HttpRequest, institution: Institution) -> HttpResponse:
     if institution.status == Institution.Status.SUSPENDED:
         message = _("本校平台已暂停使用。")
+    elif institution.status == Institution.Status.ARCHIVING:
+        message = _("本校平台正在归档，暂不可用。")
     else:
         message = _("本校平台已归档，暂不可用。")
     reason = institution.status_reason

@@ -1,11 +1,14 @@
-"""Every write to the institution registry: provisioning and the lifecycle
-active -> suspended -> archived (exported) -> deleted. Each is one audited transaction in the
-public schema; the routing cache of this process is dropped on commit (other processes follow
-within TENANT_ROUTE_CACHE_SECONDS)."""
+"""Every write to the institution registry: provisioning and the lifecycle (LIFECYCLE: active <->
+suspended; active or suspended -> archiving -> archived (exported) -> deleted). Each is one audited
+transaction in the public schema, checked under a lock on the institution's row; the routing
+cache of this process is dropped on commit (other processes follow within
+TENANT_ROUTE_CACHE_SECONDS)."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, BinaryIO
 
 from django.contrib.auth.password_validation import validate_password
@@ -13,14 +16,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tenants.utils import schema_context, schema_exists
 
 from services.accounts.models import User
 from services.audit.models import Event
 from services.audit.services import audit_record
+from services.kernel.text import single_line
 
 from . import archive, provisioning
 from .models import RESERVED_CODES, Domain, Institution, institution_domain
+from .queueing import publish_after_commit
 from .routing import forget_institution
 
 
@@ -90,52 +96,115 @@ def _generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _change_status(
-    *, institution: Institution, status: str, reason: str, event: Event, acting_user: Any, request: Any
-) -> Institution:
+# --- lifecycle ----------------------------------------------------------------------------------
+#
+# Every status change is an action of this table, checked in one place (_transition) under a lock
+# on the institution's row: two requests racing for the same institution are taken one after the
+# other, and the second sees what the first did. "archiving" is the transient state of an archive
+# whose export is running: it is entered once, so the export runs once.
+S = Institution.Status
+DELETED = "deleted"  # the row and the schema are gone
+REASON_MAX_LENGTH = Institution._meta.get_field("status_reason").max_length or 200
+LIFECYCLE: dict[str, dict[str, str]] = {
+    "suspend": {S.ACTIVE: S.SUSPENDED},
+    "resume": {S.SUSPENDED: S.ACTIVE},
+    "archive": {S.ACTIVE: S.ARCHIVING, S.SUSPENDED: S.ARCHIVING},
+    "archive_done": {S.ARCHIVING: S.ARCHIVED},
+    "archive_failed": {S.ARCHIVING: S.SUSPENDED},  # its users were already stopped; the operator decides
+    "delete": {S.ARCHIVED: DELETED},
+}
+_ACTION_LABELS = {
+    "suspend": gettext_lazy("暂停使用"),
+    "resume": gettext_lazy("恢复正常"),
+    "archive": gettext_lazy("导出并归档"),
+    "archive_done": gettext_lazy("完成归档"),
+    "archive_failed": gettext_lazy("结束归档"),
+    "delete": gettext_lazy("永久删除"),
+}
+
+
+class LifecycleRefused(ValidationError):
+    """The action is not allowed from the institution's status (LIFECYCLE)."""
+
+
+@contextmanager
+def _transition(*, institution: Institution, action: str) -> Iterator[tuple[Institution, str]]:
+    """Lock the institution's row, check that ``action`` is allowed from its status now, and
+    yield the locked row and the status it goes to, inside one transaction."""
     with schema_context("public"), transaction.atomic():
-        locked = Institution.objects.select_for_update().get(pk=institution.pk)
-        before = _snapshot(locked)
-        locked.status = status
-        locked.status_reason = reason
-        locked.status_changed_at = timezone.now()
-        locked.save(update_fields=["status", "status_reason", "status_changed_at"])
-        audit_record(
-            event=event, actor=acting_user, request=request, target=locked, before=before, after=_snapshot(locked)
-        )
-        transaction.on_commit(lambda: forget_institution(locked))
+        locked = Institution.objects.select_for_update().filter(pk=institution.pk).first()
+        if locked is None:
+            raise LifecycleRefused(_("该学校已不存在。"))
+        target = LIFECYCLE[action].get(locked.status)
+        if target is None:
+            raise LifecycleRefused(
+                _("学校当前为“%(status)s”状态，不能%(action)s。")
+                % {"status": locked.get_status_display(), "action": _ACTION_LABELS[action]}
+            )
+        yield locked, target
+
+
+def _set_status(
+    locked: Institution, *, status: str, reason: str, event: Event, acting_user: Any, request: Any, **detail: Any
+) -> Institution:
+    before = _snapshot(locked)
+    locked.status = status
+    locked.status_reason = reason[:REASON_MAX_LENGTH]  # a long export failure is cut; an operator's is refused
+    locked.status_changed_at = timezone.now()
+    locked.save(update_fields=["status", "status_reason", "status_changed_at"])
+    audit_record(
+        event=event,
+        actor=acting_user,
+        request=request,
+        target=locked,
+        before=before,
+        after=_snapshot(locked),
+        detail=detail or None,
+    )
+    transaction.on_commit(lambda: forget_institution(locked))
     return locked
+
+
+def _check_confirmation(institution: Institution, confirmation: str, refusal: str) -> None:
+    """Destructive actions need the institution's code typed again (the page, the API, the command)."""
+    if confirmation.strip().lower() != institution.code:
+        raise ValidationError({"confirmation": [refusal]})
 
 
 def institution_suspend(
     *, institution: Institution, reason: str, acting_user: Any = None, request: Any = None
 ) -> Institution:
     """Stop an institution's users and API clients; their pages say why."""
-    if institution.status != Institution.Status.ACTIVE:
-        raise ValidationError(_("只有正常状态的学校可以暂停。"))
     if not reason.strip():
         raise ValidationError({"reason": _("请填写暂停原因，学校用户将看到这段说明。")})
-    return _change_status(
-        institution=institution,
-        status=Institution.Status.SUSPENDED,
-        reason=reason.strip(),
-        event=Event.INSTITUTION_SUSPENDED,
-        acting_user=acting_user,
-        request=request,
-    )
+    _check_reason(reason.strip())
+    with _transition(institution=institution, action="suspend") as (locked, target):
+        return _set_status(
+            locked,
+            status=target,
+            reason=reason.strip(),
+            event=Event.INSTITUTION_SUSPENDED,
+            acting_user=acting_user,
+            request=request,
+        )
+
+
+def _check_reason(reason: str) -> None:
+    """The page and the API alike: one line of at most the column's length (a NUL was a 500)."""
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": _("暂停原因不能超过 %(max)s 个字。") % {"max": REASON_MAX_LENGTH}})
+    try:
+        single_line(reason)
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from None
 
 
 def institution_resume(*, institution: Institution, acting_user: Any = None, request: Any = None) -> Institution:
-    if institution.status == Institution.Status.ACTIVE:
-        raise ValidationError(_("该学校已处于正常状态。"))
-    return _change_status(
-        institution=institution,
-        status=Institution.Status.ACTIVE,
-        reason="",
-        event=Event.INSTITUTION_RESUMED,
-        acting_user=acting_user,
-        request=request,
-    )
+    """A suspended institution back in use (an archived one never: it is restored from its archive)."""
+    with _transition(institution=institution, action="resume") as (locked, target):
+        return _set_status(
+            locked, status=target, reason="", event=Event.INSTITUTION_RESUMED, acting_user=acting_user, request=request
+        )
 
 
 def institution_export(*, institution: Institution, acting_user: Any = None, request: Any = None) -> str:
@@ -154,19 +223,76 @@ def institution_export(*, institution: Institution, acting_user: Any = None, req
     return key
 
 
-def institution_archive(*, institution: Institution, acting_user: Any = None, request: Any = None) -> Institution:
-    """Export, then close the institution to its users (archived). Its data stays until deletion."""
-    if institution.status == Institution.Status.ARCHIVED:
-        raise ValidationError(_("该学校已归档。"))
-    institution_export(institution=institution, acting_user=acting_user, request=request)
-    return _change_status(
-        institution=institution,
-        status=Institution.Status.ARCHIVED,
-        reason=_("已归档"),
-        event=Event.INSTITUTION_ARCHIVED,
-        acting_user=acting_user,
-        request=request,
-    )
+def institution_archive_start(
+    *, institution: Institution, confirmation: str, acting_user: Any = None, request: Any = None, queue: bool = True
+) -> Institution:
+    """Close the institution to its users and mark it as being archived ("archiving"), with its
+    code typed again; the export runs on the worker (tasks.archive_institution, queued after
+    commit) unless ``queue`` is False. A second request finds it archiving and is refused."""
+    _check_confirmation(institution, confirmation, _("确认内容与学校代码不一致，未归档。"))
+    with _transition(institution=institution, action="archive") as (locked, target):
+        _set_status(
+            locked,
+            status=target,
+            reason=_("正在导出并归档"),
+            event=Event.INSTITUTION_ARCHIVED,
+            acting_user=acting_user,
+            request=request,
+            phase="started",
+        )
+        if queue:
+            from . import tasks  # tasks import this module
+
+            # Durable: recorded in this transaction, so the relay publishes it again if the broker drops it.
+            publish_after_commit(tasks.archive_institution, locked.pk, getattr(acting_user, "pk", None), durable=True)
+    return locked
+
+
+def institution_archive_finish(*, institution: Institution, acting_user: Any = None) -> Institution:
+    """Export an archiving institution and mark it archived. The row stays locked while the export
+    runs, so a duplicate delivery of the task waits and then finds it archived: the export runs
+    once. A failed export leaves it suspended, with the failure as the reason."""
+    try:
+        with _transition(institution=institution, action="archive_done") as (locked, target):
+            institution_export(institution=locked, acting_user=acting_user)
+            return _set_status(
+                locked,
+                status=target,
+                reason=_("已归档"),
+                event=Event.INSTITUTION_ARCHIVED,
+                acting_user=acting_user,
+                request=None,
+                phase="done",
+                archive=locked.last_export_key,
+            )
+    except LifecycleRefused:
+        raise
+    except Exception as exc:
+        with _transition(institution=institution, action="archive_failed") as (locked, target):
+            _set_status(
+                locked,
+                status=target,
+                reason=_("归档失败，已暂停使用：%(error)s") % {"error": str(exc) or type(exc).__name__},
+                event=Event.INSTITUTION_ARCHIVED,
+                acting_user=acting_user,
+                request=None,
+                phase="failed",
+            )
+        raise
+
+
+def institution_archive(
+    *, institution: Institution, confirmation: str, acting_user: Any = None, request: Any = None
+) -> Institution:
+    """Archive in this process (the command): start, then finish. An institution already
+    archiving (its task lost or its worker gone) is finished."""
+    if institution.status != S.ARCHIVING:
+        institution = institution_archive_start(
+            institution=institution, confirmation=confirmation, acting_user=acting_user, request=request, queue=False
+        )
+    else:
+        _check_confirmation(institution, confirmation, _("确认内容与学校代码不一致，未归档。"))
+    return institution_archive_finish(institution=institution, acting_user=acting_user)
 
 
 def institution_delete(
@@ -176,24 +302,23 @@ def institution_delete(
 
     Refused unless an export exists and ``confirmation`` repeats the institution's code.
     """
-    if institution.status != Institution.Status.ARCHIVED or not institution.last_export_at:
-        raise ValidationError(_("只能删除已归档（已导出）的学校。"))
-    if confirmation.strip().lower() != institution.code:
-        raise ValidationError({"confirmation": _("确认内容与学校代码不一致，未删除。")})
+    _check_confirmation(institution, confirmation, _("确认内容与学校代码不一致，未删除。"))
     from services.storage.backends import get_storage
 
-    with schema_context("public"), transaction.atomic():
-        forget_institution(institution)
+    with _transition(institution=institution, action="delete") as (locked, _target):
+        if not locked.last_export_at:
+            raise ValidationError(_("只能删除已归档（已导出）的学校。"))
+        forget_institution(locked)
         audit_record(
             event=Event.INSTITUTION_DELETED,
             actor=acting_user,
             request=request,
-            target=institution,
-            before={"name": institution.name, "code": institution.code},
-            detail={"archive": institution.last_export_key},
+            target=locked,
+            before={"name": locked.name, "code": locked.code},
+            detail={"archive": locked.last_export_key},
         )
-        schema = institution.schema_name
-        institution.delete()
+        schema = locked.schema_name
+        locked.delete()
         provisioning.schema_drop(schema)
         transaction.on_commit(lambda: get_storage().delete_prefix(f"{schema}/"))
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context
 
 from tenants.db import connection
@@ -24,27 +26,48 @@ from .models import Institution
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def institution_task(**celery_options: Any) -> Callable[[F], Any]:
-    def decorator(func: F) -> Any:
-        @functools.wraps(func)
-        def run(schema_name: str, *args: Any, **kwargs: Any) -> Any:
-            institution = Institution.objects.filter(schema_name=schema_name).first()
-            if institution is None:
-                return None  # deleted since the task was queued
-            connection.set_tenant(institution)
-            try:
-                return func(*args, **kwargs)
-            finally:
-                connection.set_schema_to_public()
+def _in_institution(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` run inside the schema named by its first argument (nothing if it is gone)."""
 
+    @functools.wraps(func)
+    def run(schema_name: str, *args: Any, **kwargs: Any) -> Any:
+        institution = Institution.objects.filter(schema_name=schema_name).first()
+        if institution is None:
+            return None  # deleted since the task was queued
+        connection.set_tenant(institution)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            connection.set_schema_to_public()
+
+    return run
+
+
+def institution_task(**celery_options: Any) -> Callable[[F], Any]:
+    """Declare a task whose body runs inside an institution's schema. Options are Celery's plus
+    those of tenants/task_guard.py (limits, ``abandon``, ``revive``, ``verbose_name``); the hooks
+    run in the schema too."""
+
+    def decorator(func: F) -> Any:
+        run = _in_institution(func)
         run.per_institution = True  # type: ignore[attr-defined]  # dispatch() only queues these
         options = {"acks_late": True, "max_retries": 5, "default_retry_delay": 30, **celery_options}
+        for hook in ("abandon", "revive"):  # they run in the institution's schema too
+            if options.get(hook) is not None:
+                options[hook] = staticmethod(_in_institution(options[hook]))
         return shared_task(name=f"{func.__module__}.{func.__name__}", **options)(run)
 
     return decorator
 
 
-@shared_task(name="tenants.tasks.dispatch")
+@shared_task(
+    name="tenants.tasks.dispatch",
+    verbose_name=_("按学校分派定时任务"),
+    soft_time_limit=60,
+    time_limit=90,
+    memory_limit_mb=256,
+    track_deliveries=False,
+)
 def dispatch(task_name: str, *args: Any, queue: str | None = None) -> int:
     """Queue ``task_name`` once per active institution (on ``queue``, else the task's own
     routing); returns how many were queued."""
@@ -60,21 +83,78 @@ def dispatch(task_name: str, *args: Any, queue: str | None = None) -> int:
     return len(schemas)
 
 
-@institution_task()
+@institution_task(
+    verbose_name=_("清理过期会话"), soft_time_limit=120, time_limit=180, memory_limit_mb=256, track_deliveries=False
+)
 def clear_expired_sessions() -> int:
-    """Delete this institution's expired sessions (Django's clearsessions, per schema)."""
+    """Delete this institution's expired sessions (Django's clearsessions, per schema) and the
+    sign-in failure counters with nothing left to remember."""
+    from services.accounts.lockout import counters_purge
+
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    counters_purge()
     return deleted
 
 
-@shared_task(name="tenants.tasks.archive_institution")
+@shared_task(
+    name="tenants.tasks.archive_institution",
+    verbose_name=_("导出并归档学校"),
+    soft_time_limit=3600,
+    time_limit=3900,
+    memory_limit_mb=1024,
+)
 def archive_institution(institution_id: int, acting_user_id: int | None = None) -> str:
+    """Export an institution that institution_archive_start marked as archiving, then mark it
+    archived. A duplicate delivery finds it archived and does nothing."""
     from services.accounts.models import User
 
-    from .services import institution_archive
+    from .services import LifecycleRefused, institution_archive_finish
 
     with schema_context("public"):
-        institution = Institution.objects.get(pk=institution_id)
+        institution = Institution.objects.filter(pk=institution_id).first()
+        if institution is None:
+            return ""
         actor = User.objects.filter(pk=acting_user_id).first() if acting_user_id else None
-        institution_archive(institution=institution, acting_user=actor)
-        return institution.last_export_key
+        try:
+            return institution_archive_finish(institution=institution, acting_user=actor).last_export_key
+        except LifecycleRefused:
+            return ""
+
+
+@institution_task(
+    verbose_name=_("学校例行检查"),
+    soft_time_limit=240,
+    time_limit=300,
+    memory_limit_mb=768,
+    track_deliveries=False,  # every minute, idempotent: only a redelivery is counted
+)
+def housekeep(minute: int | None = None) -> dict[str, Any]:
+    """Every minute (beat, through dispatch): the relays of this institution (tenants/housekeeping.py)."""
+    from .housekeeping import housekeeping_run
+
+    return housekeeping_run(minute=timezone.now().minute if minute is None else minute)
+
+
+def _delivery_may_run(task_name: str) -> timedelta:
+    """How long a delivery of ``task_name`` may go on before its row counts as interrupted."""
+    from celery import current_app
+
+    task = current_app.tasks.get(task_name)
+    limit = task.effective_limits()["time_limit"] if hasattr(task, "effective_limits") else None
+    return timedelta(seconds=(limit or 3600) + 300)
+
+
+@shared_task(
+    name="tenants.tasks.relay_deliveries",
+    verbose_name=_("重新排队未执行的后台任务"),
+    soft_time_limit=60,
+    time_limit=90,
+    memory_limit_mb=256,
+    track_deliveries=False,
+)
+def relay_deliveries() -> dict[str, int]:
+    """Every 2 minutes: durable messages that never started are published again; deliveries
+    that stopped reporting are marked interrupted (tenants/deliveries.py)."""
+    from .deliveries import deliveries_relay
+
+    return deliveries_relay(republish_after=timedelta(minutes=5), stale_after=_delivery_may_run)

@@ -11,4 +11,6 @@ urlpatterns = [
     path("institutions/<str:code>/resume/", views.institution_resume, name="institution_resume"),
     path("institutions/<str:code>/archive/", views.institution_archive, name="institution_archive"),
     path("institutions/<str:code>/delete/", views.institution_delete, name="institution_delete"),
+    path("tasks/dead-letters/", views.dead_letters, name="dead_letters"),
+    path("tasks/dead-letters/<int:pk>/retry/", views.dead_letter_retry, name="dead_letter_retry"),
 ]

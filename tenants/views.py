@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from services.workdays import selectors as workdays_selectors
 
-from . import selectors, services, tasks
-from .forms import DeleteForm, InstitutionCreateForm, SuspendForm
-from .models import Institution
+from . import dead_letters as dead_letter_services
+from . import selectors, services
+from .forms import ArchiveForm, DeleteForm, InstitutionCreateForm, SuspendForm
+from .models import Institution, TaskDelivery
 
 
 def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -31,6 +32,10 @@ def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def is_operator(user: Any) -> bool:
+    return getattr(user, "platform_role", "") == "operator"
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -55,6 +60,7 @@ def console_home(request: HttpRequest) -> HttpResponse:
             "totals": totals,
             "is_operator": getattr(request.user, "platform_role", "") == "operator",
             "missing_calendar": workdays_selectors.missing_next_year(timezone.localdate()),
+            "dead_letter_count": dead_letter_services.dead_letter_count() if is_operator(request.user) else 0,
         },
     )
 
@@ -97,6 +103,7 @@ def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "target": institution,
             "suspend_form": SuspendForm(),
+            "archive_form": ArchiveForm(),
             "delete_form": DeleteForm(),
         },
     )
@@ -142,11 +149,16 @@ def institution_resume(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @operator_required
 def institution_archive(request: HttpRequest, code: str) -> HttpResponse:
+    confirmation = request.POST.get("confirmation", "")
     institution = get_object_or_404(Institution, code=code)
-    if institution.status == Institution.Status.ARCHIVED:
-        messages.error(request, _("该学校已归档。"))
+    try:
+        services.institution_archive_start(
+            institution=institution, confirmation=confirmation, acting_user=request.user, request=request
+        )
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
     else:
-        tasks.archive_institution.delay(institution.pk, request.user.pk)
         messages.info(request, _("已开始导出并归档，完成后本页状态将变为“已归档”，可刷新查看。"))
     return redirect("console:institution", code=code)
 
@@ -168,3 +180,23 @@ def institution_delete(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("console:institution", code=code)
     messages.success(request, _("学校“%(name)s”已删除，其归档文件仍保留。") % {"name": institution.name})
     return redirect("home")
+
+
+@operator_required
+def dead_letters(request: HttpRequest) -> HttpResponse:
+    """Background tasks given up after repeated interruptions, or whose last run failed."""
+    return render(request, "tenants/dead_letters.html", {"letters": dead_letter_services.dead_letter_list()})
+
+
+@require_POST
+@operator_required
+def dead_letter_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = get_object_or_404(TaskDelivery, pk=pk)
+    try:
+        dead_letter_services.dead_letter_retry(delivery=delivery, acting_user=request.user, request=request)
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已重新排队，执行次数从零计起。"))
+    return redirect("console:dead_letters")

@@ -6,18 +6,37 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import BadRequest
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from services.audit.services import audit_permission_denied
+from services.kernel.inputs import InvalidInput
+
+
+class BadParameter(APIException):
+    """A query parameter or another input that does not fit (services.kernel.inputs)."""
+
+    status_code = 400
+    default_code = "invalid_parameter"
+
+
+class ThrottledChinese(Throttled):
+    default_detail = gettext_lazy("请求过于频繁。")  # type: ignore[assignment]
+    extra_detail_singular = extra_detail_plural = gettext_lazy("请 {wait} 秒后再试。")  # type: ignore[assignment]
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     exc = api_exception(exc)
     response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and isinstance(response.data.get("detail"), list):
+        # Errors that are not about one field read as one message, like every other ``detail``.
+        response.data["detail"] = " ".join(str(message) for message in response.data["detail"])
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         code = getattr(exc, "default_code", None) or getattr(exc, "code", None)
         if code and "code" not in response.data:
@@ -32,8 +51,16 @@ def api_exception(exc: Exception) -> Exception:
     """What a service raised, as the API error it means: a refusal (403, its message kept) or
     field errors (400, keyed by field, else under ``detail``); anything else unchanged. Views call
     services without translating their exceptions: this handler does it once for all."""
+    if isinstance(exc, Http404):
+        return NotFound()  # DRF's own conversion keeps Django's English text and loses the code
     if isinstance(exc, DjangoPermissionDenied):
         return PermissionDenied(str(exc) or None)
+    if isinstance(exc, Throttled) and not isinstance(exc, ThrottledChinese):
+        return ThrottledChinese(wait=getattr(exc, "wait", None))
+    if isinstance(exc, InvalidInput):
+        return BadParameter(exc.message, code=exc.code)
+    if isinstance(exc, BadRequest):
+        return BadParameter(str(exc) or None, code="bad_request")
     if isinstance(exc, DjangoValidationError):
         return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
     return exc

@@ -10,7 +10,8 @@ from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partycloud.settings")
 
-app = Celery("partycloud")
+# Every task gets limits and bounded redeliveries (tenants/task_guard.py).
+app = Celery("partycloud", task_cls="tenants.task_guard:BoundedTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
@@ -29,11 +30,6 @@ app.conf.beat_schedule = {
         "task": "services.audit.tasks.purge_expired_public_audit",
         "schedule": crontab(hour=3, minute=5),
     },
-    "expire-stale-imports": {
-        "task": "tenants.tasks.dispatch",
-        "schedule": crontab(minute=41),
-        "args": ("services.members.tasks.expire_stale_imports",),
-    },
     "publish-institution-figures": {
         "task": "tenants.tasks.dispatch",
         "schedule": crontab(minute="*/15"),
@@ -50,27 +46,30 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=7, minute=3),
         "args": ("services.reminders.tasks.send_digests",),
     },
-    # Documents: extract versions whose extraction task was lost.
-    "extract-stale-document-versions": {
-        "task": "tenants.tasks.dispatch",
-        "schedule": crontab(minute=23),
-        "args": ("services.documents.tasks.extract_stale_versions",),
-    },
+    # Documents: queue again the extraction of versions whose task was lost (the institutions'
+    # own go through housekeeping below).
     "extract-stale-public-document-versions": {
         "task": "services.documents.tasks.extract_stale_public_versions",
-        "schedule": crontab(minute=21),
+        "schedule": crontab(minute="*/5"),
     },
     # Transfers: re-queue accepted letters whose move never finished (a worker died midway).
     "resume-stalled-transfer-moves": {  # one task: the letters live in the public schema
         "task": "services.transfers.tasks.resume_stalled_moves",
         "schedule": crontab(minute="*/10"),
     },
-    # Search: drain what on_commit did not (broker down, worker died); see services/search.
-    "drain-search-outbox": {
+    # One task a minute per institution runs its relays (tenants/housekeeping.py): the search
+    # outbox drain, roster import leases, lost extractions, stalled batch transfers.
+    "housekeeping": {
         "task": "tenants.tasks.dispatch",
         "schedule": crontab(minute="*"),
-        "args": ("services.search.tasks.drain_outbox",),
+        "args": ("tenants.tasks.housekeep",),
     },
+    # Messages recorded as durable that never started are published again (tenants/deliveries.py).
+    "relay-task-deliveries": {
+        "task": "tenants.tasks.relay_deliveries",
+        "schedule": crontab(minute="*/2"),
+    },
+    # Search: drain what on_commit did not (broker down, worker died); see services/search.
     "drain-public-search-outbox": {
         "task": "services.search.tasks.drain_public_outbox",
         "schedule": crontab(minute="*"),

@@ -9,22 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-
-def _nav(request: HttpRequest) -> dict[str, bool]:
-    from services.organization.scope import scope_for
-
-    scope = scope_for(request.user)
-    return {
-        "roster": scope.everything or bool(scope.seen_paths),
-        "manage": scope.is_manager,
-        "audit": scope.everything,
-    }
-
-
-def _unread_reminders(request: HttpRequest) -> int:
-    from services.reminders.selectors import unread_count
-
-    return unread_count(user=request.user)
+from .navigation import navigation_for
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -35,6 +20,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "institution": institution,
         "is_console": institution is None,
         "languages": settings.LANGUAGES,
-        "nav": SimpleLazyObject(lambda: _nav(request)) if signed_in else {},
-        "reminders_unread": SimpleLazyObject(lambda: _unread_reminders(request)) if signed_in else 0,
+        "navigation": SimpleLazyObject(lambda: navigation_for(request)) if signed_in else None,
     }

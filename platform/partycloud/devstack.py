@@ -56,9 +56,9 @@ class Stack:
     def manage(self, *args: str) -> None:
         subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=self.env, check=True)
 
-    def spawn(self, *args: str) -> subprocess.Popen[bytes]:
+    def spawn(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         # Own process group: Ctrl-C reaches us, and we stop children in order.
-        process = subprocess.Popen(list(args), env=self.env, cwd=ROOT, start_new_session=True)
+        process = subprocess.Popen(list(args), env={**self.env, **(env or {})}, cwd=ROOT, start_new_session=True)
         self.children.append(process)
         return process
 
@@ -76,6 +76,31 @@ class Stack:
             embedded.stop_postgres(self.pg_dir)
 
 
+# What `make run` serves with: the production server and its configuration, sized for one
+# machine. Django's runserver started a thread per request, and each thread kept a database
+# connection of its own for CONN_MAX_AGE after it ended (about 100 idle connections after a
+# thousand requests, PostgreSQL's limit within a minute of a few clients); gunicorn's threads
+# are a fixed pool, so the web process holds at most workers x threads connections.
+WEB_WORKERS = 2
+WEB_THREADS = 4
+
+
+def web_server(port: int, *, environ: dict[str, str], metrics_dir: Path) -> tuple[list[str], dict[str, str]]:
+    """The web server's command line and the variables it adds (gunicorn reads them through
+    deploy/gunicorn.conf.py); WEB_CONCURRENCY and GUNICORN_THREADS in ``environ`` win."""
+    args = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "deploy" / "gunicorn.conf.py")]
+    env = {
+        "GUNICORN_BIND": f"0.0.0.0:{port}",
+        "WEB_CONCURRENCY": environ.get("WEB_CONCURRENCY") or str(WEB_WORKERS),
+        "GUNICORN_THREADS": environ.get("GUNICORN_THREADS") or str(WEB_THREADS),
+        # Ctrl-C: in-flight requests get a few seconds, not the production half minute.
+        "GUNICORN_GRACEFUL_TIMEOUT": environ.get("GUNICORN_GRACEFUL_TIMEOUT") or "5",
+        # /metrics adds up every worker's numbers (partycloud/metrics.py).
+        "PROMETHEUS_MULTIPROC_DIR": environ.get("PROMETHEUS_MULTIPROC_DIR") or str(metrics_dir),
+    }
+    return args, env
+
+
 def run(stack: Stack, port: int) -> int:
     stack.env.setdefault("HTTPS", "0")  # plain HTTP on localhost
     stack.start_services()
@@ -84,7 +109,8 @@ def run(stack: Stack, port: int) -> int:
     stack.manage("seed_demo")
     stack.manage("collectstatic", "--noinput", "-v", "0")
     python = sys.executable
-    stack.spawn(python, str(ROOT / "manage.py"), "runserver", f"0.0.0.0:{port}", "--noreload")
+    web_args, web_env = web_server(port, environ=stack.env, metrics_dir=stack.data_dir / "prometheus")
+    stack.spawn(*web_args, env=web_env)
     stack.spawn(python, "-m", "celery", "-A", "partycloud", "worker", "--loglevel=INFO", "--concurrency=2")
     stack.spawn(
         python,

@@ -8,11 +8,17 @@ Browsers get a Chinese page (``templates/<status>.html``).
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+import sys
+
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 
 from services.audit.services import audit_permission_denied
+
+from . import outages
 
 API_PREFIX = "/api/"
 
@@ -28,8 +34,15 @@ def problem(*, status: int, code: str, detail: str) -> JsonResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request refused as malformed; a ``BadRequest`` carries the message to show (a query
+    parameter that does not fit names itself, see services.kernel.inputs)."""
+    detail = str(exception) if isinstance(exception, BadRequest) else ""
     if is_api_request(request):
-        return problem(status=400, code="bad_request", detail=_("请求格式不正确。"))
+        return problem(
+            status=400, code=getattr(exception, "code", "bad_request"), detail=detail or _("请求格式不正确。")
+        )
+    if detail:
+        return HttpResponseBadRequest(loader.get_template("400.html").render({"detail": detail}))
     return defaults.bad_request(request, exception)
 
 
@@ -48,6 +61,9 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    failure = sys.exc_info()[1]  # Django calls this handler while handling the exception
+    if outages.is_database_unavailable(failure):
+        return outages.database_unavailable(request, failure)  # type: ignore[arg-type]
     if is_api_request(request):
         return problem(status=500, code="server_error", detail=_("服务器出错了，请稍后重试。"))
     return defaults.server_error(request)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.templatetags.static import static
 from django.urls import URLPattern, URLResolver, include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -16,6 +18,8 @@ def common_urls(urlconf: str) -> list[URLPattern | URLResolver]:
     return [
         path("accounts/", include("services.accounts.urls")),
         path("i18n/setlang/", set_language, name="set_language"),
+        # Browsers ask for /favicon.ico whatever the page says; the icon is a static file.
+        path("favicon.ico", RedirectView.as_view(url=static("partycloud/favicon.svg")), name="favicon"),
         path("healthz", health.healthz, name="healthz"),
         path("healthz/live", health.live, name="healthz_live"),
         path("metrics", metrics.metrics_view, name="metrics"),

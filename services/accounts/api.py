@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
@@ -13,11 +13,16 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from services.kernel.serializers import InputSerializer, StrictTypesMixin
+from services.kernel.text import single_line
+
 from . import services
 from .models import ApiToken, User
 
 
 class UserSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text="may be empty")
+
     class Meta:
         model = User
         fields = ["id", "username", "display_name", "email", "is_staff", "platform_role", "totp_enabled"]
@@ -32,13 +37,22 @@ class MeView(APIView):
         return Response(UserSerializer(request.user).data)
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):
-    token = serializers.CharField(read_only=True, help_text="Shown once, at creation.")
+class ApiTokenSerializer(StrictTypesMixin, serializers.ModelSerializer):
+    """A token as listed: never the secret itself (only its prefix)."""
 
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "prefix", "created_at", "last_used_at", "token"]
-        read_only_fields = ["id", "prefix", "created_at", "last_used_at", "token"]
+        fields = ["id", "name", "prefix", "created_at", "last_used_at"]
+        read_only_fields = ["id", "prefix", "created_at", "last_used_at"]
+        extra_kwargs = {"name": {"validators": [single_line]}}
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    token = serializers.CharField(read_only=True, help_text="Shown once, at creation.")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "token"]
+        read_only_fields = [*ApiTokenSerializer.Meta.read_only_fields, "token"]
 
 
 class ApiTokenViewSet(
@@ -48,11 +62,13 @@ class ApiTokenViewSet(
 
     serializer_class = ApiTokenSerializer
     permission_classes = [permissions.IsAuthenticated]
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> Any:
         user = cast(User, self.request.user)  # IsAuthenticated
         return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
 
+    @extend_schema(responses={201: ApiTokenCreatedSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -63,14 +79,19 @@ class ApiTokenViewSet(
         data["token"] = raw
         return Response(data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().destroy(request, *args, **kwargs)
+
     def perform_destroy(self, instance: ApiToken) -> None:
         services.api_token_revoke(token=instance, request=self.request._request)
 
 
-class TokenLoginSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
-    name = serializers.CharField(default="api")
+class TokenLoginSerializer(InputSerializer):
+    # The lengths of the columns behind them: a longer username was a 500 before any check.
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, max_length=4096)
+    name = serializers.CharField(default="api", max_length=100, validators=[single_line])
 
 
 class TokenLoginView(APIView):
@@ -84,7 +105,9 @@ class TokenLoginView(APIView):
     def get_authenticate_header(self, request: Request) -> str:
         return "Bearer"  # bad credentials are 401 with a challenge, like every other API 401
 
-    @extend_schema(request=TokenLoginSerializer, responses={201: ApiTokenSerializer}, summary="Sign in for a token")
+    @extend_schema(
+        request=TokenLoginSerializer, responses={201: ApiTokenCreatedSerializer}, summary="Sign in for a token"
+    )
     def post(self, request: Request) -> Response:
         serializer = TokenLoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

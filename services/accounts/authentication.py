@@ -13,6 +13,14 @@ from .models import ApiToken, User
 from .services import token_digest
 
 
+def _older_than_password(token: ApiToken) -> bool:
+    """A token made before the password last changed is dead, whichever way the password was
+    set (the service revokes them; ``manage.py changepassword`` or any other path is caught here,
+    as sessions are by Django's session hash)."""
+    changed = token.user.password_changed_at
+    return changed is not None and token.created_at < changed
+
+
 class BearerTokenAuthentication(BaseAuthentication):
     """``Authorization: Bearer pc_…``. Tokens live in their institution's schema, so a token of
     one institution means nothing on another's host."""
@@ -27,7 +35,7 @@ class BearerTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("令牌格式不正确。"))
         digest = token_digest(parts[1].decode(errors="replace"))
         token = ApiToken.objects.select_related("user").filter(digest=digest, revoked_at__isnull=True).first()
-        if token is None or not token.user.is_active:
+        if token is None or not token.user.is_active or _older_than_password(token):
             raise exceptions.AuthenticationFailed(_("令牌无效或已撤销。"))
         if token.last_used_at is None or (timezone.now() - token.last_used_at).total_seconds() > 300:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())

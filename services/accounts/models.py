@@ -5,7 +5,6 @@ session and their API tokens never exist outside the schema they belong to."""
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -25,8 +24,6 @@ class User(AbstractUser):
     # Only meaningful in the public schema.
     platform_role = models.CharField(_("平台角色"), max_length=20, choices=PlatformRole.choices, blank=True)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
-    failed_login_count = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
     totp_secret = EncryptedTextField(blank=True)
     totp_enabled = models.BooleanField(_("已启用两步验证"), default=False)
 
@@ -41,8 +38,26 @@ class User(AbstractUser):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
-    def is_locked(self, now: datetime | None = None) -> bool:
-        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+class SignInCounter(models.Model):
+    """Failed sign-ins under one key (services/accounts/lockout.py): a keyed hash of a username
+    and a client, or of a username alone. Usernames nobody has are counted like real ones, so the
+    answers never say which exist; only the hash is stored (people type passwords into the
+    username field)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    locks = models.PositiveIntegerField(default=0)  # locks in a row: each lasts twice the one before
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录失败计数")
+        verbose_name_plural = _("登录失败计数")
+        indexes = [models.Index(fields=["last_failure_at"], name="signincounter_last_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]} {self.failures}"
 
 
 class ApiToken(models.Model):

@@ -1,9 +1,11 @@
 """Authentication, lockout, passwords, TOTP and API tokens.
 
-Lockout (LOCKOUT_THRESHOLD failures lock an account for LOCKOUT_MINUTES) is counted on the
-account row, which lives in its institution's schema: one institution's attackers cannot lock
-another's users. A per-address throttle (LOGIN_THROTTLE_PER_MINUTE) slows guessing across
-accounts. Every outcome is audited.
+Lockout is counted per account and client, and per account from unknown clients
+(lockout.py); a per-address throttle (LOGIN_THROTTLE_PER_MINUTE) slows guessing across
+accounts. A username nobody has goes through the same steps, the same password hashing and the
+same counters as a real one, so no answer tells them apart. Wrong two-step codes and wrong
+current passwords (asked again before turning two-step verification off or changing the
+password) count like wrong passwords. Every outcome is audited.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from services.audit.models import Event
 from services.audit.services import audit_record, client_ip
 from tenants.db import connection
 
+from . import lockout
 from .models import ApiToken, User
 
 
@@ -54,59 +56,94 @@ def _count_failure(request: HttpRequest) -> None:
             cache.set(key, 1, timeout=60)
 
 
+def _locked_message(minutes: int) -> str:
+    return _("账号已被临时锁定，请 %(m)d 分钟后再试或联系管理员。") % {"m": minutes}
+
+
+def _refused_while_locked(*, request: HttpRequest, username: str) -> str:
+    """The lockout message when this client may not try this account now, else ""."""
+    minutes = lockout.locked_minutes(request=request, username=username)
+    if not minutes:
+        return ""
+    audit_record(
+        event=Event.LOGIN_FAILED,
+        request=request,
+        target=User.objects.filter(username=username).first(),
+        actor_username=username,
+        detail={"reason": "locked"},
+    )
+    return _locked_message(minutes)
+
+
 def login_check(*, request: HttpRequest, username: str, password: str) -> LoginResult:
     """Check credentials with lockout and throttling. Does not log the user in."""
-    generic = _("用户名或密码错误。")
     if _throttled(request):
         return LoginResult(None, _("登录尝试过于频繁，请一分钟后再试。"))
-    account = User.objects.filter(username=username).first()
-    if account is not None and account.is_locked():
-        audit_record(
-            event=Event.LOGIN_FAILED,
-            request=request,
-            target=account,
-            actor_username=username,
-            detail={"reason": "locked"},
-        )
-        minutes = max(1, int((account.locked_until - timezone.now()).total_seconds() // 60) + 1)  # type: ignore[operator]
-        return LoginResult(None, _("账号已被临时锁定，请 %(m)d 分钟后再试或联系管理员。") % {"m": minutes})
+    refusal = _refused_while_locked(request=request, username=username)
+    if refusal:
+        return LoginResult(None, refusal)
+    # ModelBackend hashes the password for unknown usernames too: the same work either way.
     user = authenticate(request, username=username, password=password)
     if user is None:
-        _count_failure(request)
-        _record_failure(request=request, account=account, username=username)
-        return LoginResult(None, generic)
-    if user.failed_login_count or user.locked_until:
-        User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+        _record_failure(request=request, username=username, reason="bad_credentials")
+        return LoginResult(None, _("用户名或密码错误。"))
     return LoginResult(user, needs_totp=bool(user.totp_enabled))
 
 
-def _record_failure(*, request: HttpRequest, account: User | None, username: str) -> None:
+def _record_failure(*, request: HttpRequest, username: str, reason: str) -> None:
+    _count_failure(request)
+    account = User.objects.filter(username=username).first()
     with transaction.atomic():
         audit_record(
             event=Event.LOGIN_FAILED,
             request=request,
             target=account,
             actor_username=username,
-            detail={"reason": "bad_credentials" if account else "unknown_user"},
+            detail={"reason": reason if account else "unknown_user"},
         )
-        if account is None:
-            return
-        User.objects.filter(pk=account.pk).update(failed_login_count=F("failed_login_count") + 1)
-        account.refresh_from_db(fields=["failed_login_count"])
-        if account.failed_login_count >= settings.LOCKOUT_THRESHOLD:
-            until = timezone.now() + timedelta(minutes=settings.LOCKOUT_MINUTES)
-            User.objects.filter(pk=account.pk).update(locked_until=until, failed_login_count=0)
+        for scope, until in lockout.record_failure(request=request, username=username).items():
             audit_record(
                 event=Event.LOCKED_OUT,
                 request=request,
                 target=account,
                 actor_username=username,
-                detail={"until": until.isoformat()},
+                detail={"scope": scope, "until": until},
             )
 
 
 def login_succeeded(*, request: HttpRequest, user: User) -> None:
+    """A full sign-in (password, and the code when two-step verification is on)."""
+    lockout.record_success(request=request, username=user.username)
     audit_record(event=Event.LOGIN, actor=user, request=request, target=user)
+
+
+def totp_check(*, request: HttpRequest, user: User, code: str) -> LoginResult:
+    """The sign-in's second step. A wrong code counts toward the account's lockout like a wrong
+    password; a locked client cannot finish (``user`` is None then: start over)."""
+    refusal = _refused_while_locked(request=request, username=user.username)
+    if refusal:
+        return LoginResult(None, refusal)
+    if totp_verify(secret=user.totp_secret, code=code):
+        return LoginResult(user)
+    _record_failure(request=request, username=user.username, reason="bad_totp")
+    return LoginResult(user, _("验证码不正确或已过期。"), needs_totp=True)
+
+
+def reauthenticate(*, request: HttpRequest, user: User, password: str, code: str = "") -> dict[str, str]:
+    """Ask a signed-in user to prove it is them before a sensitive change: the current password,
+    and the current code when two-step verification is on. Returns errors by field ({} when
+    fine). Wrong answers count toward the lockout, so a left-open session is no guessing oracle."""
+    refusal = _refused_while_locked(request=request, username=user.username)
+    if refusal:
+        return {"password": refusal}
+    errors = {}
+    if not user.check_password(password):
+        errors["password"] = _("当前密码不正确。")
+    elif user.totp_enabled and not totp_verify(secret=user.totp_secret, code=code):
+        errors["code"] = _("验证码不正确或已过期。")
+    if errors:
+        _record_failure(request=request, username=user.username, reason="bad_reauthentication")
+    return errors
 
 
 def password_expired(user: Any) -> bool:
@@ -118,10 +155,14 @@ def password_expired(user: Any) -> bool:
 
 
 def password_change(*, user: User, new_password: str, request: HttpRequest | None = None) -> None:
+    """Set a new password. Every API token of the user is revoked with it (the sessions end by
+    Django's session hash): whoever held the old password may have made them."""
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password", "password_changed_at"])
         audit_record(event=Event.PASSWORD_CHANGED, actor=user, request=request, target=user)
+        for token in ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True):
+            _token_revoke(token=token, actor=user, request=request, reason="password_changed")
 
 
 # --- TOTP (optional second factor, offered to administrators) -------------------------------
@@ -178,6 +219,10 @@ def api_token_create(*, user: User, name: str, request: HttpRequest | None = Non
 
 def api_token_revoke(*, token: ApiToken, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit_record(event=Event.TOKEN_REVOKED, actor=token.user, request=request, target=token)
+        _token_revoke(token=token, actor=token.user, request=request, reason="revoked")
+
+
+def _token_revoke(*, token: ApiToken, actor: Any, request: HttpRequest | None, reason: str) -> None:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(event=Event.TOKEN_REVOKED, actor=actor, request=request, target=token, detail={"reason": reason})

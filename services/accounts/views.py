@@ -14,12 +14,12 @@ from typing import cast
 import pyotp
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,12 +32,15 @@ from django.views.decorators.http import require_POST
 from services.audit.models import Event
 from services.audit.services import audit_record
 
-from . import services
-from .forms import LoginForm, TotpForm
+from . import lockout, services
+from .forms import LoginForm, PasswordChangeForm, ReauthForm, TotpForm
 from .models import User
 
 _PENDING = "pending_totp_user"
 _PENDING_SECONDS = 300
+# Wrong codes before the pending sign-in is dropped and the password is asked again (each one
+# also counts toward the account's lockout).
+TOTP_ATTEMPTS = 3
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -50,7 +53,19 @@ def _next_url(request: HttpRequest) -> str:
 def _finish_login(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     services.login_succeeded(request=request, user=user)
-    return redirect(next_url)
+    response = redirect(next_url)
+    # This browser is now a known device of the account: a guess spread over other addresses
+    # does not lock it out (lockout.py).
+    response.set_cookie(
+        lockout.DEVICE_COOKIE,
+        lockout.device_cookie(request=request, username=user.username),
+        max_age=lockout.DEVICE_DAYS * 24 * 3600,
+        path="/accounts/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @sensitive_post_parameters("password")
@@ -80,24 +95,29 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def login_totp_view(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(_PENDING)
     if not pending or time.time() - pending["at"] > _PENDING_SECONDS:
-        request.session.pop(_PENDING, None)
-        messages.error(request, _("验证已超时，请重新登录。"))
-        return redirect("accounts:login")
+        return _start_over(request, _("验证已超时，请重新登录。"))
     user = User.objects.filter(pk=pending["id"], is_active=True).first()
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and user is not None:
-        if services.totp_verify(secret=user.totp_secret, code=form.cleaned_data["code"]):
+        result = services.totp_check(request=request, user=user, code=form.cleaned_data["code"])
+        if result.user is None:  # locked
+            return _start_over(request, result.error)
+        if not result.error:
             request.session.pop(_PENDING, None)
             return _finish_login(request, user, pending["next"])
-        audit_record(
-            event=Event.LOGIN_FAILED,
-            request=request,
-            target=user,
-            actor_username=user.username,
-            detail={"reason": "bad_totp"},
-        )
-        form.add_error("code", _("验证码不正确或已过期。"))
+        tries = pending.get("tries", 0) + 1
+        if tries >= TOTP_ATTEMPTS:
+            return _start_over(request, _("验证码错误次数过多，请重新输入密码登录。"))
+        request.session[_PENDING] = {**pending, "tries": tries}
+        form.add_error("code", result.error)
     return render(request, "accounts/login_totp.html", {"form": form})
+
+
+def _start_over(request: HttpRequest, message: str) -> HttpResponse:
+    """Drop the pending sign-in: the password is asked again."""
+    request.session.pop(_PENDING, None)
+    messages.error(request, message)
+    return redirect("accounts:login")
 
 
 @require_POST
@@ -112,23 +132,39 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def password_change_view(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)  # login_required
-    form = PasswordChangeForm(user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = PasswordChangeForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid() and _reauthenticated(request, form):
         services.password_change(user=user, new_password=form.cleaned_data["new_password1"], request=request)
         update_session_auth_hash(request, user)
-        messages.success(request, _("密码已修改。"))
+        messages.success(request, _("密码已修改，原有的 API 令牌已全部撤销。"))
         return redirect("home")
     expired = services.password_expired(request.user)
     return render(request, "accounts/password_change.html", {"form": form, "expired": expired})
 
 
+def _reauthenticated(request: HttpRequest, form: ReauthForm) -> bool:
+    errors = services.reauthenticate(
+        request=request,
+        user=form.user,
+        password=form.cleaned_data["old_password"],
+        code=form.cleaned_data.get("code", ""),
+    )
+    for field, message in errors.items():
+        form.add_error("old_password" if field == "password" else field, message)
+    return not errors
+
+
 @login_required
 def totp_setup_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    disable_form = ReauthForm(user=user, auto_id="id_disable_%s")
     if request.method == "POST" and request.POST.get("action") == "disable":
-        services.totp_disable(user=user, request=request)
-        messages.success(request, _("已停用两步验证。"))
-        return redirect("accounts:totp")
+        disable_form = ReauthForm(request.POST, user=user, auto_id="id_disable_%s")
+        if user.totp_enabled and disable_form.is_valid() and _reauthenticated(request, disable_form):
+            services.totp_disable(user=user, request=request)
+            messages.success(request, _("已停用两步验证。"))
+            return redirect("accounts:totp")
+        return render(request, "accounts/totp.html", {"disable_form": disable_form, "enabled": user.totp_enabled})
     secret = request.session.get("totp_setup_secret") or services.totp_new_secret()
     request.session["totp_setup_secret"] = secret
     form = TotpForm(request.POST or None)
@@ -149,5 +185,6 @@ def totp_setup_view(request: HttpRequest) -> HttpResponse:
             "secret": secret,
             "qr_svg": buffer.getvalue().decode(),
             "enabled": user.totp_enabled,
+            "disable_form": disable_form,
         },
     )

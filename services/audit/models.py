@@ -60,6 +60,7 @@ class Event(models.TextChoices):
     VOTE_ELECTOR_EXCLUDED = "vote.elector_excluded", _("批准不计入应到会人数")
     VOTE_ELECTOR_INCLUDED = "vote.elector_included", _("恢复计入应到会人数")
     WORKDAYS_PUBLISHED = "workdays.published", _("发布工作日历")
+    TASK_RETRIED = "task.retried", _("重新执行后台任务")
 
 
 class AuditEvent(models.Model):

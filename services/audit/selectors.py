@@ -13,6 +13,8 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
+from services.kernel.inputs import ascii_int
+
 from .models import AuditEvent
 
 PAGE_SIZE = 50
@@ -58,11 +60,12 @@ def encode_cursor(event: AuditEvent) -> str:
 def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
     """The position a cursor points after; None for a missing or mangled one (first page)."""
     moment, _, pk = cursor.rpartition("_")
+    number = ascii_int(pk)
     try:
         when = datetime.fromisoformat(moment)
-        return (when, int(pk)) if when.tzinfo is not None else None
     except ValueError:
         return None
+    return (when, number) if when.tzinfo is not None and number is not None else None
 
 
 def audit_event_page(*, filters: AuditFilter, cursor: str = "", page_size: int = PAGE_SIZE) -> AuditPage:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from services.kernel.inputs import supported_day
 from services.organization.scope import scope_for
 
 from . import selectors
@@ -29,8 +30,8 @@ class DateInput(forms.DateInput):
 class AuditFilterForm(forms.Form):
     event = forms.ChoiceField(label=_("事件"), required=False, choices=[("", _("全部")), *Event.choices])
     actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
-    date_from = forms.DateField(label=_("起始日期"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("截止日期"), required=False, widget=DateInput)
+    date_from = forms.DateField(label=_("起始日期"), required=False, widget=DateInput, validators=[supported_day])
+    date_to = forms.DateField(label=_("截止日期"), required=False, widget=DateInput, validators=[supported_day])
     object_type = forms.CharField(label=_("对象类型"), required=False, max_length=50)
     object_id = forms.CharField(label=_("对象 ID"), required=False, max_length=64)
 

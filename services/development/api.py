@@ -7,12 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from services.kernel import inputs
+from services.kernel.serializers import InputSerializer
+from services.kernel.text import FREE_TEXT_MAX, free_text, single_line
 from services.members import national_id
 from services.members.models import Member
 from services.organization.models import OrgUnit
@@ -106,24 +109,26 @@ class DossierDetailSerializer(DossierSerializer):
         read_only_fields = fields
 
 
-class DossierCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=50)
-    national_id = serializers.CharField(max_length=18)
+class DossierCreateSerializer(InputSerializer):
+    name = serializers.CharField(validators=[single_line], max_length=50)
+    national_id = serializers.CharField(validators=[single_line], max_length=18)
     category = serializers.ChoiceField(choices=Member.Category.choices)
-    number = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    number = serializers.CharField(validators=[single_line], max_length=30, required=False, allow_blank=True)
     branch = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH))
     applied_on = serializers.DateField()
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=FREE_TEXT_MAX, validators=[free_text])
 
 
-class StepCreateSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=40)
+class StepCreateSerializer(InputSerializer):
+    code = serializers.CharField(validators=[single_line], max_length=40)
     occurred_on = serializers.DateField()
     ends_on = serializers.DateField(required=False, allow_null=True)
-    hours = serializers.DecimalField(max_digits=6, decimal_places=1, required=False, allow_null=True)
+    hours = serializers.DecimalField(
+        max_digits=6, decimal_places=1, required=False, allow_null=True, coerce_to_string=False, min_value=0
+    )
     days = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    note = serializers.CharField(required=False, allow_blank=True)
-    document_kind = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=FREE_TEXT_MAX, validators=[free_text])
+    document_kind = serializers.CharField(validators=[single_line], required=False, allow_blank=True, max_length=50)
     documents = serializers.ListField(child=serializers.FileField(), required=False, help_text="multipart only")
 
 
@@ -145,30 +150,29 @@ class GuardsSerializer(serializers.Serializer):
     guards = GuardSerializer(many=True)
 
 
-class AdvanceSerializer(serializers.Serializer):
+class AdvanceSerializer(InputSerializer):
     to_stage = serializers.ChoiceField(choices=[Stage.ACTIVIST, Stage.TARGET])
     on_date = serializers.DateField()
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("branch", int, description="an org unit id: dossiers of its whole subtree"),
-        OpenApiParameter("stage", str, enum=list(Stage.values)),
-        OpenApiParameter("q", str, description="name prefix or exact student/staff number"),
-    ]
-)
+BRANCH = inputs.Id("branch", "an org unit id: dossiers of its whole subtree")
+STAGE = inputs.choice("stage", Stage.values)
+Q = inputs.Text("q", "name prefix or exact student/staff number", max_length=50)
+ON = inputs.Day("on", "the decision or meeting date (YYYY-MM-DD), default today")
+
+
+@extend_schema_view(list=extend_schema(parameters=[p.openapi() for p in (BRANCH, STAGE, Q)]))
 class DossierViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = DossierSerializer
 
     def get_queryset(self) -> Any:
         params = self.request.query_params
-        branch = params.get("branch", "")
         return selectors.dossier_list(
             acting_user=self.request.user,
-            branch_id=int(branch) if branch.isdigit() else None,
-            stage=params.get("stage", ""),
-            q=params.get("q", "").strip(),
+            branch_id=BRANCH.read(params),
+            stage=STAGE.read(params),
+            q=Q.read(params),
         )
 
     def _dossier(self) -> Dossier:
@@ -209,22 +213,13 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(StepSerializer(step).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("on", str, description="the decision or meeting date (YYYY-MM-DD), default today")
-        ],
-        responses=GuardsSerializer,
-    )
+    @extend_schema(parameters=[ON.openapi()], responses=GuardsSerializer)
     @action(detail=True, methods=["get"])
     def guards(self, request: Request, pk: str) -> Response:
         """The guards of the dossier's next stage, each with its rule key and citation."""
         dossier = self._dossier()
         today = timezone.localdate()
-        on = (
-            serializers.DateField().to_internal_value(request.query_params["on"])
-            if request.query_params.get("on")
-            else today
-        )
+        on = ON.read(request.query_params) or today
         to_stage = g.NEXT_STAGE.get(Stage(dossier.stage)) if dossier.stage != Stage.ENDED else None
         found = g.guards_for(dossier, to_stage=to_stage, on=on, today=today) if to_stage else []
         return Response(GuardsSerializer({"to_stage": to_stage or "", "on": on, "guards": found}).data)
@@ -245,9 +240,9 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(DossierSerializer(dossier).data)
 
 
-class ReviewSerializer(serializers.Serializer):
+class ReviewSerializer(InputSerializer):
     decision = serializers.ChoiceField(choices=["approve", "reject"])
-    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    note = serializers.CharField(validators=[free_text], required=False, allow_blank=True, max_length=300, default="")
 
 
 class StepViewSet(viewsets.GenericViewSet):

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from services.kernel.text import FREE_TEXT_MAX
 from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.procedures.models import TemplateStep
@@ -24,7 +25,9 @@ class DossierForm(forms.Form):
     number = forms.CharField(label=_("学号/工号"), max_length=30, required=False)
     branch = forms.ModelChoiceField(label=_("所在支部"), queryset=OrgUnit.objects.none())
     applied_on = forms.DateField(label=_("递交入党申请书日期"), widget=DATE)
-    note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("备注"), required=False, max_length=FREE_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, branches: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,7 +63,9 @@ class StepForm(forms.Form):
     actor_members = forms.ModelMultipleChoiceField(
         label=_("参与人（党员）"), queryset=Member.objects.none(), required=False
     )
-    note = forms.CharField(label=_("记录"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("记录"), required=False, max_length=FREE_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
     document_kind = forms.CharField(
         label=_("材料名称"), max_length=50, required=False, help_text=_("例如：入党申请书、谈话记录、思想汇报。")
     )
@@ -107,7 +112,9 @@ class LocalStepForm(forms.Form):
     after_step = forms.ModelChoiceField(label=_("位于标准步骤之后"), queryset=TemplateStep.objects.none())
     title = forms.CharField(label=_("步骤名称"), max_length=100)
     documents = forms.CharField(label=_("所需材料（用顿号或逗号分隔）"), required=False, max_length=500)
-    description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("说明"), required=False, max_length=FREE_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, steps: QuerySet[TemplateStep], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -88,6 +88,27 @@ __all__ = [
 ]
 
 
+def _refuse_a_second_record(*, acting_user: Any, index: str) -> None:
+    """One person, one open dossier, and no dossier for a member. The record that is in the way is
+    named only to a user who can see its branch; to anyone else the refusal is the same whatever
+    lies behind it, so it never confirms that a person exists outside their scope."""
+    scope = scope_for(acting_user)
+    open_dossier = (
+        Dossier.objects.filter(national_id_index=index).exclude(stage=Stage.ENDED).select_related("branch").first()
+    )
+    if open_dossier is not None and scope.covers_unit(open_dossier.branch):
+        raise ValidationError(
+            {"national_id": [_("此人已有进行中的发展档案（%(unit)s）。") % {"unit": open_dossier.branch.name}]}
+        )
+    member = None if open_dossier else Member.objects.filter(national_id_index=index).select_related("branch").first()
+    if member is not None and scope.covers_unit(member.branch):
+        raise ValidationError(
+            {"national_id": [_("此人已有党员档案（%(unit)s），无需发展。") % {"unit": member.branch.name}]}
+        )
+    if open_dossier is not None or member is not None:
+        raise ValidationError({"national_id": [_("该身份证号无法登记发展档案，请联系学校党委组织部。")]})
+
+
 def dossier_create(
     *,
     acting_user: Any,
@@ -133,10 +154,7 @@ def dossier_create(
         raise ValidationError({"applied_on": [f"{age.missing}（{age.citation}）"]})
     index = blind_index(number_id)
     with transaction.atomic():
-        if Dossier.objects.filter(national_id_index=index).exclude(stage=Stage.ENDED).exists():
-            raise ValidationError({"national_id": [_("此人已有进行中的发展档案。")]})
-        if Member.objects.filter(national_id_index=index).exists():
-            raise ValidationError({"national_id": [_("此人已有党员档案，无需发展。")]})
+        _refuse_a_second_record(acting_user=acting_user, index=index)
         dossier = Dossier.objects.create(
             name=name.strip(),
             gender=gender,

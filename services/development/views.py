@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partycloud.forms import add_service_errors
+from services.kernel import inputs
 from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.organization.scope import Scope, scope_for
@@ -67,17 +68,17 @@ def _votes_url() -> str:
 # --- board and timeline ---------------------------------------------------------------------------
 
 
+BOARD_BRANCH = inputs.Id("branch", allow_empty=True)
+BOARD_Q = inputs.Text("q", max_length=50)
+STEP = inputs.Text("step", max_length=40)
+
+
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    branch_id = request.GET.get("branch", "")
-    q = request.GET.get("q", "").strip()
-    columns = selectors.board(
-        acting_user=request.user,
-        today=timezone.localdate(),
-        branch_id=int(branch_id) if branch_id.isdigit() else None,
-        q=q,
-    )
+    branch_id = BOARD_BRANCH.read(request.GET)
+    q = BOARD_Q.read(request.GET)
+    columns = selectors.board(acting_user=request.user, today=timezone.localdate(), branch_id=branch_id, q=q)
     branches = OrgUnit.objects.filter(scope.units_q(), kind=OrgUnit.Kind.BRANCH).order_by("path")
     return render(
         request,
@@ -85,7 +86,7 @@ def board(request: HttpRequest) -> HttpResponse:
         {
             "columns": columns,
             "branches": branches,
-            "branch_id": branch_id,
+            "branch_id": str(branch_id or ""),
             "q": q,
             "can_create": scope.is_manager,
             "is_admin": scope.everything,
@@ -158,7 +159,7 @@ def step_record(request: HttpRequest, pk: int) -> HttpResponse:
         (row.value, f"{row.number}. {row.title}" + (f"（{'、'.join(row.documents)}）" if row.documents else ""))
         for row in rows
     ]
-    initial_step = request.GET.get("step", "")
+    initial_step = STEP.read(request.GET)
     form = StepForm(
         request.POST or None,
         request.FILES or None,

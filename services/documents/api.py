@@ -9,15 +9,17 @@ from typing import Any
 from django.http import Http404, HttpResponseBase
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from services.kernel import inputs
+from services.kernel.parsers import ChineseFormParser, ChineseMultiPartParser
+from services.kernel.text import FREE_TEXT_MAX, free_text, single_line
 from services.organization.models import OrgUnit
 
 from . import selectors, services, signoff
@@ -88,9 +90,18 @@ class LibraryPublicDocumentSerializer(LibraryDocumentSerializer):
 
 class LibraryDocumentCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Document.Kind.choices)
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    tags = serializers.CharField(required=False, allow_blank=True, default="", help_text="comma-separated")
+    title = serializers.CharField(max_length=200, validators=[single_line])
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=FREE_TEXT_MAX, validators=[free_text]
+    )
+    tags = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=400,
+        validators=[single_line],
+        help_text="comma-separated",
+    )
     scope_unit = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="org unit id; empty = whole institution"
     )
@@ -100,7 +111,7 @@ class LibraryDocumentCreateSerializer(serializers.Serializer):
 
 class LibraryVersionUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200, validators=[single_line])
 
 
 class LibraryReceiptRowSerializer(serializers.Serializer):
@@ -131,28 +142,26 @@ def _unit(pk: int | None) -> OrgUnit | None:
     return unit
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("kind", str, enum=Document.Kind.values),
-        OpenApiParameter("tag", str),
-        OpenApiParameter("unit", int, description="an org unit id: documents scoped to its subtree"),
-    ]
-)
+KIND = inputs.choice("kind", Document.Kind.values)
+TAG = inputs.Text("tag", max_length=30)
+UNIT = inputs.Id("unit", "an org unit id: documents scoped to its subtree")
+SHOW = inputs.choice("show", ["unsigned", "all"], "default: unsigned", default="unsigned")
+INLINE = inputs.choice("inline", ["0", "1"], "1: shown in the browser (PDF, text, images) instead of downloaded")
+PAGE = inputs.Page()
+
+
+@extend_schema_view(list=extend_schema(parameters=[p.openapi() for p in (KIND, TAG, UNIT)]))
 class DocumentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = LibraryDocumentSerializer
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [ChineseMultiPartParser, ChineseFormParser]
 
     def get_queryset(self) -> Any:
         params = self.request.query_params
-        unit = params.get("unit", "")
         return selectors.document_list(
-            acting_user=self.request.user,
-            kind=params.get("kind", ""),
-            tag=params.get("tag", "").strip(),
-            unit_id=int(unit) if unit.isdigit() else None,
+            acting_user=self.request.user, kind=KIND.read(params), tag=TAG.read(params), unit_id=UNIT.read(params)
         )
 
     def get_serializer_class(self) -> Any:
@@ -207,10 +216,7 @@ class DocumentViewSet(
         receipt = signoff.notice_sign(document=document, acting_user=request.user, request=request._request)
         return Response(LibraryReceiptSerializer(receipt).data)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("show", str, enum=["unsigned", "all"], description="default: unsigned")],
-        responses={200: LibraryReceiptRollSerializer},
-    )
+    @extend_schema(parameters=[SHOW.openapi()], responses={200: LibraryReceiptRollSerializer})
     @action(detail=True, methods=["get"])
     def receipts(self, request: Request, pk: str | None = None) -> Response:
         """Who signed and who has not (managers; members their scope covers). At most 1000 rows."""
@@ -221,7 +227,7 @@ class DocumentViewSet(
         if not document.requires_signoff:
             raise ValidationError({"detail": [_("这份文件不需要签收。")]})
         roll = selectors.receipt_roll(document=document, acting_user=request.user, viewer=viewer)
-        rows = roll if request.query_params.get("show") == "all" else roll.filter(signed_at__isnull=True)
+        rows = roll if SHOW.read(request.query_params) == "all" else roll.filter(signed_at__isnull=True)
         counts = selectors.receipt_counts(roll=roll)
         return Response(LibraryReceiptRollSerializer({**counts, "members": list(rows[:1000])}).data)
 
@@ -231,32 +237,32 @@ class DocumentFileView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)})
+    @extend_schema(
+        parameters=[INLINE.openapi()],
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+    )
     def get(self, request: Request, pk: int, number: int) -> HttpResponseBase:
         try:
             document = selectors.document_get(acting_user=request.user, pk=pk)
             version = selectors.version_get(document=document, number=number)
         except (Document.DoesNotExist, DocumentVersion.DoesNotExist) as exc:
             raise Http404 from exc
-        return stream_version(version, inline=request.query_params.get("inline") == "1")
+        return stream_version(version, inline=INLINE.read(request.query_params) == "1")
 
 
-@extend_schema(parameters=[OpenApiParameter("kind", str, enum=Document.Kind.values), OpenApiParameter("tag", str)])
 class PublicDocumentListView(APIView):
     """What the municipal committee published to every institution (newest first, 50 a page)."""
 
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        parameters=[OpenApiParameter("page", int)],
+        parameters=[p.openapi() for p in (KIND, TAG, PAGE)],
         responses={200: LibraryPublicDocumentSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
+        params = request.query_params
         page = selectors.public_page(
-            kind=request.query_params.get("kind", ""),
-            tag=request.query_params.get("tag", "").strip(),
-            number=request.query_params.get("page"),
-            per_page=50,
+            kind=KIND.read(params), tag=TAG.read(params), number=PAGE.read(params, default=1), per_page=50
         )
         return Response(LibraryPublicDocumentSerializer(page.object_list, many=True).data)
 

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from services.kernel.text import FREE_TEXT_MAX, free_text, single_line
 from services.organization.models import OrgUnit
 
 from .models import Document
@@ -20,10 +21,20 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 
 class _DocumentFields(forms.Form):
-    title = forms.CharField(label=_("标题"), max_length=200)
-    description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    title = forms.CharField(label=_("标题"), max_length=200, validators=[single_line])
+    description = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=FREE_TEXT_MAX,
+        validators=[free_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     tags = forms.CharField(
-        label=_("标签"), required=False, help_text=_("用逗号分隔，例如：主题教育, 2026"), max_length=400
+        label=_("标签"),
+        required=False,
+        help_text=_("用逗号分隔，例如：主题教育, 2026"),
+        max_length=400,
+        validators=[single_line],
     )
     scope_unit = UnitChoiceField(label=_("可见范围"), queryset=OrgUnit.objects.none(), required=False)
     requires_signoff = forms.BooleanField(label=_("需要党员签收（仅通知）"), required=False)
@@ -60,7 +71,7 @@ class EditForm(_DocumentFields):
 
 class VersionForm(forms.Form):
     file = forms.FileField(label=_("新版本文件"))
-    note = forms.CharField(label=_("版本说明"), required=False, max_length=200)
+    note = forms.CharField(label=_("版本说明"), required=False, max_length=200, validators=[single_line])
 
 
 class FilterForm(forms.Form):

@@ -33,6 +33,7 @@ from services.search.outbox import index_later
 from services.storage.backends import get_storage
 from services.storage.uploads import CheckedUpload, check_upload, file_type_of
 from tenants.db import connection
+from tenants.queueing import publish_after_commit
 
 from .models import Document, DocumentVersion
 from .selectors import (
@@ -116,23 +117,14 @@ def key_age(key: str) -> timedelta | None:
 
 
 def _queue_extraction(version: DocumentVersion) -> None:
+    from . import tasks
+
+    # Never waits on the broker; a dropped message leaves the version pending for the sweep.
     schema = connection.schema_name
-    version_id = version.pk
-
-    def queue() -> None:
-        from . import tasks
-
-        try:
-            if schema == "public":
-                tasks.extract_public_version.delay(version_id)
-            else:
-                tasks.extract_version.delay(schema, version_id)
-        except Exception:  # the broker is down: the upload is saved; the version stays "pending"
-            logger.warning(
-                "documents: could not queue the extraction of version %s in %s", version_id, schema, exc_info=True
-            )
-
-    transaction.on_commit(queue)
+    if schema == "public":
+        publish_after_commit(tasks.extract_public_version, version.pk)
+    else:
+        publish_after_commit(tasks.extract_version, schema, version.pk)
 
 
 def _store_version(*, document: Document, upload: CheckedUpload, acting_user: Any, note: str = "") -> DocumentVersion:

@@ -6,13 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from services.kernel import inputs
+from services.kernel.serializers import InputSerializer, TextRulesInputSerializer
+from services.kernel.text import single_line
 from services.organization.models import OrgUnit, Position
 
 from . import national_id, selectors, services
@@ -57,7 +59,7 @@ class MemberSerializer(serializers.ModelSerializer):
         return mask_phone(obj.phone) if obj.phone else ""
 
 
-class _RowsSerializer(serializers.ModelSerializer):
+class _RowsSerializer(TextRulesInputSerializer):
     class Meta:
         exclude = ["id", "member"]
 
@@ -100,11 +102,13 @@ ROW_SERIALIZERS = {
 }
 
 
-class MemberWriteSerializer(serializers.ModelSerializer):
-    national_id = serializers.CharField(max_length=18)
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+class MemberWriteSerializer(TextRulesInputSerializer):
+    national_id = serializers.CharField(validators=[single_line], max_length=18)
+    phone = serializers.CharField(validators=[single_line], max_length=20, required=False, allow_blank=True)
     branch = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH))
-    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, write_only=True)
+    reason = serializers.CharField(
+        validators=[single_line], max_length=200, required=False, allow_blank=True, write_only=True
+    )
 
     class Meta:
         model = Member
@@ -118,39 +122,38 @@ class MemberChangeSerializer(serializers.ModelSerializer):
         fields = ["changed_at", "actor_username", "kind", "reason", "changes"]
 
 
-class StatusChangeSerializer(serializers.Serializer):
+class StatusChangeSerializer(InputSerializer):
     status = serializers.ChoiceField(choices=Member.Status.choices)
     on_date = serializers.DateField()
-    reason = serializers.CharField(allow_blank=True, max_length=200)
+    reason = serializers.CharField(validators=[single_line], allow_blank=True, max_length=200)
 
 
-class RevealSerializer(serializers.Serializer):
+class RevealSerializer(InputSerializer):
     field = serializers.ChoiceField(choices=["national_id", "phone"])
-    reason = serializers.CharField(allow_blank=True, max_length=200)
+    reason = serializers.CharField(validators=[single_line], allow_blank=True, max_length=200)
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("branch", int, description="an org unit id: members of its whole subtree"),
-        OpenApiParameter("q", str, description="name prefix or exact student/staff number"),
-        OpenApiParameter("status", str),
-        OpenApiParameter("category", str),
-    ]
-)
-class MemberViewSet(viewsets.ModelViewSet):
+BRANCH = inputs.Id("branch", "an org unit id: members of its whole subtree")
+Q = inputs.Text("q", "name prefix or exact student/staff number", max_length=50)
+STATUS = inputs.choice("status", Member.Status.values)
+CATEGORY = inputs.choice("category", Member.Category.values)
+ROWS_REASON = inputs.Text("reason", "why the rows change (kept in the history)", max_length=200)
+
+
+@extend_schema_view(list=extend_schema(parameters=[p.openapi() for p in (BRANCH, Q, STATUS, CATEGORY)]))
+class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = MemberSerializer
     # PUT only for the multi-row sets (rows action); whole-record writes are PATCH.
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
 
     def get_queryset(self) -> Any:
         params = self.request.query_params
-        branch = params.get("branch", "")
         return selectors.member_list(
             acting_user=self.request.user,
-            branch_id=int(branch) if branch.isdigit() else None,
-            q=params.get("q", "").strip(),
-            status=params.get("status", ""),
-            category=params.get("category", ""),
+            branch_id=BRANCH.read(params),
+            q=Q.read(params),
+            status=STATUS.read(params),
+            category=CATEGORY.read(params),
         )
 
     def get_serializer_class(self) -> Any:
@@ -170,9 +173,6 @@ class MemberViewSet(viewsets.ModelViewSet):
         fields.pop("reason", None)
         member = services.member_create(acting_user=request.user, request=request._request, **fields)
         return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
-
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        raise MethodNotAllowed("PUT")
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         member = self.get_object()
@@ -224,6 +224,7 @@ class MemberViewSet(viewsets.ModelViewSet):
         request=serializers.ListSerializer(child=serializers.DictField()),
         responses=serializers.ListSerializer(child=serializers.DictField()),
         summary="Replace one multi-row set of the record (rewards, time_abroad, hardships, family)",
+        parameters=[ROWS_REASON.openapi()],
     )
     @action(detail=True, methods=["put"], url_path=r"rows/(?P<kind>rewards|time_abroad|hardships|family)")
     def rows(self, request: Request, pk: str, kind: str) -> Response:
@@ -231,7 +232,7 @@ class MemberViewSet(viewsets.ModelViewSet):
         serializer_class = ROW_SERIALIZERS[kind]
         body = serializer_class(data=request.data, many=True)
         body.is_valid(raise_exception=True)
-        reason = request.query_params.get("reason", "")
+        reason = ROWS_REASON.read(request.query_params)
         created = services.member_rows_replace(
             member=member,
             kind=kind,

@@ -1,9 +1,12 @@
-"""Member roster exports (issue 3, item 6), both audited:
+"""Member roster exports (issue 3, item 6; issue 9, reproduction 6), all audited:
 
 - the roster in exactly the importer's columns (imports.COLUMNS), so an export imports back
   unchanged; it lists every member the user may see (selectors.member_list). National ID and
-  phone are in full only for members the user manages (they could reveal them one by one, and
-  need them to import the file back); for the others they are masked;
+  phone are masked (3701**********1234, 138****0001): the importer finds the record a masked
+  number stands for and keeps its real numbers;
+- the full roster, the same file with full numbers for the members the user manages (masked for
+  the others): a separate action for managers, with a reason (validation.clean_access_reason),
+  audited as a sensitive export;
 - the national party-member information system's record (全国党员管理信息系统): full ID numbers
   of the members the user manages, so only managers may take it, and only with a reason.
 
@@ -31,7 +34,7 @@ from services.organization.scope import scope_for
 from . import national_id, selectors
 from .imports import HEADERS, TEMPLATE_SHEET, choice_labels
 from .models import Member
-from .validation import mask_phone
+from .validation import clean_access_reason, mask_phone
 
 CHUNK = 2000
 NATIONAL_HEADERS = (
@@ -98,9 +101,9 @@ def _with_retained_since(members: Iterator[Member]) -> Iterator[tuple[Member, da
     yield from flush()
 
 
-def member_export_roster(*, acting_user: Any, out: IO[bytes], request: HttpRequest | None = None) -> int:
-    """Write the roster the user may see to ``out`` (.xlsx, the importer's columns); returns
-    the number of members. Audited with the count of full and masked rows."""
+def _roster(*, acting_user: Any, out: IO[bytes], full: bool) -> dict[str, int]:
+    """Write the roster the user may see; numbers in full only when ``full`` and the user manages
+    the member. Returns the count of rows and of full and masked ones."""
     scope = scope_for(acting_user)
     labels = _Labels()
     tally = {"full": 0, "masked": 0}
@@ -108,10 +111,10 @@ def member_export_roster(*, acting_user: Any, out: IO[bytes], request: HttpReque
     def rows() -> Iterator[list[Any]]:
         members = selectors.member_list(acting_user=acting_user, scope=scope)
         for member, retained_since in _with_retained_since(members.iterator(chunk_size=CHUNK)):
-            full = scope.covers_unit(member.branch, manage=True)
-            tally["full" if full else "masked"] += 1
-            number = member.national_id if full else national_id.mask(member.national_id)
-            phone = member.phone if full or not member.phone else mask_phone(member.phone)
+            in_full = full and scope.covers_unit(member.branch, manage=True)
+            tally["full" if in_full else "masked"] += 1
+            number = member.national_id if in_full else national_id.mask(member.national_id)
+            phone = member.phone if in_full or not member.phone else mask_phone(member.phone)
             yield [
                 member.name,
                 labels.gender.get(member.gender, ""),
@@ -132,26 +135,54 @@ def member_export_roster(*, acting_user: Any, out: IO[bytes], request: HttpReque
             ]
 
     count = _write(out, sheet_title=TEMPLATE_SHEET, headers=HEADERS, rows=rows())
+    return {"count": count, **tally}
+
+
+def _require_manager_and_reason(*, acting_user: Any, reason: str, refusal: str) -> str:
+    if not scope_for(acting_user).is_manager:
+        raise PermissionDenied(refusal)
+    try:
+        return clean_access_reason(reason)
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from exc
+
+
+def member_export_roster(*, acting_user: Any, out: IO[bytes], request: HttpRequest | None = None) -> int:
+    """Write the roster the user may see to ``out`` (.xlsx, the importer's columns) with ID
+    numbers and phones masked; returns the number of members. Audited with the count."""
+    tally = _roster(acting_user=acting_user, out=out, full=False)
+    audit_record(event=Event.MEMBERS_EXPORTED, actor=acting_user, request=request, detail={"format": "roster", **tally})
+    return tally["count"]
+
+
+def member_export_roster_full(
+    *, acting_user: Any, reason: str, out: IO[bytes], request: HttpRequest | None = None
+) -> int:
+    """The roster with full ID numbers and phones of the members the user manages (masked for
+    the ones they only see). Managers only, with a reason; audited as a sensitive export."""
+    reason = _require_manager_and_reason(
+        acting_user=acting_user, reason=reason, refusal=_("只有管理党组织的人员才能导出含完整身份证号的名册。")
+    )
+    tally = _roster(acting_user=acting_user, out=out, full=True)
     audit_record(
         event=Event.MEMBERS_EXPORTED,
         actor=acting_user,
         request=request,
-        detail={"format": "roster", "count": count, **tally},
+        detail={"format": "roster_full", "sensitive": True, "reason": reason, **tally},
     )
-    return count
+    return tally["count"]
 
 
 def member_export_national(*, acting_user: Any, reason: str, out: IO[bytes], request: HttpRequest | None = None) -> int:
     """Write the members the user manages in the national system's record layout, full ID
-    numbers included. Managers only, with a reason that the audit row keeps."""
-    reason = reason.strip()
+    numbers included. Managers only, with a reason (validation.clean_access_reason) that the
+    audit row keeps."""
+    reason = _require_manager_and_reason(
+        acting_user=acting_user,
+        reason=reason,
+        refusal=_("只有管理党组织的人员才能导出全国党员管理信息系统格式的名册。"),
+    )
     scope = scope_for(acting_user)
-    if not scope.is_manager:
-        raise PermissionDenied(_("只有管理党组织的人员才能导出全国党员管理信息系统格式的名册。"))
-    if not reason:
-        raise ValidationError({"reason": [_("导出完整身份证号须填写事由。")]})
-    if len(reason) > 200:
-        raise ValidationError({"reason": [_("事由不能超过 200 个字。")]})
     labels = _Labels()
 
     def rows() -> Iterator[list[Any]]:
@@ -177,6 +208,6 @@ def member_export_national(*, acting_user: Any, reason: str, out: IO[bytes], req
         event=Event.MEMBERS_EXPORTED,
         actor=acting_user,
         request=request,
-        detail={"format": "national", "count": count, "reason": reason},
+        detail={"format": "national", "sensitive": True, "count": count, "reason": reason},
     )
     return count

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.contrib import messages
@@ -23,9 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -33,12 +33,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from services.kernel.serializers import InputSerializer
+from services.kernel.text import single_line
 from services.organization.scope import scope_for
 from services.storage.backends import get_storage
 from tenants.db import connection
 
-from . import exports, imports
+from . import exports, import_api, imports
 from .models import ImportJob
+from .validation import REASON_MIN_LENGTH
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 100
@@ -57,8 +60,28 @@ class UploadForm(forms.Form):
         return upload
 
 
-class NationalExportForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("导出事由"), max_length=200)
+class SensitiveExportForm(forms.Form):
+    """A reasoned export with full numbers from the import page: the full roster or the national
+    system's layout. The reason's rule is the service's (validation.clean_access_reason)."""
+
+    format = forms.ChoiceField(
+        choices=[("roster_full", "roster_full"), ("national", "national")], widget=forms.HiddenInput
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("导出事由"),
+        required=False,  # the service's message, not the form's, says what a reason needs
+        widget=forms.TextInput(attrs={"required": True, "autocomplete": "off", "maxlength": 200}),
+    )
+
+
+def _export_forms(bound: SensitiveExportForm | None = None) -> dict[str, SensitiveExportForm]:
+    forms_by_format = {
+        name: SensitiveExportForm(initial={"format": name}, auto_id=f"id_{name}_%s")
+        for name in ("roster_full", "national")
+    }
+    if bound is not None:
+        forms_by_format[bound["format"].value()] = bound
+    return {"roster_full_form": forms_by_format["roster_full"], "national_form": forms_by_format["national"]}
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -83,10 +106,11 @@ def _stamp() -> str:
 
 @login_required
 @never_cache
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: HttpRequest, export_form: SensitiveExportForm | None = None) -> HttpResponse:
     """Upload form, the user's recent imports and the export buttons."""
     _require_manager(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    sent = export_form is None and request.method == "POST"  # not when an export's form comes back
+    form = UploadForm(request.POST if sent else None, request.FILES if sent else None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -106,7 +130,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
         "members/import.html",
         {
             "form": form,
-            "export_form": NationalExportForm(),
+            **_export_forms(export_form),
+            "reason_min_length": REASON_MIN_LENGTH,
             "jobs": imports.import_job_list(acting_user=request.user),
             "columns": [(column, imports.column_format(column)) for column in imports.COLUMNS],
         },
@@ -125,6 +150,7 @@ def import_job(request: HttpRequest, pk: str) -> HttpResponse:
         {
             "job": job,
             "running": job.status in RUNNING,
+            "note": imports.job_note(job),
             "errors": job.errors[:ERRORS_SHOWN],
             "more_errors": max(0, len(job.errors) - ERRORS_SHOWN),
             "status_url": reverse("member_import:status", kwargs={"pk": str(job.pk)}),
@@ -163,24 +189,37 @@ def import_template(request: HttpRequest) -> HttpResponseBase:
     return _download(out, "党员名册导入模板.xlsx")
 
 
-# --- API ----------------------------------------------------------------------------------------
+_EXPORTS = {
+    "roster_full": (exports.member_export_roster_full, "党员名册（完整号码）"),
+    "national": (exports.member_export_national, "全国党员管理信息系统"),
+}
 
-_STATUS = inline_serializer(
-    "ImportJobStatus",
-    {
-        "id": serializers.UUIDField(),
-        "status": serializers.CharField(),
-        "status_display": serializers.CharField(),
-        "total_rows": serializers.IntegerField(),
-        "processed_rows": serializers.IntegerField(),
-        "created": serializers.IntegerField(),
-        "updated": serializers.IntegerField(),
-        "unchanged": serializers.IntegerField(),
-        "error_count": serializers.IntegerField(),
-        "errors": serializers.ListField(child=serializers.DictField()),
-        "failure": serializers.CharField(),
-    },
-)
+
+@login_required
+@require_POST
+@never_cache
+def export_sensitive(request: HttpRequest) -> HttpResponseBase:
+    """The page's reasoned exports with full numbers: the file, or the import page again with
+    the reason's error under the form that was sent."""
+    form = SensitiveExportForm(request.POST, auto_id=f"id_{request.POST.get('format', 'x')}_%s")
+    if not form.is_valid():
+        raise Http404  # a forged format: nothing this page offers
+    service, stem = _EXPORTS[form.cleaned_data["format"]]
+    out = tempfile.TemporaryFile()
+    try:
+        service(acting_user=request.user, reason=form.cleaned_data["reason"], out=out, request=request)
+    except ValidationError as exc:
+        out.close()
+        form.add_error("reason", exc.message_dict.get("reason", exc.messages))
+        return import_page(request, export_form=form)
+    except PermissionDenied:
+        out.close()
+        raise
+    out.seek(0)
+    return _download(out, f"{stem}-{_stamp()}.xlsx")
+
+
+# --- API ----------------------------------------------------------------------------------------
 
 
 class ImportStatusView(APIView):
@@ -188,31 +227,38 @@ class ImportStatusView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=_STATUS)
-    def get(self, request: Request, pk: str) -> Response:
-        try:
-            job = imports.import_job_get(acting_user=request.user, pk=pk)
-        except (ImportJob.DoesNotExist, ValidationError):
-            raise NotFound from None
-        return Response(
-            {
-                "id": str(job.pk),
-                "status": job.status,
-                "status_display": job.get_status_display(),
-                "total_rows": job.total_rows,
-                "processed_rows": job.processed_rows,
-                "created": job.created_count,
-                "updated": job.updated_count,
-                "unchanged": job.unchanged_count,
-                "error_count": len(job.errors),
-                "errors": job.errors[:ERRORS_SHOWN],
-                "failure": job.failure,
-            }
-        )
+    @extend_schema(responses=import_api.ImportJobSerializer)
+    def get(self, request: Request, pk: UUID) -> Response:
+        return Response(import_api.job_status(import_api.job_or_404(request, pk)))
+
+
+class ReasonRequest(InputSerializer):
+    """The reason of an export with full numbers; its rules (length, letters) are the service's."""
+
+    reason = serializers.CharField(max_length=200, allow_blank=True, validators=[single_line])
+
+
+def _reasoned_export(request: Request, service: Any, stem: str) -> HttpResponseBase:
+    body = ReasonRequest(data=request.data)
+    body.is_valid(raise_exception=True)
+    reason = body.validated_data["reason"]
+    out = tempfile.TemporaryFile()
+    try:
+        service(acting_user=request.user, reason=str(reason), out=out, request=request._request)
+    except PermissionDenied as exc:
+        out.close()
+        raise ApiPermissionDenied(str(exc)) from exc
+    except ValidationError as exc:
+        out.close()
+        raise ApiValidationError(exc.message_dict) from exc
+    out.seek(0)
+    return _download(out, f"{stem}-{_stamp()}.xlsx")
 
 
 class RosterExportView(APIView):
-    """The roster the caller may see, as .xlsx in the importer's columns (audited)."""
+    """The roster the caller may see, as .xlsx in the importer's columns (audited). GET: ID
+    numbers and phones masked (the file still imports back). POST with a reason: full numbers
+    of the members the caller manages, audited as a sensitive export."""
 
     permission_classes = [IsAuthenticated]
 
@@ -223,28 +269,16 @@ class RosterExportView(APIView):
         out.seek(0)
         return _download(out, f"党员名册-{_stamp()}.xlsx")
 
+    @extend_schema(request=ReasonRequest, responses={(200, XLSX): OpenApiTypes.BINARY})
+    def post(self, request: Request) -> HttpResponseBase:
+        return _reasoned_export(request, exports.member_export_roster_full, "党员名册（完整号码）")
+
 
 class NationalExportView(APIView):
     """The managed members in the national system's layout, full ID numbers (audited, with a reason)."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        request=inline_serializer("NationalExportRequest", {"reason": serializers.CharField(max_length=200)}),
-        responses={(200, XLSX): OpenApiTypes.BINARY},
-    )
+    @extend_schema(request=ReasonRequest, responses={(200, XLSX): OpenApiTypes.BINARY})
     def post(self, request: Request) -> HttpResponseBase:
-        reason = request.data.get("reason", "") if hasattr(request.data, "get") else ""
-        out = tempfile.TemporaryFile()
-        try:
-            exports.member_export_national(
-                acting_user=request.user, reason=str(reason), out=out, request=request._request
-            )
-        except PermissionDenied as exc:
-            out.close()
-            raise ApiPermissionDenied(str(exc)) from exc
-        except ValidationError as exc:
-            out.close()
-            raise ApiValidationError(exc.message_dict) from exc
-        out.seek(0)
-        return _download(out, f"全国党员管理信息系统-{_stamp()}.xlsx")
+        return _reasoned_export(request, exports.member_export_national, "全国党员管理信息系统")

@@ -181,9 +181,19 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list)  # [{"row": 3, "column": "身份证号", "message": "…"}]
     error_report_key = models.CharField(max_length=300, blank=True)
     failure = models.TextField(blank=True)
+    # The lease of a worker step (imports/leases.py): the uploader's language, when the step was
+    # (re)queued, how often a worker started it, the worker's last sign of life, the last restart.
+    language = models.CharField(max_length=10, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    restarted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        # The housekeeping sweep looks for running jobs every minute. (A partial index would be
+        # smaller, but pg_dump rewrites its condition, and provisioning clones from pg_dump.)
+        indexes = [models.Index(fields=["status"], name="importjob_status_idx")]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.status})"

@@ -8,6 +8,7 @@ from datetime import date
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _PATTERN = re.compile(r"^\d{17}[\dX]$")
+_MASKED = re.compile(r"^\d{4}\*{10}[\dX]{4}$")  # mask() of an 18-digit number
 
 
 def check_digit(first17: str) -> str:
@@ -42,3 +43,8 @@ def mask(value: str) -> str:
     """3701**********1234: region prefix and last four digits only."""
     number = normalize(value)
     return number[:4] + "*" * (len(number) - 8) + number[-4:] if len(number) > 8 else "*" * len(number)
+
+
+def is_masked(value: str) -> bool:
+    """Whether ``value`` is mask() of an ID number (as a masked export writes it)."""
+    return bool(_MASKED.match(normalize(value)))

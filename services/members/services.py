@@ -27,6 +27,7 @@ from .models import FamilyMember, Hardship, Member, MemberChange, RewardPunishme
 from .validation import (
     DATE_FIELDS,
     check_identity,
+    clean_access_reason,
     clean_national_id,
     clean_phone,
     national_id_taken_message,
@@ -264,12 +265,15 @@ def member_status_change(
 def member_reveal(
     *, member: Member, field: str, reason: str, acting_user: Any, request: HttpRequest | None = None
 ) -> str:
-    """Show a sensitive field in clear. Audited with the reason; only for those who manage the member."""
+    """Show a sensitive field in clear. Audited with the reason (validation.clean_access_reason);
+    only for those who manage the member."""
     if field not in SENSITIVE:
         raise ValidationError({"field": [_("该字段无需查看明文。")]})
-    if not reason.strip():
-        raise ValidationError({"reason": [_("查看敏感信息须填写事由。")]})
     _require_manage(acting_user=acting_user, branch=member.branch)
+    try:
+        reason = clean_access_reason(reason)
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from exc
     audit_record(
         event=Event.SENSITIVE_REVEALED,
         actor=acting_user,

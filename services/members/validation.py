@@ -11,6 +11,7 @@ a status change takes effect between joining and today. Every message names its 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -23,6 +24,11 @@ from django.utils.translation import gettext_lazy
 from . import national_id
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
+_MASKED_PHONE = re.compile(r"^1\d{2}\*{4}\d{4}$")  # mask_phone of an 11-digit number
+# A reason for seeing or exporting full ID numbers and phones (a reveal, the national export, the
+# full roster) says what they are for: a word, not "0" or "...". The audit row keeps it.
+REASON_MIN_LENGTH = 5
+REASON_MAX_LENGTH = 200
 
 PARTY_FOUNDED = date(1921, 7, 1)
 EARLIEST_BIRTH = date(1900, 1, 1)  # as national_id.is_valid
@@ -143,3 +149,26 @@ def status_date_errors(*, on_date: date, joined_on: date | None, today: date | N
 
 def mask_phone(value: str) -> str:
     return f"{value[:3]}****{value[-4:]}" if len(value) == 11 else ("*" * len(value))
+
+
+def is_masked_phone(value: str) -> bool:
+    return bool(_MASKED_PHONE.match(value))
+
+
+def clean_access_reason(value: str) -> str:
+    """The one rule for the reason asked before full ID numbers or phones are shown or exported:
+    required, REASON_MIN_LENGTH to REASON_MAX_LENGTH characters with at least one letter (Chinese or other; not only
+    digits, punctuation or spaces), no control characters. Returns it with spaces collapsed."""
+    reason = " ".join(str(value or "").split())
+    if not reason:
+        raise ValidationError(_("请填写事由：查看或导出完整身份证号、手机号须说明用途。"), code="reason_required")
+    if any(unicodedata.category(char)[0] == "C" for char in reason):
+        raise ValidationError(_("事由中不能含有控制字符。"), code="reason_control_characters")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(_("事由不能超过 %(n)d 个字。") % {"n": REASON_MAX_LENGTH}, code="reason_too_long")
+    if len(reason) < REASON_MIN_LENGTH or not any(unicodedata.category(char)[0] == "L" for char in reason):
+        raise ValidationError(
+            _("请写明用途：事由至少 %(n)d 个字，不能只有数字或符号。") % {"n": REASON_MIN_LENGTH},
+            code="reason_too_short",
+        )
+    return reason

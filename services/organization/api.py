@@ -1,7 +1,7 @@
 """Organization tree API. Everyone signed in reads the tree (unit names are not personal data);
 writes go through services/organization/services.py, which checks the caller's scope:
 POST creates a unit, PATCH renames (``name``) and/or moves (``parent``) one, and
-``GET warnings/`` lists the structural warnings of the whole tree."""
+``GET warnings/`` lists the structural warnings of the units the caller manages."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from services.accounts.models import User
+from services.kernel.serializers import InputSerializer
+from services.kernel.text import single_line
 
 from . import selectors, services
 from .models import OrgUnit
-from .warnings import org_tree_warnings
+from .overview import org_tree_in_scope, tree_scope_for
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
@@ -28,8 +30,8 @@ class OrgUnitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrgUnitCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+class OrgUnitCreateSerializer(InputSerializer):
+    name = serializers.CharField(validators=[single_line], max_length=100)
     kind = serializers.ChoiceField(choices=OrgUnit.Kind.choices)
     parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]  # a field, not the serializer's parent
         queryset=OrgUnit.objects.all(), allow_null=True, required=False
@@ -38,8 +40,8 @@ class OrgUnitCreateSerializer(serializers.Serializer):
     sort_order = serializers.IntegerField(min_value=0, required=False)
 
 
-class OrgUnitUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, required=False)
+class OrgUnitUpdateSerializer(InputSerializer):
+    name = serializers.CharField(validators=[single_line], max_length=100, required=False)
     parent = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), required=False)  # type: ignore[assignment]
 
 
@@ -99,6 +101,8 @@ class OrgUnitViewSet(viewsets.ModelViewSet):
         return Response(OrgUnitSerializer(unit).data)
 
     @extend_schema(responses=StructuralWarningSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def warnings(self, request: Request) -> Response:
-        return Response(StructuralWarningSerializer(org_tree_warnings(), many=True).data)
+        """The warnings of the units the caller manages: something to act on, not others' figures."""
+        tree = org_tree_in_scope(shown=tree_scope_for(request.user))
+        return Response(StructuralWarningSerializer([w for entry in tree for w in entry.warnings], many=True).data)

@@ -91,14 +91,18 @@ class TreeUnit:
     term_ends_on: date | None
     subtree_member_count: int = 0
     warnings: list[StructuralWarning] = field(default_factory=list)  # filled by warnings.attach_warnings
+    counted: bool = True  # may the reader see its counts (overview.org_tree_in_scope)
 
     @property
     def pk(self) -> int:
         return self.unit.pk
 
 
-def org_tree(*, root: OrgUnit | None = None, include_closed: bool = False, on: date | None = None) -> list[TreeUnit]:
-    """The tree (or ``root``'s subtree) in path order with its counts, in one query."""
+def org_tree(
+    *, root: OrgUnit | None = None, include_closed: bool = False, on: date | None = None, within: Q | None = None
+) -> list[TreeUnit]:
+    """The tree (or ``root``'s subtree, or the units matching ``within``) in path order with its
+    counts, in one query."""
     today = on or timezone.localdate()
     on_roll = Member.objects.filter(branch=OuterRef("pk")).exclude(status__in=OFF_ROLL_STATUSES)
     full = Member.objects.filter(branch=OuterRef("pk"), status=Member.Status.NORMAL)
@@ -114,6 +118,8 @@ def org_tree(*, root: OrgUnit | None = None, include_closed: bool = False, on: d
     ).order_by("path")
     if root is not None:
         units = units.filter(path__startswith=root.path)
+    if within is not None:
+        units = units.filter(within)
     if not include_closed:
         units = units.filter(closed_on__isnull=True)
     tree = [

@@ -10,7 +10,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,8 +21,8 @@ from services.rules.resolver import rule
 
 from . import forms, selectors, services
 from .models import OrgUnit, Position
+from .overview import org_tree_in_scope, shape_tree, tree_scope_for
 from .scope import Scope, scope_for
-from .warnings import attach_warnings
 
 # OrgUnitChange.kind, as the history list shows it.
 CHANGE_LABELS = {
@@ -66,8 +66,7 @@ def _perform(request: HttpRequest, unit: OrgUnit, action: Callable[[], Any], suc
 @require_http_methods(["GET", "POST"])
 def tree(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    units = selectors.org_tree()
-    attach_warnings(units)
+    units = org_tree_in_scope(shown=tree_scope_for(request.user))
     root_form = forms.ChildUnitForm(request.POST or None, parent=None) if scope.everything else None
     if request.method == "POST":
         if root_form is None:
@@ -109,9 +108,12 @@ def _may_edit_anything(scope: Scope, unit: OrgUnit) -> bool:
 @login_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(OrgUnit, pk=pk)
-    scope = scope_for(request.user)
-    subtree = selectors.org_tree(root=unit, include_closed=unit.closed_on is not None)
-    attach_warnings(subtree)
+    shown = tree_scope_for(request.user)
+    if not shown.shows(unit):
+        raise Http404  # another branch's or college's page: as if it did not exist
+    scope = shown.scope
+    loaded = selectors.org_tree(root=unit, include_closed=unit.closed_on is not None, within=shown.units_q())
+    subtree = shape_tree(loaded, shown)
     entry = next(e for e in subtree if e.pk == unit.pk)
     may_change = unit.closed_on is None and selectors.may_change_unit(scope=scope, unit=unit)
     may_add = unit.closed_on is None and selectors.may_add_child(scope=scope, parent=unit)

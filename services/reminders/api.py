@@ -7,14 +7,19 @@ from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from services.kernel import inputs
+from services.kernel.serializers import InputSerializer
+
 from . import selectors, services
 from .models import Reminder, ReminderPreference
+
+STATES = (selectors.OPEN, selectors.RESOLVED, selectors.ALL)
 
 
 class ReminderSerializer(serializers.ModelSerializer):
@@ -59,17 +64,16 @@ class ReminderSerializer(serializers.ModelSerializer):
         return obj.resolved_at is not None
 
 
-class PreferenceSerializer(serializers.Serializer):
+class PreferenceSerializer(InputSerializer):
     username = serializers.CharField(read_only=True)
     email = serializers.ChoiceField(choices=ReminderPreference.Email.choices)
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("kind", str, description="only this kind, e.g. members.probation_ending"),
-        OpenApiParameter("state", str, enum=["open", "resolved", "all"], description="default: open"),
-    ]
-)
+KIND = inputs.Text("kind", "only this kind, e.g. members.probation_ending", max_length=100)
+STATE = inputs.choice("state", STATES, "default: open", default=selectors.OPEN)
+
+
+@extend_schema(parameters=[KIND.openapi(), STATE.openapi()])
 class ReminderListView(generics.ListAPIView):
     """My reminders, overdue first, then by due date."""
 
@@ -78,10 +82,7 @@ class ReminderListView(generics.ListAPIView):
 
     def get_queryset(self) -> Any:
         params = self.request.query_params
-        state = params.get("state", selectors.OPEN)
-        if state not in (selectors.OPEN, selectors.RESOLVED, selectors.ALL):
-            state = selectors.OPEN
-        return selectors.reminder_list(user=self.request.user, kind=params.get("kind", ""), state=state)
+        return selectors.reminder_list(user=self.request.user, kind=KIND.read(params), state=STATE.read(params))
 
 
 class ReminderReadView(APIView):

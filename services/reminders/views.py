@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from services.kernel import inputs
 from services.organization.scope import scope_for
 
 from . import selectors, services
@@ -24,6 +25,8 @@ from .runs import failing_sources
 
 PAGE_SIZE = 50
 STATES = (selectors.OPEN, selectors.RESOLVED, selectors.ALL)
+KIND = inputs.Text("kind", max_length=100)
+STATE = inputs.choice("state", STATES, default=selectors.OPEN, allow_empty=True)
 
 
 def _back(request: HttpRequest) -> HttpResponse:
@@ -36,10 +39,8 @@ def _back(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    kind = request.GET.get("kind", "")
-    state = request.GET.get("state", selectors.OPEN)
-    if state not in STATES:
-        state = selectors.OPEN
+    kind = KIND.read(request.GET)
+    state = STATE.read(request.GET)
     today = timezone.localdate()
     rows = selectors.reminder_list(user=request.user, kind=kind, state=state, today=today)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -13,6 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from services.accounts.models import User
+from services.kernel.serializers import InputSerializer
+from services.kernel.text import single_line
 from services.rule_overrides.services import rule_override_set
 
 from .resolver import rules_in_force
@@ -29,11 +31,11 @@ class RuleValueSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class OverrideSerializer(serializers.Serializer):
-    key = serializers.CharField(max_length=80)
+class OverrideSerializer(InputSerializer):
+    key = serializers.CharField(validators=[single_line], max_length=80)
     value = serializers.JSONField()
     effective_from = serializers.DateField()
-    reason = serializers.CharField(max_length=500)
+    reason = serializers.CharField(validators=[single_line], max_length=500)
 
 
 class OverrideCreatedSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .display import rule_title
 from .models import StandardRule
 from .values import parse_text
 
@@ -27,8 +28,9 @@ class OverrideForm(forms.Form):
         titles = dict(
             StandardRule.objects.order_by("key", "-effective_from").distinct("key").values_list("key", "title")
         )
+        # Administrators pick the rule by its title; the key tells two similar titles apart.
         cast(forms.ChoiceField, self.fields["key"]).choices = [
-            (key, f"{title}（{key}）") for key, title in titles.items()
+            (key, f"{rule_title({'title': title})}（{key}）") for key, title in titles.items()
         ]
         self.fields["key"].error_messages["invalid_choice"] = _("没有这条规则。")
         self.fields["effective_from"].error_messages["invalid"] = _("请输入正确的日期。")

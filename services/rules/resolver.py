@@ -41,7 +41,9 @@ class RuleValue:
 
     @property
     def unit_label(self) -> str:
-        return str(StandardRule.Unit(self.unit).label) if self.unit in StandardRule.Unit.values else self.unit
+        from .display import rule_unit
+
+        return rule_unit(self)
 
     @property
     def source_label(self) -> str:
@@ -51,16 +53,11 @@ class RuleValue:
 
     @property
     def explanation(self) -> str:
-        """What a deadline or warning shows as its origin: the rule and its citation."""
-        origin = self.citation
-        if self.source == INSTITUTION:
-            from django.utils.translation import gettext
+        """What a deadline or warning shows as its origin: the rule's title and citation (or the
+        institution's reason), in the reader's language, without the key (``display.py``)."""
+        from .display import rule_explanation
 
-            origin = gettext("本校调整：%(reason)s（标准依据：%(citation)s）") % {
-                "reason": self.reason,
-                "citation": self.citation,
-            }
-        return f"{self.title}（{self.key}）：{origin}"
+        return rule_explanation(self)
 
 
 def in_institution_schema() -> bool:

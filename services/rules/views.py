@@ -51,6 +51,6 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "rules/rules.html",
-        {"rules": rules_in_force(on=today), "today": today, "form": form},
+        {"rules": rules_in_force(on=today), "today": today, "form": form, "show_keys": is_admin},
         status=400 if form is not None and form.errors else 200,
     )

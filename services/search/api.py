@@ -6,19 +6,33 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from services.kernel import inputs
+
 from . import selectors
-from .forms import SearchForm
+from .forms import DOC_TYPES, SearchForm
 from .views import visible_units
 
 PAGE_SIZE = 20
+# Elasticsearch serves at most 10,000 results deep; so does this API, on either backend.
+MAX_PAGE = 10000 // PAGE_SIZE
+
+# The form (shared with the search page) validates these; the declarations document them.
+Q = inputs.Text("q", "关键词 (words separated by spaces must all match)", max_length=selectors.MAX_QUERY_CHARS)
+KIND = inputs.choice("kind", ["document", "member"], "document / member")
+DOC_TYPE = inputs.choice("doc_type", [key for key, _label in DOC_TYPES])
+TAG = inputs.Text("tag", max_length=50)
+DAY_FROM = inputs.Day("day_from", "YYYY-MM-DD")
+DAY_TO = inputs.Day("day_to", "YYYY-MM-DD")
+UNIT = inputs.Id("unit", "org unit id: entries inside its subtree")
+PAGE = inputs.Number("page", "1, 2, …", minimum=1, maximum=MAX_PAGE)
 
 
 class HitSerializer(serializers.Serializer):
@@ -52,27 +66,21 @@ class SearchView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="关键词 (words separated by spaces must all match)"),
-            OpenApiParameter("kind", str, description="document / member"),
-            OpenApiParameter("doc_type", str),
-            OpenApiParameter("tag", str),
-            OpenApiParameter("day_from", str, description="YYYY-MM-DD"),
-            OpenApiParameter("day_to", str, description="YYYY-MM-DD"),
-            OpenApiParameter("unit", int, description="org unit id: entries inside its subtree"),
-            OpenApiParameter("page", int),
-        ],
-        responses=SearchResultsSerializer,
+        parameters=[p.openapi() for p in (Q, KIND, DOC_TYPE, TAG, DAY_FROM, DAY_TO, UNIT, PAGE)],
+        responses={200: SearchResultsSerializer, 404: OpenApiResponse(description="a unit the caller does not see")},
     )
     def get(self, request: Request) -> Response:
-        form = SearchForm(request.query_params, units=visible_units(request.user))
+        for parameter in (DOC_TYPE, DAY_FROM, DAY_TO):
+            parameter.read(request.query_params)  # what the form would let through empty
+        units = visible_units(request.user)
+        unit = UNIT.read(request.query_params)
+        if unit is not None and unit not in {pk for pk, _name, _path in units}:
+            raise NotFound(_("没有这个组织，或不在您的查看范围内。"))
+        form = SearchForm(request.query_params, units=units)
         if not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
-        try:
-            page = max(1, int(request.query_params.get("page", "1")))
-        except ValueError:
-            raise ValidationError({"page": [_("页码必须是数字。")]}) from None
-        kind = request.query_params.get("kind", "")
+        page = PAGE.read(request.query_params, default=1) or 1
+        kind = KIND.read(request.query_params)
         results = selectors.search(
             acting_user=request.user,
             q=form.cleaned_data["q"],
@@ -89,8 +97,8 @@ class SuggestView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[OpenApiParameter("q", str, required=True)], responses=SuggestSerializer)
+    @extend_schema(parameters=[Q.openapi()], responses=SuggestSerializer)
     def get(self, request: Request) -> Response:
-        q = request.query_params.get("q", "")[: selectors.MAX_QUERY_CHARS]
+        q = Q.read(request.query_params)
         results = selectors.suggest(acting_user=request.user, q=q)
         return Response({"results": _hits(results)})

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from services.kernel.inputs import supported_day
+
 from .selectors import MAX_QUERY_CHARS, Filters
 
 DOC_TYPES = (
@@ -22,8 +24,12 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("关键词"), max_length=MAX_QUERY_CHARS, required=False)
     doc_type = forms.ChoiceField(label=_("类型"), choices=DOC_TYPES, required=False)
     tag = forms.CharField(label=_("标签"), max_length=50, required=False)
-    day_from = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    day_to = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    day_from = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=[supported_day]
+    )
+    day_to = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=[supported_day]
+    )
     unit = forms.TypedChoiceField(label=_("组织"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args: Any, units: list[tuple[int, str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]

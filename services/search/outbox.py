@@ -2,8 +2,9 @@
 
 ``index_later`` / ``index_later_many`` add ``SearchOutbox`` rows in the caller's transaction, in
 the schema the caller writes in, so an update is queued exactly when the change commits and never
-otherwise. After the commit a drain task is kicked (``transaction.on_commit``); if the broker is
-down the kick is lost but the rows are not: beat drains every schema every minute.
+otherwise. After the commit a drain task is kicked (``transaction.on_commit``, through
+tenants/queueing.py: never waiting on the broker); if the broker is down the kick is dropped but
+the rows are not: beat drains every schema every minute.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from tenants.db import connection
+from tenants.queueing import publish
 
 from .models import SearchOutbox
 
@@ -73,10 +75,8 @@ def kick(schema: str) -> None:
         with schema_context(schema):
             outbox_drain()
         return
-    try:
-        if schema == "public":
-            drain_public_outbox.delay()
-        else:
-            drain_outbox.delay(schema)
-    except Exception:  # the broker is down: the rows wait for beat's next round
-        logger.warning("search: could not queue the outbox drain for %s", schema, exc_info=True)
+    # Never waits on the broker; a dropped kick leaves the rows for beat's next round.
+    if schema == "public":
+        publish(drain_public_outbox)
+    else:
+        publish(drain_outbox, (schema,))

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from services.kernel.inputs import Number
 from services.organization.models import OrgUnit
 from services.organization.scope import scope_for
 
@@ -16,6 +17,8 @@ from . import selectors
 from .forms import DOC_TYPES, SearchForm
 
 PER_PAGE = 20
+# Elasticsearch serves at most 10,000 results deep.
+PAGE = Number("page", allow_empty=True, minimum=1, maximum=10000 // PER_PAGE)
 
 
 def visible_units(user: Any) -> list[tuple[int, str, str]]:
@@ -29,10 +32,7 @@ def page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, units=visible_units(request.user))
     context: dict[str, Any] = {"form": form, "q": ""}
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
-        try:
-            number = max(1, int(request.GET.get("page", "1")))
-        except ValueError:
-            number = 1
+        number = PAGE.read(request.GET, default=1) or 1
         groups = selectors.search_grouped(
             acting_user=request.user, q=form.cleaned_data["q"], filters=form.filters(), page=number, per_page=PER_PAGE
         )

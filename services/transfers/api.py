@@ -5,13 +5,20 @@ every write through services.py / batches.py."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -20,6 +27,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from services.kernel import inputs
+from services.kernel.serializers import InputSerializer
+from services.kernel.text import single_line
 from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.organization.scope import scope_for
@@ -72,29 +82,38 @@ class TransferSerializer(serializers.ModelSerializer):
         return selectors.is_overdue(obj)
 
 
-class TransferCreateSerializer(serializers.Serializer):
+class TransferCreateSerializer(InputSerializer):
     kind = serializers.ChoiceField(choices=Transfer.Kind.choices)
     member = serializers.IntegerField()
-    reason = serializers.CharField(max_length=200)
+    reason = serializers.CharField(validators=[single_line], max_length=200)
     to_branch = serializers.IntegerField(required=False, help_text="internal: the destination branch")
     to_institution = serializers.IntegerField(required=False, help_text="platform: the receiving institution")
-    to_organization = serializers.CharField(required=False, max_length=100, help_text="external: letter heading")
+    to_organization = serializers.CharField(
+        validators=[single_line], required=False, max_length=100, help_text="external: letter heading"
+    )
 
 
-class StubSerializer(serializers.Serializer):
+class StubSerializer(InputSerializer):
     returned_on = serializers.DateField()
-    receiving_org = serializers.CharField(max_length=100)
+    receiving_org = serializers.CharField(validators=[single_line], max_length=100)
 
 
+KIND = inputs.choice("kind", Transfer.Kind.values)
+
+
+@extend_schema_view(list=extend_schema(parameters=[KIND.openapi()]))
 class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = TransferSerializer
     lookup_value_regex = r"\d+"
     permission_classes = [IsAuthenticated, IsManager]
 
     def get_queryset(self) -> Any:
-        return selectors.transfer_list(acting_user=self.request.user, kind=self.request.query_params.get("kind", ""))
+        return selectors.transfer_list(acting_user=self.request.user, kind=KIND.read(self.request.query_params))
 
-    @extend_schema(request=TransferCreateSerializer, responses={201: TransferSerializer})
+    @extend_schema(
+        request=TransferCreateSerializer,
+        responses={201: TransferSerializer, 404: OpenApiResponse(description="no such member in the caller's scope")},
+    )
     def create(self, request: Request) -> Response:
         body = TransferCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -188,12 +207,12 @@ class IncomingSerializer(serializers.Serializer):
     error = serializers.CharField(source="letter.error")
 
 
-class AcceptSerializer(serializers.Serializer):
+class AcceptSerializer(InputSerializer):
     target_branch = serializers.IntegerField()
 
 
-class RejectSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+class RejectSerializer(InputSerializer):
+    reason = serializers.CharField(validators=[single_line], max_length=200)
 
 
 _ACCEPTED = inline_serializer(
@@ -296,19 +315,25 @@ class BatchDetailSerializer(BatchSerializer):
         return list(BatchItemSerializer(selectors.batch_items(batch=obj), many=True).data)
 
 
-class BatchCreateSerializer(serializers.Serializer):
+class BatchCreateSerializer(InputSerializer):
     destination = serializers.ChoiceField(choices=BatchTransfer.Destination.choices)
-    reason = serializers.CharField(max_length=200)
+    reason = serializers.CharField(validators=[single_line], max_length=200)
     to_institution = serializers.IntegerField(required=False)
-    to_organization = serializers.CharField(required=False, max_length=100)
+    to_organization = serializers.CharField(validators=[single_line], required=False, max_length=100)
     branch = serializers.IntegerField(required=False, help_text="an org unit: its subtree's members")
     category = serializers.ChoiceField(choices=Member.Category.choices, required=False)
-    numbers = serializers.ListField(child=serializers.CharField(max_length=30), required=False)
+    numbers = serializers.ListField(
+        child=serializers.CharField(max_length=30, validators=[single_line]), required=False
+    )
+
+
+UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
 class BatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = BatchSerializer
     permission_classes = [IsAuthenticated, IsManager]
+    lookup_value_regex = UUID_PATTERN
 
     def get_queryset(self) -> Any:
         return selectors.batch_list(acting_user=self.request.user)
@@ -354,9 +379,9 @@ class BatchStatusView(APIView):
     permission_classes = [IsAuthenticated, IsManager]
 
     @extend_schema(responses=BatchSerializer)
-    def get(self, request: Request, pk: str) -> Response:
+    def get(self, request: Request, pk: UUID) -> Response:
         try:
-            batch = selectors.batch_get(acting_user=request.user, pk=pk)
+            batch = selectors.batch_get(acting_user=request.user, pk=str(pk))
         except (BatchTransfer.DoesNotExist, DjangoValidationError):
             raise NotFound from None
         return Response(BatchSerializer(batch).data)

@@ -16,6 +16,6 @@ router.register("transfers/batches", BatchViewSet, basename="transfer-batch")
 router.register("transfers", TransferViewSet, basename="transfer")
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("transfers/batches/<str:pk>/status/", BatchStatusView.as_view(), name="transfers-batch-status"),
+    path("transfers/batches/<uuid:pk>/status/", BatchStatusView.as_view(), name="transfers-batch-status"),
     *router.urls,
 ]

@@ -10,6 +10,7 @@ error message on their item; the others go on.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.organization.scope import scope_for
 from tenants.models import Institution
+from tenants.queueing import publish_after_commit
 
 from . import issuing
 from .common import current_institution
@@ -91,7 +93,7 @@ def batch_create(
             created_by=acting_user if getattr(acting_user, "pk", None) else None,
         )
         BatchItem.objects.bulk_create([BatchItem(batch=batch, member=m) for m in members])
-        transaction.on_commit(lambda: run_batch.delay(schema, str(batch.pk)))
+        publish_after_commit(run_batch, schema, str(batch.pk))  # batches_resume relays a dropped one
     return batch
 
 
@@ -162,3 +164,51 @@ def _run_chunk(batch: BatchTransfer, items: list[BatchItem], *, to_institution: 
         ok_count=F("ok_count") + len(transfers),
         error_count=F("error_count") + len(errors),
     )
+
+
+def batches_stalled(*, older_than: timedelta) -> list[BatchTransfer]:
+    """Batches not finished although queued more than ``older_than`` ago: their message was lost
+    or their worker died (a run resumes where the last one stopped)."""
+    cutoff = timezone.now() - older_than
+    return list(
+        BatchTransfer.objects.filter(
+            status__in=[BatchTransfer.Status.QUEUED, BatchTransfer.Status.RUNNING], created_at__lt=cutoff
+        ).order_by("created_at")[:100]
+    )
+
+
+def batch_revive(*, batch_id: str, reason: str) -> int:
+    """Undo ``batch_abandon`` for an operator's retry: the people it gave up are pending again."""
+    with transaction.atomic():
+        batch = BatchTransfer.objects.select_for_update().filter(pk=batch_id).first()
+        if batch is None:
+            return 0
+        count = BatchItem.objects.filter(batch=batch, result=BatchItem.Result.ERROR, message=reason[:200]).update(
+            result=BatchItem.Result.PENDING, message=""
+        )
+        if count:
+            BatchTransfer.objects.filter(pk=batch.pk).update(
+                status=BatchTransfer.Status.RUNNING,
+                processed=F("processed") - count,
+                error_count=F("error_count") - count,
+                finished_at=None,
+            )
+    return count
+
+
+def batch_abandon(*, batch_id: str, reason: str) -> int:
+    """Give up a batch whose runs kept being interrupted: its pending people get ``reason`` as
+    their error and the batch ends. Returns how many people it concerned."""
+    with transaction.atomic():
+        batch = BatchTransfer.objects.select_for_update().filter(pk=batch_id).first()
+        if batch is None or batch.status == BatchTransfer.Status.DONE:
+            return 0
+        pending = BatchItem.objects.filter(batch=batch, result=BatchItem.Result.PENDING)
+        count = pending.update(result=BatchItem.Result.ERROR, message=reason[:200])
+        BatchTransfer.objects.filter(pk=batch.pk).update(
+            status=BatchTransfer.Status.DONE,
+            processed=F("processed") + count,
+            error_count=F("error_count") + count,
+            finished_at=timezone.now(),
+        )
+    return count

@@ -18,6 +18,7 @@ from django_tenants.utils import schema_context
 from services.audit.models import AuditEvent, Event
 from services.audit.services import client_ip
 from services.members.models import Member, MemberChange
+from services.rules.display import recorded_explanation
 from services.search.outbox import index_later_many
 from services.storage.backends import get_storage
 from services.transfer_exchange.models import ExchangeLetter
@@ -105,7 +106,7 @@ def issue_platform_letters(
                 reason=reason,
                 issued_on=today,
                 valid_until=valid_until,
-                validity_rule=rule_value.explanation[:300],
+                validity_rule=recorded_explanation(rule_value)[:300],
                 batch=batch,
                 created_by=acting_user if getattr(acting_user, "pk", None) else None,
             )
@@ -184,7 +185,7 @@ def issue_external_letters(
             reason=reason,
             issued_on=today,
             valid_until=valid_until,
-            validity_rule=rule_value.explanation[:300],
+            validity_rule=recorded_explanation(rule_value)[:300],
             pdf_key=f"{institution.schema_name}/transfers/letters/{number}.pdf",
             batch=batch,
             created_by=acting_user if getattr(acting_user, "pk", None) else None,

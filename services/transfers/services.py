@@ -30,6 +30,7 @@ from services.search.outbox import index_later
 from services.storage.backends import get_storage
 from services.transfer_exchange.models import ExchangeLetter
 from tenants.models import Institution
+from tenants.queueing import publish_after_commit
 
 from . import issuing
 from .common import current_institution, history_row, require_manage
@@ -232,7 +233,7 @@ def incoming_accept(
         ids = [str(letter.pk) for letter in accepted]
         for start in range(0, len(ids), MOVE_CHUNK):
             chunk = ids[start : start + MOVE_CHUNK]
-            transaction.on_commit(lambda chunk=chunk: move_letters.delay(chunk))  # type: ignore[misc]
+            publish_after_commit(move_letters, chunk)  # resume_stalled_moves relays a dropped one
     return ids, problems
 
 

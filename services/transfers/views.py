@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from partycloud.forms import add_service_errors
+from services.kernel.inputs import Text
 from services.members import national_id
 from services.members.models import Member
 from services.members.validation import mask_phone
@@ -35,6 +36,7 @@ from .forms import AcceptForm, BatchForm, ExternalForm, InternalForm, PlatformFo
 from .models import BatchTransfer, IncomingLetter, Transfer, TransferArrival
 
 LIST_SHOWN = 200
+PICK_Q = Text("q", max_length=50)
 PREVIEW_SHOWN = 50
 
 
@@ -113,7 +115,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
 def member_pick(request: HttpRequest) -> HttpResponse:
     """Find the person to transfer (name prefix or student/staff number)."""
     _manager(request)
-    q = request.GET.get("q", "").strip()
+    q = PICK_Q.read(request.GET)
     members = list(selectors.managed_members(acting_user=request.user, q=q)) if q else []
     return render(request, "transfers/pick.html", {"q": q, "members": members})
 

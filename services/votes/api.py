@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -16,6 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from services.kernel import inputs
+from services.kernel.serializers import InputSerializer
+from services.kernel.text import single_line
 from services.organization.models import OrgUnit
 
 from . import selectors, services
@@ -23,6 +26,10 @@ from .models import BranchVote, Candidate, Elector
 
 
 class ElectorSerializer(serializers.ModelSerializer):
+    presence = serializers.ChoiceField(
+        choices=[("", "—"), *Elector.Presence.choices], read_only=True, help_text="empty until the meeting is recorded"
+    )
+
     class Meta:
         model = Elector
         fields = [
@@ -92,42 +99,48 @@ class VoteDetailSerializer(VoteSerializer):
         read_only_fields = fields
 
 
-class VoteCreateSerializer(serializers.Serializer):
+class VoteCreateSerializer(InputSerializer):
     branch = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH))
     kind = serializers.ChoiceField(choices=BranchVote.Kind.choices)
     meeting_on = serializers.DateField()
-    place = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    host = serializers.CharField(max_length=50)
-    recorder = serializers.CharField(max_length=50)
+    place = serializers.CharField(
+        validators=[single_line], max_length=100, required=False, allow_blank=True, default=""
+    )
+    host = serializers.CharField(validators=[single_line], max_length=50)
+    recorder = serializers.CharField(validators=[single_line], max_length=50)
     dossiers = serializers.ListField(child=serializers.IntegerField(), min_length=1)
 
 
-class CountSerializer(serializers.Serializer):
+class CountSerializer(InputSerializer):
     candidate = serializers.IntegerField()
     yes = serializers.IntegerField(min_value=0)
     no = serializers.IntegerField(min_value=0)
     abstain = serializers.IntegerField(min_value=0)
 
 
-class PresenceSerializer(serializers.Serializer):
+class PresenceSerializer(InputSerializer):
     elector = serializers.IntegerField()
     presence = serializers.ChoiceField(choices=Elector.Presence.choices)
     # For a written opinion: {candidate id: "yes" | "no" | "abstain"}.
     opinions = serializers.DictField(child=serializers.ChoiceField(choices=services.CHOICES), required=False)
 
 
-class RecordSerializer(serializers.Serializer):
+class RecordSerializer(InputSerializer):
     presence = PresenceSerializer(many=True)
     counts = CountSerializer(many=True)
 
 
-class ExcludeSerializer(serializers.Serializer):
+class ExcludeSerializer(InputSerializer):
     reason = serializers.ChoiceField(
         choices=[c for c in Elector.Exclusion.values if c not in ("", "probationary", "status")]
     )
-    approved_by = serializers.CharField(max_length=100)
+    approved_by = serializers.CharField(validators=[single_line], max_length=100)
     approved_on = serializers.DateField()
-    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    note = serializers.CharField(validators=[single_line], max_length=200, required=False, allow_blank=True, default="")
+
+
+ELIGIBLE_BRANCH = inputs.Id("branch", "a branch id")
+ELIGIBLE_KIND = inputs.choice("kind", BranchVote.Kind.values)
 
 
 class VoteViewSet(viewsets.ModelViewSet):
@@ -177,21 +190,16 @@ class VoteViewSet(viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("branch", int, description="a branch id"),
-            OpenApiParameter("kind", str, enum=BranchVote.Kind.values),
-        ],
-        responses=EligibleDossierSerializer(many=True),
+        parameters=[ELIGIBLE_BRANCH.openapi(), ELIGIBLE_KIND.openapi()], responses=EligibleDossierSerializer(many=True)
     )
     @action(detail=False, methods=["get"])
     def eligible(self, request: Request) -> Response:
         """Dossiers the caller may put to a vote: development targets (admission) and probationary
         members (confirmation) of the branches they manage."""
-        branch = request.query_params.get("branch", "")
         dossiers = selectors.eligible_dossiers(
             acting_user=request.user,
-            branch_id=int(branch) if branch.isdigit() else None,
-            kind=request.query_params.get("kind", ""),
+            branch_id=ELIGIBLE_BRANCH.read(request.query_params),
+            kind=ELIGIBLE_KIND.read(request.query_params),
         )
         page = self.paginate_queryset(dossiers)
         return self.get_paginated_response(EligibleDossierSerializer(page, many=True).data)
@@ -206,7 +214,11 @@ class VoteViewSet(viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         presence = {row["elector"]: row["presence"] for row in body.validated_data["presence"]}
         opinions = {
-            row["elector"]: {int(k): v for k, v in (row.get("opinions") or {}).items() if str(k).isdigit()}
+            row["elector"]: {
+                candidate: v
+                for k, v in (row.get("opinions") or {}).items()
+                if (candidate := inputs.ascii_int(str(k))) is not None
+            }
             for row in body.validated_data["presence"]
         }
         counts = {

@@ -14,6 +14,7 @@ from services.audit.services import audit_record
 from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.organization.scope import require_manage
+from services.rules.display import rule_title
 from services.rules.resolver import RuleValue, rules_for
 
 from . import rules
@@ -59,7 +60,7 @@ def _fraction(rule: RuleValue) -> Any:
         value = None
     if value is None or not 0 < value < 1:
         raise ValidationError(
-            _("规则 %(key)s 的取值“%(value)s”不是 0 到 1 之间的分数（如 1/2），请在规则设置中更正。")
-            % {"key": rule.key, "value": rule.value}
+            _("规则“%(title)s”的取值“%(value)s”不是 0 到 1 之间的分数（如 1/2），请在规则设置中更正。")
+            % {"title": rule_title(rule), "value": rule.value}
         )
     return value

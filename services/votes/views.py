@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from services.kernel.inputs import ascii_int
 from services.organization.scope import scope_for
 
 from . import selectors, services
@@ -155,8 +156,7 @@ def elector_include(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _int_or_none(text: str) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() else None
+    return ascii_int((text or "").strip())
 
 
 @login_required

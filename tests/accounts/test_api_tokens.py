@@ -54,3 +54,42 @@ def test_revoked_tokens_stop_working(inst_a: Institution) -> None:
     client = _bearer(inst_a, raw)
     assert client.delete(f"/api/auth/tokens/{token.pk}/").status_code == 204
     assert client.get("/api/me/").status_code == 401
+
+
+def test_a_password_change_revokes_the_users_api_tokens(inst_a: Institution) -> None:
+    """Reproduction 11: API tokens survived a password change (sessions did not)."""
+    from services.audit.models import AuditEvent, Event
+
+    user = make_user(inst_a, username="api")
+    other = make_user(inst_a, username="other")
+    with in_schema(inst_a):
+        token, raw = api_token_create(user=user, name="sync")
+        _, other_raw = api_token_create(user=other, name="sync")
+    assert _bearer(inst_a, raw).get("/api/me/").status_code == 200
+    new = "Nian-2026-dangjian"
+    changed = client_for(inst_a, user).post(
+        "/accounts/password/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+    assert changed.status_code == 302
+    answer = _bearer(inst_a, raw).get("/api/me/")
+    assert answer.status_code == 401 and answer.json()["detail"] == "令牌无效或已撤销。"
+    assert _bearer(inst_a, other_raw).get("/api/me/").status_code == 200  # someone else's token lives on
+    with in_schema(inst_a):
+        assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+        assert AuditEvent.objects.filter(
+            event=Event.TOKEN_REVOKED, object_id=str(token.pk), detail__reason="password_changed"
+        ).exists()
+
+
+def test_a_password_set_outside_the_service_kills_older_tokens_too(inst_a: Institution) -> None:
+    """``manage.py changepassword`` (or any reset that calls set_password) does not go through
+    the service: the token's age against the password's still ends it."""
+    user = make_user(inst_a, username="api")
+    with in_schema(inst_a):
+        _, raw = api_token_create(user=user, name="sync")
+        user.set_password("Reset-by-admin-2026")
+        user.save()
+    assert _bearer(inst_a, raw).get("/api/me/").status_code == 401
+    with in_schema(inst_a):
+        _, fresh = api_token_create(user=user, name="after")
+    assert _bearer(inst_a, fresh).get("/api/me/").status_code == 200

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from services.accounts.models import User
+from services.accounts.models import SignInCounter, User
 from services.audit.models import AuditEvent, Event
 from tenants.models import Institution
 from tests.conftest import client_for, in_schema, make_user
@@ -63,7 +63,7 @@ def test_lockout_after_the_threshold_is_per_institution(inst_a: Institution, ins
     locked = _login(inst_a, "zhao", PASSWORD)
     assert "账号已被临时锁定" in locked.content.decode()
     with in_schema(inst_a):
-        assert User.objects.get(username="zhao").is_locked()
+        assert SignInCounter.objects.filter(locked_until__gt=timezone.now()).exists()
         assert AuditEvent.objects.filter(event=Event.LOCKED_OUT, actor_username="zhao").exists()
     # The namesake in the other institution is untouched.
     assert _login(inst_b, "zhao", PASSWORD).status_code == 302
@@ -71,12 +71,16 @@ def test_lockout_after_the_threshold_is_per_institution(inst_a: Institution, ins
 
 def test_lock_expires_and_a_success_resets_the_counter(inst_a: Institution, settings) -> None:  # type: ignore[no-untyped-def]
     settings.LOCKOUT_THRESHOLD = 2
-    user = make_user(inst_a, username="sun")
+    make_user(inst_a, username="sun")
     _login(inst_a, "sun", "bad-password")
     assert _login(inst_a, "sun", PASSWORD).status_code == 302
+    _login(inst_a, "sun", "bad-password")  # one failure after the success: not two in a row
+    assert _login(inst_a, "sun", PASSWORD).status_code == 302
+    _login(inst_a, "sun", "bad-password")
+    _login(inst_a, "sun", "bad-password")
+    assert "账号已被临时锁定" in _login(inst_a, "sun", PASSWORD).content.decode()
     with in_schema(inst_a):
-        assert User.objects.get(pk=user.pk).failed_login_count == 0
-        User.objects.filter(pk=user.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+        SignInCounter.objects.update(locked_until=timezone.now() - timedelta(seconds=1))
     assert _login(inst_a, "sun", PASSWORD).status_code == 302
 
 

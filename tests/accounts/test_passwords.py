@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -89,3 +90,30 @@ def test_new_passwords_use_argon2id_and_old_pbkdf2_hashes_upgrade_at_login(inst_
     assert response.status_code == 302
     with in_schema(inst_a):
         assert User.objects.get(pk=user.pk).password.startswith("argon2$argon2id$")
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["short", "password", "user-chg-name", "x" * 129],
+    ids=["too short", "common", "like the username", "too long"],
+)
+def test_password_validator_messages_are_chinese(db: None, password: str, settings) -> None:  # type: ignore[no-untyped-def]
+    """Reproduction 11: Django 5.2's too-short message reached the Chinese pages in English."""
+    from django.utils import translation
+
+    user = User(username="user-chg-name")
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        validate_password(password, user)
+    for message in refused.value.messages:
+        assert re.search(r"[\u4e00-\u9fff]", message), message
+        assert not re.search(r"[A-Za-z]{4,}", message.replace(user.username, "")), message
+
+
+def test_a_too_short_password_on_the_page_is_refused_in_chinese(inst_a: Institution) -> None:
+    from tests.factories import PASSWORD
+
+    user = make_user(inst_a, username="chg2")
+    page = client_for(inst_a, user).post(
+        "/accounts/password/", {"old_password": PASSWORD, "new_password1": "a1!", "new_password2": "a1!"}
+    )
+    assert "密码太短，至少需要 8 个字符。" in page.content.decode()

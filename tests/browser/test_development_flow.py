@@ -168,7 +168,9 @@ def test_an_applicant_becomes_a_full_member_with_the_guards_in_sight(
     expect(page.get_by_role("heading", name=APPLICANT)).to_be_visible()
     guards = page.locator("#guards")
     expect(guards.locator("[data-guard=age]")).to_contain_text("已满足")
-    expect(guards.locator("[data-guard=age]")).to_contain_text("development.min_age")
+    expect(guards.locator("[data-guard=age]")).to_contain_text(
+        "申请入党最低年龄（《中国共产党发展党员工作细则》(2014) 第五条）"
+    )
     # No talk within a month of 2022-01-10: overdue, in red, citing article 7.
     expect(guards.locator("[data-guard=talk].failed")).to_contain_text("第七条")
 

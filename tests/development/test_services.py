@@ -264,6 +264,35 @@ def test_a_person_with_an_open_dossier_cannot_apply_twice(world: World, inst_a: 
             )
 
 
+def test_a_second_record_is_named_only_to_those_who_can_see_it(world: World, inst_a: Institution) -> None:
+    """Another branch's secretary learns neither that the person has a dossier or a member record
+    nor where: one refusal whatever lies behind it (a 404 elsewhere)."""
+    with in_schema(inst_a):
+        dossier = apply(world)
+        member = MemberFactory(branch=world.tree.branch_x)
+        outsider = person(world.tree.branch_z, "z_sec2", Position.Kind.SECRETARY)
+
+        def refusal(acting_user: object, number: str) -> list[str]:
+            with pytest.raises(ValidationError) as caught:
+                services.dossier_create(
+                    acting_user=acting_user,
+                    branch=world.tree.branch_z if acting_user is outsider else world.tree.branch_x,
+                    name="钱",
+                    national_id=number,
+                    category="student",
+                    applied_on=date(2024, 1, 1),
+                )
+            return caught.value.message_dict["national_id"]
+
+        unit = world.tree.branch_x.name
+        assert refusal(world.secretary, dossier.national_id) == [f"此人已有进行中的发展档案（{unit}）。"]
+        assert refusal(world.secretary, member.national_id) == [f"此人已有党员档案（{unit}），无需发展。"]
+        neutral = ["该身份证号无法登记发展档案，请联系学校党委组织部。"]
+        assert refusal(outsider, dossier.national_id) == neutral
+        assert refusal(outsider, member.national_id) == neutral
+        assert Dossier.objects.filter(branch=world.tree.branch_z).count() == 0
+
+
 def test_the_stage_moves_to_probationary_and_full_only_by_vote(world: World, inst_a: Institution) -> None:
     with in_schema(inst_a):
         dossier = walk_to_target(world, apply(world))

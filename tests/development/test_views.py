@@ -82,7 +82,8 @@ def test_the_timeline_shows_steps_and_guards_with_citations(world: World, inst_a
         record(world, dossier, "talk", TALK, note="谈话了解基本情况")
     body = client_for(inst_a, world.secretary).get(f"/development/{dossier.pk}/").content.decode()
     assert "递交入党申请书" in body and "谈话了解基本情况" in body
-    assert "development.min_age" in body and "第五条" in body and "第七条" in body
+    assert "申请入党最低年龄" in body and "第五条" in body and "第七条" in body
+    assert "development.min_age" not in body  # users read the rule's title, not its key
     assert "审核通过" in body  # the manager reviews from the timeline
 
 

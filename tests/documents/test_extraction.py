@@ -178,21 +178,127 @@ def test_versions_whose_task_was_lost_are_extracted_by_the_command(inst_a: Insti
         assert DocumentVersion.objects.get(pk=fresh.pk).extraction_status == E.PENDING
 
 
-def test_the_hourly_sweep_extracts_only_versions_whose_task_was_lost(inst_a: Institution, world: World) -> None:
+def test_the_sweep_queues_again_only_versions_whose_task_was_lost(inst_a: Institution, world: World) -> None:
     from datetime import timedelta
+    from unittest import mock
 
     from django.utils import timezone
 
-    from services.documents.tasks import STALE_EXTRACTION, extract_stale_versions
+    from services.documents.tasks import STALE_EXTRACTION, extract_stale_versions, extract_version
+    from tenants.deliveries import delivery_begin
 
     with in_schema(inst_a):
         lost = _publish(world, "失联的抽取任务".encode(), "lost.txt")
+        running = _publish(world, "正在提取的文件".encode(), "running.txt")
         recent = _publish(world, "刚上传的文件".encode(), "recent.txt")
         long_ago = timezone.now() - STALE_EXTRACTION - timedelta(minutes=1)
-        DocumentVersion.objects.filter(pk=lost.pk).update(created_at=long_ago)
-    extract_stale_versions(inst_a.schema_name)
+        DocumentVersion.objects.filter(pk__in=[lost.pk, running.pk]).update(created_at=long_ago)
+        # A worker is on this one right now (its delivery is counted and not finished).
+        delivery_begin(
+            task_name=extract_version.name,
+            args=(inst_a.schema_name, running.pk),
+            kwargs={},
+            schema_name=inst_a.schema_name,
+            max_deliveries=3,
+            redelivered=False,
+        )
+        with mock.patch("tenants.queueing.publish") as publish:
+            assert extract_stale_versions() == 1
+    # Queued again as the same task, so its deliveries are counted with the first one's.
+    publish.assert_called_once_with(extract_version, (inst_a.schema_name, lost.pk))
     with in_schema(inst_a):
-        lost.refresh_from_db()
-        recent.refresh_from_db()
-        assert lost.extraction_status == E.DONE and "失联" in lost.text
-        assert recent.extraction_status == E.PENDING  # its own task is still queued
+        assert DocumentVersion.objects.get(pk=recent.pk).extraction_status == E.PENDING
+
+
+# --- decompression bombs and bounded reading ----------------------------------------------------
+
+
+def test_a_docx_whose_body_inflates_past_the_limit_is_refused_and_stays_downloadable(
+    inst_a: Institution, world: World, settings: Any
+) -> None:
+    from tests.documents.files import docx_bomb
+
+    settings.UNZIP_MAX_ENTRY_BYTES = 1024 * 1024
+    bomb = docx_bomb(3 * 1024 * 1024)
+    with in_schema(inst_a):
+        version = _publish(world, bomb, "炸弹.docx")
+        version = version_extract(version_id=version.pk)
+        assert version is not None and version.extraction_status == E.FAILED
+        assert "文件解压后过大" in version.extraction_error and "文件仍可下载" in version.extraction_error
+        assert version.text == ""
+        response = client_for(inst_a, world.admin).get(
+            reverse("documents:file", kwargs={"pk": version.document_id, "number": 1})
+        )
+        assert response.status_code == 200 and b"".join(response.streaming_content) == bomb  # type: ignore[attr-defined]
+
+
+def test_an_xlsx_whose_shared_strings_inflate_past_the_limit_is_refused(
+    inst_a: Institution, world: World, settings: Any
+) -> None:
+    from tests.documents.files import xlsx_with_shared_strings
+
+    settings.UNZIP_MAX_ENTRY_BYTES = 1024 * 1024
+    with in_schema(inst_a):
+        version = _publish(world, xlsx_with_shared_strings(2 * 1024 * 1024), "名单.xlsx")
+        version = version_extract(version_id=version.pk)
+        assert version is not None and version.extraction_status == E.FAILED
+        assert "文件解压后过大" in version.extraction_error
+
+
+def test_docx_text_is_streamed_and_stops_at_the_text_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.documents import extraction
+    from tests.documents.files import docx_bomb
+
+    monkeypatch.setattr(extraction, "MAX_TEXT_CHARS", 1000)
+    text = extraction.extract_text(content_type=extraction.DOCX.content_type, data=docx_bomb(5 * 1024 * 1024))
+    assert text.startswith("炸弹\n") and len(text) == 1000
+
+
+def test_docx_paragraphs_and_table_cells_are_read_in_body_order() -> None:
+    import docx
+
+    from services.documents.extraction import DOCX, extract_text
+
+    document = docx.Document()
+    document.add_paragraph("会议纪要")
+    table = document.add_table(rows=2, cols=2)
+    for (r, c), value in {(0, 0): "姓名", (0, 1): "支部", (1, 0): "张三", (1, 1): "第一党支部"}.items():
+        table.cell(r, c).text = value
+    document.add_paragraph("散会")
+    out = io.BytesIO()
+    document.save(out)
+    text = extract_text(content_type=DOCX.content_type, data=out.getvalue())
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert lines == ["会议纪要", "姓名 \t支部", "张三 \t第一党支部", "散会"]
+
+
+def test_a_docx_with_a_document_type_declaration_is_refused_as_damaged() -> None:
+    from services.documents.extraction import DOCX, ExtractionError, extract_text
+    from tests.documents.files import zip_with
+
+    entities = (
+        b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b"<w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>"
+    )
+    with pytest.raises(ExtractionError, match="Word 文档已损坏"):
+        extract_text(content_type=DOCX.content_type, data=zip_with({"word/document.xml": entities}))
+
+
+def test_pdf_text_is_read_page_by_page_and_stops_at_the_text_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportlab.pdfgen import canvas
+
+    from services.documents import extraction
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out)
+    for page in ("first page words", "second page words", "third page words"):
+        pdf.drawString(72, 720, page)
+        pdf.showPage()
+    pdf.save()
+    monkeypatch.setattr(extraction, "MAX_TEXT_CHARS", 10)
+    text = extraction.extract_text(content_type=extraction.PDF.content_type, data=out.getvalue())
+    assert text == "first page"
+    monkeypatch.setattr(extraction, "MAX_TEXT_CHARS", 2_000_000)
+    text = extraction.extract_text(content_type=extraction.PDF.content_type, data=out.getvalue())
+    assert "third page" in text

@@ -122,7 +122,8 @@ CASES: dict[tuple[str, str], Case] = {
     (TENANT, "member_import:confirm"): Case("object", factory=_import_job, methods=("post",)),
     (TENANT, "member_import:error_report"): Case("object", factory=_import_job),
     (TENANT, "member_import:status"): Case("object", factory=_import_job),
-    (TENANT, "member_import:export_roster"): Case("page"),
+    (TENANT, "member_import:export"): Case("page", methods=("post",)),
+    (TENANT, "member_import:export_roster"): Case("page", methods=("get", "post")),
     (TENANT, "member_import:export_national"): Case("page", methods=("get", "post")),
     # Org tree and audit
     (TENANT, "org-unit-warnings"): Case("collection", factory=_org_unit),
@@ -215,6 +216,8 @@ def actor_a(inst_a: Institution) -> Actor:
 
 def _url(route: Route, lookup_value: Any = 1) -> str:
     kwargs: dict[str, Any] = {}
+    if lookup_value == 1 and ("<uuid:" in route.pattern or "[0-9a-fA-F]{8}-" in route.pattern):
+        lookup_value = "00000000-0000-4000-8000-000000000001"  # routes that take only a UUID
     if "<" in route.pattern:
         kwargs = {_case(route).lookup: lookup_value, **_case(route).url_kwargs}
     return reverse(route.name, urlconf=route.urlconf, kwargs=kwargs)

@@ -116,7 +116,9 @@ def test_create_update_status_reveal_and_history_through_the_api(
     )
     assert moved.json()["status"] == "mobile"
     revealed = api.post(
-        f"/api/members/{pk}/reveal/", {"field": "national_id", "reason": "核对身份"}, content_type="application/json"
+        f"/api/members/{pk}/reveal/",
+        {"field": "national_id", "reason": "核对身份信息"},
+        content_type="application/json",
     )
     assert revealed.json() == {"field": "national_id", "value": "11010519491231002X"}
     kinds = [row["kind"] for row in api.get(f"/api/members/{pk}/history/").json()["results"]]

@@ -258,7 +258,7 @@ def test_reveal_refuses_an_empty_reason(inst_a: Institution, world: World) -> No
         reverse("members:reveal", args=[world.mine.pk]), {"field": "phone", "reason": "  "}
     )
     assert response.status_code == 200
-    assert "查看敏感信息须填写事由" in _body(response)
+    assert "请填写事由" in _body(response)
     assert "13900139000" not in _body(response)
     with in_schema(inst_a):
         assert not AuditEvent.objects.filter(event=Event.SENSITIVE_REVEALED).exists()

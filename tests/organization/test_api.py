@@ -67,9 +67,14 @@ def test_a_refused_move_leaves_the_rename_undone_too(in_a: Institution, tree: Tr
         assert OrgUnit.objects.get(pk=tree.branch.pk).name == tree.branch.name
 
 
-def test_warnings_list_the_whole_tree(in_a: Institution, tree: Tree, people: People) -> None:
-    response = client_for(in_a, people.member).get(f"{LIST}warnings/")
+def test_warnings_list_the_units_the_caller_manages(in_a: Institution, tree: Tree, people: People) -> None:
+    response = client_for(in_a, people.secretary).get(f"{LIST}warnings/")
     assert response.status_code == 200
     small = [w for w in response.json() if w["unit"] == tree.branch.pk]
     assert small and small[0]["code"] == "branch_too_small" and small[0]["rule"] == "branch.min_full_members"
     assert "支部工作条例" in small[0]["citation"]
+    assert {w["unit"] for w in response.json()} == {tree.branch.pk}  # not the other branches' figures
+    everything = {w["unit"] for w in client_for(in_a, people.admin).get(f"{LIST}warnings/").json()}
+    assert {tree.branch.pk, tree.branch2.pk, tree.other_branch.pk} <= everything
+    # A plain member can act on none of them: none are listed.
+    assert client_for(in_a, people.member).get(f"{LIST}warnings/").json() == []

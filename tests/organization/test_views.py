@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,15 +20,15 @@ def _unit_url(name: str, unit: OrgUnit) -> str:
     return reverse(f"organization:{name}", kwargs={"pk": unit.pk})
 
 
-def test_everyone_signed_in_sees_the_tree_with_counts_and_warnings(
+def test_a_secretary_sees_the_tree_of_their_branch_with_counts_and_warnings(
     in_a: Institution, tree: Tree, people: People
 ) -> None:
-    response = client_for(in_a, people.member).get(reverse("organization:tree"))
+    response = client_for(in_a, people.secretary).get(reverse("organization:tree"))
     body = response.content.decode()
     assert response.status_code == 200
     assert tree.branch.name in body and tree.group.name in body
     assert "正式党员 2 人，少于 3 人" in body  # secretary and plain member: a warning badge
-    assert ">调整</a>" not in body  # no editing controls for a plain member
+    assert tree.other_branch.name not in body  # another college's branch: not theirs to see
 
 
 def test_the_tree_asks_a_signed_out_visitor_to_sign_in(in_a: Institution, tree: Tree) -> None:
@@ -126,8 +127,11 @@ def test_the_superuser_founds_the_university_committee_from_the_empty_tree(in_a:
         assert OrgUnit.objects.filter(kind=OrgUnit.Kind.COMMITTEE, parent=None).count() == 1
 
 
-def test_the_tree_page_costs_the_same_queries_for_a_bigger_tree(in_a: Institution, tree: Tree, people: People) -> None:
-    client = client_for(in_a, people.college_admin)
+@pytest.mark.parametrize("who", ["admin", "college_admin", "secretary", "member"])
+def test_the_tree_page_costs_the_same_queries_for_a_bigger_tree(
+    in_a: Institution, tree: Tree, people: People, who: str
+) -> None:
+    client = client_for(in_a, getattr(people, who))
     url = reverse("organization:tree")
     client.get(url)
 
@@ -139,7 +143,8 @@ def test_the_tree_page_costs_the_same_queries_for_a_bigger_tree(in_a: Institutio
 
     before = count()
     with in_schema(in_a):
-        for n in range(5):
-            unit = org_unit_create(name=f"新支部{n}", kind=OrgUnit.Kind.BRANCH, parent=tree.college2)
-            MemberFactory.create_batch(2, branch=unit)
+        for parent in (tree.college, tree.college2):  # inside and outside the college admin's scope
+            for n in range(3):
+                unit = org_unit_create(name=f"{parent.name}新支部{n}", kind=OrgUnit.Kind.BRANCH, parent=parent)
+                MemberFactory.create_batch(2, branch=unit)
     assert count() == before

@@ -43,11 +43,16 @@ def test_database_url() -> str:
 
 
 @contextmanager
-def worker_process(**extra_env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def worker_process(
+    *, prefork: bool = False, queue: str | None = None, **extra_env: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Start a worker on a queue of its own, which is also this process's default queue until the
     block ends; yield the queue and the process (a test may kill it); stop it afterwards unless
-    it has already exited."""
-    queue = f"test-{uuid.uuid4().hex[:10]}"
+    it has already exited. ``prefork``: one child process that runs the tasks, as in production
+    (time limits, a child killed and replaced); else the solo pool (the tasks run in the worker
+    process itself). ``queue``: consume that queue instead (e.g. "celery", the default queue of
+    another process)."""
+    queue = queue or f"test-{uuid.uuid4().hex[:10]}"
     env = dict(
         os.environ,
         DATABASE_URL=test_database_url(),
@@ -62,7 +67,7 @@ def worker_process(**extra_env: str) -> Iterator[tuple[str, subprocess.Popen[byt
             "-A",
             "partycloud",
             "worker",
-            "--pool=solo",
+            *(["--pool=prefork", "--concurrency=1"] if prefork else ["--pool=solo"]),
             "--queues",
             queue,
             "--without-gossip",
@@ -75,7 +80,7 @@ def worker_process(**extra_env: str) -> Iterator[tuple[str, subprocess.Popen[byt
     )
     from partycloud.celery import app
 
-    # Whatever this process queues meanwhile (a view calling .delay()) goes to this worker.
+    # Whatever this process queues meanwhile (a view publishing after its commit) goes to this worker.
     previous = app.conf.task_default_queue
     app.conf.task_default_queue = queue
     try:

@@ -245,7 +245,7 @@ def template_strings(path: Path) -> Iterator[SourceString]:
 def source_strings() -> list[SourceString]:
     found = [s for path in _source_files((".py",)) for s in python_strings(path)]
     found += [s for path in _source_files(TEMPLATE_SUFFIXES) for s in template_strings(path)]
-    return sorted(found)
+    return sorted(found, key=lambda s: (s.msgid, s.context or "", s.where))  # a context may be None
 
 
 def test_the_extractor_finds_the_strings_it_should() -> None:

@@ -53,7 +53,8 @@ def test_daily_digest_is_one_email_per_user_listing_all_their_reminders(inst_a: 
         for title in titles:
             assert title in message.body
         assert "3" in message.subject
-        assert "probation.months" in message.body  # each item says its rule
+        assert "预备期（" in message.body  # each item says its rule, by its title
+        assert "probation.months" not in message.body
         assert not Reminder.objects.filter(recipient=secretary, emailed_at__isnull=True).exists()
 
 

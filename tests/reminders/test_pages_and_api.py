@@ -24,7 +24,7 @@ def _reminder(
         title=title,
         due_on=today + timedelta(days=days),
         rule_key="probation.months",
-        citation="预备期（probation.months）：《中国共产党章程》 第七条",
+        citation="预备期（《中国共产党章程》 第七条）",
         **fields,
     )
 

@@ -51,7 +51,8 @@ def test_probation_ended_yesterday_is_listed_overdue_with_its_rule_and_citation(
         [due] = _due(sources.probation_ending, member=member)
         assert due.due_on < TODAY
         assert due.rule_key == "probation.months"
-        assert "《中国共产党章程》" in due.citation and "probation.months" in due.citation
+        assert due.citation.startswith("预备期（") and "《中国共产党章程》" in due.citation
+        assert "probation.months" not in due.citation  # the key is for code; users read the title
         assert due.url == f"/members/{member.pk}/"
 
 

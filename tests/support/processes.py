@@ -8,6 +8,7 @@ that exits at startup is retried on a fresh port.
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
@@ -21,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.client import HTTPConnection
 from pathlib import Path
+from typing import Any
 
 import psycopg2
 
@@ -201,6 +203,16 @@ def start_pgbouncer(
     raise StartError(f"pgbouncer did not start after {START_ATTEMPTS} attempts") from last_error
 
 
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
 @dataclass
 class AppServer:
     """The WSGI app under gunicorn (threaded workers, as in production)."""
@@ -211,11 +223,16 @@ class AppServer:
     _workdir: Path = field(repr=False)
 
     def request(self, path: str, *, host: str, headers: Mapping[str, str] | None = None) -> tuple[int, bytes]:
-        conn = HTTPConnection("127.0.0.1", self.port, timeout=60)
+        reply = self.get(path, host=host, headers=headers)
+        return reply.status, reply.body
+
+    def get(self, path: str, *, host: str, headers: Mapping[str, str] | None = None, timeout: float = 60) -> Reply:
+        """GET ``path`` on ``host``; a reply that takes longer than ``timeout`` raises TimeoutError."""
+        conn = HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             conn.request("GET", path, headers={"Host": f"{host}:{self.port}", **(headers or {})})
             response = conn.getresponse()
-            return response.status, response.read()
+            return Reply(status=response.status, headers=dict(response.getheaders()), body=response.read())
         finally:
             conn.close()
 
@@ -227,28 +244,37 @@ class AppServer:
         shutil.rmtree(self._workdir, ignore_errors=True)
 
 
-def start_app_server(env: Mapping[str, str], *, workers: int = 2, threads: int = 8) -> AppServer:
-    """Start ``partycloud.wsgi`` under gunicorn with ``env`` (merged over this process's env)."""
-    workdir = Path(tempfile.mkdtemp(prefix="partycloud-app-"))
-    full_env = {
+def app_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of an app server on ``database_url`` (plain HTTP), sharing this process's
+    data directory, so SECRET_KEY (and with it token digests) match."""
+    env = {"DATABASE_URL": database_url, "HTTPS": "0", **extra}
+    if os.environ.get("PARTYCLOUD_DATA_DIR"):
+        env["PARTYCLOUD_DATA_DIR"] = os.environ["PARTYCLOUD_DATA_DIR"]
+    return env
+
+
+def _server_env(env: Mapping[str, str]) -> dict[str, str]:
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "partycloud.settings",
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
         **env,
     }
+
+
+def start_server(
+    command: Callable[[int, Path], tuple[list[str], Mapping[str, str]]], env: Mapping[str, str], *, what: str
+) -> AppServer:
+    """Start a web server process: ``command(port, workdir)`` gives its arguments and the
+    environment it adds (``workdir`` is the server's scratch directory, removed when it stops);
+    ``env`` is merged over this process's environment."""
+    workdir = Path(tempfile.mkdtemp(prefix="partycloud-app-"))
     log_path = workdir / "server.log"
     last_error: Exception | None = None
     for _attempt in range(START_ATTEMPTS):
         port = free_port()
-        args = [
-            sys.executable, "-m", "gunicorn", "partycloud.wsgi:application",
-            "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-            "--graceful-timeout", "5", "--timeout", "120",
-            # One fixed control-socket path per user would be shared by every server started
-            # at once (xdist workers, other checkouts); these need no control interface.
-            "--no-control-socket",
-        ]  # fmt: skip
+        args, port_env = command(port, workdir)
+        full_env = {**_server_env(env), **port_env}
         with open(log_path, "ab") as log:
             process = subprocess.Popen(args, env=full_env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         server = AppServer(port=port, process=process, log_path=log_path, _workdir=workdir)
@@ -260,10 +286,57 @@ def start_app_server(env: Mapping[str, str], *, workers: int = 2, threads: int =
                 return False
 
         try:
-            _wait_until(answers, process, timeout=60, what="gunicorn")
+            _wait_until(answers, process, timeout=60, what=what)
             return server
         except StartError as exc:
             last_error = StartError(f"{exc}\n{server.log()}")
             _stop(process)
     shutil.rmtree(workdir, ignore_errors=True)
-    raise StartError(f"the app server did not start after {START_ATTEMPTS} attempts") from last_error
+    raise StartError(f"{what} did not start after {START_ATTEMPTS} attempts") from last_error
+
+
+def start_app_server(env: Mapping[str, str], *, workers: int = 2, threads: int = 8) -> AppServer:
+    """Start ``partycloud.wsgi`` under gunicorn with ``env`` (merged over this process's env)."""
+
+    def gunicorn(port: int, workdir: Path) -> tuple[list[str], Mapping[str, str]]:
+        args = [
+            sys.executable, "-m", "gunicorn", "partycloud.wsgi:application",
+            "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+            "--graceful-timeout", "5", "--timeout", "120",
+            # One fixed control-socket path per user would be shared by every server started
+            # at once (xdist workers, other checkouts); these need no control interface.
+            "--no-control-socket",
+        ]  # fmt: skip
+        return args, {}
+
+    return start_server(gunicorn, env, what="gunicorn")
+
+
+def start_deploy_gunicorn(env: Mapping[str, str], *, workers: int, threads: int) -> AppServer:
+    """gunicorn exactly as the image runs it (``--config deploy/gunicorn.conf.py``), sized
+    through the variables that config reads."""
+
+    def deployed(port: int, workdir: Path) -> tuple[list[str], Mapping[str, str]]:
+        args = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "deploy" / "gunicorn.conf.py")]
+        sizing = {"WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads)}
+        return args, {**sizing, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESSLOG": "off"}
+
+    return start_server(deployed, env, what="gunicorn (deploy config)")
+
+
+def start_make_run_server(env: Mapping[str, str]) -> tuple[AppServer, int, int]:
+    """The web server `make run` starts (partycloud/devstack.py), on a loopback port; with its
+    size (workers, threads)."""
+    from partycloud import devstack
+
+    sizes: dict[str, int] = {}
+
+    def make_run(port: int, workdir: Path) -> tuple[list[str], Mapping[str, str]]:
+        args, web_env = devstack.web_server(port, environ={**os.environ, **env}, metrics_dir=workdir / "metrics")
+        sizes.update(workers=int(web_env["WEB_CONCURRENCY"]), threads=int(web_env["GUNICORN_THREADS"]))
+        # Loopback only, and the access log of a thousand requests is noise here.
+        return args, {**web_env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESSLOG": "off"}
+
+    server = start_server(make_run, env, what="the make run web server")
+    return server, sizes["workers"], sizes["threads"]

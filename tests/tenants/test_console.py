@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from django.core.cache import cache
 from django.test import Client
 
@@ -61,15 +62,78 @@ def _queued_archive_messages(redis: Any, institution_id: int) -> list[bytes]:
     return found
 
 
-def test_archive_through_the_api_is_queued_on_the_real_broker(operator: User, inst_a: Institution) -> None:
+def test_archive_through_the_api_is_queued_on_the_real_broker(
+    operator: User, inst_a: Institution, django_capture_on_commit_callbacks: Any
+) -> None:
+    from tenants import queueing
+    from tenants.models import TaskDelivery
+
     broker = broker_redis()
     before = len(_queued_archive_messages(broker, inst_a.pk))
-    response = _operator_api(operator).post("/api/institutions/alpha/archive/")
-    assert response.status_code == 202
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _operator_api(operator).post(
+            "/api/institutions/alpha/archive/", {"confirmation": "alpha"}, content_type="application/json"
+        )
+    assert response.status_code == 202 and response.json()["status"] == "archiving"
+    # Recorded with the request (the relay publishes it again if the broker drops it) ...
+    assert TaskDelivery.objects.get(task_name="tenants.tasks.archive_institution").args == [inst_a.pk, operator.pk]
+    # ... and handed to this process's publisher, which puts it on the broker.
+    assert queueing.publisher().idle(timeout=60)
     queued = _queued_archive_messages(broker, inst_a.pk)
     assert len(queued) == before + 1
     for raw in queued:  # no worker consumes this queue in tests: leave the broker as it was
         broker.lrem("celery", 1, raw)
+
+
+@pytest.mark.parametrize("body", [{}, {"confirmation": ""}, {"confirmation": "beta"}], ids=repr)
+def test_archiving_through_the_api_needs_the_typed_code(
+    operator: User,
+    inst_a: Institution,
+    body: dict[str, str],
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    """Reproduction 7: a fuzzer archived two institutions in seconds, one POST each."""
+    broker = broker_redis()
+    before = len(_queued_archive_messages(broker, inst_a.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _operator_api(operator).post(
+            "/api/institutions/alpha/archive/", body, content_type="application/json"
+        )
+    assert response.status_code == 400
+    assert "确认内容与学校代码不一致，未归档。" in response.content.decode()
+    assert Institution.objects.get(pk=inst_a.pk).status == Institution.Status.ACTIVE
+    assert len(_queued_archive_messages(broker, inst_a.pk)) == before
+
+
+def test_deleting_through_the_api_needs_the_typed_code(operator: User, inst_a: Institution) -> None:
+    Institution.objects.filter(pk=inst_a.pk).update(status="archived", last_export_at="2026-11-01T00:00Z")
+    response = _operator_api(operator).post("/api/institutions/alpha/delete/", {}, content_type="application/json")
+    assert response.status_code == 400
+    assert "确认内容与学校代码不一致，未删除。" in response.content.decode()
+    assert Institution.objects.filter(pk=inst_a.pk).exists()
+
+
+def test_resuming_an_archived_institution_through_the_api_is_refused(operator: User, inst_a: Institution) -> None:
+    Institution.objects.filter(pk=inst_a.pk).update(status="archived", last_export_at="2026-11-01T00:00Z")
+    response = _operator_api(operator).post("/api/institutions/alpha/resume/")
+    assert response.status_code == 400
+    assert "学校当前为“已归档”状态，不能恢复正常。" in response.content.decode()
+    assert Institution.objects.get(pk=inst_a.pk).status == Institution.Status.ARCHIVED
+
+
+def test_console_archive_needs_the_typed_code(operator: User, inst_a: Institution) -> None:
+    client = client_for(None, operator)
+    page = client.get("/institutions/alpha/").content.decode()
+    assert 'name="confirmation"' in page and "请输入学校代码以确认归档" in page
+    response = client.post("/institutions/alpha/archive/", {"confirmation": "alph"}, follow=True)
+    assert "确认内容与学校代码不一致，未归档。" in response.content.decode()
+    assert Institution.objects.get(pk=inst_a.pk).status == Institution.Status.ACTIVE
+
+
+def test_an_archived_institutions_page_offers_no_resume(operator: User, inst_a: Institution) -> None:
+    Institution.objects.filter(pk=inst_a.pk).update(status="archived", last_export_at="2026-11-01T00:00Z")
+    page = client_for(None, operator).get("/institutions/alpha/").content.decode()
+    assert "恢复正常" not in page and "永久删除" in page
 
 
 def test_committee_sees_figures_but_cannot_manage(committee_user: User, inst_a: Institution) -> None:

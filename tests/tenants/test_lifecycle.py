@@ -2,26 +2,36 @@ from __future__ import annotations
 
 import io
 import tarfile
+import threading
 from collections.abc import Iterator
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
 from django_tenants.utils import schema_exists
 
-from services.accounts.models import User
+from services.accounts.models import ApiToken, User
+from services.accounts.services import api_token_create
 from services.audit.models import AuditEvent, Event
 from services.organization.models import OrgUnit
 from services.organization.services import org_unit_create
 from services.storage.backends import get_storage
-from tenants import services
+from tenants import archive, services
 from tenants.models import Institution
 from tenants.provisioning import schema_drop
-from tests.conftest import client_for, in_schema
+from tenants.tasks import archive_institution
+from tests.conftest import client_for, host_of, in_schema
+from tests.platform.celery_worker import celery_worker, wait_until
 
 
 def test_suspend_needs_a_reason_and_is_audited(inst_a: Institution, operator: User) -> None:
     with pytest.raises(ValidationError, match="暂停原因"):
         services.institution_suspend(institution=inst_a, reason="  ", acting_user=operator)
+    with pytest.raises(ValidationError, match="暂停原因不能超过 200 个字"):
+        services.institution_suspend(institution=inst_a, reason="长" * 201, acting_user=operator)
     suspended = services.institution_suspend(institution=inst_a, reason="学期结束", acting_user=operator)
     assert suspended.status == Institution.Status.SUSPENDED and suspended.status_reason == "学期结束"
     event = AuditEvent.objects.get(event=Event.INSTITUTION_SUSPENDED, object_id=str(inst_a.pk))
@@ -31,14 +41,62 @@ def test_suspend_needs_a_reason_and_is_audited(inst_a: Institution, operator: Us
 
 
 def test_resume_of_an_active_institution_is_refused(inst_a: Institution) -> None:
-    with pytest.raises(ValidationError, match="正常状态"):
+    with pytest.raises(ValidationError, match="学校当前为“正常”状态，不能恢复正常"):
         services.institution_resume(institution=inst_a)
 
 
-def test_delete_is_refused_without_an_export(inst_a: Institution) -> None:
-    with pytest.raises(ValidationError, match="已归档"):
+def test_delete_is_refused_unless_archived_with_an_export(inst_a: Institution) -> None:
+    with pytest.raises(ValidationError, match="学校当前为“正常”状态，不能永久删除"):
+        services.institution_delete(institution=inst_a, confirmation=inst_a.code)
+    Institution.objects.filter(pk=inst_a.pk).update(status=Institution.Status.ARCHIVED)
+    with pytest.raises(ValidationError, match="只能删除已归档（已导出）的学校"):
         services.institution_delete(institution=inst_a, confirmation=inst_a.code)
     assert schema_exists(inst_a.schema_name)
+
+
+def test_resume_of_an_archived_institution_is_refused(inst_a: Institution, operator: User) -> None:
+    """Reproduction 11: an operator's resume reactivated an archived institution."""
+    Institution.objects.filter(pk=inst_a.pk).update(status=Institution.Status.ARCHIVED, status_reason="已归档")
+    with pytest.raises(ValidationError, match="学校当前为“已归档”状态，不能恢复正常"):
+        services.institution_resume(institution=inst_a, acting_user=operator)
+    inst_a.refresh_from_db()
+    assert inst_a.status == Institution.Status.ARCHIVED
+    assert not AuditEvent.objects.filter(event=Event.INSTITUTION_RESUMED, object_id=str(inst_a.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "action"),
+    [
+        ("archiving", "resume"),
+        ("archiving", "suspend"),
+        ("archiving", "archive"),
+        ("archived", "archive"),
+        ("archived", "suspend"),
+        ("suspended", "suspend"),
+        ("active", "resume"),
+    ],
+)
+def test_every_transition_outside_the_table_is_refused_in_chinese(
+    inst_a: Institution, status: str, action: str
+) -> None:
+    assert services.LIFECYCLE[action].get(status) is None
+    Institution.objects.filter(pk=inst_a.pk).update(status=status)
+    call = {
+        "resume": lambda: services.institution_resume(institution=inst_a),
+        "suspend": lambda: services.institution_suspend(institution=inst_a, reason="检查"),
+        "archive": lambda: services.institution_archive_start(institution=inst_a, confirmation="alpha", queue=False),
+    }[action]
+    with pytest.raises(ValidationError, match=r"学校当前为“.+”状态，不能"):
+        call()
+    assert Institution.objects.get(pk=inst_a.pk).status == status
+
+
+def test_archiving_needs_the_code_typed_again(inst_a: Institution) -> None:
+    with pytest.raises(ValidationError, match="确认内容与学校代码不一致，未归档"):
+        services.institution_archive_start(institution=inst_a, confirmation="", queue=False)
+    with pytest.raises(CommandError, match="确认内容与学校代码不一致，未归档"):
+        call_command("institution_lifecycle", "archive", "alpha", stdout=io.StringIO())
+    assert Institution.objects.get(pk=inst_a.pk).status == Institution.Status.ACTIVE
 
 
 @pytest.fixture
@@ -69,7 +127,7 @@ def test_archive_delete_restore_round_trip(disposable: Institution) -> None:
         org_unit_create(name="恢复测试党支部", kind=OrgUnit.Kind.BRANCH)
     storage.save("inst_archtest/documents/note.txt", io.BytesIO("会议纪要".encode()))
 
-    archived = services.institution_archive(institution=disposable)
+    archived = services.institution_archive(institution=disposable, confirmation="archtest")
     assert archived.status == Institution.Status.ARCHIVED
     with storage.open(archived.last_export_key) as handle, tarfile.open(fileobj=handle, mode="r:gz") as tar:
         names = set(tar.getnames())
@@ -109,3 +167,110 @@ def test_restore_rejects_a_file_that_is_not_an_archive(committed: None, institut
     buffer.seek(0)
     with pytest.raises(ValidationError, match=r"manifest\.json"):
         services.institution_restore(archive_file=buffer)
+
+
+def _exports_of(institution: Institution) -> int:
+    return AuditEvent.objects.filter(event=Event.INSTITUTION_EXPORTED, object_id=str(institution.pk)).count()
+
+
+def test_two_racing_archives_run_the_export_once(disposable: Institution) -> None:
+    """Reproduction 11: two concurrent archive requests both ran the export. Two threads (two
+    connections, committed data) archive the same institution at the same moment."""
+    real_export = archive.export_institution
+    exports: list[str] = []
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def counted_export(institution: Institution) -> str:
+        exports.append(institution.code)
+        return real_export(institution)
+
+    def archive_once() -> None:
+        try:
+            own = Institution.objects.get(pk=disposable.pk)  # each thread its own row and connection
+            barrier.wait(timeout=30)
+            services.institution_archive(institution=own, confirmation="archtest")
+            outcomes.append("archived")
+        except ValidationError as exc:
+            outcomes.append(" ".join(exc.messages))
+        finally:
+            connection.close()
+
+    with mock.patch.object(archive, "export_institution", side_effect=counted_export):
+        threads = [threading.Thread(target=archive_once) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert exports == ["archtest"]
+    assert sorted(outcomes)[0] == "archived" and "不能" in sorted(outcomes)[1], outcomes
+    assert Institution.objects.get(pk=disposable.pk).status == Institution.Status.ARCHIVED
+    assert _exports_of(disposable) == 1
+
+
+def test_a_failed_export_leaves_the_institution_suspended_with_the_reason(disposable: Institution) -> None:
+    with (
+        mock.patch.object(archive, "export_institution", side_effect=OSError("存储空间不足")),
+        pytest.raises(OSError),
+    ):
+        services.institution_archive(institution=disposable, confirmation="archtest")
+    failed = Institution.objects.get(pk=disposable.pk)
+    assert failed.status == Institution.Status.SUSPENDED
+    assert failed.status_reason == "归档失败，已暂停使用：存储空间不足"
+    assert _exports_of(disposable) == 0
+    # The operator tries again once the cause is fixed.
+    assert services.institution_archive(institution=failed, confirmation="archtest").status == "archived"
+
+
+def test_two_racing_archive_requests_through_the_api_export_once_on_a_real_worker(disposable: Institution) -> None:
+    """The same race through the platform API: one request is accepted, the other finds the
+    institution archiving; the one queued task runs on a real worker, and a second delivery of
+    it changes nothing."""
+    leftover = User.objects.filter(username="race-op")  # from an interrupted --reuse-db run
+    leftover._raw_delete(leftover.db)
+    operator = User.objects.create(username="race-op", platform_role="operator", is_staff=True)
+    _, raw = api_token_create(user=operator, name="race")
+    barrier = threading.Barrier(2)
+    answers: list[int] = []
+
+    def post() -> None:
+        try:
+            client = Client(HTTP_HOST=host_of(None), HTTP_AUTHORIZATION=f"Bearer {raw}")
+            barrier.wait(timeout=30)
+            answer = client.post(
+                "/api/institutions/archtest/archive/", {"confirmation": "archtest"}, content_type="application/json"
+            )
+            answers.append(answer.status_code)
+        finally:
+            connection.close()
+
+    try:
+        with celery_worker() as queue:
+            threads = [threading.Thread(target=post) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+            assert sorted(answers) == [202, 400]
+            wait_until(
+                lambda: Institution.objects.get(pk=disposable.pk).status == Institution.Status.ARCHIVED,
+                timeout=180,
+                what="the worker to archive the institution",
+            )
+            archive_institution.apply_async(args=[disposable.pk, operator.pk], queue=queue)  # delivered again
+            wait_until(lambda: _worker_idle(queue), what="the second delivery to be taken")
+        # Leaving the block stops the worker after the task it is running.
+        assert archive_institution(disposable.pk, operator.pk) == ""  # and once more in this process
+        assert _exports_of(disposable) == 1
+        assert len(list(get_storage().list("_archives/archtest/"))) == 1
+    finally:
+        # Django's cascade would look for institution-only tables the public schema lacks.
+        ApiToken.objects.filter(user=operator).delete()
+        users = User.objects.filter(pk=operator.pk)
+        users._raw_delete(users.db)
+
+
+def _worker_idle(queue: str) -> bool:
+    from tests.platform.celery_worker import broker_redis
+
+    return broker_redis().llen(queue) == 0

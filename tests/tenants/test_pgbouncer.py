@@ -325,7 +325,7 @@ def test_concurrent_requests_through_transaction_pool_see_only_their_institution
 
     def fetch(m: Marked) -> tuple[str, int, bytes]:
         status, body = server.request(
-            "/api/org-units/?limit=1000", host=m.host, headers={"Authorization": f"Bearer {m.token}"}
+            "/api/org-units/?limit=200", host=m.host, headers={"Authorization": f"Bearer {m.token}"}
         )
         return m.host, status, body
 

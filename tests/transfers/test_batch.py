@@ -119,3 +119,69 @@ def test_a_batch_needs_people_a_reason_and_a_destination(inst_a: Institution, in
     assert not ExchangeLetter.objects.filter(from_institution=inst_a).exists()
     with in_schema(inst_b):
         assert not IncomingLetter.objects.exists()
+
+
+def test_a_stalled_batch_is_queued_again_by_the_sweep_and_given_up_after_its_bound(inst_a: Institution) -> None:
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from services.transfers import tasks
+    from tenants.deliveries import delivery_begin
+
+    with in_schema(inst_a):
+        sa = side("s")
+        students = [graduate(sa.tree.branch_x, number=f"T{i:03d}") for i in range(3)]
+        with mock.patch("tenants.queueing.publish"):
+            stalled = batches.batch_create(
+                members=students[:2],
+                destination="external",
+                reason="毕业",
+                acting_user=sa.secretary,
+                to_organization="某单位",
+            )
+            running = batches.batch_create(
+                members=students[2:],
+                destination="external",
+                reason="毕业",
+                acting_user=sa.secretary,
+                to_organization="某单位",
+            )
+            fresh = batches.batch_create(
+                members=students[:1],
+                destination="external",
+                reason="毕业",
+                acting_user=sa.secretary,
+                to_organization="某单位",
+            )
+        old = timezone.now() - timedelta(minutes=15)
+        BatchTransfer.objects.filter(pk__in=[stalled.pk, running.pk]).update(created_at=old)
+        # A worker is on this one now: its delivery is counted and not finished.
+        delivery_begin(
+            task_name=tasks.run_batch.name,
+            args=(inst_a.schema_name, str(running.pk)),
+            kwargs={},
+            schema_name=inst_a.schema_name,
+            max_deliveries=3,
+            redelivered=False,
+        )
+        with mock.patch("tenants.queueing.publish") as publish:
+            assert tasks.resume_stalled_batches() == 1
+        publish.assert_called_once_with(tasks.run_batch, (inst_a.schema_name, str(stalled.pk)))
+        assert BatchTransfer.objects.get(pk=fresh.pk).status == "queued"  # its own message is on the way
+
+    # Given up (its runs kept dying): the people still pending say why, the batch ends...
+    tasks.run_batch.abandon(inst_a.schema_name, str(stalled.pk))
+    with in_schema(inst_a):
+        stalled.refresh_from_db()
+        assert (stalled.status, stalled.error_count, stalled.processed) == ("done", 2, 2)
+        assert set(BatchItem.objects.filter(batch=stalled).values_list("message", flat=True)) == {
+            "处理进程多次中断，已停止，请重新发起"
+        }
+    # ... and an operator's retry puts them back.
+    tasks.run_batch.revive(inst_a.schema_name, str(stalled.pk))
+    with in_schema(inst_a):
+        stalled.refresh_from_db()
+        assert (stalled.status, stalled.error_count, stalled.processed) == ("running", 0, 0)
+        assert not BatchItem.objects.filter(batch=stalled).exclude(result=BatchItem.Result.PENDING).exists()

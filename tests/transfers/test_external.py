@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 from datetime import date, timedelta
 
 import pypdf
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.db import connection
+from django.utils import timezone, translation
 
 from services.audit.models import AuditEvent
 from services.members.models import Member
@@ -40,14 +42,23 @@ def test_issuing_stores_a_pdf_and_transfers_the_member_out(inst_a: Institution) 
         assert member.status == Member.Status.TRANSFERRED_OUT
         assert transfer.status == Transfer.Status.ISSUED
         assert transfer.valid_until == transfer.issued_on + timedelta(days=90)
-        assert "transfer.letter_validity_days" in transfer.validity_rule
+        # The rule's title and citation, in Chinese: never its key, nor English words.
+        assert transfer.validity_rule == "组织关系介绍信有效期（地方通行做法）"
         content = get_storage().open(transfer.pdf_key).read()
         text = pypdf.PdfReader(io.BytesIO(content)).pages[0].extract_text()
         # What the receiving organization needs, in full: the letter is not a masked list.
-        for needed in (member.name, member.national_id, transfer.number, "中共某某公司委员会", "有效期90天", "回  执"):
+        needed_texts = (member.name, member.national_id, transfer.number, "中共某某公司委员会", "有效期90天", "回  执")
+        for needed in (*needed_texts, "有效期依据：组织关系介绍信有效期（地方通行做法）"):
             assert needed in text
         assert transfer.pdf_key.startswith(f"{inst_a.schema_name}/transfers/letters/")
         get_storage().delete(transfer.pdf_key)
+
+
+def test_a_letter_issued_by_an_english_reader_states_its_validity_rule_in_chinese(inst_a: Institution) -> None:
+    with in_schema(inst_a), translation.override("en"):
+        _s, _member, transfer = _issue(inst_a)
+        get_storage().delete(transfer.pdf_key)
+    assert transfer.validity_rule == "组织关系介绍信有效期（地方通行做法）"
 
 
 def test_the_validity_follows_the_institutions_override(inst_a: Institution) -> None:
@@ -114,3 +125,16 @@ def test_letter_numbers_are_consecutive_per_year(inst_a: Institution) -> None:
         assert b == a + 1
         for t in (first, second):
             get_storage().delete(t.pdf_key)
+
+
+def test_letters_stored_with_a_key_in_their_validity_rule_lose_it(inst_a: Institution) -> None:
+    rewrite = importlib.import_module("services.transfers.migrations.0002_validity_rule_without_rule_key").REWRITE
+    with in_schema(inst_a):
+        _s, _member, transfer = _issue(inst_a)
+        get_storage().delete(transfer.pdf_key)
+        old = "组织关系介绍信有效期（transfer.letter_validity_days）：local practice"
+        Transfer.objects.filter(pk=transfer.pk).update(validity_rule=old)
+        with connection.cursor() as cursor:
+            cursor.execute(rewrite)
+        transfer.refresh_from_db()
+    assert transfer.validity_rule == "组织关系介绍信有效期（地方通行做法）"

@@ -227,11 +227,11 @@ def test_stalled_moves_are_queued_again(inst_a: Institution, inst_b: Institution
 
     _sa, sb, _member, transfer = _send(inst_a, inst_b)
     _accept(inst_b, sb, transfer)
-    with mock.patch.object(tasks.move_letters, "delay") as delay:
+    with mock.patch("tenants.queueing.publish") as delay:
         assert tasks.resume_stalled_moves(minutes=10) == 0  # just accepted: its own job is on the way
         ExchangeLetter.objects.filter(pk=transfer.letter_id).update(decided_at=timezone.now() - timedelta(minutes=11))
         assert tasks.resume_stalled_moves(minutes=10) == 1
-    delay.assert_called_once_with([str(transfer.letter_id)])
+    delay.assert_called_once_with(tasks.move_letters, ([str(transfer.letter_id)],))
 
 
 def test_the_openapi_schema_describes_the_transfer_routes(inst_a: Institution) -> None:

@@ -148,7 +148,7 @@ def test_batch_pages_preview_then_run_with_a_polled_status(inst_a: Institution) 
 
     from services.transfers import tasks
 
-    with mock.patch.object(tasks.run_batch, "delay"):
+    with mock.patch("tenants.queueing.publish"):
         confirmed = client.post(reverse("transfers:batch_new"), {**form, "confirmed": "1"})
     assert confirmed.status_code == 302
     batch_id = confirmed.url.rstrip("/").rsplit("/", 1)[1]

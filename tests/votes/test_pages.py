@@ -39,7 +39,8 @@ def test_a_secretary_creates_a_vote_choosing_branch_kind_and_candidates(branch: 
     detail = client.get(response.url).content.decode()
     assert "应到会有表决权的正式党员 10 人" in detail
     assert "预备党员，无表决权" in detail
-    assert "votes.quorum_fraction" in detail
+    assert "支部党员大会有表决权的到会人数须超过应到会有表决权人数的比例" in detail  # the rule's title
+    assert "votes.quorum_fraction" not in detail  # not its key
 
 
 def test_recording_counts_that_do_not_add_up_shows_the_error_next_to_the_field(branch: Branch, inst_a: Any) -> None:
@@ -196,7 +197,9 @@ def test_a_malformed_override_keeps_the_page_open_and_recording_names_the_rule(b
         {f"count-{candidate.pk}-yes": "10", f"count-{candidate.pk}-no": "0", f"count-{candidate.pk}-abstain": "0"}
     )
     response = client.post(reverse("votes:record", kwargs={"pk": vote.pk}), data)
-    assert response.status_code == 400 and "votes.quorum_fraction" in response.content.decode()
+    refusal = response.content.decode()
+    assert response.status_code == 400 and "规则“支部党员大会有表决权的到会人数" in refusal  # named by its title
+    assert "votes.quorum_fraction" not in refusal
 
 
 def test_the_api_lists_the_dossiers_a_manager_may_put_to_a_vote(branch: Branch, inst_a: Any) -> None:

@@ -6,11 +6,19 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Bearer first: its WWW-Authenticate header makes unauthenticated requests 401, not 403.
         "services.accounts.authentication.BearerTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # DRF's, with its CSRF refusal in the API's error shape (csrf_failed).
+        "partycloud.csrf.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # Strict JSON and Chinese parse errors (services/kernel/parsers.py); form and multipart for uploads.
+    "DEFAULT_PARSER_CLASSES": [
+        "services.kernel.parsers.StrictJSONParser",
+        "services.kernel.parsers.ChineseFormParser",
+        "services.kernel.parsers.ChineseMultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "partycloud.openapi.AutoSchema",
+    # limit 1-200, offset 0-10^9; anything else is a 400 (partycloud/pagination.py).
+    "DEFAULT_PAGINATION_CLASS": "partycloud.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {"anon": "30/minute"},
     "EXCEPTION_HANDLER": "partycloud.api.exception_handler",

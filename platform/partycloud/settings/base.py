@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.routing.InstitutionRoutingMiddleware",
+    # Before any view: NUL, control characters, lone surrogates, invalid UTF-8 are a 400.
+    "partycloud.hygiene.RequestHygieneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "partycloud.i18n.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

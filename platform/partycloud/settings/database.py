@@ -9,6 +9,7 @@ see tenants/db/base.py and deploy/pgbouncer.md).
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -50,10 +51,16 @@ DATABASE_POOL_MODE = env_str("DATABASE_POOL_MODE", "session")
 if DATABASE_POOL_MODE not in {"session", "transaction"}:
     raise ImproperlyConfigured("DATABASE_POOL_MODE must be 'session' or 'transaction'")
 
+_DATABASE = parse_database_url(_database_url())
+# A server that does not answer fails the request within seconds (a 503, partycloud/outages.py)
+# instead of after the operating system's TCP timeout. A connect_timeout in DATABASE_URL wins.
+_OPTIONS = {"connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 5), **cast(dict, _DATABASE["OPTIONS"])}
+
 DATABASES = {
     "default": {
         "ENGINE": "tenants.db",
-        **parse_database_url(_database_url()),
+        **_DATABASE,
+        "OPTIONS": _OPTIONS,
         "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
         "CONN_HEALTH_CHECKS": True,
         # Server-side cursors do not survive transaction pooling (Django docs, "Transaction pooling").

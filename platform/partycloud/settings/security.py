@@ -83,6 +83,8 @@ X_FRAME_OPTIONS = "DENY"
 # Host-only cookies: a session cookie of one institution is never sent to another.
 SESSION_COOKIE_DOMAIN = None
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A Chinese page (JSON on /api/ paths) instead of Django's English one.
+CSRF_FAILURE_VIEW = "partycloud.csrf.csrf_failure"
 
 CONTENT_SECURITY_POLICY = env_str(
     "CONTENT_SECURITY_POLICY",
@@ -100,10 +102,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
+# Django's validators with messages written in Chinese (services/accounts/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "services.accounts.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "services.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "services.accounts.passwords.CommonPasswordValidator"},
     {"NAME": "services.accounts.passwords.MaximumLengthValidator"},
 ]
 if MLPS3:
@@ -112,10 +115,16 @@ if MLPS3:
 # Days after which a password must be changed; 0 means never (ASVS forbids forced rotation).
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90 if MLPS3 else 0)
 
-# Lockout: this many failed logins for one account locks it for LOCKOUT_MINUTES. Accounts
-# live in their institution's schema, so a lockout never crosses institutions.
+# Lockout (services/accounts/lockout.py, docs/security.md): LOCKOUT_THRESHOLD failures on one
+# account from one client (its address, or the browser where the account signed in before) lock
+# that client out of that account; LOCKOUT_ACCOUNT_THRESHOLD failures on one account from clients
+# it does not know lock it for all of them (a guess spread over many addresses). A lock lasts
+# LOCKOUT_MINUTES, doubling for each further lock within a day up to LOCKOUT_MAX_MINUTES.
+# Counters live in the institution's schema, so a lockout never crosses institutions.
 LOCKOUT_THRESHOLD = env_int("LOCKOUT_THRESHOLD", 5 if MLPS3 else 10)
+LOCKOUT_ACCOUNT_THRESHOLD = env_int("LOCKOUT_ACCOUNT_THRESHOLD", 25 if MLPS3 else 50)
 LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 30 if MLPS3 else 15)
+LOCKOUT_MAX_MINUTES = env_int("LOCKOUT_MAX_MINUTES", 24 * 60)
 # Throttle: failed logins per client address per minute, whatever the account.
 LOGIN_THROTTLE_PER_MINUTE = env_int("LOGIN_THROTTLE_PER_MINUTE", 20)
 

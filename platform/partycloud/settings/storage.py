@@ -21,3 +21,8 @@ S3_PUBLIC_ENDPOINT_URL = env_str("S3_PUBLIC_ENDPOINT_URL")
 S3_DOWNLOAD_URL_EXPIRES = env_int("S3_DOWNLOAD_URL_EXPIRES", 60)
 # Largest document upload (services/storage/uploads.py); the size is checked while the file streams in.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+# Zip-based files (DOCX, XLSX) are refused before anything reads them when one part, or all parts
+# together, would inflate past these (services/storage/unzip.py): a decompression bomb stops here.
+UNZIP_MAX_ENTRY_BYTES = env_int("UNZIP_MAX_ENTRY_BYTES", 100 * 1024 * 1024)
+UNZIP_MAX_TOTAL_BYTES = env_int("UNZIP_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
+UNZIP_MAX_ENTRIES = env_int("UNZIP_MAX_ENTRIES", 10_000)

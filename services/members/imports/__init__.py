@@ -22,8 +22,10 @@ Where each part lives (each module imports only the ones listed before it):
 - ``checking.py``: a whole sheet against the database -> ``Plan`` (``import_check``).
 - ``writing.py``: the set-based writes of a plan (COPY into a staging table, INSERT/UPDATE from it).
 - ``sheets.py``: spreadsheets for people: the template and the error report.
-- ``jobs.py``: the ``ImportJob`` steps (``import_start`` ... ``import_commit``, ``import_jobs_expire``)
-  and the storage keys of its files.
+- ``leases.py``: the leases of the worker steps, the sweep that re-queues an orphaned job
+  (``jobs_sweep``) and what the page says about it (``job_note``).
+- ``jobs.py``: the ``ImportJob`` steps (``import_start`` ... ``import_commit``) and the storage
+  keys of its files.
 
 This module re-exports the public names: ``from services.members.imports import X`` keeps working.
 Patch a name where it is used (e.g. ``imports.jobs._write_history``), not here.
@@ -48,15 +50,14 @@ from .columns import (
     column_format,
 )
 from .jobs import (
-    STALE_AFTER,
     import_commit,
     import_confirm,
     import_job_get,
     import_job_list,
-    import_jobs_expire,
     import_start,
     import_validate,
 )
+from .leases import job_give_up, job_note, jobs_sweep
 from .reading import ImportFileError, Progress, Sheet, sheet_read
 from .row_checks import parse_date
 from .sheets import error_report_write, template_write
@@ -71,7 +72,6 @@ __all__ = [
     "MAX_ROWS",
     "MAX_UPLOAD_BYTES",
     "PROGRESS_EVERY",
-    "STALE_AFTER",
     "TEMPLATE_SHEET",
     "Column",
     "ImportFileError",
@@ -87,9 +87,11 @@ __all__ = [
     "import_confirm",
     "import_job_get",
     "import_job_list",
-    "import_jobs_expire",
     "import_start",
     "import_validate",
+    "job_give_up",
+    "job_note",
+    "jobs_sweep",
     "parse_date",
     "sheet_read",
     "template_write",

@@ -16,7 +16,7 @@ from ..selectors import retained_since
 from ..services import EDITABLE
 from .columns import _BY_HEADER, COLUMNS, RETAINED_SINCE
 from .reading import Sheet
-from .row_checks import _Checker, _error
+from .row_checks import MASKED_PHONE, _Checker, _error
 
 
 @dataclass
@@ -84,6 +84,7 @@ def import_check(*, sheet: Sheet, acting_user: Any, lock: bool = False) -> Plan:
         return plan
 
     checker = _Checker(scope=scope_for(acting_user), headers=sheet.headers)
+    checker.unmask(sheet.rows)
     cleaned: list[tuple[int, dict[str, Any], str | None, bool]] = []
     first_row: dict[str, int] = {}
     for number, cells in sheet.rows:
@@ -104,7 +105,9 @@ def import_check(*, sheet: Sheet, acting_user: Any, lock: bool = False) -> Plan:
             continue
         record = existing.get(index)
         if record is None:
-            if valid:
+            if MASKED_PHONE in fields:
+                plan.errors.append(_error(number, "手机号", _("手机号是脱敏号码，新建档案须填写完整手机号或留空。")))
+            elif valid:
                 plan.creates.append({**fields, "national_id_index": index})
             continue
         changes, errors = checker.diff(number=number, fields=fields, existing=record)
@@ -118,7 +121,11 @@ def import_check(*, sheet: Sheet, acting_user: Any, lock: bool = False) -> Plan:
         values[RETAINED_SINCE] = fields[RETAINED_SINCE] if RETAINED_SINCE in changes else None
         values["branch"] = record["branch_id"]
         values.update(
-            {name: value for name, value in fields.items() if name not in ("national_id", "phone", RETAINED_SINCE)}
+            {
+                name: value
+                for name, value in fields.items()
+                if name not in ("national_id", "phone", MASKED_PHONE, RETAINED_SINCE)
+            }
         )
         phone = fields["phone"] if "phone" in changes else None
         plan.updates.append(Update(member_id=record["id"], index=index, values=values, phone=phone, changes=changes))

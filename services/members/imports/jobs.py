@@ -1,15 +1,18 @@
-"""The import job: upload -> validate (on the worker) -> confirm -> commit (on the worker), the
-files it keeps in storage, and the expiry of jobs stuck in a worker step."""
+"""The import job: upload -> validate (on the worker) -> confirm -> commit (on the worker) and
+the files it keeps in storage. Each worker step runs under a lease (leases.py): a job whose
+worker died is picked up again by the housekeeping sweep, never by two workers at once."""
 
 from __future__ import annotations
 
 import io
 import logging
+import os
 import re
-from datetime import datetime, timedelta
-from pathlib import PurePosixPath
+import time
+from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,16 +23,29 @@ from services.audit.services import audit_record
 from services.organization.scope import scope_for
 from services.storage.backends import get_storage
 from tenants.db import connection
+from tenants.queueing import publish_after_commit
 
 from ..models import ImportJob
 from .checking import Plan, import_check
 from .columns import EXTENSIONS, MAX_UPLOAD_BYTES
+from .leases import commit_claim, heartbeat, lease_claim
 from .reading import ImportFileError, Progress, Sheet, sheet_read
 from .row_checks import _error
 from .sheets import error_report_write
 from .writing import _queue_search, _stage, _write_history, _write_members, _write_retained_since
 
 logger = logging.getLogger(__name__)
+
+PAUSE_ENV = "PARTYCLOUD_TEST_IMPORT_PAUSE"  # "<marker file>:<seconds>", set by tests only
+
+
+def _test_pause() -> None:
+    """Tests kill the worker here, inside the commit's transaction (tests/members)."""
+    spec = os.environ.get(PAUSE_ENV)
+    if spec:
+        marker, seconds = spec.rsplit(":", 1)
+        Path(marker).write_text(str(os.getpid()))
+        time.sleep(float(seconds))
 
 
 def _safe_filename(name: str) -> str:
@@ -63,24 +79,21 @@ def import_start(*, acting_user: Any, upload: IO[bytes], filename: str, schema_n
     data = upload.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         raise ValidationError(_("文件超过 %(size)s MB。") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)})
-    job = ImportJob(created_by=acting_user, filename=name[:200])
+    job = ImportJob(created_by=acting_user, filename=name[:200], language=language[:10], queued_at=timezone.now())
     job.file_key = f"{schema_name}/imports/{job.pk}/{name}"
     with transaction.atomic():
         job.save()
         get_storage().save(job.file_key, io.BytesIO(data))
 
-        def queue() -> None:
-            from ..tasks import validate_import
+        from ..tasks import validate_import
 
-            validate_import.delay(schema_name, str(job.pk), language)
-
-        transaction.on_commit(queue)
+        publish_after_commit(validate_import, schema_name, str(job.pk), language)
     return job
 
 
 def _recorder(job: ImportJob) -> Progress:
-    def record(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
+    def record(done: int, total: int) -> None:  # progress, and the lease's heartbeat
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total, heartbeat_at=timezone.now())
 
     return record
 
@@ -116,12 +129,13 @@ def _fail(job: ImportJob, message: str) -> ImportJob:
 def import_validate(*, job: ImportJob) -> ImportJob:
     """The worker's first step: read the file, check every row, keep the rows for the commit,
     write the error report. Ends in PREVIEW (nothing wrong) or INVALID."""
-    if job.status != ImportJob.Status.VALIDATING:
-        return job  # a redelivered task: this step already ran
+    if not lease_claim(job):
+        return job  # this step already ran, or a live worker has it (or it was given up)
     storage = get_storage()
     try:
         with storage.open(job.file_key) as content:
             sheet = sheet_read(content=content, filename=job.filename, progress=_recorder(job))
+        heartbeat(job)
         plan = import_check(sheet=sheet, acting_user=job.created_by)
         if not plan.errors:
             storage.save(_rows_key(job), io.BytesIO(sheet.dumps()))
@@ -131,6 +145,10 @@ def import_validate(*, job: ImportJob) -> ImportJob:
         job.status = ImportJob.Status.INVALID
         job.finished_at = timezone.now()
         job.save()
+    except SoftTimeLimitExceeded:
+        return _fail(job, _("校验超时，数据未作任何改动。请拆分文件后分批导入。"))
+    except MemoryError:
+        return _fail(job, _("校验所需内存超过上限，数据未作任何改动。请拆分文件后分批导入。"))
     except Exception:
         logger.exception("import %s: validation failed", job.pk)
         return _fail(job, _("校验时出错，请重新上传；问题持续请联系管理员。"))
@@ -141,30 +159,36 @@ def import_confirm(*, job: ImportJob, acting_user: Any, schema_name: str, langua
     """The uploader confirms a clean preview: the job moves to COMMITTING (once, whoever clicks
     twice) and the commit is queued."""
     moved = ImportJob.objects.filter(pk=job.pk, created_by=acting_user, status=ImportJob.Status.PREVIEW).update(
-        status=ImportJob.Status.COMMITTING, processed_rows=0
+        status=ImportJob.Status.COMMITTING,
+        processed_rows=0,
+        queued_at=timezone.now(),
+        attempts=0,
+        heartbeat_at=None,
+        restarted_at=None,
     )
     if moved:
+        from ..tasks import commit_import
 
-        def queue() -> None:
-            from ..tasks import commit_import
-
-            commit_import.delay(schema_name, str(job.pk), language)
-
-        transaction.on_commit(queue)
+        publish_after_commit(commit_import, schema_name, str(job.pk), language)
     return bool(moved)
 
 
 def import_commit(*, job: ImportJob) -> ImportJob:
     """Write the confirmed rows in one transaction: members, their "imported" history rows, one
     audit row and the job's outcome commit together or not at all."""
-    if job.status != ImportJob.Status.COMMITTING:
-        return job  # a redelivered task after the commit, or a job nobody confirmed
+    if not commit_claim(job):
+        return job  # committed already, never confirmed, a live worker holds it, or given up
     storage = get_storage()
     try:
         with storage.open(_rows_key(job)) as content:
             sheet = Sheet.loads(content.read())
         actor = job.created_by
         with transaction.atomic():
+            # The lease: the job's row stays locked until this transaction ends (leases.py).
+            locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+            if locked.status != ImportJob.Status.COMMITTING:
+                job.refresh_from_db()
+                return job  # a duplicate run that waited for the lock of the one that committed
             plan = import_check(sheet=sheet, acting_user=actor, lock=True)
             if not plan.errors and (plan.creates or plan.updates):
                 with connection.cursor() as cursor:
@@ -174,6 +198,7 @@ def import_commit(*, job: ImportJob) -> ImportJob:
                     _write_history(cursor, actor=actor, reason=reason)
                     _write_retained_since(cursor, actor=actor, reason=reason)
                     _queue_search(cursor)
+                _test_pause()
             if not plan.errors:
                 audit_record(
                     event=Event.MEMBERS_IMPORTED,
@@ -189,6 +214,8 @@ def import_commit(*, job: ImportJob) -> ImportJob:
                 )
             # Records changed since the preview: the new errors are shown, nothing is written.
             _finish(job, plan, sheet=sheet, ok_status=ImportJob.Status.DONE)
+    except SoftTimeLimitExceeded:
+        return _fail(job, _("导入超时，数据未作任何修改。请拆分文件后分批导入。"))
     except Exception:
         logger.exception("import %s: commit failed", job.pk)
         return _fail(job, _("导入失败，数据未作任何修改。请稍后重试；问题持续请联系管理员。"))
@@ -205,19 +232,3 @@ def import_job_get(*, acting_user: Any, pk: str) -> ImportJob:
 
 def import_job_list(*, acting_user: Any, limit: int = 10) -> list[ImportJob]:
     return list(ImportJob.objects.filter(created_by=acting_user).order_by("-created_at")[:limit])
-
-
-STALE_AFTER = timedelta(hours=2)
-
-
-def import_jobs_expire(*, now: datetime | None = None) -> int:
-    """Fail jobs stuck in a worker step (a lost task or a dead worker) so that their page stops
-    waiting and says what to do. Returns how many were failed."""
-    cutoff = (now or timezone.now()) - STALE_AFTER
-    return ImportJob.objects.filter(
-        status__in=[ImportJob.Status.VALIDATING, ImportJob.Status.COMMITTING], created_at__lt=cutoff
-    ).update(
-        status=ImportJob.Status.FAILED,
-        failure=_("导入任务超时未完成，数据未作任何改动，请重新上传。"),
-        finished_at=timezone.now(),
-    )

@@ -9,6 +9,7 @@ import itertools
 import json
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +18,8 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+
+from services.storage.unzip import ArchiveTooLarge, zip_inflation_check
 
 from .columns import _BY_HEADER, HEADER_SEARCH_ROWS, MAX_ROWS, MAX_UPLOAD_BYTES, PROGRESS_EVERY
 
@@ -107,7 +110,17 @@ def _unreadable_xlsx() -> str:
 
 def _read_xlsx(data: bytes, progress: Progress | None) -> Sheet:
     try:
+        zip_inflation_check(data)
+    except ArchiveTooLarge as exc:
+        raise ImportFileError(
+            _("%(reason)s，无法导入。请确认文件内容，或拆分后分批导入。") % {"reason": exc.reason}
+        ) from exc
+    except zipfile.BadZipFile as exc:
+        raise ImportFileError(_unreadable_xlsx()) from exc
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except MemoryError:
+        raise  # the task's memory cap: not a damaged file
     except Exception as exc:  # openpyxl raises zip, XML and key errors alike for a damaged file
         raise ImportFileError(_unreadable_xlsx()) from exc
     try:
@@ -126,7 +139,7 @@ def _read_xlsx(data: bytes, progress: Progress | None) -> Sheet:
             return _collect(itertools.chain(head[found + 1 :], rows), headers, progress, estimate - found - 1)
         first = next(workbook.worksheets[0].iter_rows(min_row=1, max_row=1, values_only=True), ())
         return Sheet(headers=[_header(cell) for cell in first])
-    except ImportFileError:
+    except (ImportFileError, MemoryError):
         raise
     except Exception as exc:
         raise ImportFileError(_unreadable_xlsx()) from exc

@@ -27,6 +27,8 @@ from ..validation import (
     check_identity,
     clean_national_id,
     clean_phone,
+    is_masked_phone,
+    mask_phone,
     national_id_taken_message,
     new_date_errors,
     record_date_errors,
@@ -36,6 +38,9 @@ from .reading import _nfkc
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
+# Not a field: a masked phone cell (138****0001), which keeps the record's number when it is
+# that number's mask and is refused otherwise.
+MASKED_PHONE = "masked_phone"
 
 
 class NoSuchDate(ValueError):
@@ -112,12 +117,34 @@ class _Checker:
             for name, cls in (("gender", Member.Gender), ("category", Member.Category), ("status", Member.Status))
         }
         self.today = timezone.localdate()
+        self.unmasked: dict[tuple[str, str], list[str]] = {}  # (name, masked number) -> numbers
 
     @staticmethod
     def _lookup(choices: type[TextChoices]) -> dict[str, str]:
         labels = {label: value for value, label in choice_labels(choices).items()}
         labels.update({str(value): str(value) for value in choices.values})  # codes from the API work too
         return labels
+
+    def unmask(self, rows: list[tuple[int, list[str]]]) -> None:
+        """Find the numbers behind masked ID numbers (a masked export imported back): the
+        members the uploader manages whose name is the row's and whose masked number is the
+        cell's. Their numbers are decrypted for that, one query per 5000 names; a member the
+        uploader does not manage is never found, so a masked row tells nothing about them."""
+        id_at, name_at = self.positions.get("national_id"), self.positions.get("name")
+        if id_at is None or name_at is None:
+            return
+        wanted: dict[str, set[str]] = {}
+        for _row, cells in rows:
+            number = _nfkc(cells[id_at])
+            if national_id.is_masked(number):
+                wanted.setdefault(cells[name_at], set()).add(national_id.normalize(number))
+        names = list(wanted)
+        for start in range(0, len(names), 5000):
+            members = Member.objects.filter(self.scope.members_q(manage=True), name__in=names[start : start + 5000])
+            for name, number in members.values_list("name", "national_id"):
+                masked = national_id.mask(number)
+                if masked in wanted[name]:
+                    self.unmasked.setdefault((name, masked), []).append(number)
 
     def clean(self, number: int, cells: list[str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """The row's fields as model values (present columns only, plus what the ID number
@@ -145,7 +172,19 @@ class _Checker:
         number_text = raw.get("national_id", "")
         if number_text:
             id_text = _nfkc(number_text)
-            if re.search(r"[eE]\+?\d", id_text) and "." in id_text:
+            if national_id.is_masked(id_text):
+                found = self.unmasked.get((raw.get("name", ""), national_id.normalize(id_text)), [])
+                if len(found) == 1:
+                    fields["national_id"] = found[0]
+                else:
+                    fail(
+                        "national_id",
+                        _(
+                            "身份证号是脱敏号码，在您管理的党员中找不到姓名和号码都相符的唯一档案；"
+                            "新建档案或有同名时请填写完整身份证号。"
+                        ),
+                    )
+            elif re.search(r"[eE]\+?\d", id_text) and "." in id_text:
                 fail(
                     "national_id",
                     _("身份证号被表格软件转成了科学计数法，后几位已丢失，请把该列设为文本格式后重新填写。"),
@@ -157,7 +196,9 @@ class _Checker:
                     for message in exc.messages:
                         fail("national_id", message)
 
-        if "phone" in raw:
+        if "phone" in raw and is_masked_phone(_nfkc(raw["phone"])):
+            fields[MASKED_PHONE] = _nfkc(raw["phone"])  # the record's number, if it matches (diff)
+        elif "phone" in raw:
             try:
                 fields["phone"] = clean_phone(_nfkc(raw["phone"]))
             except ValidationError as exc:
@@ -281,12 +322,15 @@ class _Checker:
         own = record_date_errors(fields, today=self.today)
         for name, messages in new_date_errors(existing, merged, today=self.today).items():
             errors.extend(_error(number, _COLUMN_OF[name], m) for m in messages if m not in own.get(name, []))
+        masked_phone = fields.get(MASKED_PHONE)
+        if masked_phone is not None and masked_phone != mask_phone(existing["phone"] or ""):
+            errors.append(_error(number, "手机号", _("手机号是脱敏号码，与档案中的号码不符；要修改请填写完整手机号。")))
         if errors:
             return {}, errors
         changes: dict[str, list[Any]] = {}
         for name, value in fields.items():
-            if name == "national_id":
-                continue  # matched by it, so equal
+            if name in ("national_id", MASKED_PHONE):
+                continue  # matched by the ID number, so equal; a masked phone keeps the record's
             if name == RETAINED_SINCE:
                 # A date recorded replaces the known one; an empty cell clears nothing.
                 if value is not None and value != existing[RETAINED_SINCE]:

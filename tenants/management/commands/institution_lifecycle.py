@@ -10,13 +10,16 @@ from tenants.models import Institution
 
 
 class Command(BaseCommand):
-    help = "Change an institution's state: suspend (with a reason), resume, export, archive or delete."
+    help = (
+        "Change an institution's state: suspend (with a reason), resume, export, archive or delete "
+        "(archive and delete need --confirm <code>; archive also finishes an archive left unfinished)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("action", choices=["suspend", "resume", "export", "archive", "delete"])
         parser.add_argument("code")
         parser.add_argument("--reason", default="", help="shown to the institution's users (suspend)")
-        parser.add_argument("--confirm", default="", help="repeat the code to confirm a deletion")
+        parser.add_argument("--confirm", default="", help="repeat the code to confirm an archive or a deletion")
 
     def handle(self, *args: Any, **options: Any) -> None:
         institution = Institution.objects.filter(code=options["code"]).first()
@@ -32,7 +35,7 @@ class Command(BaseCommand):
                 key = services.institution_export(institution=institution)
                 self.stdout.write(f"archive: {key}")
             elif action == "archive":
-                institution = services.institution_archive(institution=institution)
+                institution = services.institution_archive(institution=institution, confirmation=options["confirm"])
                 self.stdout.write(f"archive: {institution.last_export_key}")
             else:
                 services.institution_delete(institution=institution, confirmation=options["confirm"])

@@ -11,6 +11,7 @@
     var processed = box.querySelector("[data-processed]");
     var total = box.querySelector("[data-total]");
     var bar = box.querySelector("progress");
+    var note = box.querySelector("[data-note]");
     var failures = 0;
 
     var poll = function () {
@@ -25,9 +26,13 @@
             window.location.reload();
             return;
           }
+          if (note) {
+            note.textContent = job.note || "";
+            note.hidden = !job.note;
+          }
           if (processed) { processed.textContent = job.processed_rows; }
           if (total) { total.textContent = job.total_rows || "…"; }
-          if (bar && job.total_rows) {
+          if (bar && processed && job.total_rows) {
             bar.max = job.total_rows;
             bar.value = Math.min(job.processed_rows, job.total_rows);
           }
