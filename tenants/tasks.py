@@ -89,6 +89,23 @@ def dispatch(task_name: str, *args: Any, queue: str | None = None) -> int:
 def clear_expired_sessions() -> int:
     """Delete this institution's expired sessions (Django's clearsessions, per schema) and the
     sign-in failure counters with nothing left to remember."""
+    return _clear_expired_sessions()
+
+
+@shared_task(
+    name="tenants.tasks.clear_expired_console_sessions",
+    verbose_name=_("清理过期会话（平台）"),
+    soft_time_limit=120,
+    time_limit=180,
+    memory_limit_mb=256,
+)
+def clear_expired_console_sessions() -> int:
+    """The same for the console (the public schema): its operators' sessions and counters."""
+    with schema_context("public"):
+        return _clear_expired_sessions()
+
+
+def _clear_expired_sessions() -> int:
     from services.accounts.lockout import counters_purge
 
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()

@@ -85,8 +85,15 @@ def institutions(django_db_setup: None, django_db_blocker: Any) -> Institutions:
 
 @pytest.fixture(autouse=True)
 def _fresh_routes_and_public_schema() -> Iterator[None]:
+    """Each test starts with no cached routes, and a route it caches stays cached until it ends:
+    with the deployment's few seconds, a slow moment between a warm-up request and a counted one
+    (a busy machine) let the entry expire and added the domain lookup to the count. Changes made
+    in-process forget their routes at once (forget_institution); expiry is tested on its own
+    cache with a fake clock (tests/tenants/test_routing.py)."""
     route_cache.forget()
+    ttl, route_cache.ttl = route_cache.ttl, 3600
     yield
+    route_cache.ttl = ttl
     route_cache.forget()
     connection.set_schema_to_public()
 

@@ -21,6 +21,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=17),
         "args": ("tenants.tasks.clear_expired_sessions",),
     },
+    "clear-expired-console-sessions": {
+        "task": "tenants.tasks.clear_expired_console_sessions",
+        "schedule": crontab(minute=19),
+    },
     "purge-expired-audit": {
         "task": "tenants.tasks.dispatch",
         "schedule": crontab(hour=3, minute=7),

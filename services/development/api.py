@@ -192,7 +192,7 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(methods=["GET"], responses=StepSerializer(many=True))
     @extend_schema(methods=["POST"], request=StepCreateSerializer, responses={201: StepSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # every step of one dossier
     def steps(self, request: Request, pk: str) -> Response:
         dossier = self._dossier()
         if request.method == "GET":

@@ -239,7 +239,10 @@ class DocumentFileView(APIView):
 
     @extend_schema(
         parameters=[INLINE.openapi()],
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        responses={
+            (200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="the file, as the type it was stored as"),
+            302: OpenApiResponse(description="a signed link to the file in object storage (S3 backend)"),
+        },
     )
     def get(self, request: Request, pk: int, number: int) -> HttpResponseBase:
         try:

@@ -170,6 +170,30 @@ def test_old_counters_are_purged(inst_a: Institution) -> None:
         assert set(SignInCounter.objects.values_list("key", flat=True)) == {"old-lock", "recent"}
 
 
+def test_the_hourly_cleanup_purges_the_counters_of_institutions_and_of_the_console(inst_a: Institution) -> None:
+    from tenants.tasks import clear_expired_console_sessions, clear_expired_sessions
+
+    old = timezone.now() - timedelta(days=2)
+    for schema, name in ((inst_a, "institution"), ("public", "console")):
+        with in_schema(schema):
+            SignInCounter.objects.create(key=f"old-{name}", failures=3, last_failure_at=old)
+            SignInCounter.objects.create(key=f"recent-{name}", failures=3, last_failure_at=timezone.now())
+    clear_expired_sessions.run(inst_a.schema_name)
+    with in_schema(inst_a):
+        assert _keys("institution") == ["recent-institution"]
+    with in_schema("public"):
+        assert _keys("console") == ["old-console", "recent-console"]
+    clear_expired_console_sessions.run()
+    with in_schema("public"):
+        assert _keys("console") == ["recent-console"]
+
+
+def _keys(name: str) -> list[str]:
+    """This test's counters (others may have left their own in the console's schema)."""
+    keys = [f"old-{name}", f"recent-{name}"]
+    return sorted(SignInCounter.objects.filter(key__in=keys).values_list("key", flat=True))
+
+
 def test_counters_store_no_username(inst_a: Institution) -> None:
     make_user(inst_a, username="liming")
     _page_login(client_for(inst_a), "my-secret-password-typed-here", "x")

@@ -26,8 +26,10 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, settings
+from schemathesis import checks
 from schemathesis.core.result import Ok
 from schemathesis.pytest.lazy import get_all_tests
+from schemathesis.specs.openapi import checks as openapi_checks
 
 from services.accounts.services import api_token_create
 from tenants.models import Institution
@@ -174,3 +176,61 @@ def test_the_institution_api_gives_no_server_error_and_answers_as_its_schema_say
 def test_the_console_api_gives_no_server_error_and_answers_as_its_schema_says(console_api: Any) -> None:
     failures = _fuzz(console_api.exclude(path_regex=LIFECYCLE))
     assert not failures, f"{len(failures)} operations failed:\n\n" + "\n\n".join(failures)
+
+
+# What an answer is checked for (the fuzzer's checks that re-send a request are its own business).
+ANSWER_CHECKS = [
+    checks.not_a_server_error,
+    openapi_checks.status_code_conformance,
+    openapi_checks.content_type_conformance,
+    openapi_checks.response_headers_conformance,
+    openapi_checks.response_schema_conformance,
+]
+
+
+def _real_ids() -> dict[str, dict[str, int]]:
+    """Path prefix → path parameters naming an object the world really has (the fuzzer's ids
+    rarely hit one, so the answers about real objects are checked here, every run)."""
+    from services.development.models import Dossier
+    from services.documents.models import DocumentVersion
+    from services.members.models import Member
+    from services.organization.models import OrgUnit
+    from services.votes.models import BranchVote
+
+    version = DocumentVersion.objects.order_by("pk").first()
+    assert version is not None
+    return {
+        "/api/development/dossiers/{id}/": {"id": Dossier.objects.order_by("pk").values_list("pk", flat=True)[0]},
+        "/api/documents/{id}/": {"id": version.document_id, "number": version.number},
+        "/api/members/{id}/": {"id": Member.objects.order_by("pk").values_list("pk", flat=True)[0]},
+        "/api/org-units/{id}/": {"id": OrgUnit.objects.order_by("pk").values_list("pk", flat=True)[0]},
+        "/api/votes/{id}/": {"id": BranchVote.objects.order_by("pk").values_list("pk", flat=True)[0]},
+    }
+
+
+def test_the_answers_about_real_objects_are_what_the_schema_says(institution_api: Any, inst_a: Institution) -> None:
+    from services.accounts.models import User
+
+    with in_schema(inst_a):
+        ids = _real_ids()
+        _, token = api_token_create(user=User.objects.get(username="admin"), name="real objects")
+    headers = {"Authorization": f"Bearer {token}"}
+    base_url = institution_api.get_base_url()
+    checked, failures = [], []
+    for result in institution_api.get_all_operations():
+        operation = result.ok()
+        prefix = next((p for p in ids if operation.path.startswith(p)), None)
+        if operation.method.upper() != "GET" or prefix is None:
+            continue
+        case = operation.Case(path_parameters={k: v for k, v in ids[prefix].items() if f"{{{k}}}" in operation.path})
+        with transaction.atomic():
+            response = case.call(base_url=base_url, headers=headers)
+            try:
+                case.validate_response(response, checks=ANSWER_CHECKS, transport_kwargs={"base_url": base_url})
+            except BaseException as exc:  # schemathesis' FailureGroup is an exception group
+                failures.append(f"{operation.label}: {exc}")
+            transaction.set_rollback(True)
+        checked.append((operation.path, response.status_code))
+    assert not failures, "\n\n".join(failures)
+    # Each path was answered about its object, not refused (a 404 would prove nothing).
+    assert len(checked) >= 10 and all(status in (200, 302) for _path, status in checked), checked
