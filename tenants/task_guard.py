@@ -23,13 +23,14 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from celery import Task
 from celery.exceptions import Retry, SoftTimeLimitExceeded
+
+from .pauses import pause
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +44,7 @@ def _test_pause(task_name: str) -> None:
     if spec:
         name, marker, seconds = spec.split("|")
         if name == task_name:
-            with open(marker, "w") as written:
-                written.write(str(os.getpid()))
-            time.sleep(float(seconds))
+            pause(marker, float(seconds))
 
 
 def _address_space_in_use() -> int | None:

@@ -24,11 +24,8 @@ units), the sender's dossier and the sender's record itself, now "transferred ou
 from __future__ import annotations
 
 import logging
-import os
-import time
 from collections import defaultdict
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -42,6 +39,7 @@ from services.members.validation import DATE_FIELDS, record_date_errors
 from services.organization.models import OrgUnit
 from services.search.outbox import index_later_many
 from services.transfer_exchange.models import ExchangeLetter
+from tenants.pauses import pause_if_asked
 
 from .common import MAY_LEAVE, history_row
 from .dossier_copy import Arriving, copy_dossiers, read_dossiers
@@ -67,16 +65,8 @@ RECORD_FIELDS = (
     "joined_on",
     "confirmed_on",
 )
+# Tests kill the worker where this pauses, between the read and the commit (tests/transfers).
 PAUSE_ENV = "PARTYCLOUD_TEST_TRANSFER_PAUSE"  # "<marker file>:<seconds>", set by tests only
-
-
-def _test_pause() -> None:
-    """Tests kill the worker here, between the read and the commit (tests/transfers)."""
-    spec = os.environ.get(PAUSE_ENV)
-    if spec:
-        marker, seconds = spec.rsplit(":", 1)
-        Path(marker).write_text(str(os.getpid()))
-        time.sleep(float(seconds))
 
 
 def _chunks(ids: list[Any], size: int) -> Iterable[list[Any]]:
@@ -166,7 +156,7 @@ def _move_pair(letters: list[ExchangeLetter]) -> tuple[int, int]:
             rows[model] = grouped
         dossiers = read_dossiers(member_ids)
 
-    _test_pause()
+    pause_if_asked(PAUSE_ENV)
 
     # 2. Write the receiver's side (what is missing only).
     with schema_context(receiver.schema_name):

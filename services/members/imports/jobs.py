@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import re
-import time
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import IO, Any
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -23,6 +21,7 @@ from services.audit.services import audit_record
 from services.organization.scope import scope_for
 from services.storage.backends import get_storage
 from tenants.db import connection
+from tenants.pauses import pause_if_asked
 from tenants.queueing import publish_after_commit
 
 from ..models import ImportJob
@@ -36,16 +35,8 @@ from .writing import _queue_search, _stage, _write_history, _write_members, _wri
 
 logger = logging.getLogger(__name__)
 
+# Tests kill the worker where this pauses, inside the commit's transaction (tests/members).
 PAUSE_ENV = "PARTYCLOUD_TEST_IMPORT_PAUSE"  # "<marker file>:<seconds>", set by tests only
-
-
-def _test_pause() -> None:
-    """Tests kill the worker here, inside the commit's transaction (tests/members)."""
-    spec = os.environ.get(PAUSE_ENV)
-    if spec:
-        marker, seconds = spec.rsplit(":", 1)
-        Path(marker).write_text(str(os.getpid()))
-        time.sleep(float(seconds))
 
 
 def _safe_filename(name: str) -> str:
@@ -198,7 +189,7 @@ def import_commit(*, job: ImportJob) -> ImportJob:
                     _write_history(cursor, actor=actor, reason=reason)
                     _write_retained_since(cursor, actor=actor, reason=reason)
                     _queue_search(cursor)
-                _test_pause()
+                pause_if_asked(PAUSE_ENV)
             if not plan.errors:
                 audit_record(
                     event=Event.MEMBERS_IMPORTED,
