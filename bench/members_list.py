@@ -41,8 +41,9 @@ def _seed(schema: str) -> tuple[list[int], str]:
             for i in range(BRANCHES)
         ]
         rng = random.Random(1)
+        taken: set[str] = set()
         for _batch in range(MEMBERS // 5000):
-            Member.objects.bulk_create(_members(rng, branches, 5000), batch_size=1000)
+            Member.objects.bulk_create(_members(rng, branches, 5000, taken=taken), batch_size=1000)
         admin = User.objects.get(username="admin")
         _, token = api_token_create(user=admin, name="bench")
         return [b.pk for b in branches], token

@@ -62,8 +62,9 @@ def _tree() -> list[OrgUnit]:
 def _seed(today: date) -> int:
     rng = random.Random(7)
     branches = _tree()
+    taken: set[str] = set()
     for _batch in range(MEMBERS // 5000):
-        Member.objects.bulk_create(_members(rng, branches, 5000), batch_size=1000)
+        Member.objects.bulk_create(_members(rng, branches, 5000, taken=taken), batch_size=1000)
     members = list(Member.objects.order_by("pk").values_list("pk", "branch_id"))
     # Every member signs in (an unusable password: hashing 20,000 is not what is measured).
     users = User.objects.bulk_create(

@@ -122,9 +122,13 @@ def _build_tree(demo: DemoInstitution) -> list[OrgUnit]:
     return branches
 
 
-def _members(rng: random.Random, branches: list[OrgUnit], count: int) -> list[Member]:
+def _members(rng: random.Random, branches: list[OrgUnit], count: int, *, taken: set[str] | None = None) -> list[Member]:
+    """``count`` members over the branches. Their ID numbers are unique among themselves and
+    ``taken`` (the numbers of earlier batches; it receives theirs): a random one is drawn again
+    when it repeats one (about five in 20,000 would)."""
     members = []
     today = date.today()
+    taken = set() if taken is None else taken
     for i in range(count):
         branch = branches[i % len(branches)]
         student = branch.branch_kind in (OrgUnit.BranchKind.UNDERGRADUATE, OrgUnit.BranchKind.GRADUATE)
@@ -132,6 +136,9 @@ def _members(rng: random.Random, branches: list[OrgUnit], count: int) -> list[Me
         born = today - timedelta(days=age * 365 + rng.randint(0, 364))
         male = rng.random() < 0.5
         number = fake_national_id(rng, born, male)
+        while number in taken:
+            number = fake_national_id(rng, born, male)
+        taken.add(number)
         # Joined at 18 or later (the record's dates pass services/members/validation.py): a
         # student too young to have finished a year of probation is still probationary.
         adult_days = (today - born).days - 18 * 366
