@@ -17,7 +17,12 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partycloud.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    from services.kernel.actions import COMMAND, acting
+
+    # A command is one action of channel "command" (services/kernel/actions.py); the servers it
+    # may start (runserver) set their own per request.
+    with acting(channel=COMMAND):
+        execute_from_command_line(sys.argv)
 
 
 if __name__ == "__main__":

@@ -98,9 +98,7 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         data = InstitutionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            institution, password = services.institution_create(
-                **data.validated_data, acting_user=request.user, request=request._request
-            )
+            institution, password = services.institution_create(**data.validated_data, acting_user=request.user)
         except DjangoValidationError as exc:
             raise _validation_error(exc) from exc
         return Response(
@@ -114,9 +112,7 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def _lifecycle(self, func: Any, **kwargs: Any) -> Response:
         try:
-            institution = func(
-                institution=self.get_object(), acting_user=self.request.user, request=self.request._request, **kwargs
-            )
+            institution = func(institution=self.get_object(), acting_user=self.request.user, **kwargs)
         except DjangoValidationError as exc:
             raise _validation_error(exc) from exc
         return Response(InstitutionSerializer(institution).data)
@@ -149,7 +145,6 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 institution=self.get_object(),
                 confirmation=_field(request, "confirmation"),
                 acting_user=request.user,
-                request=request._request,
             )
         except DjangoValidationError as exc:
             raise _validation_error(exc) from exc
@@ -167,7 +162,6 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 institution=self.get_object(),
                 confirmation=_field(request, "confirmation"),
                 acting_user=request.user,
-                request=request._request,
             )
         except DjangoValidationError as exc:
             raise _validation_error(exc) from exc

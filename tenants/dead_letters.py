@@ -61,7 +61,7 @@ def dead_letter_list(*, limit: int = 200) -> list[DeadLetter]:
     ]
 
 
-def dead_letter_retry(*, delivery: TaskDelivery, acting_user: Any, request: Any = None) -> TaskDelivery:
+def dead_letter_retry(*, delivery: TaskDelivery, acting_user: Any) -> TaskDelivery:
     """Queue a given-up or failed message again with a fresh count (see the module docstring)."""
     task = current_app.tasks.get(delivery.task_name)
     if task is None:
@@ -82,7 +82,6 @@ def dead_letter_retry(*, delivery: TaskDelivery, acting_user: Any, request: Any 
         audit_record(
             event=Event.TASK_RETRIED,
             actor=acting_user,
-            request=request,
             target=locked,
             before=before,
             detail={"task": locked.task_name, "institution": locked.schema_name},

@@ -22,6 +22,7 @@ from django_tenants.utils import schema_context, schema_exists
 from services.accounts.models import User
 from services.audit.models import Event
 from services.audit.services import audit_record
+from services.kernel.actions import for_another_institution
 from services.kernel.text import single_line
 
 from . import archive, provisioning
@@ -44,7 +45,6 @@ def institution_create(
     admin_password: str | None = None,
     admin_display_name: str = "",
     acting_user: Any = None,
-    request: Any = None,
 ) -> tuple[Institution, str]:
     """Register an institution, clone its schema and create its first administrator.
 
@@ -67,7 +67,7 @@ def institution_create(
         institution.save()
         Domain.objects.create(domain=institution_domain(code), tenant=institution, is_primary=True)
         provisioning.schema_create_by_clone(institution.schema_name)
-        with schema_context(institution.schema_name):
+        with schema_context(institution.schema_name), for_another_institution():
             admin = User(
                 username=admin_username,
                 display_name=admin_display_name or _("学校管理员"),
@@ -85,7 +85,6 @@ def institution_create(
         audit_record(
             event=Event.INSTITUTION_CREATED,
             actor=acting_user,
-            request=request,
             target=institution,
             after={"name": institution.name, "code": code, "kind": kind},
         )
@@ -145,7 +144,7 @@ def _transition(*, institution: Institution, action: str) -> Iterator[tuple[Inst
 
 
 def _set_status(
-    locked: Institution, *, status: str, reason: str, event: Event, acting_user: Any, request: Any, **detail: Any
+    locked: Institution, *, status: str, reason: str, event: Event, acting_user: Any, **detail: Any
 ) -> Institution:
     before = _snapshot(locked)
     locked.status = status
@@ -155,7 +154,6 @@ def _set_status(
     audit_record(
         event=event,
         actor=acting_user,
-        request=request,
         target=locked,
         before=before,
         after=_snapshot(locked),
@@ -171,9 +169,7 @@ def _check_confirmation(institution: Institution, confirmation: str, refusal: st
         raise ValidationError({"confirmation": [refusal]})
 
 
-def institution_suspend(
-    *, institution: Institution, reason: str, acting_user: Any = None, request: Any = None
-) -> Institution:
+def institution_suspend(*, institution: Institution, reason: str, acting_user: Any = None) -> Institution:
     """Stop an institution's users and API clients; their pages say why."""
     if not reason.strip():
         raise ValidationError({"reason": _("请填写暂停原因，学校用户将看到这段说明。")})
@@ -185,7 +181,6 @@ def institution_suspend(
             reason=reason.strip(),
             event=Event.INSTITUTION_SUSPENDED,
             acting_user=acting_user,
-            request=request,
         )
 
 
@@ -199,15 +194,13 @@ def _check_reason(reason: str) -> None:
         raise ValidationError({"reason": exc.messages}) from None
 
 
-def institution_resume(*, institution: Institution, acting_user: Any = None, request: Any = None) -> Institution:
+def institution_resume(*, institution: Institution, acting_user: Any = None) -> Institution:
     """A suspended institution back in use (an archived one never: it is restored from its archive)."""
     with _transition(institution=institution, action="resume") as (locked, target):
-        return _set_status(
-            locked, status=target, reason="", event=Event.INSTITUTION_RESUMED, acting_user=acting_user, request=request
-        )
+        return _set_status(locked, status=target, reason="", event=Event.INSTITUTION_RESUMED, acting_user=acting_user)
 
 
-def institution_export(*, institution: Institution, acting_user: Any = None, request: Any = None) -> str:
+def institution_export(*, institution: Institution, acting_user: Any = None) -> str:
     """Write the institution's schema and files as one archive into storage; return its key."""
     key = archive.export_institution(institution)
     with schema_context("public"), transaction.atomic():
@@ -215,7 +208,6 @@ def institution_export(*, institution: Institution, acting_user: Any = None, req
         audit_record(
             event=Event.INSTITUTION_EXPORTED,
             actor=acting_user,
-            request=request,
             target=institution,
             detail={"archive": key},
         )
@@ -224,7 +216,7 @@ def institution_export(*, institution: Institution, acting_user: Any = None, req
 
 
 def institution_archive_start(
-    *, institution: Institution, confirmation: str, acting_user: Any = None, request: Any = None, queue: bool = True
+    *, institution: Institution, confirmation: str, acting_user: Any = None, queue: bool = True
 ) -> Institution:
     """Close the institution to its users and mark it as being archived ("archiving"), with its
     code typed again; the export runs on the worker (tasks.archive_institution, queued after
@@ -237,7 +229,6 @@ def institution_archive_start(
             reason=_("正在导出并归档"),
             event=Event.INSTITUTION_ARCHIVED,
             acting_user=acting_user,
-            request=request,
             phase="started",
         )
         if queue:
@@ -261,7 +252,6 @@ def institution_archive_finish(*, institution: Institution, acting_user: Any = N
                 reason=_("已归档"),
                 event=Event.INSTITUTION_ARCHIVED,
                 acting_user=acting_user,
-                request=None,
                 phase="done",
                 archive=locked.last_export_key,
             )
@@ -275,29 +265,24 @@ def institution_archive_finish(*, institution: Institution, acting_user: Any = N
                 reason=_("归档失败，已暂停使用：%(error)s") % {"error": str(exc) or type(exc).__name__},
                 event=Event.INSTITUTION_ARCHIVED,
                 acting_user=acting_user,
-                request=None,
                 phase="failed",
             )
         raise
 
 
-def institution_archive(
-    *, institution: Institution, confirmation: str, acting_user: Any = None, request: Any = None
-) -> Institution:
+def institution_archive(*, institution: Institution, confirmation: str, acting_user: Any = None) -> Institution:
     """Archive in this process (the command): start, then finish. An institution already
     archiving (its task lost or its worker gone) is finished."""
     if institution.status != S.ARCHIVING:
         institution = institution_archive_start(
-            institution=institution, confirmation=confirmation, acting_user=acting_user, request=request, queue=False
+            institution=institution, confirmation=confirmation, acting_user=acting_user, queue=False
         )
     else:
         _check_confirmation(institution, confirmation, _("确认内容与学校代码不一致，未归档。"))
     return institution_archive_finish(institution=institution, acting_user=acting_user)
 
 
-def institution_delete(
-    *, institution: Institution, confirmation: str, acting_user: Any = None, request: Any = None
-) -> None:
+def institution_delete(*, institution: Institution, confirmation: str, acting_user: Any = None) -> None:
     """Drop an archived institution's schema, files and registry row.
 
     Refused unless an export exists and ``confirmation`` repeats the institution's code.
@@ -312,7 +297,6 @@ def institution_delete(
         audit_record(
             event=Event.INSTITUTION_DELETED,
             actor=acting_user,
-            request=request,
             target=locked,
             before={"name": locked.name, "code": locked.code},
             detail={"archive": locked.last_export_key},
@@ -323,9 +307,9 @@ def institution_delete(
         transaction.on_commit(lambda: get_storage().delete_prefix(f"{schema}/"))
 
 
-def institution_restore(*, archive_file: BinaryIO, acting_user: Any = None, request: Any = None) -> Institution:
+def institution_restore(*, archive_file: BinaryIO, acting_user: Any = None) -> Institution:
     """Recreate an institution from an export archive (into this or a fresh deployment)."""
     institution = archive.restore_institution(archive_file)
     with schema_context("public"), transaction.atomic():
-        audit_record(event=Event.INSTITUTION_RESTORED, actor=acting_user, request=request, target=institution)
+        audit_record(event=Event.INSTITUTION_RESTORED, actor=acting_user, target=institution)
     return institution

@@ -70,9 +70,7 @@ def institution_new(request: HttpRequest) -> HttpResponse:
     form = InstitutionCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            institution, password = services.institution_create(
-                **form.cleaned_data, acting_user=request.user, request=request
-            )
+            institution, password = services.institution_create(**form.cleaned_data, acting_user=request.user)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():
@@ -128,9 +126,7 @@ def institution_suspend(request: HttpRequest, code: str) -> HttpResponse:
     return _lifecycle(
         request,
         code,
-        lambda inst: services.institution_suspend(
-            institution=inst, reason=reason, acting_user=request.user, request=request
-        ),
+        lambda inst: services.institution_suspend(institution=inst, reason=reason, acting_user=request.user),
         _("已暂停。"),
     )
 
@@ -141,7 +137,7 @@ def institution_resume(request: HttpRequest, code: str) -> HttpResponse:
     return _lifecycle(
         request,
         code,
-        lambda inst: services.institution_resume(institution=inst, acting_user=request.user, request=request),
+        lambda inst: services.institution_resume(institution=inst, acting_user=request.user),
         _("已恢复正常。"),
     )
 
@@ -152,9 +148,7 @@ def institution_archive(request: HttpRequest, code: str) -> HttpResponse:
     confirmation = request.POST.get("confirmation", "")
     institution = get_object_or_404(Institution, code=code)
     try:
-        services.institution_archive_start(
-            institution=institution, confirmation=confirmation, acting_user=request.user, request=request
-        )
+        services.institution_archive_start(institution=institution, confirmation=confirmation, acting_user=request.user)
     except ValidationError as exc:
         for message in _errors(exc):
             messages.error(request, message)
@@ -172,7 +166,6 @@ def institution_delete(request: HttpRequest, code: str) -> HttpResponse:
             institution=institution,
             confirmation=request.POST.get("confirmation", ""),
             acting_user=request.user,
-            request=request,
         )
     except ValidationError as exc:
         for message in _errors(exc):
@@ -193,7 +186,7 @@ def dead_letters(request: HttpRequest) -> HttpResponse:
 def dead_letter_retry(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = get_object_or_404(TaskDelivery, pk=pk)
     try:
-        dead_letter_services.dead_letter_retry(delivery=delivery, acting_user=request.user, request=request)
+        dead_letter_services.dead_letter_retry(delivery=delivery, acting_user=request.user)
     except ValidationError as exc:
         for message in _errors(exc):
             messages.error(request, message)

@@ -43,7 +43,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             response.data["code"] = getattr(getattr(exc, "detail", None), "code", code)
     request = context.get("request")
     if response is not None and response.status_code == 403 and request is not None:
-        audit_permission_denied(request=request._request, reason=str(getattr(exc, "detail", exc)))
+        audit_permission_denied(
+            actor=request.user, method=request.method, path=request.path, reason=str(getattr(exc, "detail", exc))
+        )
     return response
 
 

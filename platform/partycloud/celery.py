@@ -8,12 +8,16 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
+from services.kernel.actions import connect_task_signals
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partycloud.settings")
 
 # Every task gets limits and bounded redeliveries (tenants/task_guard.py).
 app = Celery("partycloud", task_cls="tenants.task_guard:BoundedTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Each task runs as an action of channel "task" (services/kernel/actions.py): what it audits says so.
+connect_task_signals()
 
 app.conf.beat_schedule = {
     "clear-expired-sessions": {

@@ -48,7 +48,9 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The 403 answer, after auditing the refusal."""
-    audit_permission_denied(request=request, reason=str(exception))
+    audit_permission_denied(
+        actor=getattr(request, "user", None), method=request.method or "", path=request.path, reason=str(exception)
+    )
     if is_api_request(request):
         return problem(status=403, code="permission_denied", detail=str(exception) or _("您没有执行该操作的权限。"))
     return defaults.permission_denied(request, exception)

@@ -72,9 +72,7 @@ class ApiTokenViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token, raw = services.api_token_create(
-            user=cast(User, request.user), name=serializer.validated_data["name"], request=request._request
-        )
+        token, raw = services.api_token_create(user=cast(User, request.user), name=serializer.validated_data["name"])
         data = ApiTokenSerializer(token).data
         data["token"] = raw
         return Response(data, status=status.HTTP_201_CREATED)
@@ -84,7 +82,7 @@ class ApiTokenViewSet(
         return super().destroy(request, *args, **kwargs)
 
     def perform_destroy(self, instance: ApiToken) -> None:
-        services.api_token_revoke(token=instance, request=self.request._request)
+        services.api_token_revoke(token=instance)
 
 
 class TokenLoginSerializer(InputSerializer):
@@ -121,9 +119,7 @@ class TokenLoginView(APIView):
         if result.needs_totp:
             raise exceptions.PermissionDenied(_("该账号启用了两步验证，请在网页中创建 API 令牌。"))
         services.login_succeeded(request=request._request, user=result.user)
-        token, raw = services.api_token_create(
-            user=result.user, name=serializer.validated_data["name"], request=request._request
-        )
+        token, raw = services.api_token_create(user=result.user, name=serializer.validated_data["name"])
         data = ApiTokenSerializer(token).data
         data["token"] = raw
         return Response(data, status=status.HTTP_201_CREATED)

@@ -32,7 +32,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from services.audit.services import client_ip
+from services.kernel.actions import client_ip
 from tenants.db import connection
 
 from .models import SignInCounter

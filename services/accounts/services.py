@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from services.audit.models import Event
-from services.audit.services import audit_record, client_ip
+from services.audit.services import audit_record
+from services.kernel.actions import client_ip
 from tenants.db import connection
 
 from . import lockout
@@ -67,7 +68,6 @@ def _refused_while_locked(*, request: HttpRequest, username: str) -> str:
         return ""
     audit_record(
         event=Event.LOGIN_FAILED,
-        request=request,
         target=User.objects.filter(username=username).first(),
         actor_username=username,
         detail={"reason": "locked"},
@@ -96,7 +96,6 @@ def _record_failure(*, request: HttpRequest, username: str, reason: str) -> None
     with transaction.atomic():
         audit_record(
             event=Event.LOGIN_FAILED,
-            request=request,
             target=account,
             actor_username=username,
             detail={"reason": reason if account else "unknown_user"},
@@ -104,7 +103,6 @@ def _record_failure(*, request: HttpRequest, username: str, reason: str) -> None
         for scope, until in lockout.record_failure(request=request, username=username).items():
             audit_record(
                 event=Event.LOCKED_OUT,
-                request=request,
                 target=account,
                 actor_username=username,
                 detail={"scope": scope, "until": until},
@@ -114,7 +112,7 @@ def _record_failure(*, request: HttpRequest, username: str, reason: str) -> None
 def login_succeeded(*, request: HttpRequest, user: User) -> None:
     """A full sign-in (password, and the code when two-step verification is on)."""
     lockout.record_success(request=request, username=user.username)
-    audit_record(event=Event.LOGIN, actor=user, request=request, target=user)
+    audit_record(event=Event.LOGIN, actor=user, target=user)
 
 
 def totp_check(*, request: HttpRequest, user: User, code: str) -> LoginResult:
@@ -154,15 +152,15 @@ def password_expired(user: Any) -> bool:
     return changed is None or changed < timezone.now() - timedelta(days=days)
 
 
-def password_change(*, user: User, new_password: str, request: HttpRequest | None = None) -> None:
+def password_change(*, user: User, new_password: str) -> None:
     """Set a new password. Every API token of the user is revoked with it (the sessions end by
     Django's session hash): whoever held the old password may have made them."""
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password", "password_changed_at"])
-        audit_record(event=Event.PASSWORD_CHANGED, actor=user, request=request, target=user)
+        audit_record(event=Event.PASSWORD_CHANGED, actor=user, target=user)
         for token in ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True):
-            _token_revoke(token=token, actor=user, request=request, reason="password_changed")
+            _token_revoke(token=token, actor=user, reason="password_changed")
 
 
 # --- TOTP (optional second factor, offered to administrators) -------------------------------
@@ -182,23 +180,23 @@ def totp_verify(*, secret: str, code: str) -> bool:
     return bool(secret) and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
 
 
-def totp_enable(*, user: User, secret: str, code: str, request: HttpRequest | None = None) -> bool:
+def totp_enable(*, user: User, secret: str, code: str) -> bool:
     if not totp_verify(secret=secret, code=code):
         return False
     with transaction.atomic():
         user.totp_secret = secret
         user.totp_enabled = True
         user.save(update_fields=["totp_secret", "totp_enabled"])
-        audit_record(event=Event.TOTP_ENABLED, actor=user, request=request, target=user)
+        audit_record(event=Event.TOTP_ENABLED, actor=user, target=user)
     return True
 
 
-def totp_disable(*, user: User, request: HttpRequest | None = None) -> None:
+def totp_disable(*, user: User) -> None:
     with transaction.atomic():
         user.totp_secret = ""
         user.totp_enabled = False
         user.save(update_fields=["totp_secret", "totp_enabled"])
-        audit_record(event=Event.TOTP_DISABLED, actor=user, request=request, target=user)
+        audit_record(event=Event.TOTP_DISABLED, actor=user, target=user)
 
 
 # --- API tokens -------------------------------------------------------------------------------
@@ -208,21 +206,21 @@ def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def api_token_create(*, user: User, name: str, request: HttpRequest | None = None) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token; the raw value is returned once and only its hash is stored."""
     raw = ApiToken.generate()
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, name=name, prefix=raw[3:11], digest=token_digest(raw))
-        audit_record(event=Event.TOKEN_CREATED, actor=user, request=request, target=token)
+        audit_record(event=Event.TOKEN_CREATED, actor=user, target=token)
     return token, raw
 
 
-def api_token_revoke(*, token: ApiToken, request: HttpRequest | None = None) -> None:
+def api_token_revoke(*, token: ApiToken) -> None:
     with transaction.atomic():
-        _token_revoke(token=token, actor=token.user, request=request, reason="revoked")
+        _token_revoke(token=token, actor=token.user, reason="revoked")
 
 
-def _token_revoke(*, token: ApiToken, actor: Any, request: HttpRequest | None, reason: str) -> None:
+def _token_revoke(*, token: ApiToken, actor: Any, reason: str) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit_record(event=Event.TOKEN_REVOKED, actor=actor, request=request, target=token, detail={"reason": reason})
+    audit_record(event=Event.TOKEN_REVOKED, actor=actor, target=token, detail={"reason": reason})

@@ -123,7 +123,7 @@ def _start_over(request: HttpRequest, message: str) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit_record(event=Event.LOGOUT, request=request, target=request.user)
+        audit_record(event=Event.LOGOUT, target=request.user)
     auth_logout(request)
     return redirect("accounts:login")
 
@@ -134,7 +134,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)  # login_required
     form = PasswordChangeForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid() and _reauthenticated(request, form):
-        services.password_change(user=user, new_password=form.cleaned_data["new_password1"], request=request)
+        services.password_change(user=user, new_password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, user)
         messages.success(request, _("密码已修改，原有的 API 令牌已全部撤销。"))
         return redirect("home")
@@ -161,7 +161,7 @@ def totp_setup_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "disable":
         disable_form = ReauthForm(request.POST, user=user, auto_id="id_disable_%s")
         if user.totp_enabled and disable_form.is_valid() and _reauthenticated(request, disable_form):
-            services.totp_disable(user=user, request=request)
+            services.totp_disable(user=user)
             messages.success(request, _("已停用两步验证。"))
             return redirect("accounts:totp")
         return render(request, "accounts/totp.html", {"disable_form": disable_form, "enabled": user.totp_enabled})
@@ -169,7 +169,7 @@ def totp_setup_view(request: HttpRequest) -> HttpResponse:
     request.session["totp_setup_secret"] = secret
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.totp_enable(user=user, secret=secret, code=form.cleaned_data["code"], request=request):
+        if services.totp_enable(user=user, secret=secret, code=form.cleaned_data["code"]):
             request.session.pop("totp_setup_secret", None)
             messages.success(request, _("已启用两步验证，下次登录时需输入验证码。"))
             return redirect("accounts:totp")

@@ -74,6 +74,10 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
+    # The action the row was written in (services/kernel/actions.py): web, api, task or command,
+    # and its request id (a request's X-Request-ID, a task's id), to find it in the logs.
+    channel = models.CharField(_("途径"), max_length=16, blank=True, default="", db_default="")
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("审计记录")

@@ -187,7 +187,7 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = DossierCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        dossier = services.dossier_create(acting_user=request.user, request=request._request, **body.validated_data)
+        dossier = services.dossier_create(acting_user=request.user, **body.validated_data)
         return Response(DossierSerializer(dossier).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=StepSerializer(many=True))
@@ -206,7 +206,6 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
         step = services.dossier_step_record(
             dossier=dossier,
             acting_user=request.user,
-            request=request._request,
             code=data.pop("code"),
             uploads=uploads,
             **data,
@@ -235,7 +234,6 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
             to_stage=body.validated_data["to_stage"],
             on_date=body.validated_data["on_date"],
             acting_user=request.user,
-            request=request._request,
         )
         return Response(DossierSerializer(dossier).data)
 
@@ -267,6 +265,5 @@ class StepViewSet(viewsets.GenericViewSet):
             approve=body.validated_data["decision"] == "approve",
             note=body.validated_data["note"],
             acting_user=request.user,
-            request=request._request,
         )
         return Response(StepSerializer(step).data)

@@ -27,7 +27,6 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -122,7 +121,6 @@ def dossier_create(
     birth_date: date | None = None,
     user: User | None = None,
     note: str = "",
-    request: HttpRequest | None = None,
 ) -> Dossier:
     """Open a dossier for an application (入党申请): the person, their branch and the date the
     written application was received. Refused when the person is under ``development.min_age``
@@ -173,7 +171,6 @@ def dossier_create(
         _audit(
             EVENT_DOSSIER_CREATED,
             actor=acting_user,
-            request=request,
             target=dossier,
             after={"name": dossier.name, "branch": branch.name, "applied_on": applied_on.isoformat()},
         )
@@ -252,7 +249,6 @@ def dossier_step_record(
     actor_users: Iterable[User] = (),
     actor_members: Iterable[Member] = (),
     uploads: Sequence[Upload] = (),
-    request: HttpRequest | None = None,
 ) -> DossierStep:
     """Record one step ("一事一记"): a standard step by ``code`` or a local step, with its date
     (not in the future, not before the application), an optional end date (the last day of the
@@ -306,7 +302,6 @@ def dossier_step_record(
         _audit(
             EVENT_STEP_RECORDED,
             actor=acting_user,
-            request=request,
             target=step,
             after={"dossier": locked.pk, "code": step_code, "title": title, "occurred_on": occurred_on.isoformat()},
             detail={"documents": [d.filename for d in documents]},
@@ -314,25 +309,20 @@ def dossier_step_record(
     return step
 
 
-def dossier_document_open(
-    *, document: DossierDocument, acting_user: Any, request: HttpRequest | None = None
-) -> IO[bytes]:
+def dossier_document_open(*, document: DossierDocument, acting_user: Any) -> IO[bytes]:
     """The stored file of a dossier document (political review materials, volunteer forms...):
     every opening is audited. The caller has checked that the user may see the dossier."""
     stream = get_storage().open(document.storage_key)
     _audit(
         EVENT_DOCUMENT_OPENED,
         actor=acting_user,
-        request=request,
         target=document,
         detail={"dossier": document.step.dossier_id, "filename": document.filename},
     )
     return stream
 
 
-def dossier_step_review(
-    *, step: DossierStep, approve: bool, acting_user: Any, note: str = "", request: HttpRequest | None = None
-) -> DossierStep:
+def dossier_step_review(*, step: DossierStep, approve: bool, acting_user: Any, note: str = "") -> DossierStep:
     """Review a recorded step ("一步一审"): approve it, or send it back with a reason (a rejected
     step no longer counts for the guards). A step is reviewed once."""
     _require_manage(acting_user=acting_user, branch=step.dossier.branch)
@@ -350,7 +340,6 @@ def dossier_step_review(
         _audit(
             EVENT_STEP_REVIEWED,
             actor=acting_user,
-            request=request,
             target=locked,
             after={"review": locked.review, "note": locked.review_note},
         )
@@ -367,7 +356,6 @@ def dossier_contact_assign(
     role: str,
     assigned_on: date,
     acting_user: Any,
-    request: HttpRequest | None = None,
 ) -> DossierContact:
     """Assign a contact person (培养联系人: activists and development targets, at most
     ``development.contact_persons_max`` = 2) or a sponsor (入党介绍人: development targets, exactly
@@ -426,16 +414,13 @@ def dossier_contact_assign(
         _audit(
             EVENT_CONTACT_ASSIGNED,
             actor=acting_user,
-            request=request,
             target=locked,
             after={"role": role, "member": member.pk, "assigned_on": assigned_on.isoformat()},
         )
     return contact
 
 
-def dossier_contact_end(
-    *, contact: DossierContact, ended_on: date, acting_user: Any, request: HttpRequest | None = None
-) -> DossierContact:
+def dossier_contact_end(*, contact: DossierContact, ended_on: date, acting_user: Any) -> DossierContact:
     """Release a contact person or sponsor (replaced, transferred...) from ``ended_on``."""
     _require_manage(acting_user=acting_user, branch=contact.dossier.branch)
     if ended_on < contact.assigned_on:
@@ -446,9 +431,7 @@ def dossier_contact_end(
             return locked
         locked.ended_on = ended_on
         locked.save(update_fields=["ended_on"])
-        _audit(
-            EVENT_CONTACT_ENDED, actor=acting_user, request=request, target=locked.dossier, after={"contact": locked.pk}
-        )
+        _audit(EVENT_CONTACT_ENDED, actor=acting_user, target=locked.dossier, after={"contact": locked.pk})
     return locked
 
 
@@ -464,7 +447,6 @@ def local_step_save(
     description: str = "",
     local_step: LocalStep | None = None,
     active: bool = True,
-    request: HttpRequest | None = None,
 ) -> LocalStep:
     """Add (or change) a local step after a standard step of the template in force. Only the
     institution's administrators may: a local step applies to every branch."""
@@ -484,7 +466,6 @@ def local_step_save(
         _audit(
             EVENT_LOCAL_STEP_CHANGED,
             actor=acting_user,
-            request=request,
             target=step,
             before=before,
             after={"title": step.title, "after_step": after_step.number, "active": active},

@@ -11,7 +11,6 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from services.members import services as member_services
@@ -38,9 +37,7 @@ from .common import (
 from .models import Dossier, DossierStep
 
 
-def dossier_advance(
-    *, dossier: Dossier, to_stage: str, on_date: date, acting_user: Any, request: HttpRequest | None = None
-) -> Dossier:
+def dossier_advance(*, dossier: Dossier, to_stage: str, on_date: date, acting_user: Any) -> Dossier:
     """Move an applicant to activist, or an activist to development target, on ``on_date`` (the
     branch committee's decision), when every blocking guard of ``guards.guards_for`` passes:
     to activist — age (``development.min_age``), the talk (``development.application_talk_months``),
@@ -84,7 +81,6 @@ def dossier_advance(
         _audit(
             EVENT_STAGE_ADVANCED,
             actor=acting_user,
-            request=request,
             target=locked,
             before={"stage": before},
             after={"stage": to_stage, "on": on_date.isoformat()},
@@ -134,7 +130,6 @@ def dossier_vote_outcome(
     meeting_on: date,
     vote_id: int,
     acting_user: Any,
-    request: HttpRequest | None = None,
 ) -> Dossier:
     """Apply the outcome of a branch member meeting's vote on one candidate (services/votes calls
     this inside its own transaction, after validating quorum and majority).
@@ -201,7 +196,6 @@ def dossier_vote_outcome(
                         on_date=ends,
                         reason=_("支部党员大会通过转为正式党员"),
                         acting_user=acting_user,
-                        request=request,
                     )
                     Member.objects.filter(pk=locked.member.pk).update(confirmed_on=ends)
                 locked.stage = Stage.FULL
@@ -219,7 +213,6 @@ def dossier_vote_outcome(
         _audit(
             EVENT_VOTE_OUTCOME,
             actor=acting_user,
-            request=request,
             target=locked,
             before={"stage": before},
             after={"stage": locked.stage, "kind": kind, "passed": passed, "meeting_on": meeting_on.isoformat()},
@@ -235,7 +228,6 @@ def dossier_probation_extend(
     reason: str,
     on_date: date,
     acting_user: Any,
-    request: HttpRequest | None = None,
 ) -> Dossier:
     """Extend probation once (``probation.extension_max_times``) by ``probation.extension_min_months``
     (6) to ``probation.extension_max_months`` (12) months (``guards.extension_guard``); the new end
@@ -257,7 +249,6 @@ def dossier_probation_extend(
         _audit(
             EVENT_PROBATION_EXTENDED,
             actor=acting_user,
-            request=request,
             target=locked,
             before={"probation_ends_on": before.isoformat() if before else None},
             after={"probation_ends_on": locked.probation_ends_on.isoformat(), "months": months},
@@ -266,9 +257,7 @@ def dossier_probation_extend(
     return locked
 
 
-def dossier_end(
-    *, dossier: Dossier, reason: str, on_date: date, acting_user: Any, request: HttpRequest | None = None
-) -> Dossier:
+def dossier_end(*, dossier: Dossier, reason: str, on_date: date, acting_user: Any) -> Dossier:
     """End a dossier before full membership: an applicant, activist or target who withdraws or
     is not developed, or a probationary member whose probationary status is cancelled (取消预备党员
     资格, 《中国共产党章程》第七条) — their member record then goes to "stopped" through
@@ -289,7 +278,6 @@ def dossier_end(
                 on_date=on_date,
                 reason=_("取消预备党员资格：%(reason)s") % {"reason": reason.strip()},
                 acting_user=acting_user,
-                request=request,
             )
         locked.stage = Stage.ENDED
         locked.ended_on = on_date
@@ -298,7 +286,6 @@ def dossier_end(
         _audit(
             EVENT_DOSSIER_ENDED,
             actor=acting_user,
-            request=request,
             target=locked,
             before={"stage": before},
             after={"stage": Stage.ENDED, "on": on_date.isoformat()},

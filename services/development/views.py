@@ -140,7 +140,7 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            dossier = services.dossier_create(acting_user=request.user, request=request, **data)
+            dossier = services.dossier_create(acting_user=request.user, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -184,7 +184,6 @@ def step_record(request: HttpRequest, pk: int) -> HttpResponse:
             services.dossier_step_record(
                 dossier=dossier,
                 acting_user=request.user,
-                request=request,
                 occurred_on=data["occurred_on"],
                 ends_on=data["ends_on"],
                 hours=data["hours"],
@@ -227,7 +226,6 @@ def step_review(request: HttpRequest, pk: int) -> HttpResponse:
                 approve=form.cleaned_data["decision"] == "approve",
                 note=form.cleaned_data["note"],
                 acting_user=request.user,
-                request=request,
             )
             messages.success(request, _("审核已记录。"))
         except ValidationError as exc:
@@ -239,7 +237,7 @@ def step_review(request: HttpRequest, pk: int) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     document = get_object_or_404(DossierDocument.objects.select_related("step"), pk=pk)
     _dossier_or_404(request, document.step.dossier_id)  # the reader must see the dossier
-    stream = services.dossier_document_open(document=document, acting_user=request.user, request=request)
+    stream = services.dossier_document_open(document=document, acting_user=request.user)
     return FileResponse(stream, as_attachment=True, filename=document.filename, content_type=document.content_type)
 
 
@@ -250,9 +248,7 @@ def contact_assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContactForm(request.POST, members=_full_members(dossier))
     if form.is_valid():
         try:
-            services.dossier_contact_assign(
-                dossier=dossier, acting_user=request.user, request=request, **form.cleaned_data
-            )
+            services.dossier_contact_assign(dossier=dossier, acting_user=request.user, **form.cleaned_data)
             messages.success(
                 request, _("已确定%(role)s。") % {"role": DossierContact.Role(form.cleaned_data["role"]).label}
             )
@@ -268,9 +264,7 @@ def contact_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_end(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(DossierContact, pk=pk)
     dossier = _dossier_or_404(request, contact.dossier_id)
-    services.dossier_contact_end(
-        contact=contact, ended_on=timezone.localdate(), acting_user=request.user, request=request
-    )
+    services.dossier_contact_end(contact=contact, ended_on=timezone.localdate(), acting_user=request.user)
     messages.success(request, _("已解除。"))
     return redirect("development:dossier", pk=dossier.pk)
 
@@ -288,9 +282,7 @@ def advance(request: HttpRequest, pk: int) -> HttpResponse:
     on_date = form.cleaned_data["on_date"] if form.is_bound and form.is_valid() else today
     if request.method == "POST" and form.is_valid():
         try:
-            services.dossier_advance(
-                dossier=dossier, to_stage=next_stage, on_date=on_date, acting_user=request.user, request=request
-            )
+            services.dossier_advance(dossier=dossier, to_stage=next_stage, on_date=on_date, acting_user=request.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -322,9 +314,7 @@ def probation_extend(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExtendForm(request.POST or None, initial={"on_date": timezone.localdate(), "months": 6})
     if request.method == "POST" and form.is_valid():
         try:
-            services.dossier_probation_extend(
-                dossier=dossier, acting_user=request.user, request=request, **form.cleaned_data
-            )
+            services.dossier_probation_extend(dossier=dossier, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -356,7 +346,6 @@ def dossier_end(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 on_date=form.cleaned_data["on_date"],
                 acting_user=request.user,
-                request=request,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -390,7 +379,6 @@ def template_page(request: HttpRequest) -> HttpResponse:
             try:
                 services.local_step_save(
                     acting_user=request.user,
-                    request=request,
                     after_step=form.cleaned_data["after_step"],
                     title=form.cleaned_data["title"],
                     description=form.cleaned_data["description"],
@@ -419,7 +407,6 @@ def local_step_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     local = get_object_or_404(LocalStep.objects.select_related("after_step"), pk=pk)
     services.local_step_save(
         acting_user=request.user,
-        request=request,
         local_step=local,
         after_step=local.after_step,
         title=local.title,

@@ -186,7 +186,6 @@ class DocumentViewSet(
             requires_signoff=data["requires_signoff"],
             upload=data["file"],
             filename=data["file"].name,
-            request=request._request,
         )
         document = selectors.document_get(acting_user=request.user, pk=document.pk)
         return Response(LibraryDocumentDetailSerializer(document).data, status=status.HTTP_201_CREATED)
@@ -204,7 +203,6 @@ class DocumentViewSet(
             upload=payload.validated_data["file"],
             filename=payload.validated_data["file"].name,
             note=payload.validated_data["note"],
-            request=request._request,
         )
         return Response(LibraryVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
@@ -213,7 +211,7 @@ class DocumentViewSet(
     def sign(self, request: Request, pk: str | None = None) -> Response:
         """Sign a notice (read receipt) as the caller's member record; signing twice is harmless."""
         document = self.get_object()
-        receipt = signoff.notice_sign(document=document, acting_user=request.user, request=request._request)
+        receipt = signoff.notice_sign(document=document, acting_user=request.user)
         return Response(LibraryReceiptSerializer(receipt).data)
 
     @extend_schema(parameters=[SHOW.openapi()], responses={200: LibraryReceiptRollSerializer})
@@ -279,7 +277,7 @@ class PublicDocumentSignView(APIView):
     @extend_schema(request=None, responses={200: LibraryReceiptSerializer})
     def post(self, request: Request, pk: int) -> Response:
         try:
-            receipt = signoff.public_notice_sign(document_id=pk, acting_user=request.user, request=request._request)
+            receipt = signoff.public_notice_sign(document_id=pk, acting_user=request.user)
         except Document.DoesNotExist as exc:
             raise Http404 from exc
         return Response({"document": receipt.public_document_id, "signed_at": receipt.signed_at})

@@ -113,7 +113,7 @@ def console_delete(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("confirm_title", "").strip() != document.title:
             messages.error(request, _("请输入文件标题以确认删除。"))
         else:
-            services.document_delete(document=document, acting_user=request.user, request=request)
+            services.document_delete(document=document, acting_user=request.user)
             messages.success(request, _("已删除“%(title)s”及其全部版本。") % {"title": document.title})
             return redirect("documents:console_list")
     return render(request, "documents/console_delete.html", {"document": document})

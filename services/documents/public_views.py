@@ -49,7 +49,7 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def public_sign(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        signoff.public_notice_sign(document_id=pk, acting_user=request.user, request=request)
+        signoff.public_notice_sign(document_id=pk, acting_user=request.user)
     except Document.DoesNotExist as exc:
         raise Http404 from exc
     except ValidationError as exc:

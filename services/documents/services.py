@@ -22,7 +22,6 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from services.audit.models import Event
@@ -169,7 +168,6 @@ def document_create(
     tags: Iterable[str] = (),
     scope_unit: OrgUnit | None = None,
     requires_signoff: bool = False,
-    request: HttpRequest | None = None,
 ) -> Document:
     """Publish a document with its first version. In the public schema the scope is always
     every institution (``scope_unit`` must be None)."""
@@ -198,7 +196,6 @@ def document_create(
             _audit(
                 DocumentEvent.CREATED,
                 actor=acting_user,
-                request=request,
                 target=document,
                 after={
                     "title": document.title,
@@ -221,7 +218,6 @@ def document_version_add(
     upload: IO[bytes],
     filename: str,
     note: str = "",
-    request: HttpRequest | None = None,
 ) -> DocumentVersion:
     """Add a new version; every older version stays."""
     _require_manage(acting_user=acting_user, document=document)
@@ -233,7 +229,6 @@ def document_version_add(
             _audit(
                 DocumentEvent.VERSION_ADDED,
                 actor=acting_user,
-                request=request,
                 target=locked,
                 after={"version": version.number, "file": version.filename, "sha256": version.sha256},
             )
@@ -244,9 +239,7 @@ def document_version_add(
     return version
 
 
-def document_version_restore(
-    *, document: Document, version: DocumentVersion, acting_user: Any, request: HttpRequest | None = None
-) -> DocumentVersion:
+def document_version_restore(*, document: Document, version: DocumentVersion, acting_user: Any) -> DocumentVersion:
     """Restore ``version``: a new version with a copy of its object, its checksum and its text."""
     _require_manage(acting_user=acting_user, document=document)
     if version.document_id != document.pk:
@@ -281,7 +274,6 @@ def document_version_restore(
         _audit(
             DocumentEvent.VERSION_RESTORED,
             actor=acting_user,
-            request=request,
             target=locked,
             after={"version": number, "restored_from": version.number},
         )
@@ -302,7 +294,6 @@ def document_update(
     tags: Iterable[str] | None = None,
     scope_unit: OrgUnit | None = _UNSET,
     requires_signoff: bool | None = None,
-    request: HttpRequest | None = None,
 ) -> Document:
     """Change the title, description, tags, visibility or sign-off of a document. A new scope
     must be one the user may publish in too."""
@@ -335,7 +326,7 @@ def document_update(
                 setattr(locked, field, value)
         if after:
             locked.save()
-            _audit(DocumentEvent.UPDATED, actor=acting_user, request=request, target=locked, before=before, after=after)
+            _audit(DocumentEvent.UPDATED, actor=acting_user, target=locked, before=before, after=after)
             index_later(kind="document", object_id=locked.pk)
     document.refresh_from_db()
     return document
@@ -349,7 +340,7 @@ def _display(value: Any) -> Any:
     return value
 
 
-def document_delete(*, document: Document, acting_user: Any, request: HttpRequest | None = None) -> int:
+def document_delete(*, document: Document, acting_user: Any) -> int:
     """Delete the document, its versions and receipts; its stored objects are removed once the
     deletion commits (a rolled-back deletion keeps its files). Returns the number of objects."""
     _require_manage(acting_user=acting_user, document=document)
@@ -359,7 +350,6 @@ def document_delete(*, document: Document, acting_user: Any, request: HttpReques
         _audit(
             DocumentEvent.DELETED,
             actor=acting_user,
-            request=request,
             target=locked,
             before={"title": locked.title, "kind": locked.kind, "versions": len(keys)},
         )

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from .models import Document, Receipt
@@ -16,7 +15,7 @@ from .selectors import in_public_schema, member_of, public_document_get, unit_co
 from .services import DocumentEvent, _audit
 
 
-def notice_sign(*, document: Document, acting_user: Any, request: HttpRequest | None = None) -> Receipt:
+def notice_sign(*, document: Document, acting_user: Any) -> Receipt:
     """The acting user's member record signs the notice (once; signing again returns the receipt).
     Only members in the notice's scope sign."""
     if document.kind != Document.Kind.NOTICE or not document.requires_signoff:
@@ -31,13 +30,11 @@ def notice_sign(*, document: Document, acting_user: Any, request: HttpRequest | 
             document=document, member_id=member.pk, defaults={"user": acting_user}
         )
         if created:
-            _audit(
-                DocumentEvent.SIGNED, actor=acting_user, request=request, target=document, after={"member": member.name}
-            )
+            _audit(DocumentEvent.SIGNED, actor=acting_user, target=document, after={"member": member.name})
     return receipt
 
 
-def public_notice_sign(*, document_id: int, acting_user: Any, request: HttpRequest | None = None) -> Receipt:
+def public_notice_sign(*, document_id: int, acting_user: Any) -> Receipt:
     """The acting user's member record signs a notice the committee published to every
     institution; the receipt is stored in the user's own institution (never in the public schema)."""
     if in_public_schema():
@@ -56,7 +53,6 @@ def public_notice_sign(*, document_id: int, acting_user: Any, request: HttpReque
             _audit(
                 DocumentEvent.SIGNED,
                 actor=acting_user,
-                request=request,
                 detail={"public_document": document.pk, "title": document.title},
                 after={"member": member.name},
             )

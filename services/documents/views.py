@@ -69,7 +69,6 @@ def create_from_form(request: HttpRequest, form: Any, *, detail: str, done: str)
                 requires_signoff=data["requires_signoff"],
                 upload=data["file"],
                 filename=data["file"].name,
-                request=request,
                 scope_unit=data.get("scope_unit"),  # absent from the console's form: None
             )
         except ValidationError as exc:
@@ -97,7 +96,6 @@ def add_version_from_form(request: HttpRequest, document: Document, *, url: str,
                 upload=form.cleaned_data["file"],
                 filename=form.cleaned_data["file"].name,
                 note=form.cleaned_data["note"],
-                request=request,
             )
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -305,9 +303,7 @@ def version_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def version_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     document = _document_or_404(request, pk)
     version = version_or_404(document, number)
-    restored = services.document_version_restore(
-        document=document, version=version, acting_user=request.user, request=request
-    )
+    restored = services.document_version_restore(document=document, version=version, acting_user=request.user)
     messages.success(request, _("已将第 %(old)s 版恢复为第 %(new)s 版。") % {"old": number, "new": restored.number})
     return redirect("documents:detail", pk=document.pk)
 
@@ -343,7 +339,6 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 tags=form.tag_list(),
                 scope_unit=data.get("scope_unit"),
                 requires_signoff=data["requires_signoff"],
-                request=request,
             )
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -364,7 +359,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("confirm_title", "").strip() != document.title:
             messages.error(request, _("请输入文件标题以确认删除。"))
         else:
-            services.document_delete(document=document, acting_user=request.user, request=request)
+            services.document_delete(document=document, acting_user=request.user)
             messages.success(request, _("已删除“%(title)s”及其全部版本。") % {"title": document.title})
             return redirect("documents:library")
     return render(request, "documents/delete.html", {"document": document})
@@ -375,7 +370,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document_or_404(request, pk)
     try:
-        signoff.notice_sign(document=document, acting_user=request.user, request=request)
+        signoff.notice_sign(document=document, acting_user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -171,7 +171,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         fields.pop("reason", None)
-        member = services.member_create(acting_user=request.user, request=request._request, **fields)
+        member = services.member_create(acting_user=request.user, **fields)
         return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -180,9 +180,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         reason = fields.pop("reason", "")
-        member = services.member_update(
-            member=member, acting_user=request.user, reason=reason, request=request._request, **fields
-        )
+        member = services.member_update(member=member, acting_user=request.user, reason=reason, **fields)
         return Response(MemberSerializer(member).data)
 
     @extend_schema(request=StatusChangeSerializer, responses=MemberSerializer)
@@ -197,7 +195,6 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             on_date=body.validated_data["on_date"],
             reason=body.validated_data["reason"],
             acting_user=request.user,
-            request=request._request,
         )
         return Response(MemberSerializer(member).data)
 
@@ -216,7 +213,6 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             field=field,
             reason=body.validated_data["reason"],
             acting_user=request.user,
-            request=request._request,
         )
         return Response({"field": field, "value": value})
 
@@ -239,7 +235,6 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             rows=list(body.validated_data),
             acting_user=request.user,
             reason=reason,
-            request=request._request,
         )
         return Response(serializer_class(created, many=True).data)
 

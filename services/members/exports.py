@@ -21,7 +21,6 @@ from datetime import date
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -147,17 +146,15 @@ def _require_manager_and_reason(*, acting_user: Any, reason: str, refusal: str) 
         raise ValidationError({"reason": exc.messages}) from exc
 
 
-def member_export_roster(*, acting_user: Any, out: IO[bytes], request: HttpRequest | None = None) -> int:
+def member_export_roster(*, acting_user: Any, out: IO[bytes]) -> int:
     """Write the roster the user may see to ``out`` (.xlsx, the importer's columns) with ID
     numbers and phones masked; returns the number of members. Audited with the count."""
     tally = _roster(acting_user=acting_user, out=out, full=False)
-    audit_record(event=Event.MEMBERS_EXPORTED, actor=acting_user, request=request, detail={"format": "roster", **tally})
+    audit_record(event=Event.MEMBERS_EXPORTED, actor=acting_user, detail={"format": "roster", **tally})
     return tally["count"]
 
 
-def member_export_roster_full(
-    *, acting_user: Any, reason: str, out: IO[bytes], request: HttpRequest | None = None
-) -> int:
+def member_export_roster_full(*, acting_user: Any, reason: str, out: IO[bytes]) -> int:
     """The roster with full ID numbers and phones of the members the user manages (masked for
     the ones they only see). Managers only, with a reason; audited as a sensitive export."""
     reason = _require_manager_and_reason(
@@ -167,13 +164,12 @@ def member_export_roster_full(
     audit_record(
         event=Event.MEMBERS_EXPORTED,
         actor=acting_user,
-        request=request,
         detail={"format": "roster_full", "sensitive": True, "reason": reason, **tally},
     )
     return tally["count"]
 
 
-def member_export_national(*, acting_user: Any, reason: str, out: IO[bytes], request: HttpRequest | None = None) -> int:
+def member_export_national(*, acting_user: Any, reason: str, out: IO[bytes]) -> int:
     """Write the members the user manages in the national system's record layout, full ID
     numbers included. Managers only, with a reason (validation.clean_access_reason) that the
     audit row keeps."""
@@ -207,7 +203,6 @@ def member_export_national(*, acting_user: Any, reason: str, out: IO[bytes], req
     audit_record(
         event=Event.MEMBERS_EXPORTED,
         actor=acting_user,
-        request=request,
         detail={"format": "national", "sensitive": True, "count": count, "reason": reason},
     )
     return count

@@ -207,7 +207,7 @@ def export_sensitive(request: HttpRequest) -> HttpResponseBase:
     service, stem = _EXPORTS[form.cleaned_data["format"]]
     out = tempfile.TemporaryFile()
     try:
-        service(acting_user=request.user, reason=form.cleaned_data["reason"], out=out, request=request)
+        service(acting_user=request.user, reason=form.cleaned_data["reason"], out=out)
     except ValidationError as exc:
         out.close()
         form.add_error("reason", exc.message_dict.get("reason", exc.messages))
@@ -244,7 +244,7 @@ def _reasoned_export(request: Request, service: Any, stem: str) -> HttpResponseB
     reason = body.validated_data["reason"]
     out = tempfile.TemporaryFile()
     try:
-        service(acting_user=request.user, reason=str(reason), out=out, request=request._request)
+        service(acting_user=request.user, reason=str(reason), out=out)
     except PermissionDenied as exc:
         out.close()
         raise ApiPermissionDenied(str(exc)) from exc
@@ -265,7 +265,7 @@ class RosterExportView(APIView):
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
     def get(self, request: Request) -> HttpResponseBase:
         out = tempfile.TemporaryFile()
-        exports.member_export_roster(acting_user=request.user, out=out, request=request._request)
+        exports.member_export_roster(acting_user=request.user, out=out)
         out.seek(0)
         return _download(out, f"党员名册-{_stamp()}.xlsx")
 

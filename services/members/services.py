@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from services.audit.models import Event
@@ -133,7 +132,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def member_create(*, acting_user: Any, request: HttpRequest | None = None, **fields: Any) -> Member:
+def member_create(*, acting_user: Any, **fields: Any) -> Member:
     """Create a record. The birth date and gender default to what the ID number says."""
     data = _clean({key: value for key, value in fields.items() if key in EDITABLE})
     number = data["national_id"]
@@ -156,14 +155,12 @@ def member_create(*, acting_user: Any, request: HttpRequest | None = None, **fie
             acting_user=acting_user,
             changes={f: [None, change_display(f, getattr(member, f))] for f in EDITABLE},
         )
-        audit_record(event=Event.MEMBER_CREATED, actor=acting_user, request=request, target=member)
+        audit_record(event=Event.MEMBER_CREATED, actor=acting_user, target=member)
         index_later(kind="member", object_id=member.pk)
     return member
 
 
-def member_update(
-    *, member: Member, acting_user: Any, reason: str = "", request: HttpRequest | None = None, **fields: Any
-) -> Member:
+def member_update(*, member: Member, acting_user: Any, reason: str = "", **fields: Any) -> Member:
     """Change fields of a record; the history keeps each field before -> after (masked). A new
     birth date or gender is checked against the stored ID number, and the record's dates after
     the change against validation.record_date_errors (only what the change makes worse)."""
@@ -201,7 +198,6 @@ def member_update(
         audit_record(
             event=Event.MEMBER_UPDATED,
             actor=acting_user,
-            request=request,
             target=locked,
             before={k: v[0] for k, v in changes.items()},
             after={k: v[1] for k, v in changes.items()},
@@ -216,7 +212,6 @@ def member_status_change(
     on_date: date,
     reason: str,
     acting_user: Any,
-    request: HttpRequest | None = None,
 ) -> Member:
     """Move a member along the status state machine, with the date it took effect and why. The
     date is between joining and today (validation.status_date_errors)."""
@@ -253,7 +248,6 @@ def member_status_change(
         audit_record(
             event=Event.MEMBER_STATUS_CHANGED,
             actor=acting_user,
-            request=request,
             target=locked,
             before={"status": before},
             after={"status": to_status, "on": on_date.isoformat()},
@@ -262,9 +256,7 @@ def member_status_change(
     return locked
 
 
-def member_reveal(
-    *, member: Member, field: str, reason: str, acting_user: Any, request: HttpRequest | None = None
-) -> str:
+def member_reveal(*, member: Member, field: str, reason: str, acting_user: Any) -> str:
     """Show a sensitive field in clear. Audited with the reason (validation.clean_access_reason);
     only for those who manage the member."""
     if field not in SENSITIVE:
@@ -277,7 +269,6 @@ def member_reveal(
     audit_record(
         event=Event.SENSITIVE_REVEALED,
         actor=acting_user,
-        request=request,
         target=member,
         detail={"field": field, "reason": reason},
     )
@@ -299,7 +290,6 @@ def member_rows_replace(
     rows: list[dict[str, Any]],
     acting_user: Any,
     reason: str = "",
-    request: HttpRequest | None = None,
 ) -> list[models.Model]:
     """Replace one multi-row set of the record (rewards and punishments, time abroad, hardship,
     family) with ``rows``: all validated first, then swapped in one transaction, with history."""
@@ -332,7 +322,6 @@ def member_rows_replace(
         audit_record(
             event=Event.MEMBER_UPDATED,
             actor=acting_user,
-            request=request,
             target=member,
             detail={"rows": kind, "count": len(created)},
         )

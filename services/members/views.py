@@ -268,7 +268,6 @@ def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
                 field=field,
                 reason=form.cleaned_data["reason"],
                 acting_user=request.user,
-                request=request,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -306,7 +305,6 @@ def member_status(request: HttpRequest, pk: int) -> HttpResponse:
                 on_date=data["on_date"],
                 reason=data["reason"],
                 acting_user=request.user,
-                request=request,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -328,7 +326,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
     form = MemberForm(request.POST or None, branches=_managed_branches(scope))
     if request.method == "POST" and form.is_valid():
         try:
-            member = services.member_create(acting_user=request.user, request=request, **form.service_fields())
+            member = services.member_create(acting_user=request.user, **form.service_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -352,7 +350,6 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 member=member,
                 acting_user=request.user,
                 reason=form.cleaned_data["reason"],
-                request=request,
                 **form.service_fields(),
             )
         except ValidationError as exc:

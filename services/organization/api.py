@@ -78,7 +78,6 @@ class OrgUnitViewSet(viewsets.ModelViewSet):
             branch_kind=data.get("branch_kind", ""),
             sort_order=data.get("sort_order", 0),
             acting_user=cast(User, request.user),
-            request=request._request,
         )
         return Response(OrgUnitSerializer(unit).data, status=status.HTTP_201_CREATED)
 
@@ -91,13 +90,9 @@ class OrgUnitViewSet(viewsets.ModelViewSet):
         acting_user = cast(User, request.user)
         with transaction.atomic():  # rename and move together, or neither
             if "name" in data:
-                unit = services.org_unit_rename(
-                    unit=unit, name=data["name"], acting_user=acting_user, request=request._request
-                )
+                unit = services.org_unit_rename(unit=unit, name=data["name"], acting_user=acting_user)
             if "parent" in data:
-                unit = services.org_unit_move(
-                    unit=unit, new_parent=data["parent"], acting_user=acting_user, request=request._request
-                )
+                unit = services.org_unit_move(unit=unit, new_parent=data["parent"], acting_user=acting_user)
         return Response(OrgUnitSerializer(unit).data)
 
     @extend_schema(responses=StructuralWarningSerializer(many=True))

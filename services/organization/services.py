@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Concat, Substr
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -120,7 +119,6 @@ def _record(
     unit: OrgUnit,
     kind: str,
     acting_user: User | None,
-    request: HttpRequest | None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     target: Any = None,
@@ -132,7 +130,6 @@ def _record(
     audit_record(
         event=Event.ORG_UNIT_CHANGED,
         actor=acting_user,
-        request=request,
         target=target if target is not None else unit,
         before=before,
         after=after,
@@ -179,7 +176,6 @@ def org_unit_create(
     branch_kind: str = "",
     sort_order: int = 0,
     acting_user: User | None = None,
-    request: HttpRequest | None = None,
 ) -> OrgUnit:
     """Add a unit under ``parent``. A unit's kind must fit under its parent's (DOMAIN §2); with
     no parent, a person may only create the university committee. (The system path may create
@@ -209,13 +205,11 @@ def org_unit_create(
         )
         unit.path = f"{parent.path if parent else ''}{unit.pk}."
         unit.save(update_fields=["path"])
-        _record(unit=unit, kind="created", acting_user=acting_user, request=request, after=_snapshot(unit))
+        _record(unit=unit, kind="created", acting_user=acting_user, after=_snapshot(unit))
     return unit
 
 
-def org_unit_rename(
-    *, unit: OrgUnit, name: str, acting_user: User | None, request: HttpRequest | None = None
-) -> OrgUnit:
+def org_unit_rename(*, unit: OrgUnit, name: str, acting_user: User | None) -> OrgUnit:
     name = name.strip()
     if not name:
         raise ValidationError({"name": [_("请填写名称。")]})
@@ -232,16 +226,13 @@ def org_unit_rename(
             unit=unit,
             kind="renamed",
             acting_user=acting_user,
-            request=request,
             before={"name": before},
             after={"name": name},
         )
     return unit
 
 
-def org_unit_move(
-    *, unit: OrgUnit, new_parent: OrgUnit, acting_user: User | None, request: HttpRequest | None = None
-) -> OrgUnit:
+def org_unit_move(*, unit: OrgUnit, new_parent: OrgUnit, acting_user: User | None) -> OrgUnit:
     """Re-parent ``unit`` with its whole subtree. The paths below it are rewritten in one
     UPDATE; a unit cannot go under itself or its own descendants, and its kind must fit under
     the new parent's. The mover must be allowed to change the unit (its current parent's
@@ -264,7 +255,7 @@ def org_unit_move(
         index_subtree_later(path_prefix=new_prefix)  # search entries carry the old paths
         unit.refresh_from_db()
         after = {**_snapshot(unit), "units_moved": moved}
-        _record(unit=unit, kind="moved", acting_user=acting_user, request=request, before=before, after=after)
+        _record(unit=unit, kind="moved", acting_user=acting_user, before=before, after=after)
     return unit
 
 
@@ -274,7 +265,6 @@ def org_unit_merge(
     target: OrgUnit,
     acting_user: User | None,
     on_date: date | None = None,
-    request: HttpRequest | None = None,
 ) -> OrgUnit:
     """Merge ``source`` into ``target`` (same level of the tree): the source's members
     (``Member.branch``) and child units move to the target, the source is closed on
@@ -321,7 +311,6 @@ def org_unit_merge(
             unit=source,
             kind="merged",
             acting_user=acting_user,
-            request=request,
             before=source_before,
             after={**_snapshot(source), "merged_into": target.pk, **moved, **offices},
         )
@@ -329,16 +318,13 @@ def org_unit_merge(
             unit=target,
             kind="merged",
             acting_user=acting_user,
-            request=request,
             before=target_before,
             after={**_snapshot(target), "merged_from": source.pk, **moved},
         )
     return target
 
 
-def org_unit_close(
-    *, unit: OrgUnit, acting_user: User | None, on_date: date | None = None, request: HttpRequest | None = None
-) -> OrgUnit:
+def org_unit_close(*, unit: OrgUnit, acting_user: User | None, on_date: date | None = None) -> OrgUnit:
     """Close (撤销) a unit that no one is left in: no member on the roll of any branch of its
     subtree and no open unit below it. The row stays, closed, for its history."""
     on = on_date or timezone.localdate()
@@ -362,7 +348,6 @@ def org_unit_close(
             unit=unit,
             kind="closed",
             acting_user=acting_user,
-            request=request,
             before=before,
             after={**_snapshot(unit), **offices},
         )
@@ -380,7 +365,6 @@ def position_assign(
     kind: str,
     started_on: date,
     acting_user: User | None,
-    request: HttpRequest | None = None,
 ) -> Position:
     """``member`` takes office ``kind`` in ``unit`` from ``started_on``. Positions drive
     permissions (scope.py), so they are assigned by those who may change the unit, to members
@@ -410,16 +394,13 @@ def position_assign(
             unit=unit,
             kind="position_assigned",
             acting_user=acting_user,
-            request=request,
             after=after,
             target=position,
         )
     return position
 
 
-def position_end(
-    *, position: Position, ended_on: date, acting_user: User | None, request: HttpRequest | None = None
-) -> Position:
+def position_end(*, position: Position, ended_on: date, acting_user: User | None) -> Position:
     with transaction.atomic():
         position = Position.objects.select_for_update(of=("self",)).select_related("unit", "member").get(pk=position.pk)
         _require_change(acting_user=acting_user, unit=position.unit)
@@ -433,7 +414,6 @@ def position_end(
             unit=position.unit,
             kind="position_ended",
             acting_user=acting_user,
-            request=request,
             before={"member": position.member_id, "member_name": position.member.name, "kind": position.kind},
             after={"ended_on": ended_on.isoformat()},
             target=position,
@@ -447,7 +427,6 @@ def term_set(
     started_on: date,
     acting_user: User | None,
     ends_on: date | None = None,
-    request: HttpRequest | None = None,
 ) -> Term:
     """Record the committee's current term (换届). Without ``ends_on`` the term lasts
     the years of the rule ``TERM_RULE_KEYS[unit.kind]`` in force on ``started_on`` (rule-set keys
@@ -485,7 +464,6 @@ def term_set(
             unit=unit,
             kind="term_set",
             acting_user=acting_user,
-            request=request,
             before=before,
             after={"started_on": started_on.isoformat(), "ends_on": ends_on.isoformat()},
             target=term,
@@ -500,9 +478,7 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def admin_grant(
-    *, user: User, unit: OrgUnit, role: str, acting_user: User | None, request: HttpRequest | None = None
-) -> AdminGrant:
+def admin_grant(*, user: User, unit: OrgUnit, role: str, acting_user: User | None) -> AdminGrant:
     """Give ``user`` an administrative role over ``unit``'s subtree. An institution
     administrator's grant sits on the university committee (scope.py reads it as "everything"),
     so only the institution's administrators give it."""
@@ -521,14 +497,13 @@ def admin_grant(
             unit=unit,
             kind="grant_added",
             acting_user=acting_user,
-            request=request,
             after={"user": user.pk, "username": user.username, "role": role},
             target=grant,
         )
     return grant
 
 
-def admin_revoke(*, grant: AdminGrant, acting_user: User | None, request: HttpRequest | None = None) -> AdminGrant:
+def admin_revoke(*, grant: AdminGrant, acting_user: User | None) -> AdminGrant:
     with transaction.atomic():
         grant = AdminGrant.objects.select_for_update(of=("self",)).select_related("unit", "user").get(pk=grant.pk)
         _require_change(acting_user=acting_user, unit=grant.unit)
@@ -540,7 +515,6 @@ def admin_revoke(*, grant: AdminGrant, acting_user: User | None, request: HttpRe
             unit=grant.unit,
             kind="grant_revoked",
             acting_user=acting_user,
-            request=request,
             before={"user": grant.user_id, "username": grant.user.username, "role": grant.role},
             after={"revoked_at": grant.revoked_at.isoformat()},
             target=grant,

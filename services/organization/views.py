@@ -80,7 +80,6 @@ def tree(request: HttpRequest) -> HttpResponse:
                 kind=root_form.cleaned_data["kind"],
                 parent=None,
                 acting_user=_user(request),
-                request=request,
             )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
@@ -167,7 +166,6 @@ def unit_add_child(request: HttpRequest, pk: int) -> HttpResponse:
             branch_kind=data.get("branch_kind") or "",
             sort_order=data.get("sort_order") or 0,
             acting_user=_user(request),
-            request=request,
         ),
         _("已设立“%(name)s”。") % {"name": data["name"]},
     )
@@ -185,7 +183,7 @@ def unit_rename(request: HttpRequest, pk: int) -> HttpResponse:
     return _perform(
         request,
         unit,
-        lambda: services.org_unit_rename(unit=unit, name=name, acting_user=_user(request), request=request),
+        lambda: services.org_unit_rename(unit=unit, name=name, acting_user=_user(request)),
         _("已更名为“%(name)s”。") % {"name": name},
     )
 
@@ -202,7 +200,7 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
     return _perform(
         request,
         unit,
-        lambda: services.org_unit_move(unit=unit, new_parent=new_parent, acting_user=_user(request), request=request),
+        lambda: services.org_unit_move(unit=unit, new_parent=new_parent, acting_user=_user(request)),
         _("已移至“%(name)s”之下。") % {"name": new_parent.name},
     )
 
@@ -236,9 +234,7 @@ def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
     return _perform(
         request,
         target,
-        lambda: services.org_unit_merge(
-            source=unit, target=target, on_date=on_date, acting_user=_user(request), request=request
-        ),
+        lambda: services.org_unit_merge(source=unit, target=target, on_date=on_date, acting_user=_user(request)),
         _("“%(source)s”已并入“%(target)s”。") % {"source": unit.name, "target": target.name},
     )
 
@@ -259,7 +255,7 @@ def unit_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _perform(
         request,
         unit,
-        lambda: services.org_unit_close(unit=unit, on_date=on_date, acting_user=_user(request), request=request),
+        lambda: services.org_unit_close(unit=unit, on_date=on_date, acting_user=_user(request)),
         _("“%(name)s”已撤销。") % {"name": unit.name},
     )
 
@@ -281,7 +277,6 @@ def unit_term(request: HttpRequest, pk: int) -> HttpResponse:
             started_on=data["started_on"],
             ends_on=data.get("ends_on"),
             acting_user=_user(request),
-            request=request,
         ),
         _("届期已保存。"),
     )
@@ -305,7 +300,6 @@ def position_assign(request: HttpRequest, pk: int) -> HttpResponse:
             kind=data["kind"],
             started_on=data["started_on"],
             acting_user=_user(request),
-            request=request,
         ),
         _("已任命。"),
     )
@@ -323,8 +317,6 @@ def position_end(request: HttpRequest, pk: int) -> HttpResponse:
     return _perform(
         request,
         position.unit,
-        lambda: services.position_end(
-            position=position, ended_on=ended_on, acting_user=_user(request), request=request
-        ),
+        lambda: services.position_end(position=position, ended_on=ended_on, acting_user=_user(request)),
         _("已免职。"),
     )

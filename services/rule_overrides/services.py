@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,7 +38,6 @@ def rule_override_set(
     effective_from: date,
     reason: str,
     acting_user: User,
-    request: HttpRequest | None = None,
 ) -> RuleOverride:
     """Override standard rule ``key`` for this institution from ``effective_from`` on. Only the
     institution's administrators may; the key must be a standard rule, the value of the
@@ -88,7 +86,6 @@ def rule_override_set(
         audit_record(
             event=Event.RULE_OVERRIDDEN,
             actor=acting_user,
-            request=request,
             target=override,
             after={"key": key, "value": value, "effective_from": effective_from.isoformat(), "reason": reason},
             detail={"standard_value": standard.value if standard else None},

@@ -68,6 +68,5 @@ class RuleOverrideCreateView(APIView):
             effective_from=data["effective_from"],
             reason=data["reason"],
             acting_user=cast(User, request.user),
-            request=request._request,
         )
         return Response(OverrideCreatedSerializer(override).data, status=status.HTTP_201_CREATED)

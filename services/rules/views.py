@@ -39,7 +39,6 @@ def rules_page(request: HttpRequest) -> HttpResponse:
                     effective_from=data["effective_from"],
                     reason=data["reason"],
                     acting_user=cast(User, request.user),
-                    request=request,
                 )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():

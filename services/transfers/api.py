@@ -131,7 +131,6 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 to_branch=branch,
                 reason=data["reason"],
                 acting_user=request.user,
-                request=request._request,
             )
         elif data["kind"] == Transfer.Kind.PLATFORM:
             institution = selectors.other_institutions().filter(pk=data.get("to_institution") or 0).first()
@@ -142,7 +141,6 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 to_institution=institution,
                 reason=data["reason"],
                 acting_user=request.user,
-                request=request._request,
             )
         else:
             transfer = services.transfer_letter_issue(
@@ -150,7 +148,6 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 to_organization=data.get("to_organization", ""),
                 reason=data["reason"],
                 acting_user=request.user,
-                request=request._request,
             )
         return Response(TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
 
@@ -160,18 +157,14 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         transfer = self.get_object()
         body = StubSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        transfer = services.transfer_stub_return(
-            transfer=transfer, acting_user=request.user, request=request._request, **body.validated_data
-        )
+        transfer = services.transfer_stub_return(transfer=transfer, acting_user=request.user, **body.validated_data)
         return Response(TransferSerializer(transfer).data)
 
     @extend_schema(request=None, responses=TransferSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         transfer = self.get_object()
-        transfer = services.transfer_letter_cancel(
-            transfer=transfer, acting_user=request.user, request=request._request
-        )
+        transfer = services.transfer_letter_cancel(transfer=transfer, acting_user=request.user)
         return Response(TransferSerializer(transfer).data)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
@@ -181,9 +174,7 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if not transfer.pdf_key:
             raise NotFound
         try:
-            handle = services.transfer_letter_open(
-                transfer=transfer, acting_user=request.user, request=request._request
-            )
+            handle = services.transfer_letter_open(transfer=transfer, acting_user=request.user)
         except FileNotFoundError:
             raise NotFound from None
         return FileResponse(
@@ -249,9 +240,7 @@ class IncomingViewSet(viewsets.GenericViewSet):
         branch = OrgUnit.objects.filter(pk=body.validated_data["target_branch"]).first()
         if branch is None:
             raise ValidationError({"target_branch": [_("请选择接收支部。")]})
-        ids, problems = services.incoming_accept(
-            incoming=[item.entry], target_branch=branch, acting_user=request.user, request=request._request
-        )
+        ids, problems = services.incoming_accept(incoming=[item.entry], target_branch=branch, acting_user=request.user)
         if problems and not ids:
             raise ValidationError({"detail": list(problems.values())})
         return Response({"accepted": len(ids), "problems": problems})
@@ -266,7 +255,6 @@ class IncomingViewSet(viewsets.GenericViewSet):
             incoming=item.entry,
             reason=body.validated_data["reason"],
             acting_user=request.user,
-            request=request._request,
         )
         return Response(IncomingSerializer(self._item(pk)).data)
 

@@ -178,7 +178,6 @@ def copy_dossiers(*, arriving: list[Arriving], from_institution_name: str, from_
     audit_rows(
         event=Event.DOSSIER_CREATED,
         acting_user=None,
-        request=None,
         targets=[("development.dossier", copy.pk) for copy in copies],
         detail={"action": "transfer.arrived", "from": from_code},
         per_target={copy.pk: {"member": copy.member_id} for copy in copies},

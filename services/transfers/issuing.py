@@ -10,13 +10,12 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from services.audit.models import AuditEvent, Event
-from services.audit.services import client_ip
+from services.kernel.actions import current_action
 from services.members.models import Member, MemberChange
 from services.rules.display import recorded_explanation
 from services.search.outbox import index_later_many
@@ -33,26 +32,28 @@ def audit_rows(
     *,
     event: Event,
     acting_user: Any,
-    request: HttpRequest | None,
     targets: list[tuple[str, Any]],
     detail: dict[str, Any],
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     per_target: dict[Any, dict[str, Any]] | None = None,
 ) -> list[AuditEvent]:
-    """Audit rows for many targets at once (one INSERT), as ``audit_record`` would write them."""
-    ip = client_ip(request)
+    """Audit rows for many targets at once (one INSERT), as ``audit_record`` would write them
+    (the action's address, channel and request id; the actor is ``acting_user`` or "system")."""
+    action = current_action()
     rows = [
         AuditEvent(
             event=event,
             actor_id=getattr(acting_user, "pk", None),
             actor_username=getattr(acting_user, "username", "") or "system",
-            ip=ip,
+            ip=action.ip if action is not None else None,
             object_type=object_type,
             object_id=str(object_id),
             before=before,
             after=after,
             detail={**detail, **((per_target or {}).get(object_id, {}))},
+            channel=action.channel if action is not None else "",
+            request_id=action.request_id if action is not None else "",
         )
         for object_type, object_id in targets
     ]
@@ -82,7 +83,6 @@ def issue_platform_letters(
     to_institution: Institution,
     reason: str,
     acting_user: Any,
-    request: HttpRequest | None = None,
     batch: BatchTransfer | None = None,
     today: date | None = None,
 ) -> list[Transfer]:
@@ -148,7 +148,6 @@ def issue_platform_letters(
     audit_rows(
         event=Event.MEMBER_UPDATED,
         acting_user=acting_user,
-        request=request,
         targets=[("members.member", t.member_id) for t in transfers],
         detail={"action": "transfer.letter_sent", "to": to_institution.code},
         per_target={t.member_id: {"letter": t.number} for t in transfers},
@@ -162,7 +161,6 @@ def issue_external_letters(
     to_organization: str,
     reason: str,
     acting_user: Any,
-    request: HttpRequest | None = None,
     batch: BatchTransfer | None = None,
     today: date | None = None,
 ) -> list[Transfer]:
@@ -221,7 +219,6 @@ def issue_external_letters(
     audit_rows(
         event=Event.MEMBER_STATUS_CHANGED,
         acting_user=acting_user,
-        request=request,
         targets=[("members.member", t.member_id) for t in transfers],
         detail={"action": "transfer.letter_issued", "to": to_organization},
         after={"status": Member.Status.TRANSFERRED_OUT, "on": today.isoformat()},

@@ -259,7 +259,6 @@ def _move_pair(letters: list[ExchangeLetter]) -> tuple[int, int]:
         audit_rows(
             event=Event.MEMBER_CREATED,
             acting_user=None,
-            request=None,
             targets=[("members.member", new_by_letter[letter.pk].pk) for letter in todo],
             detail={
                 "action": "transfer.arrived",
@@ -297,7 +296,6 @@ def _move_pair(letters: list[ExchangeLetter]) -> tuple[int, int]:
         audit_rows(
             event=Event.MEMBER_STATUS_CHANGED,
             acting_user=None,
-            request=None,
             targets=[("members.member", t.member_id) for t in still_in],
             detail={"action": "transfer.moved_out", "to": receiver.code},
             after={"status": Member.Status.TRANSFERRED_OUT},

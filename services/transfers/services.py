@@ -16,13 +16,13 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from services.audit.models import Event
 from services.audit.services import audit_record
+from services.kernel.actions import for_another_institution
 from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.organization.scope import scope_for
@@ -45,9 +45,7 @@ def _reason(reason: str) -> str:
     return reason.strip()[:200]
 
 
-def transfer_internal(
-    *, member: Member, to_branch: OrgUnit, reason: str, acting_user: Any, request: HttpRequest | None = None
-) -> Transfer:
+def transfer_internal(*, member: Member, to_branch: OrgUnit, reason: str, acting_user: Any) -> Transfer:
     """Move a member to another branch of this institution. The acting user must manage the
     source branch; the destination must be an open branch."""
     reason = _reason(reason)
@@ -81,7 +79,6 @@ def transfer_internal(
         audit_record(
             event=Event.MEMBER_UPDATED,
             actor=acting_user,
-            request=request,
             target=locked,
             before={"branch": source.name},
             after={"branch": to_branch.name},
@@ -96,7 +93,6 @@ def transfer_letter_send(
     to_institution: Institution,
     reason: str,
     acting_user: Any,
-    request: HttpRequest | None = None,
 ) -> Transfer:
     """An outgoing letter to another institution on the platform. The receiver sees only the
     envelope (number, name, from institution and branch, date, validity) until it accepts."""
@@ -110,12 +106,12 @@ def transfer_letter_send(
         if problem:
             raise ValidationError(problem)
         (transfer,) = issuing.issue_platform_letters(
-            members=[locked], to_institution=to_institution, reason=reason, acting_user=acting_user, request=request
+            members=[locked], to_institution=to_institution, reason=reason, acting_user=acting_user
         )
     return transfer
 
 
-def transfer_letter_cancel(*, transfer: Transfer, acting_user: Any, request: HttpRequest | None = None) -> Transfer:
+def transfer_letter_cancel(*, transfer: Transfer, acting_user: Any) -> Transfer:
     """Withdraw a platform letter the receiver has not decided on yet."""
     require_manage(acting_user=acting_user, unit=transfer.from_branch)
     with transaction.atomic():
@@ -133,7 +129,6 @@ def transfer_letter_cancel(*, transfer: Transfer, acting_user: Any, request: Htt
         audit_record(
             event=Event.MEMBER_UPDATED,
             actor=acting_user,
-            request=request,
             target=transfer.member,
             detail={"action": "transfer.letter_cancelled", "letter": transfer.number},
         )
@@ -156,7 +151,6 @@ def incoming_accept(
     incoming: list[IncomingLetter],
     target_branch: OrgUnit,
     acting_user: Any,
-    request: HttpRequest | None = None,
     today: date | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """Accept letters into ``target_branch`` (the acting user must manage it). Returns the letter
@@ -225,7 +219,6 @@ def incoming_accept(
         issuing.audit_rows(
             event=Event.MEMBER_UPDATED,
             acting_user=acting_user,
-            request=request,
             targets=[("transfer_exchange.exchangeletter", letter.pk) for letter in accepted],
             detail={"action": "transfer.letter_accepted", "branch": target_branch.name},
             per_target={letter.pk: {"letter": letter.number} for letter in accepted},
@@ -237,9 +230,7 @@ def incoming_accept(
     return ids, problems
 
 
-def incoming_reject(
-    *, incoming: IncomingLetter, reason: str, acting_user: Any, request: HttpRequest | None = None
-) -> ExchangeLetter:
+def incoming_reject(*, incoming: IncomingLetter, reason: str, acting_user: Any) -> ExchangeLetter:
     """Send a letter back with a reason; the sender's record stays as it was."""
     if not reason.strip():
         raise ValidationError({"reason": [_("请填写退回原因。")]})
@@ -258,13 +249,12 @@ def incoming_reject(
         audit_record(
             event=Event.MEMBER_UPDATED,
             actor=acting_user,
-            request=request,
             target=letter,
             detail={"action": "transfer.letter_rejected", "letter": letter.number, "reason": letter.reject_reason},
         )
         receiver_code = current_institution().code
         if letter.from_institution is not None:
-            with schema_context(letter.from_institution.schema_name):
+            with schema_context(letter.from_institution.schema_name), for_another_institution():
                 transfer = Transfer.objects.select_related("member").get(letter_id=letter.pk)
                 Transfer.objects.filter(pk=transfer.pk).update(
                     status=Transfer.Status.REJECTED, error=letter.reject_reason
@@ -282,9 +272,7 @@ def incoming_reject(
     return letter
 
 
-def transfer_letter_issue(
-    *, member: Member, to_organization: str, reason: str, acting_user: Any, request: HttpRequest | None = None
-) -> Transfer:
+def transfer_letter_issue(*, member: Member, to_organization: str, reason: str, acting_user: Any) -> Transfer:
     """An introduction letter out of the platform (PDF); the member is transferred out now."""
     reason = _reason(reason)
     if not to_organization.strip():
@@ -300,7 +288,6 @@ def transfer_letter_issue(
             to_organization=to_organization.strip()[:100],
             reason=reason,
             acting_user=acting_user,
-            request=request,
         )
     return transfer
 
@@ -311,7 +298,6 @@ def transfer_stub_return(
     returned_on: date,
     receiving_org: str,
     acting_user: Any,
-    request: HttpRequest | None = None,
 ) -> Transfer:
     """Record the receipt stub (回执) sent back by the receiving organization."""
     require_manage(acting_user=acting_user, unit=transfer.from_branch)
@@ -331,7 +317,6 @@ def transfer_stub_return(
         audit_record(
             event=Event.MEMBER_UPDATED,
             actor=acting_user,
-            request=request,
             target=locked.member,
             detail={
                 "action": "transfer.stub_returned",
@@ -343,7 +328,7 @@ def transfer_stub_return(
     return locked
 
 
-def transfer_letter_open(*, transfer: Transfer, acting_user: Any, request: HttpRequest | None = None) -> IO[bytes]:
+def transfer_letter_open(*, transfer: Transfer, acting_user: Any) -> IO[bytes]:
     """The letter's PDF (it carries the full ID number): managers of the branch only, audited."""
     require_manage(acting_user=acting_user, unit=transfer.from_branch)
     if not transfer.pdf_key:
@@ -352,7 +337,6 @@ def transfer_letter_open(*, transfer: Transfer, acting_user: Any, request: HttpR
     audit_record(
         event=Event.SENSITIVE_REVEALED,
         actor=acting_user,
-        request=request,
         target=transfer.member,
         detail={"action": "transfer.letter_downloaded", "letter": transfer.number, "field": "national_id"},
     )

@@ -139,7 +139,6 @@ def _new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                     to_branch=data["to_branch"],
                     reason=data["reason"],
                     acting_user=request.user,
-                    request=request,
                 )
                 messages.success(request, _("已转入“%(b)s”。") % {"b": data["to_branch"].name})
             elif kind == Transfer.Kind.PLATFORM:
@@ -148,7 +147,6 @@ def _new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                     to_institution=data["to_institution"],
                     reason=data["reason"],
                     acting_user=request.user,
-                    request=request,
                 )
                 messages.success(request, _("介绍信 %(n)s 已发出，等待对方学校接收。") % {"n": transfer.number})
             else:
@@ -157,7 +155,6 @@ def _new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                     to_organization=data["to_organization"],
                     reason=data["reason"],
                     acting_user=request.user,
-                    request=request,
                 )
                 messages.success(request, _("介绍信 %(n)s 已开具，可下载打印。") % {"n": transfer.number})
         except ValidationError as exc:
@@ -204,7 +201,7 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not transfer.pdf_key:
         raise Http404
     try:
-        handle = services.transfer_letter_open(transfer=transfer, acting_user=request.user, request=request)
+        handle = services.transfer_letter_open(transfer=transfer, acting_user=request.user)
     except FileNotFoundError:
         raise Http404 from None
     return FileResponse(
@@ -224,7 +221,6 @@ def stub_return(request: HttpRequest, pk: int) -> HttpResponse:
                 returned_on=form.cleaned_data["returned_on"],
                 receiving_org=form.cleaned_data["receiving_org"],
                 acting_user=request.user,
-                request=request,
             )
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
@@ -240,7 +236,7 @@ def stub_return(request: HttpRequest, pk: int) -> HttpResponse:
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer(request, pk)
     try:
-        services.transfer_letter_cancel(transfer=transfer, acting_user=request.user, request=request)
+        services.transfer_letter_cancel(transfer=transfer, acting_user=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -272,7 +268,7 @@ def _accept(request: HttpRequest, entries: list[IncomingLetter]) -> tuple[int, d
     if not form.is_valid():
         raise ValidationError(_("请选择您管理的接收支部。"))
     ids, problems = services.incoming_accept(
-        incoming=entries, target_branch=form.cleaned_data["target_branch"], acting_user=request.user, request=request
+        incoming=entries, target_branch=form.cleaned_data["target_branch"], acting_user=request.user
     )
     return len(ids), problems
 
@@ -301,9 +297,7 @@ def incoming_reject(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(_("请填写退回原因。"))
-        services.incoming_reject(
-            incoming=item.entry, reason=form.cleaned_data["reason"], acting_user=request.user, request=request
-        )
+        services.incoming_reject(incoming=item.entry, reason=form.cleaned_data["reason"], acting_user=request.user)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
     else:

@@ -179,14 +179,12 @@ class VoteViewSet(viewsets.ModelViewSet):
         dossiers = list(Dossier.objects.filter(pk__in=wanted))
         if len(dossiers) != len(set(wanted)):
             raise ValidationError({"dossiers": ["找不到部分发展档案。"]})
-        vote = services.vote_create(
-            branch=branch, dossiers=dossiers, acting_user=request.user, request=request._request, **data
-        )
+        vote = services.vote_create(branch=branch, dossiers=dossiers, acting_user=request.user, **data)
         return Response(VoteDetailSerializer(vote).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         vote = self.get_object()
-        services.vote_delete(vote=vote, acting_user=request.user, request=request._request)
+        services.vote_delete(vote=vote, acting_user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -231,7 +229,6 @@ class VoteViewSet(viewsets.ModelViewSet):
             written_opinions=opinions,
             counts=counts,
             acting_user=request.user,
-            request=request._request,
         )
         loaded = BranchVote.objects.prefetch_related("candidates", "electors").get(pk=vote.pk)
         return Response(VoteDetailSerializer(loaded).data)
@@ -254,9 +251,7 @@ class ElectorExcludeView(APIView):
         elector = _elector(request, pk)
         body = ExcludeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        elector = services.elector_exclude(
-            elector=elector, acting_user=request.user, request=request._request, **body.validated_data
-        )
+        elector = services.elector_exclude(elector=elector, acting_user=request.user, **body.validated_data)
         return Response(ElectorSerializer(elector).data)
 
 
@@ -268,5 +263,5 @@ class ElectorIncludeView(APIView):
     @extend_schema(request=None, responses=ElectorSerializer)
     def post(self, request: Request, pk: int) -> Response:
         elector = _elector(request, pk)
-        elector = services.elector_include(elector=elector, acting_user=request.user, request=request._request)
+        elector = services.elector_include(elector=elector, acting_user=request.user)
         return Response(ElectorSerializer(elector).data)

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,7 +46,6 @@ def vote_record(
     counts: Mapping[int, Mapping[str, int]],
     acting_user: Any,
     written_opinions: Mapping[int, Mapping[int, str]] | None = None,
-    request: HttpRequest | None = None,
 ) -> BranchVote:
     """Record the meeting: presence of each entitled elector (``presence[elector id]``: present /
     written / absent), each written opinion per candidate (``written_opinions[elector id]
@@ -165,7 +163,6 @@ def vote_record(
         _audit(
             EVENT_RECORDED,
             actor=acting_user,
-            request=request,
             target=vote,
             after={
                 "outcome": vote.outcome,
@@ -186,7 +183,6 @@ def vote_record(
             vote=vote,
             candidates=[c for c in candidates if c.outcome in (Candidate.Outcome.PASSED, Candidate.Outcome.FAILED)],
             acting_user=acting_user,
-            request=request,
         )
     return vote
 
@@ -199,9 +195,7 @@ def _field_of(field: str, candidates: Sequence[Candidate]) -> str:
     return field
 
 
-def _tell_dossiers(
-    *, vote: BranchVote, candidates: Iterable[Candidate], acting_user: Any, request: HttpRequest | None
-) -> None:
+def _tell_dossiers(*, vote: BranchVote, candidates: Iterable[Candidate], acting_user: Any) -> None:
     # Imported here: the development app imports the calendar, and votes call it back.
     from services.development.services import dossier_vote_outcome
 
@@ -216,7 +210,6 @@ def _tell_dossiers(
                 meeting_on=vote.meeting_on,
                 vote_id=vote.pk,
                 acting_user=acting_user,
-                request=request,
             )
         except ValidationError as exc:
             prefix = _("%(name)s：") % {"name": candidate.name}

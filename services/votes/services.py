@@ -14,7 +14,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from services.members.models import Member
@@ -64,7 +63,6 @@ def vote_create(
     dossiers: Sequence[Any],
     acting_user: Any,
     place: str = "",
-    request: HttpRequest | None = None,
 ) -> BranchVote:
     """A draft vote of ``branch`` on ``dossiers`` (each voted separately), with the electorate
     snapshot: the branch's members, full members (status normal) entitled, probationary members and
@@ -119,7 +117,6 @@ def vote_create(
         _audit(
             EVENT_CREATED,
             actor=acting_user,
-            request=request,
             target=vote,
             after={
                 "branch": branch.pk,
@@ -162,7 +159,6 @@ def elector_exclude(
     approved_on: date | None,
     acting_user: Any,
     note: str = "",
-    request: HttpRequest | None = None,
 ) -> Elector:
     """Take an entitled full member out of the count, with an approved reason (illness, abroad more
     than half a year…) and the approving body and date. Lowers the number entitled, so it lowers
@@ -202,7 +198,6 @@ def elector_exclude(
         _audit(
             EVENT_ELECTOR_EXCLUDED,
             actor=acting_user,
-            request=request,
             target=vote,
             after={
                 "member": elector.member_id,
@@ -214,7 +209,7 @@ def elector_exclude(
     return elector
 
 
-def elector_include(*, elector: Elector, acting_user: Any, request: HttpRequest | None = None) -> Elector:
+def elector_include(*, elector: Elector, acting_user: Any) -> Elector:
     """Undo an approved exclusion. A member excluded by status (probationary, not in normal
     standing) cannot be included: that comes from the member record."""
     vote = elector.vote
@@ -236,7 +231,6 @@ def elector_include(*, elector: Elector, acting_user: Any, request: HttpRequest 
         _audit(
             EVENT_ELECTOR_INCLUDED,
             actor=acting_user,
-            request=request,
             target=vote,
             before=before,
             after={"member": elector.member_id},
@@ -244,7 +238,7 @@ def elector_include(*, elector: Elector, acting_user: Any, request: HttpRequest 
     return elector
 
 
-def vote_delete(*, vote: BranchVote, acting_user: Any, request: HttpRequest | None = None) -> None:
+def vote_delete(*, vote: BranchVote, acting_user: Any) -> None:
     """Delete a draft vote (created by mistake). A recorded vote is the meeting's record: kept."""
     _require_manager(acting_user, vote.branch)
     _require_draft(vote)
@@ -252,7 +246,6 @@ def vote_delete(*, vote: BranchVote, acting_user: Any, request: HttpRequest | No
         _audit(
             EVENT_DELETED,
             actor=acting_user,
-            request=request,
             target=vote,
             before={"branch": vote.branch_id, "kind": vote.kind, "meeting_on": vote.meeting_on.isoformat()},
         )

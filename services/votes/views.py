@@ -77,7 +77,6 @@ def vote_create(request: HttpRequest) -> HttpResponse:
                 branch=branch,
                 kind=kind,
                 acting_user=request.user,
-                request=request,
                 **form.cleaned_data,
             )
         except ValidationError as exc:
@@ -131,7 +130,7 @@ def elector_exclude(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, f"{elector.name}：{error}")
         return redirect("votes:detail", pk=elector.vote_id)
     try:
-        services.elector_exclude(elector=elector, acting_user=request.user, request=request, **form.cleaned_data)
+        services.elector_exclude(elector=elector, acting_user=request.user, **form.cleaned_data)
     except ValidationError as exc:
         for line in _error_lines(exc):
             messages.error(request, f"{elector.name}：{line}")
@@ -146,7 +145,7 @@ def elector_include(request: HttpRequest, pk: int) -> HttpResponse:
     elector = _elector_or_404(request, pk)
     _require_manage(request, elector.vote)
     try:
-        services.elector_include(elector=elector, acting_user=request.user, request=request)
+        services.elector_include(elector=elector, acting_user=request.user)
     except ValidationError as exc:
         for line in _error_lines(exc):
             messages.error(request, line)
@@ -201,7 +200,6 @@ def vote_record(request: HttpRequest, pk: int) -> HttpResponse:
                     written_opinions=opinions,
                     counts=counts,
                     acting_user=request.user,
-                    request=request,
                 )
             except ValidationError as exc:
                 errors = dict(exc.message_dict) if hasattr(exc, "error_dict") else {"__all__": list(exc.messages)}
@@ -276,7 +274,7 @@ def vote_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manage(request, vote)
     if request.method == "POST":
         try:
-            services.vote_delete(vote=vote, acting_user=request.user, request=request)
+            services.vote_delete(vote=vote, acting_user=request.user)
         except ValidationError as exc:
             for line in _error_lines(exc):
                 messages.error(request, line)

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from partycloud.settings.env import env_bool, env_int, env_str
-from services.audit.services import client_ip
+from services.kernel.actions import client_ip
 from tenants.models import Institution
 
 ROOT = Path(__file__).resolve().parents[2]

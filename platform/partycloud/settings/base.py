@@ -55,6 +55,8 @@ INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_
 
 MIDDLEWARE = [
     "partycloud.metrics.MetricsMiddleware",
+    # Each request is one action: its user, address, request id and channel, read by the audit log.
+    "services.kernel.actions.ActionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.routing.InstitutionRoutingMiddleware",
