@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from services.kernel.parsers import StrictJSONParser
 from services.kernel.serializers import InputSerializer
 from services.kernel.text import single_line
+from tenants.models import Institution
 
 from . import services
-from .models import Institution
 
 
 class IsPlatformOperator(permissions.BasePermission):

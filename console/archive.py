@@ -24,10 +24,9 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
 from services.storage.backends import get_storage
-
-from .models import Domain, Institution, institution_domain
-from .pgtools import pg_run
-from .routing import forget_institution
+from tenants.models import Domain, Institution, institution_domain
+from tenants.pgtools import pg_run
+from tenants.routing import forget_institution
 
 FORMAT_VERSION = 1
 

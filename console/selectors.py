@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Institution
+from tenants.models import Institution
 
 
 def institution_list() -> QuerySet[Institution]:

@@ -23,11 +23,12 @@ from services.accounts.models import User
 from services.audit.models import Event
 from services.audit.services import audit_record
 from services.kernel.text import single_line
+from tenants import provisioning
+from tenants.models import RESERVED_CODES, Domain, Institution, institution_domain
+from tenants.queueing import publish_after_commit
+from tenants.routing import forget_institution
 
-from . import archive, provisioning
-from .models import RESERVED_CODES, Domain, Institution, institution_domain
-from .queueing import publish_after_commit
-from .routing import forget_institution
+from . import archive
 
 
 def _snapshot(institution: Institution) -> dict[str, Any]:

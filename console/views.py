@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from services.workdays import selectors as workdays_selectors
+from tenants.models import Institution, TaskDelivery
 
 from . import dead_letters as dead_letter_services
 from . import selectors, services
 from .forms import ArchiveForm, DeleteForm, InstitutionCreateForm, SuspendForm
-from .models import Institution, TaskDelivery
 
 
 def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -54,7 +54,7 @@ def console_home(request: HttpRequest) -> HttpResponse:
             totals["probationary"] += figures.probationary_count
     return render(
         request,
-        "tenants/console_home.html",
+        "console/console_home.html",
         {
             "institutions": institutions,
             "totals": totals,
@@ -82,7 +82,7 @@ def institution_new(request: HttpRequest) -> HttpResponse:
         else:
             return render(
                 request,
-                "tenants/institution_created.html",
+                "console/institution_created.html",
                 {
                     "target": institution,
                     "admin_username": form.cleaned_data["admin_username"],
@@ -90,7 +90,7 @@ def institution_new(request: HttpRequest) -> HttpResponse:
                     "domain": services.institution_domain(institution.code),
                 },
             )
-    return render(request, "tenants/institution_new.html", {"form": form})
+    return render(request, "console/institution_new.html", {"form": form})
 
 
 @operator_required
@@ -99,7 +99,7 @@ def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
     # "target", not "institution": base.html brands the page with ``institution`` (the site's own).
     return render(
         request,
-        "tenants/institution_detail.html",
+        "console/institution_detail.html",
         {
             "target": institution,
             "suspend_form": SuspendForm(),
@@ -185,7 +185,7 @@ def institution_delete(request: HttpRequest, code: str) -> HttpResponse:
 @operator_required
 def dead_letters(request: HttpRequest) -> HttpResponse:
     """Background tasks given up after repeated interruptions, or whose last run failed."""
-    return render(request, "tenants/dead_letters.html", {"letters": dead_letter_services.dead_letter_list()})
+    return render(request, "console/dead_letters.html", {"letters": dead_letter_services.dead_letter_list()})
 
 
 @require_POST

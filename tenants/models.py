@@ -36,7 +36,7 @@ class Institution(TenantMixin):
     class Status(models.TextChoices):
         ACTIVE = "active", _("正常")
         SUSPENDED = "suspended", _("已暂停")
-        ARCHIVING = "archiving", _("归档中")  # the export is running (tenants/services.py LIFECYCLE)
+        ARCHIVING = "archiving", _("归档中")  # the export is running (console/services.py LIFECYCLE)
         ARCHIVED = "archived", _("已归档")
 
     name = models.CharField(_("名称"), max_length=100)

@@ -55,7 +55,7 @@ def _queued_archive_messages(redis: Any, institution_id: int) -> list[bytes]:
     found = []
     for raw in redis.lrange("celery", 0, -1):
         headers = json.loads(raw)["headers"]
-        if headers["task"] == "tenants.tasks.archive_institution" and headers["argsrepr"].startswith(
+        if headers["task"] == "console.tasks.archive_institution" and headers["argsrepr"].startswith(
             f"({institution_id},"
         ):
             found.append(raw)
@@ -76,7 +76,7 @@ def test_archive_through_the_api_is_queued_on_the_real_broker(
         )
     assert response.status_code == 202 and response.json()["status"] == "archiving"
     # Recorded with the request (the relay publishes it again if the broker drops it) ...
-    assert TaskDelivery.objects.get(task_name="tenants.tasks.archive_institution").args == [inst_a.pk, operator.pk]
+    assert TaskDelivery.objects.get(task_name="console.tasks.archive_institution").args == [inst_a.pk, operator.pk]
     # ... and handed to this process's publisher, which puts it on the broker.
     assert queueing.publisher().idle(timeout=60)
     queued = _queued_archive_messages(broker, inst_a.pk)

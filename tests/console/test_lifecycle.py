@@ -13,16 +13,16 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_exists
 
+from console import archive, services
+from console.tasks import archive_institution
 from services.accounts.models import ApiToken, User
 from services.accounts.services import api_token_create
 from services.audit.models import AuditEvent, Event
 from services.organization.models import OrgUnit
 from services.organization.services import org_unit_create
 from services.storage.backends import get_storage
-from tenants import archive, services
 from tenants.models import Institution
 from tenants.provisioning import schema_drop
-from tenants.tasks import archive_institution
 from tests.conftest import client_for, host_of, in_schema
 from tests.platform.celery_worker import celery_worker, wait_until
 
