@@ -62,6 +62,15 @@ class InstitutionCreateSerializer(InputSerializer):
     admin_username = serializers.CharField(validators=[single_line], max_length=150, default="admin")
 
 
+class InstitutionRestoreSerializer(InputSerializer):
+    archive = serializers.CharField(
+        validators=[single_line], max_length=300, help_text="a storage key: _archives/<code>/<code>-<time>.tar.gz"
+    )
+    confirmation = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, default="", help_text="the code"
+    )
+
+
 def _field(request: Request, name: str) -> str:
     data = request.data if isinstance(request.data, dict) else {}
     return str(data.get(name, ""))
@@ -154,6 +163,24 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         except DjangoValidationError as exc:
             raise _validation_error(exc) from exc
         return Response(InstitutionSerializer(institution).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=InstitutionRestoreSerializer, responses={201: InstitutionSerializer})
+    @action(detail=False, methods=["post"])
+    def restore(self, request: Request) -> Response:
+        """Recreate a deleted institution from an archive in storage. The institution's code must be
+        typed again, as on the console page; refused while an institution holds that code."""
+        data = InstitutionRestoreSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            institution = services.institution_restore_archive(
+                archive_key=data.validated_data["archive"],
+                confirmation=data.validated_data["confirmation"],
+                acting_user=request.user,
+                request=request._request,
+            )
+        except DjangoValidationError as exc:
+            raise _validation_error(exc) from exc
+        return Response(InstitutionSerializer(institution).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=inline_serializer("DeleteRequest", {"confirmation": serializers.CharField(max_length=30)}),

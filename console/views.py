@@ -20,7 +20,7 @@ from tenants.models import Institution, TaskDelivery
 
 from . import dead_letters as dead_letter_services
 from . import selectors, services
-from .forms import ArchiveForm, DeleteForm, InstitutionCreateForm, SuspendForm
+from .forms import ArchiveForm, DeleteForm, InstitutionCreateForm, RestoreForm, SuspendForm
 
 
 def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -180,6 +180,30 @@ def institution_delete(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("console:institution", code=code)
     messages.success(request, _("学校“%(name)s”已删除，其归档文件仍保留。") % {"name": institution.name})
     return redirect("home")
+
+
+@operator_required
+def institution_restore(request: HttpRequest) -> HttpResponse:
+    """Recreate a deleted institution from one of its archives, with its code typed again."""
+    if request.method == "POST":
+        try:
+            institution = services.institution_restore_archive(
+                archive_key=request.POST.get("archive", ""),
+                confirmation=request.POST.get("confirmation", ""),
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("学校“%(name)s”已从归档恢复。") % {"name": institution.name})
+            return redirect("console:institution", code=institution.code)
+    return render(
+        request,
+        "console/institution_restore.html",
+        {"archives": selectors.restorable_archives(), "restore_form": RestoreForm()},
+    )
 
 
 @operator_required
