@@ -25,6 +25,7 @@ from pathlib import Path
 from django_tenants.utils import schema_context
 
 from bench.common import Figure, cleanup
+from console.services import institution_create
 from partycloud import embedded
 from services.accounts.models import User
 from services.accounts.services import api_token_create
@@ -34,7 +35,6 @@ from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.organization.services import org_unit_create
 from tenants.models import institution_domain
-from tenants.services import institution_create
 
 FIGURES = ("write_p95_ms_broker_frozen", "write_p95_ms_broker_up")
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,11 +22,11 @@ from pathlib import Path
 from django_tenants.utils import schema_context
 
 from bench.common import Figure, cleanup
+from console.services import institution_create
 from partycloud import devstack
 from services.accounts.models import User
 from services.accounts.services import api_token_create
 from tenants.db import connection
-from tenants.services import institution_create
 
 FIGURES = ("burst_max_db_connections_make_run", "burst_max_db_connections_gunicorn")
 CLIENTS = 40

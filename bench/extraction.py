@@ -23,11 +23,11 @@ from pathlib import Path
 from django_tenants.utils import schema_context
 
 from bench.common import Figure, cleanup
+from console.services import institution_create
 from services.accounts.models import User
 from services.documents import services
 from services.documents.models import Document, DocumentVersion
 from services.storage.backends import get_storage
-from tenants.services import institution_create
 
 FIGURES = ("extract_bomb_peak_rss_mb", "extract_worker_baseline_rss_mb")
 ROOT = Path(__file__).resolve().parents[1]

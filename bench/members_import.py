@@ -14,14 +14,15 @@ from django_tenants.utils import schema_context
 from openpyxl import Workbook
 
 from bench.common import Figure, cleanup
+from console.demo import ETHNICITIES, GIVEN, SURNAMES
+from console.services import institution_create
 from services.accounts.models import User
 from services.members import imports, tasks
+from services.members.fake_ids import fake_national_id
 from services.members.models import ImportJob, Member
 from services.organization.models import OrgUnit
 from services.organization.services import org_unit_create
 from services.storage.backends import get_storage
-from tenants.demo import ETHNICITIES, GIVEN, SURNAMES, fake_national_id
-from tenants.services import institution_create
 
 FIGURES = ("member_import_20k_s",)
 ROWS = 20_000

@@ -11,13 +11,13 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from bench.common import Figure, cleanup
+from console.demo import SURNAMES, _members
+from console.services import institution_create
 from services.accounts.models import User
 from services.accounts.services import api_token_create
 from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.organization.services import org_unit_create
-from tenants.demo import SURNAMES, _members
-from tenants.services import institution_create
 
 FIGURES = ("member_list_p50_ms", "member_list_p95_ms")
 MEMBERS = 20_000

@@ -8,8 +8,8 @@ from functools import partial
 from unittest import mock
 
 from bench.common import Figure, cleanup, timed
+from console.services import institution_create
 from tenants import provisioning
-from tenants.services import institution_create
 
 FIGURES = ("provision_clone_s", "provision_migrate_s")
 ROUNDS = 5

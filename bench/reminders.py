@@ -23,6 +23,8 @@ from django.utils import timezone, translation
 from django_tenants.utils import schema_context
 
 from bench.common import Figure, cleanup
+from console.demo import _members
+from console.services import institution_create
 from services.accounts.models import User
 from services.members.models import Member, MemberChange, TimeAbroad
 from services.organization.models import AdminGrant, OrgUnit, Position, Term
@@ -30,8 +32,6 @@ from services.organization.services import org_unit_create
 from services.reminders.models import Reminder
 from services.reminders.registry import sources
 from services.reminders.services import reminder_scan
-from tenants.demo import _members
-from tenants.services import institution_create
 
 FIGURES = ("reminder_scan_s", "reminder_rescan_s")
 MEMBERS = 20_000

@@ -15,7 +15,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.test import override_settings
 
 from bench.common import Figure, cleanup
-from tenants.services import institution_create
+from console.services import institution_create
 
 FIGURES = ("routing_overhead_pct", "routing_rps", "routing_stock_overhead_pct")
 # Many short batches, interleaved, and the fastest batch of each variant: the least

@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from django_tenants.utils import schema_context
 
 from bench.common import Figure, cleanup
+from console.services import institution_create
 from services.search.backends import Query, SearchBackend, Visibility, get_backend, path_prefixes
 from services.search.contract import IndexEntry
-from tenants.services import institution_create
 
 _PG = ("search_pg_index_docs_per_s", "search_pg_query_p50_ms", "search_pg_query_p95_ms")
 _ES = ("search_es_index_docs_per_s", "search_es_query_p50_ms", "search_es_query_p95_ms")

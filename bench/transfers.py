@@ -13,16 +13,17 @@ from unittest import mock
 from django_tenants.utils import schema_context
 
 from bench.common import Figure, cleanup
+from console.demo import GIVEN, SURNAMES
+from console.services import institution_create
 from services.accounts.models import User
 from services.crypto import blind_index
+from services.members.fake_ids import fake_national_id
 from services.members.models import FamilyMember, Member, RewardPunishment
 from services.organization.models import OrgUnit
 from services.organization.services import org_unit_create
 from services.transfers import batches, selectors, tasks
 from services.transfers.models import BatchTransfer
 from services.transfers.services import incoming_accept
-from tenants.demo import GIVEN, SURNAMES, fake_national_id
-from tenants.services import institution_create
 
 FIGURES = ("batch_transfer_500_s",)
 PEOPLE = 500

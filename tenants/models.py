@@ -16,8 +16,11 @@ CODE_VALIDATOR = RegexValidator(
     r"^[a-z][a-z0-9]{1,29}$",
     _("学校代码须为 2–30 位小写字母或数字，并以字母开头。"),
 )
-# Host labels that must never become an institution code.
-RESERVED_CODES = frozenset({"www", "api", "admin", "static", "media", "public", "console", "mail", "template"})
+# Host labels that must never become an institution code, and the console's own paths under
+# /institutions/ ("restore": an institution so named would have no page).
+RESERVED_CODES = frozenset(
+    {"www", "api", "admin", "static", "media", "public", "console", "mail", "template", "restore"}
+)
 
 
 def institution_domain(code: str) -> str:
@@ -36,7 +39,7 @@ class Institution(TenantMixin):
     class Status(models.TextChoices):
         ACTIVE = "active", _("正常")
         SUSPENDED = "suspended", _("已暂停")
-        ARCHIVING = "archiving", _("归档中")  # the export is running (tenants/services.py LIFECYCLE)
+        ARCHIVING = "archiving", _("归档中")  # the export is running (console/services.py LIFECYCLE)
         ARCHIVED = "archived", _("已归档")
 
     name = models.CharField(_("名称"), max_length=100)

@@ -1,17 +1,17 @@
 """Running PostgreSQL's client programs (pg_dump, pg_restore) against the app's database, for
 template snapshots and institution archives: one place that turns DATABASES into libpq's
-environment and a failure into a clear error."""
+environment and a failure into a clear error. The programs are looked up in POSTGRES_BIN_DIR
+(settings/database.py), else on PATH."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-
-from partycloud.embedded import pg_bin
 
 
 def libpq_env() -> dict[str, str]:
@@ -30,6 +30,17 @@ def libpq_env() -> dict[str, str]:
     if sslmode:
         env["PGSSLMODE"] = sslmode
     return env
+
+
+def pg_bin(name: str) -> str:
+    """Path of a PostgreSQL client program: in POSTGRES_BIN_DIR when it is set, else on PATH."""
+    directory = settings.POSTGRES_BIN_DIR
+    if directory:
+        return str(Path(directory) / name)
+    found = shutil.which(name)
+    if not found:
+        raise FileNotFoundError(f"{name} not found: set PG_BIN_DIR or install the PostgreSQL client")
+    return found
 
 
 def pg_run(program: str, *args: str) -> str:

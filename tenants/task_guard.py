@@ -14,7 +14,7 @@ with defaults for all tasks in settings/celery.py, and per kind from the environ
   a cgroup limit kills the whole worker.) The prefork child is single-threaded, so the cap is
   the task's alone.
 - ``max_deliveries``, ``track_deliveries``, ``abandon``: see tenants/deliveries.py; ``revive``
-  (the task's arguments) puts the item back before an operator's retry (tenants/dead_letters.py).
+  (the task's arguments) puts the item back before an operator's retry (console/dead_letters.py).
 - ``verbose_name``: what operators read on the dead-letter page (a Chinese msgid).
 """
 

@@ -14,7 +14,6 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from celery import shared_task
-from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context
@@ -81,61 +80,6 @@ def dispatch(task_name: str, *args: Any, queue: str | None = None) -> int:
     for schema_name in schemas:
         task.apply_async(args=(schema_name, *args), queue=queue)
     return len(schemas)
-
-
-@institution_task(
-    verbose_name=_("清理过期会话"), soft_time_limit=120, time_limit=180, memory_limit_mb=256, track_deliveries=False
-)
-def clear_expired_sessions() -> int:
-    """Delete this institution's expired sessions (Django's clearsessions, per schema) and the
-    sign-in failure counters with nothing left to remember."""
-    return _clear_expired_sessions()
-
-
-@shared_task(
-    name="tenants.tasks.clear_expired_console_sessions",
-    verbose_name=_("清理过期会话（平台）"),
-    soft_time_limit=120,
-    time_limit=180,
-    memory_limit_mb=256,
-)
-def clear_expired_console_sessions() -> int:
-    """The same for the console (the public schema): its operators' sessions and counters."""
-    with schema_context("public"):
-        return _clear_expired_sessions()
-
-
-def _clear_expired_sessions() -> int:
-    from services.accounts.lockout import counters_purge
-
-    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
-    counters_purge()
-    return deleted
-
-
-@shared_task(
-    name="tenants.tasks.archive_institution",
-    verbose_name=_("导出并归档学校"),
-    soft_time_limit=3600,
-    time_limit=3900,
-    memory_limit_mb=1024,
-)
-def archive_institution(institution_id: int, acting_user_id: int | None = None) -> str:
-    """Export an institution that institution_archive_start marked as archiving, then mark it
-    archived. A duplicate delivery finds it archived and does nothing."""
-    from services.accounts.models import User
-
-    from .services import LifecycleRefused, institution_archive_finish
-
-    with schema_context("public"):
-        institution = Institution.objects.filter(pk=institution_id).first()
-        if institution is None:
-            return ""
-        actor = User.objects.filter(pk=acting_user_id).first() if acting_user_id else None
-        try:
-            return institution_archive_finish(institution=institution, acting_user=actor).last_export_key
-        except LifecycleRefused:
-            return ""
 
 
 @institution_task(

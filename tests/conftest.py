@@ -17,10 +17,10 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from console.services import institution_create, institution_domain
 from services.accounts.models import User
 from tenants.models import Institution
 from tenants.routing import route_cache
-from tenants.services import institution_create, institution_domain
 from tests.factories import PASSWORD
 
 ADMIN_PASSWORD = "Admin-pass-2026!"

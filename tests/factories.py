@@ -10,9 +10,9 @@ import factory
 from services.accounts.models import User
 from services.crypto import blind_index
 from services.members import national_id as national_id_rules
+from services.members.fake_ids import fake_national_id
 from services.members.models import Member
 from services.organization.models import OrgUnit
-from tenants.demo import fake_national_id
 
 PASSWORD = "Test-pass-2026!"
 

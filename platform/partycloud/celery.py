@@ -23,10 +23,10 @@ app.conf.beat_schedule = {
     "clear-expired-sessions": {
         "task": "tenants.tasks.dispatch",
         "schedule": crontab(minute=17),
-        "args": ("tenants.tasks.clear_expired_sessions",),
+        "args": ("console.tasks.clear_expired_sessions",),
     },
     "clear-expired-console-sessions": {
-        "task": "tenants.tasks.clear_expired_console_sessions",
+        "task": "console.tasks.clear_expired_console_sessions",
         "schedule": crontab(minute=19),
     },
     "purge-expired-audit": {

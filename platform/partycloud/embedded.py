@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import tempfile
 import time
@@ -77,28 +76,16 @@ def stop_postgres(data_dir: Path) -> None:
         _pg_ctl(data_dir, "stop")
 
 
-def pg_bin(name: str) -> str:
-    """Path of a PostgreSQL client program (pg_dump, pg_restore, psql).
-
-    The embedded server's own binaries match its version; with an external server, set
-    PG_BIN_DIR to a directory of matching client binaries, or have them on PATH.
-    """
-    configured = os.environ.get("PG_BIN_DIR")
-    if configured:
-        return str(Path(configured) / name)
+def postgres_bin_dir() -> str:
+    """The embedded server's own client programs (pg_dump, pg_restore, psql), whose version
+    matches it; "" when the pgserver wheel is not installed. The settings' default for
+    POSTGRES_BIN_DIR when PG_BIN_DIR is not set."""
     try:
         _prepare_pgserver_import()
         from pgserver._commands import POSTGRES_BIN_PATH
-
-        candidate = Path(POSTGRES_BIN_PATH) / name
-        if candidate.exists():
-            return str(candidate)
     except ImportError:
-        pass
-    found = shutil.which(name)
-    if not found:
-        raise FileNotFoundError(f"{name} not found: set PG_BIN_DIR or install the PostgreSQL client")
-    return found
+        return ""
+    return str(POSTGRES_BIN_PATH) if Path(POSTGRES_BIN_PATH).is_dir() else ""
 
 
 def redis_socket_path(data_dir: Path) -> Path:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from tenants.api import InstitutionViewSet
-from tenants.views import console_home
+from console.api import InstitutionViewSet
+from console.views import console_home
 
 from .urls_common import accounts_api_urls, common_urls
 
@@ -16,7 +16,7 @@ router.register("institutions", InstitutionViewSet, basename="institution")
 
 urlpatterns = [
     path("", console_home, name="home"),
-    path("", include("tenants.urls")),
+    path("", include("console.urls")),
     # What the municipal committee publishes to every institution, and the transfer exchange.
     path("documents/", include("services.documents.console_urls")),
     path("", include("services.transfer_exchange.console_urls")),

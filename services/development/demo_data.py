@@ -48,7 +48,7 @@ def _days(rng: random.Random, low: int, high: int) -> timedelta:
 
 
 def _national_id(rng: random.Random, born: date, male: bool, taken: set[str]) -> tuple[str, str]:
-    from tenants.demo import fake_national_id
+    from services.members.fake_ids import fake_national_id
 
     while True:
         number = fake_national_id(rng, born, male)

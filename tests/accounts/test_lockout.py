@@ -171,7 +171,7 @@ def test_old_counters_are_purged(inst_a: Institution) -> None:
 
 
 def test_the_hourly_cleanup_purges_the_counters_of_institutions_and_of_the_console(inst_a: Institution) -> None:
-    from tenants.tasks import clear_expired_console_sessions, clear_expired_sessions
+    from console.tasks import clear_expired_console_sessions, clear_expired_sessions
 
     old = timezone.now() - timedelta(days=2)
     for schema, name in ((inst_a, "institution"), ("public", "console")):

@@ -105,3 +105,13 @@ def test_the_roster_import_api_is_in_the_schema(institution_schema: dict[str, An
     assert "multipart/form-data" in paths["/api/members/imports/"]["post"]["requestBody"]["content"]
     assert "202" in paths["/api/members/imports/{id}/confirm/"]["post"]["responses"]
     assert "get" in paths["/api/members/imports/{id}/"]
+
+
+def test_the_console_schema_offers_the_restore_of_an_archive_with_a_bounded_body(
+    console_schema: dict[str, Any],
+) -> None:
+    operation = console_schema["paths"]["/api/institutions/restore/"]["post"]
+    assert {"201", "400", "401", "403"} <= set(operation["responses"])
+    body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    properties = console_schema["components"]["schemas"][body]["properties"]
+    assert properties["archive"]["maxLength"] == 300 and properties["confirmation"]["maxLength"] == 30

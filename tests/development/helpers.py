@@ -11,9 +11,9 @@ from decimal import Decimal
 from services.accounts.models import User
 from services.development import services
 from services.development.models import Dossier, DossierContact, DossierStep
+from services.members.fake_ids import fake_national_id
 from services.members.models import Member
 from services.organization.models import Position
-from tenants.demo import fake_national_id
 from tests.factories import MemberFactory
 from tests.members.helpers import Tree, build_tree, person
 

@@ -19,6 +19,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from console.tasks import clear_expired_sessions
 from services.accounts.models import User
 from services.documents import services
 from services.documents.models import Document, DocumentVersion
@@ -26,7 +27,6 @@ from services.documents.tasks import extract_version
 from services.storage.backends import get_storage
 from tenants.models import Institution, TaskDelivery
 from tenants.task_guard import PAUSE_ENV
-from tenants.tasks import clear_expired_sessions
 from tests.conftest import Institutions, in_schema
 from tests.documents.files import docx_bomb, docx_bytes, xlsx_with_shared_strings
 from tests.factories import UserFactory

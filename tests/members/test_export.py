@@ -21,11 +21,11 @@ from services.accounts.models import User
 from services.audit.models import AuditEvent, Event
 from services.crypto import blind_index
 from services.members import exports, imports, national_id
+from services.members.fake_ids import fake_national_id
 from services.members.imports import HEADERS, Sheet
 from services.members.models import Member
 from services.members.validation import clean_access_reason
 from services.organization.models import Position
-from tenants.demo import fake_national_id
 from tenants.models import Institution
 from tests.conftest import client_for, in_schema
 from tests.factories import MemberFactory

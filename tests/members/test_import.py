@@ -23,12 +23,12 @@ from services.accounts.models import User
 from services.audit.models import AuditEvent, Event
 from services.crypto import blind_index
 from services.members import imports, national_id, tasks
+from services.members.fake_ids import fake_national_id
 from services.members.imports import HEADERS, ImportFileError, Sheet
 from services.members.models import ImportJob, Member, MemberChange
 from services.organization.models import OrgUnit, Position
 from services.organization.services import org_unit_create
 from services.storage.backends import get_storage
-from tenants.demo import fake_national_id
 from tenants.models import Institution
 from tests.conftest import Institutions, client_for, in_schema
 from tests.factories import MemberFactory, UserFactory

@@ -23,11 +23,11 @@ from django.utils import timezone
 from services.accounts.models import User
 from services.crypto import blind_index
 from services.members import imports, services
+from services.members.fake_ids import fake_national_id
 from services.members.imports import HEADERS
 from services.members.models import Member, MemberChange
 from services.members.validation import record_date_errors, status_date_errors
 from services.organization.models import Position
-from tenants.demo import fake_national_id
 from tenants.models import Institution
 from tests.conftest import client_for, in_schema
 from tests.factories import MemberFactory

@@ -8,9 +8,9 @@ from django.db import connection
 
 from services.audit.models import AuditEvent, Event
 from services.members import services
+from services.members.fake_ids import fake_national_id
 from services.members.models import Member, MemberChange
 from services.organization.models import Position
-from tenants.demo import fake_national_id
 from tenants.models import Institution
 from tests.conftest import in_schema
 from tests.factories import MemberFactory

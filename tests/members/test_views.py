@@ -17,10 +17,10 @@ from django.urls import reverse
 
 from services.accounts.models import User
 from services.audit.models import AuditEvent, Event
+from services.members.fake_ids import fake_national_id
 from services.members.models import Member, MemberChange
 from services.organization.models import OrgUnit, Position
 from services.organization.services import org_unit_create
-from tenants.demo import fake_national_id
 from tenants.models import Institution
 from tests.conftest import client_for, in_schema
 from tests.factories import MemberFactory, UserFactory

@@ -10,8 +10,9 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from console.tasks import clear_expired_sessions
 from tenants.models import Institution
-from tenants.tasks import clear_expired_sessions, dispatch
+from tenants.tasks import dispatch
 from tests.conftest import Institutions, in_schema
 from tests.platform.celery_worker import celery_worker, wait_until
 
@@ -55,7 +56,7 @@ def test_dispatcher_queues_one_task_per_active_institution(committed: Institutio
     Institution.objects.filter(pk=b.pk).update(status=Institution.Status.SUSPENDED)
     try:
         with celery_worker() as queue:
-            dispatch.apply_async(args=["tenants.tasks.clear_expired_sessions"], kwargs={"queue": queue}, queue=queue)
+            dispatch.apply_async(args=["console.tasks.clear_expired_sessions"], kwargs={"queue": queue}, queue=queue)
             wait_until(lambda: not _exists(a, "expired-a2"), what="the dispatched task for A")
         assert _exists(b, "expired-b2"), "a suspended institution's job ran"
     finally:

@@ -27,7 +27,7 @@ from tests.conftest import client_for, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 PO_PATH = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
-SOURCE_DIRS = ("platform", "tenants", "services")
+SOURCE_DIRS = ("platform", "tenants", "services", "console")
 TEMPLATE_SUFFIXES = (".html", ".txt")
 
 MAKEMESSAGES = (

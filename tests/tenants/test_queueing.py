@@ -13,10 +13,10 @@ from unittest import mock
 
 import pytest
 
+from console.tasks import archive_institution, clear_expired_sessions
 from tenants import queueing
 from tenants.models import TaskDelivery
 from tenants.queueing import Publisher, publish_after_commit
-from tenants.tasks import archive_institution, clear_expired_sessions
 
 
 class _Stuck:

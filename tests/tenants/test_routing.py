@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from console.services import institution_resume, institution_suspend
 from tenants.models import Institution
 from tenants.routing import RouteCache
-from tenants.services import institution_resume, institution_suspend
 from tests.conftest import client_for, make_user
 
 

@@ -85,20 +85,20 @@ def test_a_durable_message_that_never_started_is_published_again_and_a_silent_on
 ) -> None:
     published: list[tuple[str, object]] = []
     monkeypatch.setattr("tenants.queueing.publish_by_name", lambda name, args, kwargs: published.append((name, args)))
-    delivery_queued(task_name="tenants.tasks.archive_institution", args=(5, 1), kwargs={})
+    delivery_queued(task_name="console.tasks.archive_institution", args=(5, 1), kwargs={})
     silent = _begin(("inst_z", 9))
     later = timezone.now() + timedelta(hours=2)
     report = deliveries_relay(
         now=later, republish_after=timedelta(minutes=5), stale_after=lambda name: timedelta(hours=1)
     )
-    assert ("tenants.tasks.archive_institution", [5, 1]) in published
+    assert ("console.tasks.archive_institution", [5, 1]) in published
     assert report["republished"] >= 1 and report["interrupted"] >= 1
     row = TaskDelivery.objects.get(key=silent.key)
     assert row.state == State.FAILED and "中断" in row.last_error
     # Published again just now: not again until another 5 minutes have passed.
     published.clear()
     deliveries_relay(now=later, republish_after=timedelta(minutes=5), stale_after=lambda name: timedelta(hours=1))
-    assert ("tenants.tasks.archive_institution", [5, 1]) not in published
+    assert ("console.tasks.archive_institution", [5, 1]) not in published
 
 
 def test_the_key_names_the_task_and_its_arguments() -> None:
@@ -115,7 +115,7 @@ def test_the_memory_cap_stops_an_allocation_midway_and_is_lifted_afterwards() ->
 
 def _our_tasks() -> list[BoundedTask]:
     app.loader.import_default_modules()
-    return [task for name, task in sorted(app.tasks.items()) if name.startswith(("services.", "tenants."))]  # type: ignore[misc]
+    return [task for name, task in sorted(app.tasks.items()) if name.startswith(("services.", "tenants.", "console."))]  # type: ignore[misc]
 
 
 @pytest.mark.parametrize("task", _our_tasks(), ids=lambda task: task.name)
@@ -134,7 +134,7 @@ def test_a_new_request_for_work_given_up_earlier_starts_with_a_fresh_count() -> 
     args = (5, 1)
     for _delivery in range(4):
         ticket = delivery_begin(
-            task_name="tenants.tasks.archive_institution",
+            task_name="console.tasks.archive_institution",
             args=args,
             kwargs={},
             schema_name="",
@@ -142,9 +142,9 @@ def test_a_new_request_for_work_given_up_earlier_starts_with_a_fresh_count() -> 
             redelivered=False,
         )
     assert ticket.given_up
-    delivery_queued(task_name="tenants.tasks.archive_institution", args=args, kwargs={})
+    delivery_queued(task_name="console.tasks.archive_institution", args=args, kwargs={})
     again = delivery_begin(
-        task_name="tenants.tasks.archive_institution",
+        task_name="console.tasks.archive_institution",
         args=args,
         kwargs={},
         schema_name="",

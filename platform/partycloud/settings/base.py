@@ -29,6 +29,8 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "partycloud",
+    # The platform console: institution lifecycle, archives, demo seeding, operators' pages and API.
+    "console",
 ]
 
 # Apps whose tables live in every institution's schema. Apps listed in both lists

@@ -47,6 +47,14 @@ def _database_url() -> str:
         ) from exc
 
 
+def _embedded_bin_dir() -> str:
+    try:
+        from partycloud.embedded import postgres_bin_dir
+    except ImportError:
+        return ""
+    return postgres_bin_dir()
+
+
 DATABASE_POOL_MODE = env_str("DATABASE_POOL_MODE", "session")
 if DATABASE_POOL_MODE not in {"session", "transaction"}:
     raise ImproperlyConfigured("DATABASE_POOL_MODE must be 'session' or 'transaction'")
@@ -69,3 +77,7 @@ DATABASES = {
     }
 }
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+
+# Where pg_dump / pg_restore are (tenants/pgtools.py: template snapshots, institution archives):
+# PG_BIN_DIR, else the embedded server's own binaries (their version matches it), else "" = PATH.
+POSTGRES_BIN_DIR = env_str("PG_BIN_DIR") or _embedded_bin_dir()

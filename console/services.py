@@ -24,11 +24,12 @@ from services.audit.models import Event
 from services.audit.services import audit_record
 from services.kernel.actions import for_another_institution
 from services.kernel.text import single_line
+from tenants import provisioning
+from tenants.models import RESERVED_CODES, Domain, Institution, institution_domain
+from tenants.queueing import publish_after_commit
+from tenants.routing import forget_institution
 
-from . import archive, provisioning
-from .models import RESERVED_CODES, Domain, Institution, institution_domain
-from .queueing import publish_after_commit
-from .routing import forget_institution
+from . import archive
 
 
 def _snapshot(institution: Institution) -> dict[str, Any]:
@@ -111,6 +112,8 @@ LIFECYCLE: dict[str, dict[str, str]] = {
     "archive_done": {S.ARCHIVING: S.ARCHIVED},
     "archive_failed": {S.ARCHIVING: S.SUSPENDED},  # its users were already stopped; the operator decides
     "delete": {S.ARCHIVED: DELETED},
+    # From an archive, only under a code no institution holds: an archive never overwrites one.
+    "restore": {DELETED: S.ACTIVE},
 }
 _ACTION_LABELS = {
     "suspend": gettext_lazy("暂停使用"),
@@ -119,6 +122,7 @@ _ACTION_LABELS = {
     "archive_done": gettext_lazy("完成归档"),
     "archive_failed": gettext_lazy("结束归档"),
     "delete": gettext_lazy("永久删除"),
+    "restore": gettext_lazy("从归档恢复"),
 }
 
 
@@ -313,3 +317,44 @@ def institution_restore(*, archive_file: BinaryIO, acting_user: Any = None) -> I
     with schema_context("public"), transaction.atomic():
         audit_record(event=Event.INSTITUTION_RESTORED, actor=acting_user, target=institution)
     return institution
+
+
+def institution_restore_archive(*, archive_key: str, confirmation: str, acting_user: Any = None) -> Institution:
+    """Recreate an institution from an archive kept in storage (the console page, the API), with
+    its code typed again, which must be the archive's own. Allowed only while no institution
+    holds that code (LIFECYCLE "restore": deleted -> active; archive and delete one first to
+    roll it back). The archive's code is checked before anything is restored."""
+    code = confirmation.strip().lower()
+    if not code:
+        raise ValidationError({"confirmation": [_("确认内容与学校代码不一致，未恢复。")]})
+    _check_restorable(code)
+    from services.storage.backends import get_storage
+
+    storage = get_storage()
+    try:
+        found = archive_key.startswith(archive.ARCHIVES) and storage.exists(archive_key)
+    except (ValueError, OSError):  # not a storage key at all
+        found = False
+    if not found:
+        raise ValidationError({"archive": [_("没有找到该归档文件。")]})
+    with storage.open(archive_key) as handle:
+        institution = archive.restore_institution(handle, expected_code=code)
+    with schema_context("public"), transaction.atomic():
+        audit_record(
+            event=Event.INSTITUTION_RESTORED,
+            actor=acting_user,
+            target=institution,
+            detail={"archive": archive_key},
+        )
+    return institution
+
+
+def _check_restorable(code: str) -> None:
+    """LIFECYCLE "restore" for the institution that holds ``code`` (none: it was deleted)."""
+    with schema_context("public"):
+        existing = Institution.objects.filter(code=code).first()
+    if existing is not None and existing.status not in LIFECYCLE["restore"]:
+        raise LifecycleRefused(
+            _("学校当前为“%(status)s”状态，不能%(action)s。")
+            % {"status": existing.get_status_display(), "action": _ACTION_LABELS["restore"]}
+        )

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from services.workdays import selectors as workdays_selectors
+from tenants.models import Institution, TaskDelivery
 
 from . import dead_letters as dead_letter_services
 from . import selectors, services
-from .forms import ArchiveForm, DeleteForm, InstitutionCreateForm, SuspendForm
-from .models import Institution, TaskDelivery
+from .forms import ArchiveForm, DeleteForm, InstitutionCreateForm, RestoreForm, SuspendForm
 
 
 def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -54,7 +54,7 @@ def console_home(request: HttpRequest) -> HttpResponse:
             totals["probationary"] += figures.probationary_count
     return render(
         request,
-        "tenants/console_home.html",
+        "console/console_home.html",
         {
             "institutions": institutions,
             "totals": totals,
@@ -80,7 +80,7 @@ def institution_new(request: HttpRequest) -> HttpResponse:
         else:
             return render(
                 request,
-                "tenants/institution_created.html",
+                "console/institution_created.html",
                 {
                     "target": institution,
                     "admin_username": form.cleaned_data["admin_username"],
@@ -88,7 +88,7 @@ def institution_new(request: HttpRequest) -> HttpResponse:
                     "domain": services.institution_domain(institution.code),
                 },
             )
-    return render(request, "tenants/institution_new.html", {"form": form})
+    return render(request, "console/institution_new.html", {"form": form})
 
 
 @operator_required
@@ -97,7 +97,7 @@ def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
     # "target", not "institution": base.html brands the page with ``institution`` (the site's own).
     return render(
         request,
-        "tenants/institution_detail.html",
+        "console/institution_detail.html",
         {
             "target": institution,
             "suspend_form": SuspendForm(),
@@ -176,9 +176,32 @@ def institution_delete(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @operator_required
+def institution_restore(request: HttpRequest) -> HttpResponse:
+    """Recreate a deleted institution from one of its archives, with its code typed again."""
+    if request.method == "POST":
+        try:
+            institution = services.institution_restore_archive(
+                archive_key=request.POST.get("archive", ""),
+                confirmation=request.POST.get("confirmation", ""),
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("学校“%(name)s”已从归档恢复。") % {"name": institution.name})
+            return redirect("console:institution", code=institution.code)
+    return render(
+        request,
+        "console/institution_restore.html",
+        {"archives": selectors.restorable_archives(), "restore_form": RestoreForm()},
+    )
+
+
+@operator_required
 def dead_letters(request: HttpRequest) -> HttpResponse:
     """Background tasks given up after repeated interruptions, or whose last run failed."""
-    return render(request, "tenants/dead_letters.html", {"letters": dead_letter_services.dead_letter_list()})
+    return render(request, "console/dead_letters.html", {"letters": dead_letter_services.dead_letter_list()})
 
 
 @require_POST

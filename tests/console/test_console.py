@@ -55,7 +55,7 @@ def _queued_archive_messages(redis: Any, institution_id: int) -> list[bytes]:
     found = []
     for raw in redis.lrange("celery", 0, -1):
         headers = json.loads(raw)["headers"]
-        if headers["task"] == "tenants.tasks.archive_institution" and headers["argsrepr"].startswith(
+        if headers["task"] == "console.tasks.archive_institution" and headers["argsrepr"].startswith(
             f"({institution_id},"
         ):
             found.append(raw)
@@ -76,7 +76,7 @@ def test_archive_through_the_api_is_queued_on_the_real_broker(
         )
     assert response.status_code == 202 and response.json()["status"] == "archiving"
     # Recorded with the request (the relay publishes it again if the broker drops it) ...
-    assert TaskDelivery.objects.get(task_name="tenants.tasks.archive_institution").args == [inst_a.pk, operator.pk]
+    assert TaskDelivery.objects.get(task_name="console.tasks.archive_institution").args == [inst_a.pk, operator.pk]
     # ... and handed to this process's publisher, which puts it on the broker.
     assert queueing.publisher().idle(timeout=60)
     queued = _queued_archive_messages(broker, inst_a.pk)
@@ -177,3 +177,44 @@ def test_a_refused_console_page_is_audited(committee_user: User) -> None:
     assert AuditEvent.objects.filter(
         event=Event.PERMISSION_DENIED, actor_username="committee1", detail__path="/institutions/new/"
     ).exists()
+
+
+def test_restoring_through_the_api_needs_the_typed_code_and_a_deleted_institution(
+    operator: User, inst_a: Institution
+) -> None:
+    api = _operator_api(operator)
+    key = "_archives/alpha/alpha-20260101000000.tar.gz"
+    for body, refusal in (
+        ({"archive": key}, "确认内容与学校代码不一致，未恢复。"),
+        ({"archive": key, "confirmation": ""}, "确认内容与学校代码不一致，未恢复。"),
+        ({"archive": key, "confirmation": "alpha"}, "学校当前为“正常”状态，不能从归档恢复。"),
+        ({"archive": "_archives/gone/gone-20260101000000.tar.gz", "confirmation": "gone"}, "没有找到该归档文件。"),
+    ):
+        response = api.post("/api/institutions/restore/", body, content_type="application/json")
+        assert response.status_code == 400, body
+        assert refusal in response.content.decode(), body
+    assert Institution.objects.get(pk=inst_a.pk).status == Institution.Status.ACTIVE
+
+
+def test_the_console_offers_to_restore_only_archives_of_institutions_not_on_the_platform(
+    operator: User, inst_a: Institution
+) -> None:
+    import io
+
+    from services.storage.backends import get_storage
+
+    storage = get_storage()
+    ours, gone = "_archives/alpha/alpha-20260101000000.tar.gz", "_archives/gone/gone-20260101000000.tar.gz"
+    for key in (ours, gone):
+        storage.save(key, io.BytesIO(b"not an archive"))
+    try:
+        client = client_for(None, operator)
+        assert "从归档恢复学校" in client.get("/").content.decode()
+        page = client.get("/institutions/restore/").content.decode()
+        assert gone in page and ours not in page
+        response = client.post("/institutions/restore/", {"archive": gone, "confirmation": ""})
+        assert "确认内容与学校代码不一致，未恢复。" in response.content.decode()
+        assert not Institution.objects.filter(code="gone").exists()
+    finally:
+        storage.delete_prefix("_archives/alpha/")
+        storage.delete_prefix("_archives/gone/")

@@ -6,8 +6,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from console.services import institution_restore
 from services.storage.backends import get_storage
-from tenants.services import institution_restore
 
 
 class Command(BaseCommand):

@@ -6,6 +6,7 @@ app_name = "console"
 
 urlpatterns = [
     path("institutions/new/", views.institution_new, name="institution_new"),
+    path("institutions/restore/", views.institution_restore, name="institution_restore"),
     path("institutions/<str:code>/", views.institution_detail, name="institution"),
     path("institutions/<str:code>/suspend/", views.institution_suspend, name="institution_suspend"),
     path("institutions/<str:code>/resume/", views.institution_resume, name="institution_resume"),

@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 
 from services.audit.models import Event
 from services.audit.services import audit_record
-
-from . import queueing
-from .models import Institution, TaskDelivery
+from tenants import queueing
+from tenants.models import Institution, TaskDelivery
 
 SHOWN = (TaskDelivery.State.DEAD, TaskDelivery.State.FAILED)
 

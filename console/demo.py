@@ -20,13 +20,13 @@ from django_tenants.utils import schema_context
 
 from services.accounts.models import User
 from services.crypto import blind_index
-from services.members import national_id
+from services.members.fake_ids import fake_national_id
 from services.members.models import Member
 from services.organization.models import OrgUnit, Position
 from services.organization.services import org_unit_create
 from services.oversight.services import figures_publish
+from tenants.models import Institution
 
-from .models import Institution
 from .services import institution_create, institution_domain
 
 DEMO_PASSWORD = "Demo-2026-dangjian"
@@ -39,7 +39,6 @@ GIVEN = (
     "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力宁鑫宇浩然子涵欣怡思远佳琪梓萱一诺雨桐"
     "晨阳博文俊杰嘉怡泽宇雅婷志强海燕国庆晓东春梅"
 )
-REGIONS = ["110108", "110105", "120101", "310104", "320102", "330106", "370102", "420111", "440106", "510107", "610113"]
 ETHNICITIES = ["汉族"] * 18 + ["回族", "满族", "蒙古族", "壮族", "土家族"]
 
 
@@ -92,12 +91,6 @@ INSTITUTIONS = (
 def _name(rng: random.Random) -> str:
     given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.7 else "")
     return rng.choice(SURNAMES) + given
-
-
-def fake_national_id(rng: random.Random, born: date, male: bool) -> str:
-    sequence = rng.randrange(0, 100) * 10 + (rng.choice((1, 3, 5, 7, 9)) if male else rng.choice((0, 2, 4, 6, 8)))
-    first17 = f"{rng.choice(REGIONS)}{born:%Y%m%d}{sequence:03d}"
-    return first17 + national_id.check_digit(first17)
 
 
 def _build_tree(demo: DemoInstitution) -> list[OrgUnit]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from console.demo import INSTITUTIONS, DemoInstitution, _build_tree
 from services.organization.models import OrgUnit
-from tenants.demo import INSTITUTIONS, DemoInstitution, _build_tree
 from tenants.models import Institution
 from tests.conftest import in_schema
 

@@ -5,8 +5,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from console.services import institution_create, institution_domain
 from tenants.models import Institution
-from tenants.services import institution_create, institution_domain
 
 
 class Command(BaseCommand):

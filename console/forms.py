@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Institution
+from tenants.models import Institution
 
 
 class InstitutionCreateForm(forms.Form):
@@ -28,3 +28,7 @@ class ArchiveForm(forms.Form):
 
 class DeleteForm(forms.Form):
     confirmation = forms.CharField(label=_("请输入学校代码以确认删除"), max_length=30)
+
+
+class RestoreForm(forms.Form):
+    confirmation = forms.CharField(label=_("请输入学校代码以确认恢复"), max_length=30)

@@ -13,16 +13,16 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_exists
 
+from console import archive, services
+from console.tasks import archive_institution
 from services.accounts.models import ApiToken, User
 from services.accounts.services import api_token_create
 from services.audit.models import AuditEvent, Event
 from services.organization.models import OrgUnit
 from services.organization.services import org_unit_create
 from services.storage.backends import get_storage
-from tenants import archive, services
 from tenants.models import Institution
 from tenants.provisioning import schema_drop
-from tenants.tasks import archive_institution
 from tests.conftest import client_for, host_of, in_schema
 from tests.platform.celery_worker import celery_worker, wait_until
 
@@ -274,3 +274,94 @@ def _worker_idle(queue: str) -> bool:
     from tests.platform.celery_worker import broker_redis
 
     return broker_redis().llen(queue) == 0
+
+
+@pytest.fixture
+def restore_operator(committed: None) -> Iterator[User]:
+    """A platform operator in committed data (the console's restore runs pg_restore in another process)."""
+    leftover = User.objects.filter(username="restore-op")  # from an interrupted --reuse-db run
+    leftover._raw_delete(leftover.db)
+    operator = User.objects.create(username="restore-op", platform_role="operator", is_staff=True)
+    yield operator
+    ApiToken.objects.filter(user=operator).delete()
+    users = User.objects.filter(pk=operator.pk)
+    users._raw_delete(users.db)
+
+
+def _archived_and_deleted(institution: Institution) -> str:
+    with in_schema(institution):
+        org_unit_create(name="恢复测试党支部", kind=OrgUnit.Kind.BRANCH)
+    key = services.institution_archive(institution=institution, confirmation="archtest").last_export_key
+    services.institution_delete(institution=Institution.objects.get(pk=institution.pk), confirmation="archtest")
+    return key
+
+
+def test_a_deleted_institution_is_restored_from_the_console_page_with_its_code_typed_again(
+    disposable: Institution, restore_operator: User
+) -> None:
+    key = _archived_and_deleted(disposable)
+    client = client_for(None, restore_operator)
+    page = client.get("/institutions/restore/").content.decode()
+    assert key in page and "请输入学校代码以确认恢复" in page
+
+    # The typed code must be the archive's own: checked before anything is restored.
+    refused = client.post("/institutions/restore/", {"archive": key, "confirmation": "gamma"})
+    assert "确认内容与学校代码不一致，未恢复。" in refused.content.decode()
+    assert not Institution.objects.filter(code="archtest").exists() and not schema_exists("inst_archtest")
+
+    response = client.post("/institutions/restore/", {"archive": key, "confirmation": " ARCHTEST"})
+    assert response.status_code == 302 and response["Location"] == "/institutions/archtest/"
+    restored = Institution.objects.get(code="archtest")
+    assert restored.status == Institution.Status.ACTIVE
+    with in_schema(restored):
+        assert OrgUnit.objects.filter(name="恢复测试党支部").exists()
+    event = AuditEvent.objects.get(event=Event.INSTITUTION_RESTORED, object_id=str(restored.pk))
+    assert event.actor_username == "restore-op" and event.detail == {"archive": key}
+    # Once restored, the same archive is refused: it would overwrite the institution.
+    again = client.post("/institutions/restore/", {"archive": key, "confirmation": "archtest"})
+    assert "学校当前为“正常”状态，不能从归档恢复。" in again.content.decode()
+    client.logout()
+
+
+def test_a_deleted_institution_is_restored_through_the_api(disposable: Institution, restore_operator: User) -> None:
+    key = _archived_and_deleted(disposable)
+    _, raw = api_token_create(user=restore_operator, name="restore")
+    api = Client(HTTP_HOST=host_of(None), HTTP_AUTHORIZATION=f"Bearer {raw}")
+    refused = api.post("/api/institutions/restore/", {"archive": key}, content_type="application/json")
+    assert refused.status_code == 400
+    assert "确认内容与学校代码不一致，未恢复。" in refused.content.decode()
+    assert not Institution.objects.filter(code="archtest").exists()
+
+    response = api.post(
+        "/api/institutions/restore/", {"archive": key, "confirmation": "archtest"}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["code"] == "archtest" and response.json()["status"] == "active"
+    restored = Institution.objects.get(code="archtest")
+    with in_schema(restored):
+        assert User.objects.get(username="admin").check_password("Admin-pass-2026!")
+    assert AuditEvent.objects.filter(
+        event=Event.INSTITUTION_RESTORED, object_id=str(restored.pk), detail__archive=key
+    ).exists()
+
+
+@pytest.mark.parametrize("status", ["active", "suspended", "archiving", "archived"])
+def test_restoring_over_an_institution_on_the_platform_is_refused_in_every_status(
+    inst_a: Institution, status: str
+) -> None:
+    assert services.LIFECYCLE["restore"].get(status) is None
+    Institution.objects.filter(pk=inst_a.pk).update(status=status)
+    label = Institution.Status(status).label
+    with pytest.raises(ValidationError, match=f"学校当前为“{label}”状态，不能从归档恢复"):
+        services.institution_restore_archive(
+            archive_key="_archives/alpha/alpha-20260101000000.tar.gz", confirmation="alpha"
+        )
+    assert not AuditEvent.objects.filter(event=Event.INSTITUTION_RESTORED, object_id=str(inst_a.pk)).exists()
+
+
+def test_restoring_needs_the_code_typed_again_and_an_archive_that_exists(institutions: object, db: None) -> None:
+    with pytest.raises(ValidationError, match="确认内容与学校代码不一致，未恢复"):
+        services.institution_restore_archive(archive_key="_archives/gone/gone-20260101000000.tar.gz", confirmation=" ")
+    for key in ("_archives/gone/gone-20260101000000.tar.gz", "inst_alpha/documents/x.pdf", "../../etc/passwd", ""):
+        with pytest.raises(ValidationError, match="没有找到该归档文件"):
+            services.institution_restore_archive(archive_key=key, confirmation="gone")

@@ -2,7 +2,8 @@
 whole-database dump stops working beyond ~100k tables) plus its stored files, in one .tar.gz
 that restores into this or a fresh deployment.
 
-Layout: manifest.json, schema.dump (pg_dump custom format), files/<storage key>.
+Layout: manifest.json, schema.dump (pg_dump custom format), files/<storage key>. Archives are kept
+in storage under ``_archives/<code>/<code>-<time>.tar.gz``.
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
 from services.storage.backends import get_storage
-
-from .models import Domain, Institution, institution_domain
-from .pgtools import pg_run
-from .routing import forget_institution
+from tenants.models import Domain, Institution, institution_domain
+from tenants.pgtools import pg_run
+from tenants.routing import forget_institution
 
 FORMAT_VERSION = 1
+ARCHIVES = "_archives/"
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -43,7 +44,7 @@ def export_institution(institution: Institution) -> str:
     storage = get_storage()
     prefix = f"{institution.schema_name}/"
     stamp = timezone.now().strftime("%Y%m%d%H%M%S")
-    key = f"_archives/{institution.code}/{institution.code}-{stamp}.tar.gz"
+    key = f"{ARCHIVES}{institution.code}/{institution.code}-{stamp}.tar.gz"
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / "schema.dump"
         pg_run(
@@ -95,12 +96,21 @@ def read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
     return manifest
 
 
-def restore_institution(archive_file: BinaryIO) -> Institution:
-    """Restore schema, files and registry rows. Refuses to overwrite an existing institution."""
+def archive_list() -> list[tuple[str, str]]:
+    """Every archive in storage as (key, institution code), by code, the newest of each first."""
+    keys = [key for key in get_storage().list(ARCHIVES) if key.endswith(".tar.gz")]
+    return sorted(((key, key.removeprefix(ARCHIVES).split("/", 1)[0]) for key in keys), reverse=True)
+
+
+def restore_institution(archive_file: BinaryIO, *, expected_code: str | None = None) -> Institution:
+    """Restore schema, files and registry rows. Refuses to overwrite an existing institution, and
+    an archive of another institution than ``expected_code`` (the code an operator typed)."""
     storage = get_storage()
     with tempfile.TemporaryDirectory() as tmp, tarfile.open(fileobj=archive_file, mode="r:gz") as tar:
         manifest = read_manifest(tar)
         info = manifest["institution"]
+        if expected_code is not None and info["code"] != expected_code:
+            raise ValidationError({"confirmation": [_("确认内容与学校代码不一致，未恢复。")]})
         schema = info["schema_name"]
         if Institution.objects.filter(code=info["code"]).exists() or schema_exists(schema):
             raise ValidationError(_("学校“%(code)s”已存在，不能覆盖恢复。") % {"code": info["code"]})

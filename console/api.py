@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from services.kernel.parsers import StrictJSONParser
 from services.kernel.serializers import InputSerializer
 from services.kernel.text import single_line
+from tenants.models import Institution
 
 from . import services
-from .models import Institution
 
 
 class IsPlatformOperator(permissions.BasePermission):
@@ -60,6 +60,15 @@ class InstitutionCreateSerializer(InputSerializer):
         validators=[single_line], max_length=50, required=False, allow_blank=True, default=""
     )
     admin_username = serializers.CharField(validators=[single_line], max_length=150, default="admin")
+
+
+class InstitutionRestoreSerializer(InputSerializer):
+    archive = serializers.CharField(
+        validators=[single_line], max_length=300, help_text="a storage key: _archives/<code>/<code>-<time>.tar.gz"
+    )
+    confirmation = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, default="", help_text="the code"
+    )
 
 
 def _field(request: Request, name: str) -> str:
@@ -149,6 +158,23 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         except DjangoValidationError as exc:
             raise _validation_error(exc) from exc
         return Response(InstitutionSerializer(institution).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=InstitutionRestoreSerializer, responses={201: InstitutionSerializer})
+    @action(detail=False, methods=["post"])
+    def restore(self, request: Request) -> Response:
+        """Recreate a deleted institution from an archive in storage. The institution's code must be
+        typed again, as on the console page; refused while an institution holds that code."""
+        data = InstitutionRestoreSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            institution = services.institution_restore_archive(
+                archive_key=data.validated_data["archive"],
+                confirmation=data.validated_data["confirmation"],
+                acting_user=request.user,
+            )
+        except DjangoValidationError as exc:
+            raise _validation_error(exc) from exc
+        return Response(InstitutionSerializer(institution).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=inline_serializer("DeleteRequest", {"confirmation": serializers.CharField(max_length=30)}),

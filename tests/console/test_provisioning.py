@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django_tenants.utils import schema_exists
 
+from console.services import institution_create
 from services.accounts.models import User
 from services.audit.models import AuditEvent, Event
 from tenants.models import Domain, Institution
 from tenants.provisioning import template_schema
-from tenants.services import institution_create
 from tests.conftest import in_schema
 
 
@@ -89,7 +89,7 @@ def test_weak_admin_password_is_refused_before_anything_is_created(db: None) -> 
 
 
 def test_a_failure_midway_rolls_back_row_domain_and_schema(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tenants import services
+    from console import services
 
     def broken_audit(**kwargs: object) -> None:
         raise RuntimeError("audit store down")
