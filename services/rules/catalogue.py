@@ -137,10 +137,11 @@ def standard_set() -> list[Version]:
     """Every version of every standard rule, by key and date, as the migrations leave them."""
     table: list[dict[str, Any]] = []
     rule_model = type("StandardRule", (SimpleNamespace,), {"objects": _Manager(table)})
-    apps = SimpleNamespace(
+    # Stand-ins for the migration state's apps and the schema editor of the public schema.
+    apps: Any = SimpleNamespace(
         get_model=lambda app, model: rule_model if (app, model) == ("rules", "StandardRule") else _Absorb()
     )
-    schema_editor = SimpleNamespace(connection=SimpleNamespace(schema_name="public"))
+    schema_editor: Any = SimpleNamespace(connection=SimpleNamespace(schema_name="public"))
     for migration in _seeding_migrations():
         for operation in migration.operations:
             if isinstance(operation, RunPython):

@@ -253,13 +253,14 @@ class _Walker(ast.NodeVisitor):
     def visit_Module(self, node: ast.Module) -> None:
         bound = {name for name, _value in _top_level_bindings(self.module)}
         for statement in node.body:
-            if isinstance(statement, ast.Assign | ast.AnnAssign) and _targets(statement) <= bound:
-                # A declaration, not a read; the keys it hands to the resolver must exist all the same.
-                for call in ast.walk(statement.value):
-                    if isinstance(call, ast.Call) and _callee(call) in RESOLVER_CALLS and call.args:
-                        self._asked_in(call.args[0])
-            else:
+            value = _declaration(statement, bound)
+            if value is None:
                 self.visit(statement)
+                continue
+            # A declaration, not a read; the keys it hands to the resolver must exist all the same.
+            for call in ast.walk(value):
+                if isinstance(call, ast.Call) and _callee(call) in RESOLVER_CALLS and call.args:
+                    self._asked_in(call.args[0])
 
     def _scoped(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         self.scope.append(node.name)
@@ -275,7 +276,8 @@ class _Walker(ast.NodeVisitor):
     def visit_Import(self, node: ast.Import) -> None:
         return
 
-    visit_ImportFrom = visit_Import
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        return
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and node.value in self.known:
@@ -317,6 +319,15 @@ class _Walker(ast.NodeVisitor):
     def _asked_in(self, expression: ast.AST) -> None:
         keys = _key_strings(self.module, self.modules, expression)
         self.asked.update((self.reader, key) for key in keys)
+
+
+def _declaration(statement: ast.stmt, bound: set[str]) -> ast.expr | None:
+    """The value of a module-level binding of names only, else None."""
+    if isinstance(statement, ast.Assign | ast.AnnAssign) and statement.value is not None:
+        targets = _targets(statement)
+        if targets and targets <= bound:
+            return statement.value
+    return None
 
 
 def _targets(statement: ast.Assign | ast.AnnAssign) -> set[str]:
