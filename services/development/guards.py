@@ -1,4 +1,4 @@
-"""Guards of the development procedure (DOMAIN §4): each one reads a rule of the rule set and
+"""Guards of the development procedure (docs/domain.md#development): each one reads a rule of the rule set and
 answers whether a condition holds, what is missing (in Chinese), when it will hold, and which rule
 (key and citation) says so — always a rule it read: where it reads two (a range), the one that
 decided. The guards that read no rule (a required step, every step reviewed) are in guard_base.py

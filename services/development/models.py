@@ -1,4 +1,4 @@
-"""Development dossiers (发展党员, DOMAIN §4): one per person in the pipeline, its steps with dates,
+"""Development dossiers (发展党员, docs/domain.md#development): one per person in the pipeline, its steps with dates,
 actors and documents, its contact persons and sponsors, and the institution's local steps.
 
 "一人一档、一事一记、一步一审": one dossier per person, one ``DossierStep`` per thing done, and each

@@ -1,4 +1,4 @@
-"""Every write to development dossiers (DOMAIN §4): one audited transaction each.
+"""Every write to development dossiers (docs/domain.md#development): one audited transaction each.
 
 "一人一档、一事一记、一步一审": a dossier per person (``dossier_create``), a step for each thing
 done (``dossier_step_record``, with its documents through services/storage), a manager's review

@@ -1,4 +1,4 @@
-"""Stage changes of a development dossier (DOMAIN §4): applicant → activist → development target
+"""Stage changes of a development dossier (docs/domain.md#development): applicant → activist → development target
 by the branch committee's decision (``dossier_advance``), admission and confirmation by the branch
 member meeting's votes (``dossier_vote_outcome``, called by services/votes), the extension of
 probation and the end of a dossier. Each is one audited transaction, guarded by guards.py.

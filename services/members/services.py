@@ -1,7 +1,7 @@
 """Every write to member records: one audited transaction each, with a history row that says
 who changed what, when and why.
 
-Member status is a state machine (DOMAIN §3): each transition is ``member_status_change`` with
+Member status is a state machine (docs/domain.md#member-record): each transition is ``member_status_change`` with
 a date and a reason; arrears never change status by themselves.
 """
 

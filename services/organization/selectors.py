@@ -36,7 +36,7 @@ COMMITTEE_POSITIONS = (
     Position.Kind.DISCIPLINE,
 )
 
-# Where each kind of unit may hang (DOMAIN §2: committee → second-level committee / general
+# Where each kind of unit may hang (docs/domain.md#organization: committee → second-level committee / general
 # branch → branch → party group). A branch may also hang directly under the university committee:
 # directly affiliated branches (直属党支部, e.g. of administrative offices) are common.
 ALLOWED_PARENTS: dict[str, frozenset[str | None]] = {

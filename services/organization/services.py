@@ -30,7 +30,7 @@ from . import selectors
 from .models import AdminGrant, OrgUnit, OrgUnitChange, Position, Term
 from .scope import forget_scopes, scope_for
 
-# Committee terms (换届) in years, by kind of unit, from the rule set (services/rules, DOMAIN §2:
+# Committee terms (换届) in years, by kind of unit, from the rule set (services/rules, docs/domain.md#organization:
 # "branch committee 3 years, second-level committee 5 years"). The university committee is a
 # basic-level committee like a second-level one, and a general branch committee serves like a
 # branch committee (《中国共产党基层组织选举工作条例》, 2020). Party groups elect no committee and
@@ -177,7 +177,7 @@ def org_unit_create(
     sort_order: int = 0,
     acting_user: User | None = None,
 ) -> OrgUnit:
-    """Add a unit under ``parent``. A unit's kind must fit under its parent's (DOMAIN §2); with
+    """Add a unit under ``parent``. A unit's kind must fit under its parent's (docs/domain.md#organization); with
     no parent, a person may only create the university committee. (The system path may create
     a detached unit: tests and imports build branches without the committee above them.)"""
     name = name.strip()
@@ -430,7 +430,7 @@ def term_set(
 ) -> Term:
     """Record the committee's current term (换届). Without ``ends_on`` the term lasts
     the years of the rule ``TERM_RULE_KEYS[unit.kind]`` in force on ``started_on`` (rule-set keys
-    ``term.branch_years``, ``term.second_level_years``, ``term.committee_years``; DOMAIN §2). A
+    ``term.branch_years``, ``term.second_level_years``, ``term.committee_years``; docs/domain.md#organization). A
     term with the same start as the latest one corrects it; otherwise a new term begins."""
     _require_change(acting_user=acting_user, unit=unit)  # again under the lock below
     key = TERM_RULE_KEYS.get(unit.kind)

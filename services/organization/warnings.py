@@ -1,4 +1,4 @@
-"""Structural warnings on the tree: facts of DOMAIN §2 that a unit does not meet right now.
+"""Structural warnings on the tree: facts of docs/domain.md#organization that a unit does not meet right now.
 
 They are warnings, not errors: a branch may be below strength for a while (graduation season),
 and the tree editor never refuses a change because of them. They are computed from the counts
@@ -20,7 +20,7 @@ from services.rules.resolver import RuleMapping, RuleValue, rules_for
 from .models import OrgUnit
 from .selectors import TreeUnit, org_tree
 
-# The rule-set keys these warnings read (services/rules, DOMAIN §10), by the local names this
+# The rule-set keys these warnings read (services/rules, docs/domain.md#rule-sets), by the local names this
 # module has used. The numbers themselves — and their citations — come from the resolver: the
 # institution's override in force on the day, else the standard rule.
 # - "a branch needs ≥ 3 full members"; "≥ 7 full members → it elects a branch committee";

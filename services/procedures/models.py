@@ -1,4 +1,4 @@
-"""Published procedure templates (DOMAIN §4), in the public schema: the 5 stages and 25 standard
+"""Published procedure templates (docs/domain.md#development), in the public schema: the 5 stages and 25 standard
 steps of member development, each step with its required documents.
 
 A template is versioned like the standard rule set: a new version is a new ``ProcedureTemplate``
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Stage(models.TextChoices):
-    """The five stages of development (DOMAIN §4) and the end of a dossier that stops early."""
+    """The five stages of development (docs/domain.md#development) and the end of a dossier that stops early."""
 
     APPLICANT = "applicant", _("入党申请人")
     ACTIVIST = "activist", _("入党积极分子")

@@ -1,4 +1,4 @@
-"""The reminder sources of the member record and the organization tree (DOMAIN §2, §3, §4, §7).
+"""The reminder sources of the member record and the organization tree (docs/domain.md#reminders).
 
 Each source runs a couple of set-based queries for the whole institution (no query per member)
 and yields ``Due`` items for everything due within the lead time or already overdue:

@@ -1,4 +1,4 @@
-"""An institution's override of a standard rule (DOMAIN §10): one audited transaction."""
+"""An institution's override of a standard rule (docs/domain.md#rule-sets): one audited transaction."""
 
 from __future__ import annotations
 

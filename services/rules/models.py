@@ -1,4 +1,4 @@
-"""The platform's standard rule set (DOMAIN §10), in the public schema only.
+"""The platform's standard rule set (docs/domain.md#rule-sets), in the public schema only.
 
 A rule is versioned by ``effective_from``: a new version is a new row with a later date, never
 an edit of the old one, so a deadline computed for a past date still finds the rule that was in

@@ -1,4 +1,4 @@
-"""One answer to "the value of rule K for this institution on date D" (DOMAIN §10).
+"""One answer to "the value of rule K for this institution on date D" (docs/domain.md#rule-sets).
 
 The institution's override in force on D (latest ``effective_from`` <= D) beats the standard rule
 in force on D. In the public schema (the console) there are no overrides. Nothing is cached

@@ -1,4 +1,4 @@
-"""The declared type and allowed range of every rule of the standard set (DOMAIN §10).
+"""The declared type and allowed range of every rule of the standard set (docs/domain.md#rule-sets).
 
 An institution's override must be a value of its rule's kind within its range: a whole number of
 months between 1 and 24 for ``abroad.contact_months``, not 10^30. The checks run on every
@@ -43,7 +43,7 @@ def _whole(low: int, high: int) -> Spec:
 
 
 SPECS: dict[str, Spec] = {
-    # Organization (DOMAIN §2).
+    # Organization (docs/domain.md#organization).
     "branch.min_full_members": _whole(1, 50),
     "branch.committee_threshold": _whole(1, 100),
     "branch.committee_min_positions": _whole(1, 10),
@@ -53,7 +53,7 @@ SPECS: dict[str, Spec] = {
     "term.second_level_years": _whole(1, 10),
     "term.committee_years": _whole(1, 10),
     "term.warning_days": _whole(0, 730),
-    # Development (DOMAIN §4).
+    # Development (docs/domain.md#development).
     "development.min_age": _whole(16, 40),
     "development.application_talk_months": _whole(1, 12),
     "development.contact_persons_min": _whole(1, 5),
@@ -73,7 +73,7 @@ SPECS: dict[str, Spec] = {
     # Branch member meetings: "more than half" may be raised (2/3), never lowered below half.
     "votes.quorum_fraction": Spec(FRACTION, Fraction(1, 2), Fraction(1)),
     "votes.majority_fraction": Spec(FRACTION, Fraction(1, 2), Fraction(1)),
-    # Organizational life (DOMAIN §5), study (§8).
+    # Organizational life (docs/domain.md#organizational-life), study (#study).
     "meetings.member_meeting_months": _whole(1, 24),
     "meetings.committee_meeting_months": _whole(1, 24),
     "meetings.group_meeting_months": _whole(1, 24),
@@ -83,12 +83,12 @@ SPECS: dict[str, Spec] = {
     "meetings.appraisal_months": _whole(1, 24),
     "study.member_hours": _whole(0, 1000),
     "study.cadre_hours": _whole(0, 1000),
-    # Dues (DOMAIN §6).
+    # Dues (docs/domain.md#dues).
     "dues.brackets": Spec(BRACKETS),
     "dues.student_monthly_yuan": Spec(MONEY, Decimal("0.01"), Decimal("100")),
     "dues.max_arrears_months": _whole(1, 24),
     "dues.voluntary_remit_yuan": Spec(MONEY, Decimal("1"), Decimal("1000000")),
-    # Transfers, mobility, reminders, audit (DOMAIN §7, §10).
+    # Transfers, mobility, reminders, audit (docs/domain.md#transfers, #reminders).
     "transfer.letter_validity_days": _whole(1, 365),
     "retained.max_years": _whole(1, 10),
     "abroad.contact_months": _whole(1, 24),

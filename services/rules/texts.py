@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_noop
 
-# A number that is a local rule rather than a national regulation's (DOMAIN.md "local practice").
+# A number that is a local rule rather than a national regulation's (docs/domain.md#local-practice).
 LOCAL_PRACTICE = gettext_noop("地方通行做法")
 
 TITLES = (

@@ -35,7 +35,7 @@ def current_institution() -> Institution:
 
 def validity(on: date) -> tuple[date, RuleValue]:
     """The last day a letter issued on ``on`` is valid: ``transfer.letter_validity_days`` after it
-    (DOMAIN §7, e.g. 90 days), as the rule set in force on the issue date says."""
+    (docs/domain.md#transfers, e.g. 90 days), as the rule set in force on the issue date says."""
     value = rule(VALIDITY_RULE, on=on)
     return on + timedelta(days=value.number), value
 

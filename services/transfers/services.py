@@ -1,4 +1,4 @@
-"""Every write of transfers (DOMAIN §7): one audited transaction each.
+"""Every write of transfers (docs/domain.md#transfers): one audited transaction each.
 
 - ``transfer_internal``: branch → branch inside the institution.
 - ``transfer_letter_send`` / ``transfer_letter_cancel``: a letter to another institution on the

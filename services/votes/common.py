@@ -27,7 +27,7 @@ EVENT_RECORDED = "vote.recorded"
 EVENT_DELETED = "vote.deleted"
 
 # The dossier stage that can be voted on, per kind: development targets are admitted, probationary
-# members confirmed (DOMAIN §4).
+# members confirmed (docs/domain.md#votes).
 VOTABLE_STAGE: dict[str, str] = {BranchVote.Kind.ADMISSION: "target", BranchVote.Kind.CONFIRMATION: "probationary"}
 # Members on the roll but not shown on the electorate (they have left it).
 OFF_ROLL = {Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED}

@@ -1,4 +1,4 @@
-"""Every guard at its boundaries (DOMAIN §4): exactly the limit passes, one day short does not."""
+"""Every guard at its boundaries (docs/domain.md#development): exactly the limit passes, one day short does not."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Development rules of the standard rule set (DOMAIN §4, §10), cited to the articles of the 2014
+"""Development rules of the standard rule set (docs/domain.md#development), cited to the articles of the 2014
 《中国共产党发展党员工作细则》.
 
 The rules app seeded the development numbers in 2000 with the regulation's name only; this adds

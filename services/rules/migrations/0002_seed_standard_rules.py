@@ -1,4 +1,4 @@
-"""Seed the standard rule set with the defaults of DOMAIN.md (§2, §4–§7, §10).
+"""Seed the standard rule set with the defaults of docs/domain.md (#organization to #study, #reminders).
 
 Runs in the public schema only: the app is shared, but a migration run for another schema (the
 guard costs nothing) must never write a second copy of the standard set. Reversible: the reverse
@@ -13,7 +13,7 @@ from typing import Any
 from django.db import migrations
 
 # Citations. Articles are given where the regulation's article is well known; otherwise the
-# regulation alone, and "local practice" where DOMAIN.md says the number is a local rule.
+# regulation alone, and "local practice" where docs/domain.md#local-practice says the number is a local rule.
 CONSTITUTION = "《中国共产党章程》"
 BRANCH_REG = "《中国共产党支部工作条例（试行）》(2018)"
 ELECTION_REG = "《中国共产党基层组织选举工作条例》(2020)"

@@ -1,6 +1,6 @@
 """Citations of local rules read "地方通行做法" instead of the English "local practice".
 
-The seeding migrations (0002, 0003) wrote the English words as the citation of the rules DOMAIN.md
+The seeding migrations (0002, 0003) wrote the English words as the citation of the rules docs/domain.md
 calls local practice; the Chinese interface showed them as they were. The English interface
 translates the Chinese words (services/rules/texts.py).
 
