@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partycloud.forms import add_service_errors
 from services.kernel import inputs
+from services.kernel.forms import add_service_errors
 from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.organization.scope import Scope, scope_for

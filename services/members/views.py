@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from partycloud.forms import add_service_errors
+from services.kernel.forms import add_service_errors
 from services.organization.models import OrgUnit, Position
 from services.organization.scope import Scope, scope_for
 
