@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from services.members import reminders as sources
 from services.members.models import Member, MemberChange, TimeAbroad
 from services.organization.models import Position, Term
-from services.reminders import sources
 from services.reminders.registry import Due
 from services.rule_overrides.models import RuleOverride
 from tenants.models import Institution

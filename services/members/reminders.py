@@ -37,11 +37,10 @@ from django.utils.translation import gettext as _
 from services.members.models import Member, TimeAbroad
 from services.members.selectors import retained_since
 from services.organization.models import OrgUnit, Term
+from services.reminders.dates import add_months, add_years, rule_by_date
+from services.reminders.recipients import managers
+from services.reminders.registry import Due, reminder_source
 from services.rules.resolver import rule
-
-from .dates import add_months, add_years, rule_by_date
-from .recipients import managers
-from .registry import Due, reminder_source
 
 LEAD_DAYS = "reminders.lead_days"
 PROBATION_MONTHS = "probation.months"
