@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from services.organization.models import OrgUnit
-from services.organization.scope import Scope, scope_for
+from services.organization.scope import Scope, ancestor_paths, scope_for
 
 from .models import Document, DocumentVersion, Receipt
 
@@ -30,12 +30,6 @@ NOT_SIGNING_STATUSES = ("transferred_out", "stopped", "deceased")
 
 def in_public_schema() -> bool:
     return getattr(connection, "schema_name", get_public_schema_name()) == get_public_schema_name()
-
-
-def _prefixes(path: str) -> list[str]:
-    """ "1.4.17." -> ["1.", "1.4.", "1.4.17."]: the units whose subtree contains the unit."""
-    parts = [p for p in path.split(".") if p]
-    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
 
 
 def unit_contains(outer: OrgUnit, inner: OrgUnit) -> bool:
@@ -83,7 +77,7 @@ def visibility_q(viewer: Viewer) -> Q:
     anchors = set(scope.seen_paths)
     if viewer.branch_path:
         anchors.add(viewer.branch_path)
-    containing = sorted({prefix for anchor in anchors for prefix in _prefixes(anchor)})
+    containing = sorted({prefix for anchor in anchors for prefix in ancestor_paths(anchor)})
     if containing:
         condition |= Q(scope_unit__path__in=containing)
     if scope.seen_paths:
