@@ -145,7 +145,7 @@ def _compute_scope(user: object, today: date) -> Scope:
     member = getattr(user, "member", None)  # reverse one-to-one: None when the account has no record
     member_id = member.pk if member is not None else None
     if member_id is not None:
-        positions = Position.objects.filter(held_on(today), member_id=member_id)
+        positions = Position.objects.filter(current_positions_q(on=today), member_id=member_id)
         for kind, path in positions.values_list("kind", "unit__path"):
             if kind in SEEING_POSITIONS:
                 seen.add(path)
@@ -154,9 +154,12 @@ def _compute_scope(user: object, today: date) -> Scope:
     return Scope(seen_paths=frozenset(seen), managed_paths=frozenset(managed), own_member_id=member_id)
 
 
-def held_on(day: date) -> Q:
-    """A filter on positions: held on ``day`` (started by then, not ended before)."""
-    return Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+def current_positions_q(*, on: date, prefix: str = "") -> Q:
+    """A filter on positions (``prefix`` is the lookup path to the position): held on ``on``,
+    started by then and not ended before."""
+    return Q(**{f"{prefix}started_on__lte": on}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": on})
+    )
 
 
 def ancestor_paths(path: str) -> list[str]:
@@ -196,7 +199,7 @@ def managers_to_notify_by_unit_path(*, on: date) -> dict[str, tuple[int, ...]]:
     Set-based for the whole institution: three queries (positions, grants, units)."""
     holders: dict[str, set[int]] = defaultdict(set)
     positions = Position.objects.filter(
-        held_on(on), kind__in=MANAGING_POSITIONS, member__user__isnull=False
+        current_positions_q(on=on), kind__in=MANAGING_POSITIONS, member__user__isnull=False
     ).values_list("unit__path", "member__user_id")
     for path, user_id in positions:
         holders[path].add(user_id)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from services.members.models import Member
 
 from .models import AdminGrant, OrgUnit, OrgUnitChange, Position, Term
-from .scope import Scope
+from .scope import Scope, current_positions_q
 
 if TYPE_CHECKING:
     from .warnings import StructuralWarning
@@ -64,12 +64,6 @@ def org_unit_list() -> QuerySet[OrgUnit]:
 
 def org_unit_subtree(*, unit: OrgUnit) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(path__startswith=unit.path)
-
-
-def current_positions_q(*, on: date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}started_on__lte": on}) & (
-        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": on})
-    )
 
 
 def _count(queryset: QuerySet, group_by: str) -> Coalesce:
