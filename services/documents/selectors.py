@@ -24,8 +24,6 @@ from services.organization.scope import Scope, ancestor_paths, scope_for
 from .models import Document, DocumentVersion, Receipt
 
 PUBLISHER_ROLES = frozenset({"committee", "operator"})
-# A member in these states is not expected to sign notices.
-NOT_SIGNING_STATUSES = ("transferred_out", "stopped", "deceased")
 
 
 def in_public_schema() -> bool:
@@ -177,10 +175,11 @@ def public_document_get(*, pk: int) -> tuple[Document, list[DocumentVersion]]:
 
 def members_signing() -> QuerySet[Any]:
     """This institution's members who are expected to sign notices at all: not transferred out,
-    stopped or deceased. Everyone of them for the committee's notices."""
+    stopped or deceased (off the roll). Everyone of them for the committee's notices."""
     from services.members.models import Member
+    from services.members.status import OFF_ROLL_STATUSES
 
-    return Member.objects.exclude(status__in=NOT_SIGNING_STATUSES)
+    return Member.objects.exclude(status__in=OFF_ROLL_STATUSES)
 
 
 def signing_members(*, document: Document, public: bool = False) -> QuerySet[Any]:

@@ -38,6 +38,7 @@ from services.rules.resolver import rule
 
 from .models import Member, TimeAbroad
 from .selectors import retained_since
+from .status import OFF_ROLL_STATUSES
 
 LEAD_DAYS = "reminders.lead_days"
 PROBATION_MONTHS = "probation.months"
@@ -47,9 +48,6 @@ RETAINED_MAX_YEARS = "retained.max_years"
 PROBATION_ENDING = "members.probation_ending"
 ABROAD_CONTACT = "members.abroad_contact"
 RETAINED_LIMIT = "members.retained_limit"
-
-# Statuses after which nothing is due any more for a member.
-GONE = (Member.Status.TRANSFERRED_OUT, Member.Status.STOPPED, Member.Status.DECEASED)
 
 
 def _horizon(today: date) -> date:
@@ -107,7 +105,7 @@ def abroad_contact(today: date) -> Iterator[Due]:
     url = url_maker("members:detail")
     rows = (
         TimeAbroad.objects.filter(returned_on__isnull=True)
-        .exclude(member__status__in=GONE)
+        .exclude(member__status__in=OFF_ROLL_STATUSES)
         .values_list(
             "pk",
             "country",

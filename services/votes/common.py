@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from services.audit.models import Event
 from services.audit.services import audit_record
 from services.members.models import Member
+from services.members.status import OFF_ROLL_STATUSES
 from services.organization.models import OrgUnit
 from services.organization.scope import require_manage
 from services.rules.display import rule_title
@@ -29,8 +30,10 @@ EVENT_DELETED = "vote.deleted"
 # The dossier stage that can be voted on, per kind: development targets are admitted, probationary
 # members confirmed (DOMAIN §4).
 VOTABLE_STAGE: dict[str, str] = {BranchVote.Kind.ADMISSION: "target", BranchVote.Kind.CONFIRMATION: "probationary"}
-# Members on the roll but not shown on the electorate (they have left it).
-OFF_ROLL = {Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED}
+# Who the electorate leaves out: deliberately fewer than those off the roll
+# (services/members/status.py). A member whose membership was stopped is still listed, as an
+# elector without the right to vote (exclusion "status"), so the record shows why they did not.
+LEFT_OFF_THE_ELECTORATE = OFF_ROLL_STATUSES - {Member.Status.STOPPED}
 CHOICES = ("yes", "no", "abstain")
 
 
