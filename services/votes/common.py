@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from services.audit.models import Event
@@ -14,7 +14,7 @@ from services.audit.services import audit_record
 from services.members.models import Member
 from services.members.status import OFF_ROLL_STATUSES
 from services.organization.models import OrgUnit
-from services.organization.scope import require_manage
+from services.organization.scope import Scope, can_manage
 from services.rules.display import rule_title
 from services.rules.resolver import RuleValue, rules_for
 
@@ -42,8 +42,15 @@ def _audit(event: str, **kwargs: Any) -> None:
     audit_record(event=Event(event), **kwargs)
 
 
+def can_manage_votes(*, acting_user: Any, branch: OrgUnit, scope: Scope | None = None) -> bool:
+    """Whether ``acting_user`` may organize and record ``branch``'s votes: they manage it (None is
+    the system). Every vote service checks it; views ask it before a form or a button."""
+    return can_manage(acting_user=acting_user, unit=branch, scope=scope)
+
+
 def _require_manager(acting_user: Any, branch: OrgUnit) -> None:
-    require_manage(acting_user=acting_user, unit=branch, message=_("您无权管理“%(unit)s”的表决。"))
+    if not can_manage_votes(acting_user=acting_user, branch=branch):
+        raise PermissionDenied(_("您无权管理“%(unit)s”的表决。") % {"unit": branch.name})
 
 
 def _require_draft(vote: BranchVote) -> None:
