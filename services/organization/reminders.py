@@ -1,4 +1,4 @@
-"""The reminder source of the organization tree (DOMAIN §3), found by the reminders registry
+"""The reminder source of the organization tree, found by the reminders registry
 (services/reminders/registry.py) like every app's ``reminders`` module:
 
 - ``organization.term_ending``: a committee's current term ends on ``Term.ends_on``; listed
