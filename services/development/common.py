@@ -1,5 +1,6 @@
 """What the development services share: permission checks, locking, audit events and the step
-a service records as part of another change. Internal to services.py and stages.py."""
+a service records as part of another change. Internal to services.py and stages.py, but for
+``can_manage_development``, which the views ask too."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,7 @@ from services.audit.models import Event
 from services.audit.services import audit_record
 from services.members.models import Member
 from services.organization.models import OrgUnit
-from services.organization.scope import require_manage
+from services.organization.scope import Scope, can_manage, scope_for
 from services.procedures.models import Stage, TemplateStep
 from services.procedures.selectors import template_in_force
 
@@ -44,8 +45,21 @@ def _audit(event: str, **kwargs: Any) -> None:
     audit_record(event=Event(event), **kwargs)
 
 
+def can_manage_development(*, acting_user: Any, branch: OrgUnit, scope: Scope | None = None) -> bool:
+    """Whether ``acting_user`` may change the development work of ``branch``: they manage it
+    (None is the system). Every development service checks it; views ask it before a form."""
+    return can_manage(acting_user=acting_user, unit=branch, scope=scope)
+
+
+def can_set_local_steps(*, acting_user: Any, scope: Scope | None = None) -> bool:
+    """Whether ``acting_user`` may add or change the institution's local steps: only its
+    administrators (a local step applies to every branch)."""
+    return (scope or scope_for(acting_user)).everything
+
+
 def _require_manage(*, acting_user: Any, branch: OrgUnit) -> None:
-    require_manage(acting_user=acting_user, unit=branch, message=_("您无权管理“%(unit)s”的发展党员工作。"))
+    if not can_manage_development(acting_user=acting_user, branch=branch):
+        raise PermissionDenied(_("您无权管理“%(unit)s”的发展党员工作。") % {"unit": branch.name})
 
 
 def _today() -> date:

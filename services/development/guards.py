@@ -24,11 +24,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from services.rules.resolver import RuleValue
 from services.workdays.calendar import CalendarNotPublished, add_working_days, working_days_between
 
 # What guards are made of, and the guards that read no rule (callers use them as ``g.<name>``).
@@ -46,6 +48,35 @@ from .guard_base import (
     steps_with,
 )
 from .models import Dossier, DossierContact, Stage
+
+# --- deadlines: what a guard checks against, and what the reminders announce -----------------------
+
+
+class Deadline(NamedTuple):
+    on: date  # the last day
+    rule: RuleValue  # the rule that set it
+
+
+def talk_deadline(*, applied_on: date, rules: RuleBook | None = None) -> Deadline:
+    """The last day for the talk with an applicant: ``development.application_talk_months`` (1)
+    after the application (the rule in force on the application date, unless the book is fixed)."""
+    rule = (rules or RuleBook())("development.application_talk_months", applied_on)
+    return Deadline(add_months(applied_on, rule.number), rule)
+
+
+def assessment_deadline(*, last_assessed_on: date, today: date, rules: RuleBook | None = None) -> Deadline:
+    """The day an activist's next assessment is due: ``development.activist_assessment_months``
+    (6, the rule in force ``today``) after the last assessment (or becoming an activist)."""
+    rule = (rules or RuleBook())("development.activist_assessment_months", today)
+    return Deadline(add_months(last_assessed_on, rule.number), rule)
+
+
+def approval_deadline(*, admitted_on: date, rules: RuleBook | None = None) -> Deadline:
+    """The last day for the higher committee's approval: ``development.approval_months`` (3)
+    after the admission vote (the rule in force on that date, unless the book is fixed)."""
+    rule = (rules or RuleBook())("development.approval_months", admitted_on)
+    return Deadline(add_months(admitted_on, rule.number), rule)
+
 
 # --- the guards ------------------------------------------------------------------------------------
 
@@ -70,8 +101,7 @@ def talk_guard(dossier: Dossier, *, today: date, rules: RuleBook | None = None) 
     """A talk with the applicant within ``development.application_talk_months`` (1) of the
     application. No talk yet: waiting until the deadline, failed after it. A talk recorded after
     the deadline is a violation shown in red, but does not stop the dossier (the talk happened)."""
-    rule = (rules or RuleBook())("development.application_talk_months", dossier.applied_on)
-    deadline = add_months(dossier.applied_on, rule.number)
+    deadline, rule = talk_deadline(applied_on=dossier.applied_on, rules=rules)
     title = _("申请后 %(n)s 个月内谈话") % {"n": rule.number}
     talks = steps_with(dossier, "talk")
     if talks:
@@ -107,10 +137,9 @@ def contact_persons_guard(dossier: Dossier, *, on: date, rules: RuleBook | None 
 def assessment_guard(dossier: Dossier, *, today: date, rules: RuleBook | None = None) -> Guard:
     """An activist is assessed every ``development.activist_assessment_months`` (6): the next
     assessment is due that long after the last one (or after becoming an activist). Not blocking."""
-    rule = (rules or RuleBook())("development.activist_assessment_months", today)
     assessments = steps_with(dossier, "activist_training")
     last = max([dossier.activist_on or dossier.applied_on, *(s.occurred_on for s in assessments)])
-    due = add_months(last, rule.number)
+    due, rule = assessment_deadline(last_assessed_on=last, today=today, rules=rules)
     title = _("每 %(n)s 个月考察一次") % {"n": rule.number}
     missing = _("上次考察 %(last)s，下次考察应在 %(due)s 前完成。") % {"last": last.isoformat(), "due": due.isoformat()}
     state = PASSED if today <= due else FAILED
@@ -217,7 +246,10 @@ def approval_guard(
     title = _("支部党员大会后 %(n)s 个月内审批") % {"n": rule.number}
     if admitted_on is None:
         return _guard("approval", title, WAITING, _("尚未通过接收预备党员的表决。"), rule)
-    deadline, latest = add_months(admitted_on, rule.number), add_months(admitted_on, max_rule.number)
+    deadline, latest = (
+        approval_deadline(admitted_on=admitted_on, rules=book).on,
+        add_months(admitted_on, max_rule.number),
+    )
     if approved_on is not None:
         if approved_on <= deadline:
             return _guard("approval", title, PASSED, "", rule, due_on=deadline)

@@ -58,6 +58,7 @@ from .common import (
     _require_manage,
     _template_step,
     _today,
+    can_set_local_steps,
 )
 from .models import Dossier, DossierContact, DossierDocument, DossierStep, LocalStep
 from .stages import (
@@ -450,7 +451,7 @@ def local_step_save(
 ) -> LocalStep:
     """Add (or change) a local step after a standard step of the template in force. Only the
     institution's administrators may: a local step applies to every branch."""
-    if not scope_for(acting_user).everything:
+    if not can_set_local_steps(acting_user=acting_user):
         raise PermissionDenied(_("只有学校管理员可以设置本校步骤。"))
     if not title.strip():
         raise ValidationError({"title": [_("请填写步骤名称。")]})

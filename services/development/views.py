@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partycloud.forms import add_service_errors
 from services.kernel import inputs
+from services.kernel.forms import add_service_errors
 from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.organization.scope import Scope, scope_for
@@ -31,6 +31,7 @@ from services.procedures.selectors import template_in_force
 
 from . import guards as g
 from . import selectors, services
+from .common import can_manage_development, can_set_local_steps
 from .forms import ContactForm, DateForm, DossierForm, EndForm, ExtendForm, LocalStepForm, ReviewForm, StepForm
 from .models import Dossier, DossierContact, DossierDocument, DossierStep, LocalStep
 
@@ -42,8 +43,9 @@ def _dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
         raise Http404 from None
 
 
-def _require_manage(scope: Scope, dossier: Dossier) -> None:
-    if not scope.covers_unit(dossier.branch, manage=True):
+def _require_manage(request: HttpRequest, dossier: Dossier) -> None:
+    """Checked before a form is shown; the services check the same (``can_manage_development``)."""
+    if not can_manage_development(acting_user=request.user, branch=dossier.branch):
         raise PermissionDenied(_("您无权管理“%(unit)s”的发展党员工作。") % {"unit": dossier.branch.name})
 
 
@@ -114,7 +116,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "guards": guards,
             "next_stage": Stage(next_stage).label if next_stage else "",
             "by_vote": next_stage in (Stage.PROBATIONARY, Stage.FULL),
-            "manages": scope.covers_unit(dossier.branch, manage=True),
+            "manages": can_manage_development(acting_user=request.user, branch=dossier.branch, scope=scope),
             "contacts": list(dossier.contacts.all()),
             "contact_form": ContactForm(members=_full_members(dossier), initial={"assigned_on": today}),
             "checklist": [
@@ -152,7 +154,7 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def step_record(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _dossier_or_404(request, pk)
-    _require_manage(scope_for(request.user), dossier)
+    _require_manage(request, dossier)
     rows = selectors.recordable_rows(dossier, selectors.procedure_rows(on=dossier.applied_on))
     # The label names the documents the step produces, so the secretary knows what to upload.
     choices = [
@@ -273,7 +275,7 @@ def contact_end(request: HttpRequest, pk: int) -> HttpResponse:
 def advance(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the guards of the next stage on the chosen date, then a confirmation; POST: advance."""
     dossier = _dossier_or_404(request, pk)
-    _require_manage(scope_for(request.user), dossier)
+    _require_manage(request, dossier)
     next_stage = g.NEXT_STAGE.get(Stage(dossier.stage)) if dossier.stage != Stage.ENDED else None
     if next_stage is None:
         raise Http404
@@ -308,7 +310,7 @@ def advance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def probation_extend(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _dossier_or_404(request, pk)
-    _require_manage(scope_for(request.user), dossier)
+    _require_manage(request, dossier)
     if dossier.stage != Stage.PROBATIONARY:
         raise Http404
     form = ExtendForm(request.POST or None, initial={"on_date": timezone.localdate(), "months": 6})
@@ -337,7 +339,7 @@ def probation_extend(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def dossier_end(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _dossier_or_404(request, pk)
-    _require_manage(scope_for(request.user), dossier)
+    _require_manage(request, dossier)
     form = EndForm(request.POST or None, initial={"on_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -373,7 +375,7 @@ def template_page(request: HttpRequest) -> HttpResponse:
     )
     form = LocalStepForm(request.POST or None, steps=steps)
     if request.method == "POST":
-        if not scope.everything:
+        if not can_set_local_steps(acting_user=request.user, scope=scope):
             raise PermissionDenied(_("只有学校管理员可以设置本校步骤。"))
         if form.is_valid():
             try:
@@ -396,7 +398,7 @@ def template_page(request: HttpRequest) -> HttpResponse:
             "template": template,
             "rows": selectors.procedure_rows(include_inactive=True),
             "form": form,
-            "is_admin": scope.everything,
+            "is_admin": can_set_local_steps(acting_user=request.user, scope=scope),
         },
     )
 

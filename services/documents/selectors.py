@@ -19,23 +19,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from services.organization.models import OrgUnit
-from services.organization.scope import Scope, scope_for
+from services.organization.scope import Scope, ancestor_paths, scope_for
 
 from .models import Document, DocumentVersion, Receipt
 
 PUBLISHER_ROLES = frozenset({"committee", "operator"})
-# A member in these states is not expected to sign notices.
-NOT_SIGNING_STATUSES = ("transferred_out", "stopped", "deceased")
 
 
 def in_public_schema() -> bool:
     return getattr(connection, "schema_name", get_public_schema_name()) == get_public_schema_name()
-
-
-def _prefixes(path: str) -> list[str]:
-    """ "1.4.17." -> ["1.", "1.4.", "1.4.17."]: the units whose subtree contains the unit."""
-    parts = [p for p in path.split(".") if p]
-    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
 
 
 def unit_contains(outer: OrgUnit, inner: OrgUnit) -> bool:
@@ -83,7 +75,7 @@ def visibility_q(viewer: Viewer) -> Q:
     anchors = set(scope.seen_paths)
     if viewer.branch_path:
         anchors.add(viewer.branch_path)
-    containing = sorted({prefix for anchor in anchors for prefix in _prefixes(anchor)})
+    containing = sorted({prefix for anchor in anchors for prefix in ancestor_paths(anchor)})
     if containing:
         condition |= Q(scope_unit__path__in=containing)
     if scope.seen_paths:
@@ -183,10 +175,11 @@ def public_document_get(*, pk: int) -> tuple[Document, list[DocumentVersion]]:
 
 def members_signing() -> QuerySet[Any]:
     """This institution's members who are expected to sign notices at all: not transferred out,
-    stopped or deceased. Everyone of them for the committee's notices."""
+    stopped or deceased (off the roll). Everyone of them for the committee's notices."""
     from services.members.models import Member
+    from services.members.status import OFF_ROLL_STATUSES
 
-    return Member.objects.exclude(status__in=NOT_SIGNING_STATUSES)
+    return Member.objects.exclude(status__in=OFF_ROLL_STATUSES)
 
 
 def signing_members(*, document: Document, public: bool = False) -> QuerySet[Any]:

@@ -1,2 +1,2 @@
 """Shared building blocks below the capabilities: what every capability may use and none owns
-(input rules today). A plain package: no models, no app, imports no capability."""
+(input rules, form helpers). A plain package: no models, no app, imports no capability."""

@@ -242,9 +242,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @action(detail=True, methods=["get"])
     def history(self, request: Request, pk: str) -> Response:
         member = self.get_object()
-        if not request.user.is_superuser and not selectors.scope_for(request.user).covers_unit(
-            member.branch, manage=True
-        ):
+        if not services.can_manage_members(acting_user=request.user, branch=member.branch):
             raise Http404
         page = self.paginate_queryset(selectors.member_history(member=member))
         return self.get_paginated_response(MemberChangeSerializer(page, many=True).data)

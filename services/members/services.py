@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from services.audit.models import Event
 from services.audit.services import audit_record
 from services.crypto import blind_index
 from services.organization.models import OrgUnit
-from services.organization.scope import require_manage, scope_for
+from services.organization.scope import Scope, can_manage, scope_for
 from services.search.outbox import index_later
 
 from . import national_id
@@ -84,8 +84,15 @@ def change_display(field: str, value: Any) -> Any:
     return str(value)
 
 
+def can_manage_members(*, acting_user: Any, branch: OrgUnit, scope: Scope | None = None) -> bool:
+    """Whether ``acting_user`` may change the records of ``branch``'s members: they manage it
+    (None is the system). Every member service checks it; views and the API ask it first."""
+    return can_manage(acting_user=acting_user, unit=branch, scope=scope)
+
+
 def _require_manage(*, acting_user: Any, branch: OrgUnit) -> None:
-    require_manage(acting_user=acting_user, unit=branch, message=_("您无权管理“%(unit)s”的党员。"))
+    if not can_manage_members(acting_user=acting_user, branch=branch):
+        raise PermissionDenied(_("您无权管理“%(unit)s”的党员。") % {"unit": branch.name})
 
 
 def _history(*, member: Member, kind: str, changes: dict[str, list[Any]], acting_user: Any, reason: str = "") -> None:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from partycloud.forms import add_service_errors
+from services.kernel.forms import add_service_errors
 from services.organization.models import OrgUnit, Position
 from services.organization.scope import Scope, scope_for
 
@@ -68,9 +68,10 @@ def _member_or_404(request: HttpRequest, pk: int) -> Member:
         raise Http404 from None
 
 
-def _require_manage(scope: Scope, member: Member) -> None:
-    """Checked before a form is shown or a confirmation asked; the services check again."""
-    if not scope.covers_unit(member.branch, manage=True):
+def _require_manage(request: HttpRequest, member: Member, scope: Scope) -> None:
+    """Checked before a form is shown or a confirmation asked; the services check the same
+    (``can_manage_members``) again."""
+    if not services.can_manage_members(acting_user=request.user, branch=member.branch, scope=scope):
         raise PermissionDenied(_("您无权管理“%(unit)s”的党员。") % {"unit": member.branch.name})
 
 
@@ -188,7 +189,7 @@ def _render_detail(
     revealed: dict[str, str] | None = None,
 ) -> HttpResponse:
     scope = scope or scope_for(request.user)
-    manages = scope.covers_unit(member.branch, manage=True)
+    manages = services.can_manage_members(acting_user=request.user, branch=member.branch, scope=scope)
     context: dict[str, Any] = {
         **_record_context(member),
         "manages": manages,
@@ -284,7 +285,7 @@ def member_status(request: HttpRequest, pk: int) -> HttpResponse:
     on a second page first."""
     member = _member_or_404(request, pk)
     scope = scope_for(request.user)
-    _require_manage(scope, member)
+    _require_manage(request, member, scope)
     allowed = _allowed_statuses(member)
     form = StatusChangeForm(request.POST, allowed=[value for value, _label in allowed])
     if form.is_valid():
@@ -339,7 +340,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_or_404(request, pk)
     scope = scope_for(request.user)
-    _require_manage(scope, member)
+    _require_manage(request, member, scope)
     form = MemberForm(request.POST or None, branches=_managed_branches(scope, keep=member.branch), member=member)
     if request.method == "POST" and form.is_valid():
         if not form.has_record_changes():

@@ -14,6 +14,7 @@ single indexed prefix filter on ``OrgUnit.path``.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -144,9 +145,7 @@ def _compute_scope(user: object, today: date) -> Scope:
     member = getattr(user, "member", None)  # reverse one-to-one: None when the account has no record
     member_id = member.pk if member is not None else None
     if member_id is not None:
-        positions = Position.objects.filter(member_id=member_id, started_on__lte=today).filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=today)
-        )
+        positions = Position.objects.filter(current_positions_q(on=today), member_id=member_id)
         for kind, path in positions.values_list("kind", "unit__path"):
             if kind in SEEING_POSITIONS:
                 seen.add(path)
@@ -155,11 +154,89 @@ def _compute_scope(user: object, today: date) -> Scope:
     return Scope(seen_paths=frozenset(seen), managed_paths=frozenset(managed), own_member_id=member_id)
 
 
+def current_positions_q(*, on: date, prefix: str = "") -> Q:
+    """A filter on positions (``prefix`` is the lookup path to the position): held on ``on``,
+    started by then and not ended before."""
+    return Q(**{f"{prefix}started_on__lte": on}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": on})
+    )
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """A unit's path and those of the units above it: "1.4.17." -> ["1.", "1.4.", "1.4.17."]."""
+    parts = path.split(".")[:-1]
+    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
+
+
+@dataclass(frozen=True)
+class UnitManagers:
+    """Who manages every unit of the institution, by path and by id (``managers_to_notify``)."""
+
+    by_path: dict[str, tuple[int, ...]]
+    path_of: dict[int, str]
+
+    def of_unit(self, unit_id: int) -> tuple[int, ...]:
+        return self.by_path.get(self.path_of.get(unit_id, ""), ())
+
+    def with_member(self, unit_id: int, member_user_id: int | None) -> tuple[int, ...]:
+        """The managers of ``unit_id`` plus the member's own account, when they have one."""
+        users = self.of_unit(unit_id)
+        if member_user_id is None or member_user_id in users:
+            return users
+        return tuple(sorted((*users, member_user_id)))
+
+
+def managers_to_notify_by_unit_path(*, on: date) -> dict[str, tuple[int, ...]]:
+    """For every unit's path, the ids (sorted) of the users told about it: those whose ``Scope``
+    on ``on`` manages it — a ``MANAGING_POSITIONS`` position held in the unit or above, or an
+    admin grant on it or above — with two differences from ``scope_for``, kept on purpose:
+
+    - the institution's superuser is left out (its scope is everything: it would be told about
+      every unit); it is told only where it holds a position or a grant itself;
+    - a grant counts only while its account is active (``scope_for`` asks no such question: an
+      inactive account cannot sign in). A position counts whatever the account's state.
+
+    Set-based for the whole institution: three queries (positions, grants, units)."""
+    holders: dict[str, set[int]] = defaultdict(set)
+    positions = Position.objects.filter(
+        current_positions_q(on=on), kind__in=MANAGING_POSITIONS, member__user__isnull=False
+    ).values_list("unit__path", "member__user_id")
+    for path, user_id in positions:
+        holders[path].add(user_id)
+    grants = AdminGrant.objects.filter(revoked_at__isnull=True, user__is_active=True).values_list(
+        "unit__path", "user_id"
+    )
+    for path, user_id in grants:
+        holders[path].add(user_id)
+    result: dict[str, tuple[int, ...]] = {}
+    for path in OrgUnit.objects.values_list("path", flat=True):
+        users: set[int] = set()
+        for ancestor in ancestor_paths(path):
+            users |= holders.get(ancestor, set())
+        result[path] = tuple(sorted(users))
+    return result
+
+
+def managers_to_notify(*, on: date) -> UnitManagers:
+    """``managers_to_notify_by_unit_path`` keyed by unit id as well (four queries)."""
+    return UnitManagers(
+        by_path=managers_to_notify_by_unit_path(on=on),
+        path_of=dict(OrgUnit.objects.values_list("pk", "path")),
+    )
+
+
+def can_manage(*, acting_user: Any, unit: OrgUnit, scope: Scope | None = None) -> bool:
+    """Whether ``acting_user`` manages ``unit``'s subtree; None is the system itself (a task, a
+    migration), which may. The question every service asks before a change (``require_manage``),
+    and the one views ask before showing a form or a button."""
+    return acting_user is None or (scope or scope_for(acting_user)).covers_unit(unit, manage=True)
+
+
 def require_manage(*, acting_user: Any, unit: OrgUnit, message: str | Promise, scope: Scope | None = None) -> None:
     """Refuse (PermissionDenied) unless ``acting_user`` manages ``unit``'s subtree; None is the
     system itself (a task, a migration), which may. ``message`` names what was refused, with a
     ``%(unit)s`` placeholder, in the user's language: “您无权管理“%(unit)s”的党员。”."""
-    if acting_user is not None and not (scope or scope_for(acting_user)).covers_unit(unit, manage=True):
+    if not can_manage(acting_user=acting_user, unit=unit, scope=scope):
         raise PermissionDenied(message % {"unit": unit.name})
 
 

@@ -16,16 +16,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from services.members.models import Member
+from services.members.status import OFF_ROLL_STATUSES
 
 from .models import AdminGrant, OrgUnit, OrgUnitChange, Position, Term
-from .scope import Scope
+from .scope import Scope, current_positions_q
 
 if TYPE_CHECKING:
     from .warnings import StructuralWarning
-
-# Members still on the branch's roll. Records of members who left (transferred out, stopped,
-# deceased) keep their last branch for history, but no longer count as the branch's members.
-OFF_ROLL_STATUSES = (Member.Status.TRANSFERRED_OUT, Member.Status.STOPPED, Member.Status.DECEASED)
 
 # The positions that make up a committee (支委会 / 党委): every kind but the party-group leader.
 COMMITTEE_POSITIONS = (
@@ -64,12 +61,6 @@ def org_unit_list() -> QuerySet[OrgUnit]:
 
 def org_unit_subtree(*, unit: OrgUnit) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(path__startswith=unit.path)
-
-
-def current_positions_q(*, on: date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}started_on__lte": on}) & (
-        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": on})
-    )
 
 
 def _count(queryset: QuerySet, group_by: str) -> Coalesce:

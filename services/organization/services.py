@@ -23,6 +23,7 @@ from services.accounts.models import User
 from services.audit.models import Event
 from services.audit.services import audit_record
 from services.members.models import Member, MemberChange
+from services.members.status import OFF_ROLL_STATUSES, is_off_roll
 from services.rules.resolver import RuleMapping, rule
 from services.search.outbox import index_subtree_later
 
@@ -332,9 +333,7 @@ def org_unit_close(*, unit: OrgUnit, acting_user: User | None, on_date: date | N
         (unit,) = _lock(unit)
         _require_change(acting_user=acting_user, unit=unit)
         _check_open(unit)
-        on_roll = Member.objects.filter(branch__path__startswith=unit.path).exclude(
-            status__in=selectors.OFF_ROLL_STATUSES
-        )
+        on_roll = Member.objects.filter(branch__path__startswith=unit.path).exclude(status__in=OFF_ROLL_STATUSES)
         if on_roll.exists():
             raise ValidationError(_("“%(unit)s”还有党员，请先转出或合并。") % {"unit": unit.name})
         open_below = OrgUnit.objects.filter(path__startswith=unit.path, closed_on__isnull=True).exclude(pk=unit.pk)
@@ -379,7 +378,7 @@ def position_assign(
         (unit,) = _lock(unit)  # serializes assignments in one unit: the single-holder check holds
         _require_change(acting_user=acting_user, unit=unit)
         _check_open(unit)
-        if member.status in selectors.OFF_ROLL_STATUSES:
+        if is_off_roll(member.status):
             raise ValidationError({"member": [_("该党员已不在组织关系名册中。")]})
         if not selectors.unit_eligible_members(unit=unit).filter(pk=member.pk).exists():
             raise ValidationError({"member": [_("该党员不属于“%(unit)s”。") % {"unit": unit.name}]})

@@ -12,6 +12,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from services.documents.models import Document, Receipt
 from services.documents.selectors import members_signing
 from services.members.models import Member
+from services.members.status import OFF_ROLL_STATUSES
 from services.organization.models import OrgUnit
 
 from .models import InstitutionFigures, NoticeSignoffFigures
@@ -23,9 +24,7 @@ def figures_publish(*, institution: Any) -> InstitutionFigures:
     figures, _ = InstitutionFigures.objects.update_or_create(
         institution_id=institution.pk,
         defaults={
-            "member_count": Member.objects.exclude(
-                status__in=[Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED, Member.Status.STOPPED]
-            ).count(),
+            "member_count": Member.objects.exclude(status__in=OFF_ROLL_STATUSES).count(),
             "probationary_count": Member.objects.filter(status=Member.Status.PROBATIONARY).count(),
             "branch_count": OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH).count(),
             "computed_at": timezone.now(),

@@ -24,6 +24,7 @@ from services.audit.models import Event
 from services.audit.services import audit_record
 from services.kernel.actions import for_another_institution
 from services.members.models import Member
+from services.members.status import is_off_roll
 from services.organization.models import OrgUnit
 from services.organization.scope import scope_for
 from services.search.outbox import index_later
@@ -54,7 +55,7 @@ def transfer_internal(*, member: Member, to_branch: OrgUnit, reason: str, acting
         raise ValidationError({"to_branch": [_("请选择一个未撤销的党支部。")]})
     with transaction.atomic():
         locked = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
-        if locked.status in (Member.Status.TRANSFERRED_OUT, Member.Status.STOPPED, Member.Status.DECEASED):
+        if is_off_roll(locked.status):
             raise ValidationError(_("该党员当前状态为“%(s)s”，不能转接。") % {"s": locked.get_status_display()})
         if locked.branch_id == to_branch.pk:
             raise ValidationError({"to_branch": [_("该党员已在这个支部。")]})

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from partycloud.forms import add_service_errors
+from services.kernel.forms import add_service_errors
 from services.kernel.inputs import Text
 from services.members import national_id
 from services.members.models import Member

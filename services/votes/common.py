@@ -6,14 +6,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from services.audit.models import Event
 from services.audit.services import audit_record
 from services.members.models import Member
+from services.members.status import OFF_ROLL_STATUSES
 from services.organization.models import OrgUnit
-from services.organization.scope import require_manage
+from services.organization.scope import Scope, can_manage
 from services.rules.display import rule_title
 from services.rules.resolver import RuleValue, rules_for
 
@@ -29,8 +30,10 @@ EVENT_DELETED = "vote.deleted"
 # The dossier stage that can be voted on, per kind: development targets are admitted, probationary
 # members confirmed (docs/domain.md#votes).
 VOTABLE_STAGE: dict[str, str] = {BranchVote.Kind.ADMISSION: "target", BranchVote.Kind.CONFIRMATION: "probationary"}
-# Members on the roll but not shown on the electorate (they have left it).
-OFF_ROLL = {Member.Status.TRANSFERRED_OUT, Member.Status.DECEASED}
+# Who the electorate leaves out: deliberately fewer than those off the roll
+# (services/members/status.py). A member whose membership was stopped is still listed, as an
+# elector without the right to vote (exclusion "status"), so the record shows why they did not.
+LEFT_OFF_THE_ELECTORATE = OFF_ROLL_STATUSES - {Member.Status.STOPPED}
 CHOICES = ("yes", "no", "abstain")
 
 
@@ -39,8 +42,15 @@ def _audit(event: str, **kwargs: Any) -> None:
     audit_record(event=Event(event), **kwargs)
 
 
+def can_manage_votes(*, acting_user: Any, branch: OrgUnit, scope: Scope | None = None) -> bool:
+    """Whether ``acting_user`` may organize and record ``branch``'s votes: they manage it (None is
+    the system). Every vote service checks it; views ask it before a form or a button."""
+    return can_manage(acting_user=acting_user, unit=branch, scope=scope)
+
+
 def _require_manager(acting_user: Any, branch: OrgUnit) -> None:
-    require_manage(acting_user=acting_user, unit=branch, message=_("您无权管理“%(unit)s”的表决。"))
+    if not can_manage_votes(acting_user=acting_user, branch=branch):
+        raise PermissionDenied(_("您无权管理“%(unit)s”的表决。") % {"unit": branch.name})
 
 
 def _require_draft(vote: BranchVote) -> None:

@@ -26,7 +26,7 @@ from .common import (
     EVENT_ELECTOR_EXCLUDED,
     EVENT_ELECTOR_INCLUDED,
     EVENT_RECORDED,
-    OFF_ROLL,
+    LEFT_OFF_THE_ELECTORATE,
     VOTABLE_STAGE,
     _audit,
     _require_draft,
@@ -129,7 +129,7 @@ def vote_create(
 
 
 def _electorate(vote: BranchVote, branch: OrgUnit) -> list[Elector]:
-    members = Member.objects.filter(branch=branch).exclude(status__in=OFF_ROLL).order_by("name", "id")
+    members = Member.objects.filter(branch=branch).exclude(status__in=LEFT_OFF_THE_ELECTORATE).order_by("name", "id")
     electors = []
     for member in members:
         if member.status == Member.Status.NORMAL:

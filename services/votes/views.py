@@ -22,6 +22,7 @@ from services.kernel.inputs import ascii_int
 from services.organization.scope import scope_for
 
 from . import selectors, services
+from .common import can_manage_votes
 from .forms import ExcludeForm, VoteCreateForm, VoteStartForm
 from .models import BranchVote, Elector
 from .recording import meeting_held, not_held_message
@@ -42,7 +43,8 @@ def _elector_or_404(request: HttpRequest, pk: int) -> Elector:
 
 
 def _require_manage(request: HttpRequest, vote: BranchVote) -> None:
-    if not scope_for(request.user).covers_unit(vote.branch, manage=True):
+    """Checked before a form is shown; the services check the same (``can_manage_votes``)."""
+    if not can_manage_votes(acting_user=request.user, branch=vote.branch):
         raise PermissionDenied(_("您无权管理“%(unit)s”的表决。") % {"unit": vote.branch.name})
 
 
@@ -106,7 +108,7 @@ def _detail_context(request: HttpRequest, vote: BranchVote, *, readiness: bool =
         "candidates": [row["candidate"] for row in candidates],
         "candidate_rows": candidates,
         "arithmetic": selectors.vote_arithmetic(vote=vote),
-        "can_manage": scope_for(request.user).covers_unit(vote.branch, manage=True),
+        "can_manage": can_manage_votes(acting_user=request.user, branch=vote.branch),
         "meeting_held": meeting_held(vote),
         "exclude_form": ExcludeForm(initial={"approved_on": vote.meeting_on}),
     }

@@ -11,11 +11,11 @@ from dateutil.relativedelta import relativedelta
 from django.db import connection
 
 from services.members.models import Member
+from services.members.reminders import ABROAD_CONTACT, PROBATION_ENDING
 from services.organization.models import AdminGrant, OrgUnit, Position
 from services.reminders import registry
 from services.reminders.models import Reminder
 from services.reminders.services import reminder_scan
-from services.reminders.sources import ABROAD_CONTACT, PROBATION_ENDING
 from tenants.models import Institution
 from tests.conftest import Institutions, in_schema
 from tests.factories import MemberFactory, UserFactory

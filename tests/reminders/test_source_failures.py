@@ -15,11 +15,11 @@ from dateutil.relativedelta import relativedelta
 
 from services.accounts.models import User
 from services.members.models import Member
+from services.members.reminders import ABROAD_CONTACT, PROBATION_ENDING
 from services.organization.models import Position
 from services.reminders import registry
 from services.reminders.models import SourceRun
 from services.reminders.services import reminder_scan
-from services.reminders.sources import ABROAD_CONTACT, PROBATION_ENDING
 from services.rule_overrides.models import RuleOverride
 from services.rule_overrides.services import rule_override_set
 from tenants.models import Institution

@@ -6,9 +6,10 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from services.members import reminders as sources
 from services.members.models import Member, MemberChange, TimeAbroad
+from services.organization import reminders as organization_sources
 from services.organization.models import Position, Term
-from services.reminders import sources
 from services.reminders.registry import Due
 from services.rule_overrides.models import RuleOverride
 from tenants.models import Institution
@@ -103,9 +104,9 @@ def test_term_ending_exactly_at_the_warning_day_is_listed_and_one_day_later_is_n
         tree = build_tree()
         Term.objects.create(unit=tree.branch_x, started_on=date(2023, 1, 1), ends_on=TODAY + timedelta(days=90))
         Term.objects.create(unit=tree.branch_y, started_on=date(2023, 1, 1), ends_on=TODAY + timedelta(days=91))
-        [due] = _due(sources.term_ending, unit_id=tree.branch_x.pk)
+        [due] = _due(organization_sources.term_ending, unit_id=tree.branch_x.pk)
         assert due.rule_key == "term.warning_days"
-        assert _due(sources.term_ending, unit_id=tree.branch_y.pk) == []
+        assert _due(organization_sources.term_ending, unit_id=tree.branch_y.pk) == []
 
 
 def test_only_the_current_term_counts_and_an_expired_one_is_overdue(inst_a: Institution) -> None:
@@ -116,8 +117,8 @@ def test_only_the_current_term_counts_and_an_expired_one_is_overdue(inst_a: Inst
         Term.objects.create(unit=tree.branch_y, started_on=date(2020, 1, 1), ends_on=TODAY - timedelta(days=1))
         # X renewed its committee: the old term is history.
         Term.objects.create(unit=tree.branch_x, started_on=date(2023, 1, 1), ends_on=date(2026, 12, 31))
-        assert _due(sources.term_ending, unit_id=tree.branch_x.pk) == []
-        [due] = _due(sources.term_ending, unit_id=tree.branch_y.pk)
+        assert _due(organization_sources.term_ending, unit_id=tree.branch_x.pk) == []
+        [due] = _due(organization_sources.term_ending, unit_id=tree.branch_y.pk)
         assert due.due_on < TODAY
         assert secretary.pk not in due.recipient_ids  # Y is not X's secretary's branch
 

@@ -1,4 +1,5 @@
-"""The reminder sources of the member record and the organization tree (docs/domain.md#reminders).
+"""The reminder sources of the member record (docs/domain.md#reminders); the tree's are in
+services/organization/reminders.py.
 
 Each source runs a couple of set-based queries for the whole institution (no query per member)
 and yields ``Due`` items for everything due within the lead time or already overdue:
@@ -8,9 +9,6 @@ and yields ``Due`` items for everything due within the lead time or already over
   ``reminders.lead_days`` before the end. Recipients: the member and the branch's managers.
   Members whose development dossier is in the probationary stage are left to the pipeline's
   own ``development.probation_end`` source (services/development/reminders.py).
-- ``organization.term_ending``: a committee's current term ends on ``Term.ends_on``; listed
-  from ``term.warning_days`` before (the same rule as the tree's warnings). Recipients: the
-  unit's managers (its own secretary and those above).
 - ``members.abroad_contact``: a member abroad (an open ``TimeAbroad`` row) is contacted at
   least every ``abroad.contact_months``, counted from the last contact (else the departure);
   listed from ``reminders.lead_days`` before. Recipients: the member and the branch's managers.
@@ -27,42 +25,29 @@ that produced its date and the rule's citation (``RuleValue.explanation``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 from django.apps import apps
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from services.members.models import Member, TimeAbroad
-from services.members.selectors import retained_since
-from services.organization.models import OrgUnit, Term
+from services.reminders.dates import add_months, add_years, rule_by_date
+from services.reminders.recipients import managers
+from services.reminders.registry import Due, reminder_source, url_maker
 from services.rules.resolver import rule
 
-from .dates import add_months, add_years, rule_by_date
-from .recipients import managers
-from .registry import Due, reminder_source
+from .models import Member, TimeAbroad
+from .selectors import retained_since
+from .status import OFF_ROLL_STATUSES
 
 LEAD_DAYS = "reminders.lead_days"
 PROBATION_MONTHS = "probation.months"
-TERM_WARNING_DAYS = "term.warning_days"
 ABROAD_CONTACT_MONTHS = "abroad.contact_months"
 RETAINED_MAX_YEARS = "retained.max_years"
 
 PROBATION_ENDING = "members.probation_ending"
-TERM_ENDING = "organization.term_ending"
 ABROAD_CONTACT = "members.abroad_contact"
 RETAINED_LIMIT = "members.retained_limit"
-
-# Statuses after which nothing is due any more for a member.
-GONE = (Member.Status.TRANSFERRED_OUT, Member.Status.STOPPED, Member.Status.DECEASED)
-
-
-def _url_maker(name: str) -> Callable[[int], str]:
-    """``reverse(name, pk=...)`` once, then string formatting (20,000 reverses cost real time)."""
-    marker = 987654321
-    template = reverse(name, kwargs={"pk": marker}).replace(str(marker), "{}")
-    return template.format
 
 
 def _horizon(today: date) -> date:
@@ -79,7 +64,7 @@ def probation_ending(today: date) -> Iterator[Due]:
     horizon = _horizon(today)
     months_on = rule_by_date(PROBATION_MONTHS, today=today)
     who = managers(on=today)
-    url = _url_maker("members:detail")
+    url = url_maker("members:detail")
     probationary = Member.objects.filter(status=Member.Status.PROBATIONARY, joined_on__isnull=False)
     if apps.is_installed("services.development"):
         # A probationary member whose development dossier is in the probationary stage is the
@@ -107,38 +92,6 @@ def probation_ending(today: date) -> Iterator[Due]:
         )
 
 
-@reminder_source(TERM_ENDING)
-def term_ending(today: date) -> Iterator[Due]:
-    # Translated once, formatted per item (thousands of items per scan).
-    title, detail = _("%(unit)s委员会届期届满，应按期换届"), _("%(kind)s · 本届 %(start)s 至 %(end)s")
-    warning = rule(TERM_WARNING_DAYS, on=today)
-    horizon = today + timedelta(days=warning.number)
-    who = managers(on=today)
-    url = _url_maker("organization:unit")
-    # The current term of each open unit: the latest one started (DISTINCT ON unit).
-    current = (
-        Term.objects.filter(unit__closed_on__isnull=True)
-        .order_by("unit_id", "-started_on", "-id")
-        .distinct("unit_id")
-        .values_list("pk", "unit_id", "unit__name", "unit__kind", "started_on", "ends_on")
-    )
-    for pk, unit_id, unit_name, unit_kind, started_on, ends_on in current:
-        if ends_on > horizon:
-            continue
-        yield Due(
-            key=f"{TERM_ENDING}:{unit_id}:{pk}:{ends_on.isoformat()}",
-            kind=TERM_ENDING,
-            title=title % {"unit": unit_name},
-            detail=detail
-            % {"kind": OrgUnit.Kind(unit_kind).label, "start": started_on.isoformat(), "end": ends_on.isoformat()},
-            due_on=ends_on,
-            recipient_ids=who.of_unit(unit_id),
-            url=url(unit_id),
-            rule_key=warning.key,
-            citation=warning.explanation,
-        )
-
-
 @reminder_source(ABROAD_CONTACT)
 def abroad_contact(today: date) -> Iterator[Due]:
     # Translated once, formatted per item (thousands of items per scan).
@@ -149,10 +102,10 @@ def abroad_contact(today: date) -> Iterator[Due]:
     horizon = _horizon(today)
     months_on = rule_by_date(ABROAD_CONTACT_MONTHS, today=today)
     who = managers(on=today)
-    url = _url_maker("members:detail")
+    url = url_maker("members:detail")
     rows = (
         TimeAbroad.objects.filter(returned_on__isnull=True)
-        .exclude(member__status__in=GONE)
+        .exclude(member__status__in=OFF_ROLL_STATUSES)
         .values_list(
             "pk",
             "country",
@@ -209,7 +162,7 @@ def retained_limit(today: date) -> Iterator[Due]:
         return
     since = retained_since()
     who = managers(on=today)
-    url = _url_maker("members:detail")
+    url = url_maker("members:detail")
     for pk, name, branch_id, branch_name, user_id in rows:
         start = since.get(pk)
         if start is None:

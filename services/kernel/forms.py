@@ -1,4 +1,4 @@
-"""Form helpers shared by the portal pages."""
+"""Form helpers shared by the portal pages of every capability."""
 
 from __future__ import annotations
 
