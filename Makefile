@@ -11,7 +11,7 @@ ONLY ?=
 help:
 	@echo "make run    — set everything up and serve http://localhost:8000 (console) and http://<code>.localhost:8000"
 	@echo "make test   — set everything up and run the whole test suite"
-	@echo "make lint   — ruff + mypy"
+	@echo "make lint   — ruff + mypy + the import layers (lint-imports)"
 	@echo "make bench  — print every benchmark figure (make bench ONLY=<name> for one)"
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -34,6 +34,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	PYTHONPATH=platform $(VENV)/bin/lint-imports
 
 bench: $(STAMP)
 	PYTHONPATH=platform $(PY) -m partycloud.devstack bench $(ONLY)
