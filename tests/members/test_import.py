@@ -766,8 +766,8 @@ def test_a_retained_graduate_imported_with_the_start_date_gets_the_two_year_remi
 ) -> None:
     from dateutil.relativedelta import relativedelta
 
+    from services.members import reminders as sources
     from services.members.selectors import retained_since
-    from services.reminders import sources
 
     today = date.today()
     since = today + timedelta(days=10) - relativedelta(years=2)  # the limit falls inside the lead days
