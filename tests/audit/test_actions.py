@@ -68,7 +68,7 @@ def test_an_api_request_with_a_bearer_token_records_the_tokens_user_and_the_api_
 
 
 def test_a_task_records_the_task_channel_and_no_user(inst_a: Institution, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tenants import tasks
+    from console import tasks
 
     def audited_cleanup() -> int:
         audit_record(event=Event.TASK_RETRIED, detail={"probe": True})
