@@ -29,8 +29,8 @@ from services.organization.scope import Scope, scope_for
 from services.procedures.models import Stage, TemplateStep
 from services.procedures.selectors import template_in_force
 
+from . import contacts, selectors, services
 from . import guards as g
-from . import selectors, services
 from .common import can_manage_development, can_set_local_steps
 from .forms import ContactForm, DateForm, DossierForm, EndForm, ExtendForm, LocalStepForm, ReviewForm, StepForm
 from .models import Dossier, DossierContact, DossierDocument, DossierStep, LocalStep
@@ -250,7 +250,7 @@ def contact_assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContactForm(request.POST, members=_full_members(dossier))
     if form.is_valid():
         try:
-            services.dossier_contact_assign(dossier=dossier, acting_user=request.user, **form.cleaned_data)
+            contacts.dossier_contact_assign(dossier=dossier, acting_user=request.user, **form.cleaned_data)
             messages.success(
                 request, _("已确定%(role)s。") % {"role": DossierContact.Role(form.cleaned_data["role"]).label}
             )
@@ -266,7 +266,7 @@ def contact_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_end(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(DossierContact, pk=pk)
     dossier = _dossier_or_404(request, contact.dossier_id)
-    services.dossier_contact_end(contact=contact, ended_on=timezone.localdate(), acting_user=request.user)
+    contacts.dossier_contact_end(contact=contact, ended_on=timezone.localdate(), acting_user=request.user)
     messages.success(request, _("已解除。"))
     return redirect("development:dossier", pk=dossier.pk)
 
