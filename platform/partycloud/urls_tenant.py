@@ -5,17 +5,11 @@ from __future__ import annotations
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from services.members.api import MemberViewSet
-from services.organization.api import OrgUnitViewSet
-from services.rules.api import RuleListView, RuleOverrideCreateView
-
 from . import views
 from .urls_common import accounts_api_urls, common_urls
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
-router.register("org-units", OrgUnitViewSet, basename="org-unit")
-router.register("members", MemberViewSet, basename="member")
 
 urlpatterns = [
     path("", views.portal_home, name="home"),
@@ -32,10 +26,11 @@ urlpatterns = [
     path("reminders/", include("services.reminders.urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
-    path("api/rules/", RuleListView.as_view(), name="api-rules"),
-    path("api/rules/overrides/", RuleOverrideCreateView.as_view(), name="api-rule-overrides"),
     path("api/", include(router.urls)),
-    # Each capability's API routes (documents, search, development, transfers, reminders).
+    # Each capability's API routes.
+    path("api/", include("services.rules.api_urls")),
+    path("api/", include("services.organization.api_urls")),
+    path("api/", include("services.members.api_urls")),
     path("api/", include("services.documents.api_urls")),
     path("api/", include("services.search.api_urls")),
     path("api/", include("services.development.api_urls")),

@@ -7,8 +7,8 @@ activist → development target, guards checked) and ``dossier_vote_outcome`` (t
 meeting's admission and confirmation votes, called by services/votes). Probation is extended once
 or cancelled by ``dossier_probation_extend`` / ``dossier_end``.
 
-The stage changes live in stages.py and are re-exported here, so callers import every write
-from ``services.development.services``.
+The stage changes live in stages.py and are re-exported here, so callers import them from
+``services.development.services``; contact persons and sponsors are written by contacts.py.
 
 Who may write: those who manage the dossier's branch (services/organization/scope.py). A service
 called by another service with ``acting_user=None`` (the votes capability after its own check,
@@ -44,9 +44,6 @@ from services.storage.uploads import check_upload
 
 from . import guards as g
 from .common import (
-    CONTACT_STEP,
-    EVENT_CONTACT_ASSIGNED,
-    EVENT_CONTACT_ENDED,
     EVENT_DOCUMENT_OPENED,
     EVENT_DOSSIER_CREATED,
     EVENT_LOCAL_STEP_CHANGED,
@@ -60,7 +57,7 @@ from .common import (
     _today,
     can_set_local_steps,
 )
-from .models import Dossier, DossierContact, DossierDocument, DossierStep, LocalStep
+from .models import Dossier, DossierDocument, DossierStep, LocalStep
 from .stages import (
     ADMISSION,
     CONFIRMATION,
@@ -75,8 +72,6 @@ __all__ = [
     "CONFIRMATION",
     "Upload",
     "dossier_advance",
-    "dossier_contact_assign",
-    "dossier_contact_end",
     "dossier_create",
     "dossier_document_open",
     "dossier_end",
@@ -344,95 +339,6 @@ def dossier_step_review(*, step: DossierStep, approve: bool, acting_user: Any, n
             target=locked,
             after={"review": locked.review, "note": locked.review_note},
         )
-    return locked
-
-
-# --- contact persons and sponsors ------------------------------------------------------------------
-
-
-def dossier_contact_assign(
-    *,
-    dossier: Dossier,
-    member: Member,
-    role: str,
-    assigned_on: date,
-    acting_user: Any,
-) -> DossierContact:
-    """Assign a contact person (培养联系人: activists and development targets, at most
-    ``development.contact_persons_max`` = 2) or a sponsor (入党介绍人: development targets, exactly
-    ``development.sponsors`` = 2 in the end). Both must be full members (status normal), not the
-    person themself. Records the "contact_persons" / "sponsors" step, for review."""
-    _require_manage(acting_user=acting_user, branch=dossier.branch)
-    rules = g.RuleBook()
-    errors: list[str] = []
-    if role not in DossierContact.Role.values:
-        raise ValidationError({"role": [_("未知的角色。")]})
-    allowed: dict[str, tuple[str, ...]] = {
-        DossierContact.Role.CONTACT: (Stage.ACTIVIST, Stage.TARGET),
-        DossierContact.Role.SPONSOR: (Stage.TARGET,),
-    }
-    if dossier.stage not in allowed[role]:
-        errors.append(
-            _("当前阶段（%(stage)s）不能确定%(role)s。")
-            % {"stage": dossier.get_stage_display(), "role": DossierContact.Role(role).label}
-        )
-    if member.status != Member.Status.NORMAL:
-        errors.append(
-            _("%(name)s 不是正式党员，不能担任%(role)s。")
-            % {"name": member.name, "role": DossierContact.Role(role).label}
-        )
-    if dossier.member_id == member.pk or member.national_id_index == dossier.national_id_index:
-        errors.append(_("不能指定本人。"))
-    if assigned_on > _today():
-        errors.append(_("日期不能晚于今天。"))
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        locked = _locked(dossier)
-        current = DossierContact.objects.filter(dossier=locked, role=role, ended_on__isnull=True)
-        if current.filter(member=member).exists():
-            raise ValidationError(
-                _("%(name)s 已是%(role)s。") % {"name": member.name, "role": DossierContact.Role(role).label}
-            )
-        limit = rules(
-            "development.contact_persons_max" if role == DossierContact.Role.CONTACT else "development.sponsors",
-            assigned_on,
-        )
-        if current.count() >= limit.number:
-            raise ValidationError(
-                _("%(role)s最多 %(n)s 名（%(citation)s），请先解除一名。")
-                % {"role": DossierContact.Role(role).label, "n": limit.number, "citation": limit.explanation}
-            )
-        contact = DossierContact.objects.create(dossier=locked, member=member, role=role, assigned_on=assigned_on)
-        _add_step(
-            dossier=locked,
-            code=CONTACT_STEP[role],
-            occurred_on=assigned_on,
-            acting_user=acting_user,
-            note=_("确定%(role)s：%(name)s") % {"role": DossierContact.Role(role).label, "name": member.name},
-            members=[member],
-        )
-        _audit(
-            EVENT_CONTACT_ASSIGNED,
-            actor=acting_user,
-            target=locked,
-            after={"role": role, "member": member.pk, "assigned_on": assigned_on.isoformat()},
-        )
-    return contact
-
-
-def dossier_contact_end(*, contact: DossierContact, ended_on: date, acting_user: Any) -> DossierContact:
-    """Release a contact person or sponsor (replaced, transferred...) from ``ended_on``."""
-    _require_manage(acting_user=acting_user, branch=contact.dossier.branch)
-    if ended_on < contact.assigned_on:
-        raise ValidationError(_("结束日期不能早于确定日期。"))
-    with transaction.atomic():
-        locked = DossierContact.objects.select_for_update().get(pk=contact.pk)
-        if locked.ended_on is not None:
-            return locked
-        locked.ended_on = ended_on
-        locked.save(update_fields=["ended_on"])
-        _audit(EVENT_CONTACT_ENDED, actor=acting_user, target=locked.dossier, after={"contact": locked.pk})
     return locked
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import template_views, views
 
 app_name = "development"
 
 urlpatterns = [
     path("", views.board, name="board"),
     path("new/", views.dossier_create, name="create"),
-    path("template/", views.template_page, name="template"),
-    path("template/local/<int:pk>/toggle/", views.local_step_toggle, name="local_step_toggle"),
+    path("template/", template_views.template_page, name="template"),
+    path("template/local/<int:pk>/toggle/", template_views.local_step_toggle, name="local_step_toggle"),
     path("<int:pk>/", views.dossier_detail, name="dossier"),
     path("<int:pk>/steps/new/", views.step_record, name="step_record"),
     path("<int:pk>/contacts/", views.contact_assign, name="contact_assign"),

@@ -1,6 +1,7 @@
 """Portal pages of member development: the pipeline board, a person's timeline with the guards of
 the next stage, and the forms that record steps, assign contact persons and sponsors, advance the
-stage, extend or end probation; the procedure template with the institution's local steps.
+stage, extend or end probation. The procedure template with the institution's local steps is in
+template_views.py.
 
 Views parse, authorize through the Scope (a dossier outside it is a 404) and call one selector or
 service; the services check permissions again and hold every rule.
@@ -26,13 +27,12 @@ from services.kernel.forms import add_service_errors
 from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.organization.scope import Scope, scope_for
-from services.procedures.models import Stage, TemplateStep
-from services.procedures.selectors import template_in_force
+from services.procedures.models import Stage
 
+from . import contacts, selectors, services
 from . import guards as g
-from . import selectors, services
-from .common import can_manage_development, can_set_local_steps
-from .forms import ContactForm, DateForm, DossierForm, EndForm, ExtendForm, LocalStepForm, ReviewForm, StepForm
+from .common import can_manage_development
+from .forms import ContactForm, DateForm, DossierForm, EndForm, ExtendForm, ReviewForm, StepForm
 from .models import Dossier, DossierContact, DossierDocument, DossierStep, LocalStep
 
 
@@ -250,7 +250,7 @@ def contact_assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContactForm(request.POST, members=_full_members(dossier))
     if form.is_valid():
         try:
-            services.dossier_contact_assign(dossier=dossier, acting_user=request.user, **form.cleaned_data)
+            contacts.dossier_contact_assign(dossier=dossier, acting_user=request.user, **form.cleaned_data)
             messages.success(
                 request, _("已确定%(role)s。") % {"role": DossierContact.Role(form.cleaned_data["role"]).label}
             )
@@ -266,7 +266,7 @@ def contact_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_end(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(DossierContact, pk=pk)
     dossier = _dossier_or_404(request, contact.dossier_id)
-    services.dossier_contact_end(contact=contact, ended_on=timezone.localdate(), acting_user=request.user)
+    contacts.dossier_contact_end(contact=contact, ended_on=timezone.localdate(), acting_user=request.user)
     messages.success(request, _("已解除。"))
     return redirect("development:dossier", pk=dossier.pk)
 
@@ -360,61 +360,3 @@ def dossier_end(request: HttpRequest, pk: int) -> HttpResponse:
         "development/form.html",
         {"form": form, "title": f"{title}：{dossier.name}", "multipart": False, "dossier": dossier, "danger": True},
     )
-
-
-# --- the procedure template --------------------------------------------------------------------------
-
-
-@login_required
-def template_page(request: HttpRequest) -> HttpResponse:
-    """The standard steps (read-only) and, for the institution's administrators, the local steps."""
-    scope = scope_for(request.user)
-    template = template_in_force()
-    steps = (
-        TemplateStep.objects.filter(template=template).order_by("number") if template else TemplateStep.objects.none()
-    )
-    form = LocalStepForm(request.POST or None, steps=steps)
-    if request.method == "POST":
-        if not can_set_local_steps(acting_user=request.user, scope=scope):
-            raise PermissionDenied(_("只有学校管理员可以设置本校步骤。"))
-        if form.is_valid():
-            try:
-                services.local_step_save(
-                    acting_user=request.user,
-                    after_step=form.cleaned_data["after_step"],
-                    title=form.cleaned_data["title"],
-                    description=form.cleaned_data["description"],
-                    documents=form.document_list(),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("已添加本校步骤。"))
-                return redirect("development:template")
-    return render(
-        request,
-        "development/template.html",
-        {
-            "template": template,
-            "rows": selectors.procedure_rows(include_inactive=True),
-            "form": form,
-            "is_admin": can_set_local_steps(acting_user=request.user, scope=scope),
-        },
-    )
-
-
-@login_required
-@require_POST
-def local_step_toggle(request: HttpRequest, pk: int) -> HttpResponse:
-    local = get_object_or_404(LocalStep.objects.select_related("after_step"), pk=pk)
-    services.local_step_save(
-        acting_user=request.user,
-        local_step=local,
-        after_step=local.after_step,
-        title=local.title,
-        description=local.description,
-        documents=list(local.documents),
-        active=not local.active,
-    )
-    messages.success(request, _("已更新本校步骤。"))
-    return redirect("development:template")

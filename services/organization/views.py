@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from services.accounts.models import User
 from services.rules.resolver import rule
 
-from . import forms, selectors, services
+from . import forms, offices, selectors, services
 from .models import OrgUnit, Position
 from .overview import org_tree_in_scope, shape_tree, tree_scope_for
 from .scope import Scope, scope_for
@@ -116,7 +116,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = next(e for e in subtree if e.pk == unit.pk)
     may_change = unit.closed_on is None and selectors.may_change_unit(scope=scope, unit=unit)
     may_add = unit.closed_on is None and selectors.may_add_child(scope=scope, parent=unit)
-    term_key = services.TERM_RULE_KEYS.get(unit.kind)
+    term_key = offices.TERM_RULE_KEYS.get(unit.kind)
     term_rule = rule(term_key) if term_key else None
     context: dict[str, Any] = {
         "unit": unit,
@@ -272,7 +272,7 @@ def unit_term(request: HttpRequest, pk: int) -> HttpResponse:
     return _perform(
         request,
         unit,
-        lambda: services.term_set(
+        lambda: offices.term_set(
             unit=unit,
             started_on=data["started_on"],
             ends_on=data.get("ends_on"),
@@ -294,7 +294,7 @@ def position_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return _perform(
         request,
         unit,
-        lambda: services.position_assign(
+        lambda: offices.position_assign(
             member=data["member"],
             unit=unit,
             kind=data["kind"],
@@ -317,6 +317,6 @@ def position_end(request: HttpRequest, pk: int) -> HttpResponse:
     return _perform(
         request,
         position.unit,
-        lambda: services.position_end(position=position, ended_on=ended_on, acting_user=_user(request)),
+        lambda: offices.position_end(position=position, ended_on=ended_on, acting_user=_user(request)),
         _("已免职。"),
     )

@@ -7,7 +7,7 @@ with ``ast``:
 - a string constant equal to a rule key, inside a function, is a read of that key by the function;
 - a module-level name bound to an expression that holds rule keys (``QUORUM_KEY = "votes…"``, a
   tuple or dict of keys, ``RuleMapping(KEYS)``) carries those keys: a function that uses the name
-  — in its module, or imported (``from .rules import QUORUM_KEY``, ``rules.QUORUM_KEY``) — reads
+  — in its module, or imported (``from .counting import QUORUM_KEY``, ``counting.QUORUM_KEY``) — reads
   them. A binding is a declaration, not a read.
 
 A reader is named ``module.function`` (``module.Class.method``; ``module`` alone for a use at
@@ -214,7 +214,7 @@ def _lookup(
 ) -> frozenset[str]:
     name, attribute = target
     path = [attribute, *rest] if attribute else list(rest)
-    while path and f"{name}.{path[0]}" in modules:  # a dotted module path: services.votes.rules
+    while path and f"{name}.{path[0]}" in modules:  # a dotted module path: services.votes.counting
         name = f"{name}.{path.pop(0)}"
     module = modules.get(name)
     if module is None or len(path) != 1 or depth > 5:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import batch_views, views
 
 app_name = "transfers"
 
@@ -23,7 +23,7 @@ urlpatterns = [
     path("incoming/<int:pk>/reject/", views.incoming_reject, name="incoming_reject"),
     # str, not uuid: a malformed id is an empty batch, like any unknown id.
     path("incoming/batch/<str:batch_id>/", views.incoming_batch, name="incoming_batch"),
-    path("batch/", views.batch_new, name="batch_new"),
-    path("batch/<str:pk>/", views.batch_detail, name="batch"),
-    path("batch/<str:pk>/results.csv", views.batch_export, name="batch_export"),
+    path("batch/", batch_views.batch_new, name="batch_new"),
+    path("batch/<str:pk>/", batch_views.batch_detail, name="batch"),
+    path("batch/<str:pk>/results.csv", batch_views.batch_export, name="batch_export"),
 ]

@@ -1,4 +1,5 @@
-"""Portal pages of transfers, mounted at "transfers/" on institution sites. Managers only.
+"""Portal pages of transfers, mounted at "transfers/" on institution sites. Managers only. The
+batch pages (a transfer of many people at once) are in batch_views.py.
 
 Views parse, authorize and call one selector or service. An object outside the user's scope is
 a 404 (never a 403 that would confirm it exists); a user who manages nothing gets a 403.
@@ -6,8 +7,6 @@ a 404 (never a 403 that would confirm it exists); a user who manages nothing get
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -27,17 +25,15 @@ from services.kernel.inputs import Text
 from services.members import national_id
 from services.members.models import Member
 from services.members.validation import mask_phone
-from services.organization.models import OrgUnit
 from services.organization.scope import Scope, scope_for
 from services.transfer_exchange.models import ExchangeLetter
 
-from . import batches, selectors, services
-from .forms import AcceptForm, BatchForm, ExternalForm, InternalForm, PlatformForm, RejectForm, StubForm
-from .models import BatchTransfer, IncomingLetter, Transfer, TransferArrival
+from . import selectors, services
+from .forms import AcceptForm, ExternalForm, InternalForm, PlatformForm, RejectForm, StubForm
+from .models import IncomingLetter, Transfer, TransferArrival
 
 LIST_SHOWN = 200
 PICK_Q = Text("q", max_length=50)
-PREVIEW_SHOWN = 50
 
 
 def _manager(request: HttpRequest) -> Scope:
@@ -68,14 +64,6 @@ def _incoming(request: HttpRequest, pk: int) -> selectors.Incoming:
     try:
         return selectors.incoming_get(acting_user=request.user, pk=pk)
     except IncomingLetter.DoesNotExist:
-        raise Http404 from None
-
-
-def _batch(request: HttpRequest, pk: str) -> BatchTransfer:
-    _manager(request)
-    try:
-        return selectors.batch_get(acting_user=request.user, pk=pk)
-    except (BatchTransfer.DoesNotExist, ValidationError):  # ValidationError: not a UUID
         raise Http404 from None
 
 
@@ -329,85 +317,3 @@ def incoming_batch(request: HttpRequest, batch_id: str) -> HttpResponse:
             "accept_form": AcceptForm(branches=selectors.open_branches(acting_user=request.user, manage=True)),
         },
     )
-
-
-@login_required
-def batch_new(request: HttpRequest) -> HttpResponse:
-    """Select people (by unit and category, or a list of numbers), preview, confirm."""
-    scope = _manager(request)
-    units = OrgUnit.objects.filter(scope.units_q(manage=True), closed_on__isnull=True).order_by("path")
-    form = BatchForm(
-        request.POST or None, request.FILES or None, institutions=selectors.other_institutions(), units=units
-    )
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        members, missing = batches.batch_candidates(
-            acting_user=request.user,
-            branch=data.get("branch"),
-            category=data.get("category", ""),
-            numbers=data["number_list"],
-        )
-        people = list(members[: batches.MAX_PEOPLE + 1])
-        if request.POST.get("confirmed") == "1":
-            try:
-                batch = batches.batch_create(
-                    members=people,
-                    destination=data["destination"],
-                    reason=data["reason"],
-                    acting_user=request.user,
-                    to_institution=data.get("to_institution"),
-                    to_organization=data.get("to_organization", ""),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                return redirect("transfers:batch", pk=str(batch.pk))
-        preview = {
-            "count": len(people),
-            "shown": people[:PREVIEW_SHOWN],
-            "missing": missing,
-            "numbers_text": "\n".join(data["number_list"]),
-        }
-    return render(request, "transfers/batch_new.html", {"form": form, "preview": preview})
-
-
-@login_required
-@never_cache
-def batch_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    batch = _batch(request, pk)
-    running = batch.status != BatchTransfer.Status.DONE
-    return render(
-        request,
-        "transfers/batch.html",
-        {
-            "batch": batch,
-            "running": running,
-            "items": [] if running else list(selectors.batch_items(batch=batch)),
-            "status_url": reverse("transfers-batch-status", kwargs={"pk": str(batch.pk)}),
-        },
-    )
-
-
-@login_required
-def batch_export(request: HttpRequest, pk: str) -> HttpResponse:
-    """The per-person results as CSV (Excel opens UTF-8 with a BOM)."""
-    batch = _batch(request, pk)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([_("姓名"), _("学号/工号"), _("所在支部"), _("结果"), _("介绍信编号/说明"), _("转接状态")])
-    for item in selectors.batch_items(batch=batch):
-        writer.writerow(
-            [
-                item.member.name,
-                item.member.number,
-                item.member.branch.name,
-                item.get_result_display(),
-                item.message,
-                item.transfer.get_status_display() if item.transfer else "",
-            ]
-        )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}.csv"'
-    return response

@@ -18,7 +18,7 @@ from services.organization.scope import Scope, can_manage
 from services.rules.display import rule_title
 from services.rules.resolver import RuleValue, rules_for
 
-from . import rules
+from . import counting
 from .models import BranchVote
 
 EVENT_CREATED = "vote.created"
@@ -60,12 +60,12 @@ def _require_draft(vote: BranchVote) -> None:
 
 def vote_rules(*, on: date) -> dict[str, RuleValue]:
     """The two vote rules in force on the meeting date (with the institution's overrides)."""
-    return rules_for([rules.QUORUM_KEY, rules.MAJORITY_KEY], on=on)
+    return rules_for([counting.QUORUM_KEY, counting.MAJORITY_KEY], on=on)
 
 
 def _fraction(rule: RuleValue) -> Any:
     try:
-        value = rules.parse_fraction(rule.value)
+        value = counting.parse_fraction(rule.value)
     except (ValueError, ZeroDivisionError):
         value = None
     if value is None or not 0 < value < 1:

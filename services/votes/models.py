@@ -6,7 +6,7 @@ members taken when the vote is created (``Elector``): full members (Member statu
 entitled by default, everyone else on the roll is listed as not entitled with the reason, and an
 entitled member may be excluded with an approved reason (the approver is recorded). Presence and
 written opinions are recorded per elector; counts per candidate (``Candidate``), written opinions
-included. The arithmetic lives in ``rules.py``; ``services.vote_record`` applies it.
+included. The arithmetic lives in ``counting.py``; ``services.vote_record`` applies it.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Recording a branch member meeting: presence, written opinions, counts, the outcome computed by
-``rules.evaluate`` with the rules in force on the meeting date, and each decided dossier told in the
+``counting.evaluate`` with the rules in force on the meeting date, and each decided dossier told in the
 same transaction. Re-exported by services.py.
 
 A meeting that has not happened has no result: a vote dated after today can be created (planned)
@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import rules
+from . import counting
 from .common import CHOICES, EVENT_RECORDED, _audit, _fraction, _require_draft, _require_manager, vote_rules
 from .models import BranchVote, Candidate, Elector
 
@@ -54,7 +54,7 @@ def vote_record(
 
     Rules: quorum ``votes.quorum_fraction`` (present > 1/2 of the entitled, 细则第二十条), majority
     ``votes.majority_fraction`` (yes > 1/2 of the entitled full members, written opinions counted,
-    细则第二十一条; confirmation the same, 第三十三条). The numbers must add up (``rules.evaluate``);
+    细则第二十一条; confirmation the same, 第三十三条). The numbers must add up (``counting.evaluate``);
     a ``ValidationError`` names the wrong number. Without a quorum the meeting is recorded as invalid
     and no candidate is decided. Each passed or failed candidate's dossier is told in the same
     transaction (``services.development.services.dossier_vote_outcome``, which advances it or
@@ -99,8 +99,8 @@ def vote_record(
         raise ValidationError(errors)
 
     in_force = vote_rules(on=vote.meeting_on)
-    quorum_fraction = _fraction(in_force[rules.QUORUM_KEY])
-    majority_fraction = _fraction(in_force[rules.MAJORITY_KEY])
+    quorum_fraction = _fraction(in_force[counting.QUORUM_KEY])
+    majority_fraction = _fraction(in_force[counting.MAJORITY_KEY])
 
     tallies = []
     for candidate in candidates:
@@ -110,7 +110,7 @@ def vote_record(
             if presence.get(elector.pk) == Elector.Presence.WRITTEN:
                 written_split[written_opinions[elector.pk][candidate.pk]] += 1
         tallies.append(
-            rules.Tally(
+            counting.Tally(
                 label=candidate.name,
                 yes=int(given.get("yes") or 0),
                 no=int(given.get("no") or 0),
@@ -121,7 +121,7 @@ def vote_record(
             )
         )
     try:
-        result = rules.evaluate(
+        result = counting.evaluate(
             entitled=len(electors),
             present=present,
             written=written,
@@ -129,7 +129,7 @@ def vote_record(
             quorum_fraction=quorum_fraction,
             majority_fraction=majority_fraction,
         )
-    except rules.VoteArithmeticError as exc:
+    except counting.VoteArithmeticError as exc:
         raise ValidationError({_field_of(exc.field, candidates): [exc.message]}) from exc
 
     with transaction.atomic():

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from services.organization.models import OrgUnit
 from services.organization.scope import Scope, scope_for
 
-from . import rules
+from . import counting
 from .models import BranchVote, Candidate, Elector
 from .services import VOTABLE_STAGE, vote_rules
 
@@ -89,8 +89,8 @@ def vote_arithmetic(*, vote: BranchVote) -> Arithmetic:
         entitled = vote.electors.filter(entitled=True).count()
         present = written = 0
     try:
-        quorum_fraction = rules.parse_fraction(applied[rules.QUORUM_KEY]["value"])
-        majority_fraction = rules.parse_fraction(applied[rules.MAJORITY_KEY]["value"])
+        quorum_fraction = counting.parse_fraction(applied[counting.QUORUM_KEY]["value"])
+        majority_fraction = counting.parse_fraction(applied[counting.MAJORITY_KEY]["value"])
     except (ValueError, ZeroDivisionError):
         # A malformed institution override: the page still opens; recording refuses with the key.
         quorum_fraction = majority_fraction = Fraction(1, 2)
@@ -100,9 +100,9 @@ def vote_arithmetic(*, vote: BranchVote) -> Arithmetic:
         entitled=entitled,
         present=present,
         written=written,
-        quorum=rules.more_than(present, entitled, quorum_fraction),
-        quorum_needed=rules.minimum_more_than(entitled, quorum_fraction),
-        majority_needed=rules.minimum_more_than(entitled, majority_fraction),
+        quorum=counting.more_than(present, entitled, quorum_fraction),
+        quorum_needed=counting.minimum_more_than(entitled, quorum_fraction),
+        majority_needed=counting.minimum_more_than(entitled, majority_fraction),
         rules=[{"key": key, **value} for key, value in sorted(applied.items())],
     )
 

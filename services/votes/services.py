@@ -3,7 +3,7 @@
 Each service checks that the acting user manages the branch (``require_manage``), runs in one
 transaction with an audit row, and schedules side effects on commit. The rules are
 ``votes.quorum_fraction`` and ``votes.majority_fraction`` (细则第二十条、第二十一条、第三十三条),
-resolved on the meeting date; the arithmetic is ``rules.evaluate``.
+resolved on the meeting date; the arithmetic is ``counting.evaluate``.
 """
 
 from __future__ import annotations

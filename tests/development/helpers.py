@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from services.accounts.models import User
-from services.development import services
+from services.development import contacts, services
 from services.development.models import Dossier, DossierContact, DossierStep
 from services.members.fake_ids import fake_national_id
 from services.members.models import Member
@@ -89,7 +89,7 @@ def walk_to_activist(world: World, dossier: Dossier) -> Dossier:
 
 def walk_to_target(world: World, dossier: Dossier) -> Dossier:
     dossier = walk_to_activist(world, dossier)
-    services.dossier_contact_assign(
+    contacts.dossier_contact_assign(
         dossier=dossier,
         member=world.full_members[0],
         role=DossierContact.Role.CONTACT,
@@ -105,7 +105,7 @@ def prepare_admission(world: World, dossier: Dossier) -> Dossier:
     """Everything a development target needs before the admission vote."""
     dossier = walk_to_target(world, dossier)
     for member in world.full_members[1:3]:
-        services.dossier_contact_assign(
+        contacts.dossier_contact_assign(
             dossier=dossier,
             member=member,
             role=DossierContact.Role.SPONSOR,

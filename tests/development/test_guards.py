@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from services.development import contacts, services
 from services.development import guards as g
-from services.development import services
 from services.development.models import Dossier
 from services.rule_overrides.models import RuleOverride
 from tenants.models import Institution
@@ -100,7 +100,7 @@ def test_advancing_to_target_a_day_early_is_refused_in_chinese(world: World, ins
 
     with in_schema(inst_a):
         dossier = walk_to_activist(world, apply(world))
-        services.dossier_contact_assign(
+        contacts.dossier_contact_assign(
             dossier=dossier,
             member=world.full_members[0],
             role="contact",

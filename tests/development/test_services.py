@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from services.audit.models import AuditEvent
-from services.development import services
+from services.development import contacts, services
 from services.development.models import Dossier, DossierContact, DossierDocument, DossierStep
 from services.members.models import Member, MemberChange
 from services.organization.models import Position
@@ -92,7 +92,7 @@ def test_admission_is_refused_while_sponsors_are_missing(world: World, inst_a: I
     with in_schema(inst_a):
         dossier = prepare_admission(world, apply(world))
         for contact in DossierContact.objects.filter(dossier=dossier, role="sponsor")[:1]:
-            services.dossier_contact_end(contact=contact, ended_on=date(2024, 9, 1), acting_user=world.secretary)
+            contacts.dossier_contact_end(contact=contact, ended_on=date(2024, 9, 1), acting_user=world.secretary)
         with pytest.raises(ValidationError) as excinfo:
             services.dossier_vote_outcome(
                 dossier=dossier,
@@ -199,7 +199,7 @@ def test_contact_persons_are_one_or_two_full_members(world: World, inst_a: Insti
         dossier = walk_to_activist(world, apply(world))
         probationary = MemberFactory(branch=world.tree.branch_x, status=Member.Status.PROBATIONARY)
         with pytest.raises(ValidationError, match="不是正式党员"):
-            services.dossier_contact_assign(
+            contacts.dossier_contact_assign(
                 dossier=dossier,
                 member=probationary,
                 role="contact",
@@ -207,7 +207,7 @@ def test_contact_persons_are_one_or_two_full_members(world: World, inst_a: Insti
                 acting_user=world.secretary,
             )
         for member in world.full_members[:2]:
-            services.dossier_contact_assign(
+            contacts.dossier_contact_assign(
                 dossier=dossier,
                 member=member,
                 role="contact",
@@ -215,7 +215,7 @@ def test_contact_persons_are_one_or_two_full_members(world: World, inst_a: Insti
                 acting_user=world.secretary,
             )
         with pytest.raises(ValidationError, match="最多 2 名"):
-            services.dossier_contact_assign(
+            contacts.dossier_contact_assign(
                 dossier=dossier,
                 member=world.full_members[2],
                 role="contact",
@@ -223,7 +223,7 @@ def test_contact_persons_are_one_or_two_full_members(world: World, inst_a: Insti
                 acting_user=world.secretary,
             )
         with pytest.raises(ValidationError, match="不能确定入党介绍人"):
-            services.dossier_contact_assign(
+            contacts.dossier_contact_assign(
                 dossier=dossier,
                 member=world.full_members[2],
                 role="sponsor",

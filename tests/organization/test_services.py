@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from services.audit.models import AuditEvent, Event
 from services.members.models import Member, MemberChange
-from services.organization import services
+from services.organization import offices, services
 from services.organization.models import AdminGrant, OrgUnit, OrgUnitChange, Position, Term
 from services.organization.scope import scope_for
 from tenants.models import Institution
@@ -182,7 +182,7 @@ def test_close_ignores_members_who_left_and_keeps_history(tree: Tree, people: Pe
 def test_one_secretary_at_a_time_and_only_members_of_the_unit(tree: Tree, people: People) -> None:
     newcomer = MemberFactory(branch=tree.branch)
     with pytest.raises(ValidationError):  # the branch has a secretary
-        services.position_assign(
+        offices.position_assign(
             member=newcomer,
             unit=tree.branch,
             kind=Position.Kind.SECRETARY,
@@ -191,21 +191,21 @@ def test_one_secretary_at_a_time_and_only_members_of_the_unit(tree: Tree, people
         )
     outsider = MemberFactory(branch=tree.other_branch)
     with pytest.raises(ValidationError):
-        services.position_assign(
+        offices.position_assign(
             member=outsider,
             unit=tree.branch,
             kind=Position.Kind.ORGANIZATION,
             started_on=date(2026, 1, 1),
             acting_user=people.college_admin,
         )
-    position = services.position_assign(
+    position = offices.position_assign(
         member=newcomer,
         unit=tree.branch,
         kind=Position.Kind.ORGANIZATION,
         started_on=date(2026, 1, 1),
         acting_user=people.college_admin,
     )
-    services.position_end(position=position, ended_on=date(2026, 6, 30), acting_user=people.college_admin)
+    offices.position_end(position=position, ended_on=date(2026, 6, 30), acting_user=people.college_admin)
     assert Position.objects.get(pk=position.pk).ended_on == date(2026, 6, 30)
     kinds = list(OrgUnitChange.objects.filter(unit=tree.branch).values_list("kind", flat=True))
     assert "position_assigned" in kinds and "position_ended" in kinds
@@ -214,14 +214,14 @@ def test_one_secretary_at_a_time_and_only_members_of_the_unit(tree: Tree, people
 def test_a_party_group_has_a_leader_and_nothing_else(tree: Tree, people: People) -> None:
     member = MemberFactory(branch=tree.branch)  # a group's members are its branch's
     with pytest.raises(ValidationError):
-        services.position_assign(
+        offices.position_assign(
             member=member,
             unit=tree.group,
             kind=Position.Kind.SECRETARY,
             started_on=date(2026, 1, 1),
             acting_user=people.secretary,
         )
-    leader = services.position_assign(
+    leader = offices.position_assign(
         member=member,
         unit=tree.group,
         kind=Position.Kind.GROUP_LEADER,
@@ -233,25 +233,25 @@ def test_a_party_group_has_a_leader_and_nothing_else(tree: Tree, people: People)
 
 @pytest.mark.parametrize(("unit_name", "years"), [("branch", 3), ("college", 5), ("committee", 5)])
 def test_term_lasts_the_default_number_of_years(tree: Tree, people: People, unit_name: str, years: int) -> None:
-    term = services.term_set(unit=getattr(tree, unit_name), started_on=date(2025, 9, 1), acting_user=people.admin)
+    term = offices.term_set(unit=getattr(tree, unit_name), started_on=date(2025, 9, 1), acting_user=people.admin)
     assert term.ends_on == date(2025 + years, 9, 1)
-    assert services.TERM_YEARS[getattr(tree, unit_name).kind] == years
+    assert offices.TERM_YEARS[getattr(tree, unit_name).kind] == years
 
 
 def test_term_with_the_same_start_corrects_the_latest_one(tree: Tree, people: People) -> None:
-    services.term_set(unit=tree.branch, started_on=date(2024, 2, 29), acting_user=people.admin)
+    offices.term_set(unit=tree.branch, started_on=date(2024, 2, 29), acting_user=people.admin)
     assert Term.objects.get(unit=tree.branch).ends_on == date(2027, 2, 28)  # no 29 February in 2027
-    services.term_set(
+    offices.term_set(
         unit=tree.branch, started_on=date(2024, 2, 29), ends_on=date(2027, 3, 15), acting_user=people.admin
     )
     assert list(Term.objects.filter(unit=tree.branch).values_list("ends_on", flat=True)) == [date(2027, 3, 15)]
-    services.term_set(unit=tree.branch, started_on=date(2027, 3, 16), acting_user=people.admin)
+    offices.term_set(unit=tree.branch, started_on=date(2027, 3, 16), acting_user=people.admin)
     assert Term.objects.filter(unit=tree.branch).count() == 2
 
 
 def test_a_party_group_has_no_term(tree: Tree, people: People) -> None:
     with pytest.raises(ValidationError):
-        services.term_set(unit=tree.group, started_on=date(2025, 9, 1), acting_user=people.admin)
+        offices.term_set(unit=tree.group, started_on=date(2025, 9, 1), acting_user=people.admin)
 
 
 def test_an_institution_admin_grant_sits_on_the_committee_and_opens_everything(
@@ -261,18 +261,18 @@ def test_an_institution_admin_grant_sits_on_the_committee_and_opens_everything(
 
     staff = make_user(in_a, username="org_office")
     with pytest.raises(ValidationError):
-        services.admin_grant(
+        offices.admin_grant(
             user=staff, unit=tree.college, role=AdminGrant.Role.INSTITUTION_ADMIN, acting_user=people.admin
         )
-    grant = services.admin_grant(
+    grant = offices.admin_grant(
         user=staff, unit=tree.committee, role=AdminGrant.Role.INSTITUTION_ADMIN, acting_user=people.admin
     )
     assert scope_for(staff).everything
     with pytest.raises(PermissionDenied):  # a college admin cannot hand out the whole institution
-        services.admin_grant(
+        offices.admin_grant(
             user=staff, unit=tree.committee, role=AdminGrant.Role.UNIT_ADMIN, acting_user=people.college_admin
         )
-    services.admin_revoke(grant=grant, acting_user=people.admin)
+    offices.admin_revoke(grant=grant, acting_user=people.admin)
     assert not scope_for(staff).everything
     assert OrgUnitChange.objects.filter(unit=tree.committee, kind="grant_revoked").exists()
 
@@ -285,7 +285,7 @@ def test_a_branch_secretary_cannot_restructure_their_own_branch(tree: Tree, peop
         lambda: services.org_unit_rename(unit=tree.branch, name="改名", acting_user=people.secretary),
         lambda: services.org_unit_move(unit=tree.branch, new_parent=tree.college2, acting_user=people.secretary),
         lambda: services.org_unit_close(unit=tree.branch, acting_user=people.secretary),
-        lambda: services.term_set(unit=tree.branch, started_on=date(2025, 1, 1), acting_user=people.secretary),
+        lambda: offices.term_set(unit=tree.branch, started_on=date(2025, 1, 1), acting_user=people.secretary),
     ):
         with pytest.raises(PermissionDenied):
             attempt()
@@ -313,7 +313,7 @@ def test_a_plain_member_changes_nothing(tree: Tree, people: People) -> None:
         services.org_unit_create(name="x", kind=OrgUnit.Kind.PARTY_GROUP, parent=tree.branch, acting_user=people.member)
     member = Member.objects.get(user=people.member)
     with pytest.raises(PermissionDenied):
-        services.position_assign(
+        offices.position_assign(
             member=member,
             unit=tree.branch,
             kind=Position.Kind.ORGANIZATION,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from services.organization.models import OrgUnit
-from services.organization.services import org_unit_create, term_set
+from services.organization.offices import term_set
+from services.organization.services import org_unit_create
 from services.organization.warnings import BRANCH_TOO_SMALL, org_tree_warnings
 from services.rule_overrides.models import RuleOverride
 from tenants.models import Institution

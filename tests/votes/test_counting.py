@@ -1,4 +1,4 @@
-"""The pure arithmetic of the branch member meeting (services/votes/rules.py), at its boundaries."""
+"""The pure arithmetic of the branch member meeting (services/votes/counting.py), at its boundaries."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from services.votes.rules import (
+from services.votes.counting import (
     FAILED,
     INVALID,
     PASSED,
