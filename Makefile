@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
-	PYTHONPATH=platform $(VENV)/bin/lint-imports
+	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)
 	PYTHONPATH=platform $(PY) -m partycloud.devstack bench $(ONLY)
