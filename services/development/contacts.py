@@ -28,29 +28,20 @@ from .common import (
 )
 from .models import Dossier, DossierContact
 
+# Who may be assigned in which stage.
+ALLOWED_STAGES: dict[str, tuple[str, ...]] = {
+    DossierContact.Role.CONTACT: (Stage.ACTIVIST, Stage.TARGET),
+    DossierContact.Role.SPONSOR: (Stage.TARGET,),
+}
 
-def dossier_contact_assign(
-    *,
-    dossier: Dossier,
-    member: Member,
-    role: str,
-    assigned_on: date,
-    acting_user: Any,
-) -> DossierContact:
-    """Assign a contact person (培养联系人: activists and development targets, at most
-    ``development.contact_persons_max`` = 2) or a sponsor (入党介绍人: development targets, exactly
-    ``development.sponsors`` = 2 in the end). Both must be full members (status normal), not the
-    person themself. Records the "contact_persons" / "sponsors" step, for review."""
-    _require_manage(acting_user=acting_user, branch=dossier.branch)
-    rules = g.RuleBook()
+
+def _check_assignment(*, dossier: Dossier, member: Member, role: str, assigned_on: date) -> None:
+    """A known role, the stage it belongs to, a full member who is not the person themself, a
+    date not in the future; every failure at once."""
     errors: list[str] = []
     if role not in DossierContact.Role.values:
         raise ValidationError({"role": [_("未知的角色。")]})
-    allowed: dict[str, tuple[str, ...]] = {
-        DossierContact.Role.CONTACT: (Stage.ACTIVIST, Stage.TARGET),
-        DossierContact.Role.SPONSOR: (Stage.TARGET,),
-    }
-    if dossier.stage not in allowed[role]:
+    if dossier.stage not in ALLOWED_STAGES[role]:
         errors.append(
             _("当前阶段（%(stage)s）不能确定%(role)s。")
             % {"stage": dossier.get_stage_display(), "role": DossierContact.Role(role).label}
@@ -66,22 +57,45 @@ def dossier_contact_assign(
         errors.append(_("日期不能晚于今天。"))
     if errors:
         raise ValidationError(errors)
+
+
+def _check_room(*, dossier: Dossier, member: Member, role: str, assigned_on: date) -> None:
+    """Inside the transaction, on the locked dossier: the member is not already assigned in this
+    role, and the role is not full (``development.contact_persons_max`` or ``development.sponsors``
+    on ``assigned_on``)."""
+    current = DossierContact.objects.filter(dossier=dossier, role=role, ended_on__isnull=True)
+    if current.filter(member=member).exists():
+        raise ValidationError(
+            _("%(name)s 已是%(role)s。") % {"name": member.name, "role": DossierContact.Role(role).label}
+        )
+    limit = g.RuleBook()(
+        "development.contact_persons_max" if role == DossierContact.Role.CONTACT else "development.sponsors",
+        assigned_on,
+    )
+    if current.count() >= limit.number:
+        raise ValidationError(
+            _("%(role)s最多 %(n)s 名（%(citation)s），请先解除一名。")
+            % {"role": DossierContact.Role(role).label, "n": limit.number, "citation": limit.explanation}
+        )
+
+
+def dossier_contact_assign(
+    *,
+    dossier: Dossier,
+    member: Member,
+    role: str,
+    assigned_on: date,
+    acting_user: Any,
+) -> DossierContact:
+    """Assign a contact person (培养联系人: activists and development targets, at most
+    ``development.contact_persons_max`` = 2) or a sponsor (入党介绍人: development targets, exactly
+    ``development.sponsors`` = 2 in the end). Both must be full members (status normal), not the
+    person themself. Records the "contact_persons" / "sponsors" step, for review."""
+    _require_manage(acting_user=acting_user, branch=dossier.branch)
+    _check_assignment(dossier=dossier, member=member, role=role, assigned_on=assigned_on)
     with transaction.atomic():
         locked = _locked(dossier)
-        current = DossierContact.objects.filter(dossier=locked, role=role, ended_on__isnull=True)
-        if current.filter(member=member).exists():
-            raise ValidationError(
-                _("%(name)s 已是%(role)s。") % {"name": member.name, "role": DossierContact.Role(role).label}
-            )
-        limit = rules(
-            "development.contact_persons_max" if role == DossierContact.Role.CONTACT else "development.sponsors",
-            assigned_on,
-        )
-        if current.count() >= limit.number:
-            raise ValidationError(
-                _("%(role)s最多 %(n)s 名（%(citation)s），请先解除一名。")
-                % {"role": DossierContact.Role(role).label, "n": limit.number, "citation": limit.explanation}
-            )
+        _check_room(dossier=locked, member=member, role=role, assigned_on=assigned_on)
         contact = DossierContact.objects.create(dossier=locked, member=member, role=role, assigned_on=assigned_on)
         _add_step(
             dossier=locked,

@@ -20,7 +20,7 @@ from django.db import transaction
 from services.crypto import blind_index
 from services.members.models import Member
 from services.organization.models import OrgUnit, Position
-from services.procedures.models import Stage, TemplateStep
+from services.procedures.models import ProcedureTemplate, Stage, TemplateStep
 from services.procedures.selectors import template_in_force
 
 from .models import Dossier, DossierContact, DossierStep
@@ -138,94 +138,136 @@ def _steps_for(dossier: Dossier, rng: random.Random, today: date) -> list[tuple[
     return [(code, day, extra) for code, day, extra in steps if day <= today]
 
 
-def bulk_pipeline(*, branches: Sequence[OrgUnit], count: int, rng: random.Random, today: date) -> int:
-    """Create ``count`` dossiers spread over the branches and over every stage (``STAGE_WEIGHTS``),
-    with their steps (approved), contact persons and sponsors (full members of the branch, when it
-    has some) and, from probationary membership on, their member records. Bulk writes only;
-    returns the number of dossiers created."""
-    if count <= 0 or not branches:
-        return 0
-    template = template_in_force(on=today)
-    step_of = {s.code: s for s in TemplateStep.objects.filter(template=template)} if template else {}
-    taken = set(Member.objects.values_list("national_id_index", flat=True))
+def _full_members_by_branch(branches: Sequence[OrgUnit]) -> dict[int, list[int]]:
+    """The full members of each branch (one query): the pool contact persons and sponsors come from."""
     full_members: dict[int, list[int]] = {}
     for member_id, branch_id in Member.objects.filter(branch__in=branches, status=Member.Status.NORMAL).values_list(
         "pk", "branch_id"
     ):
         full_members.setdefault(branch_id, []).append(member_id)
+    return full_members
+
+
+def _new_dossier(
+    i: int,
+    *,
+    count: int,
+    branches: Sequence[OrgUnit],
+    template: ProcedureTemplate | None,
+    taken: set[str],
+    rng: random.Random,
+    today: date,
+) -> Dossier:
+    """The i-th of ``count`` people, unsaved: stage, branch, dates and a unique fake identity."""
+    stage = _stage_at(i, count)
+    branch = branches[i % len(branches)]
+    dates = _dates(stage, rng, today)
+    born = dates["applied_on"] - timedelta(days=rng.randint(18 * 366, 30 * 365))
+    male = rng.random() < 0.5
+    number, index = _national_id(rng, born, male, taken)
+    student = branch.branch_kind in (OrgUnit.BranchKind.UNDERGRADUATE, OrgUnit.BranchKind.GRADUATE)
+    return Dossier(
+        name=_name(rng),
+        gender="male" if male else "female",
+        birth_date=born,
+        national_id=number,
+        national_id_index=index,
+        category=Member.Category.STUDENT if student else Member.Category.FACULTY,
+        number=f"{'S' if student else 'T'}{rng.randrange(10**7):07d}",
+        branch=branch,
+        stage=stage,
+        template=template,
+        **dates,
+    )
+
+
+def _create_members(dossiers: Sequence[Dossier]) -> None:
+    """The member records of the people admitted (probationary or full), in one bulk insert, linked
+    to their dossiers (which are not saved yet)."""
+    members = [
+        Member(
+            name=d.name,
+            gender=d.gender,
+            birth_date=d.birth_date,
+            national_id=d.national_id,
+            national_id_index=d.national_id_index,
+            category=d.category,
+            number=d.number,
+            status=Member.Status.NORMAL if d.stage == Stage.FULL else Member.Status.PROBATIONARY,
+            branch=d.branch,
+            joined_on=d.admitted_on,
+            confirmed_on=d.confirmed_on,
+        )
+        for d in dossiers
+        if d.stage in (Stage.PROBATIONARY, Stage.FULL)
+    ]
+    created_members = iter(Member.objects.bulk_create(members))
+    for d in dossiers:
+        if d.stage in (Stage.PROBATIONARY, Stage.FULL):
+            d.member = next(created_members)
+
+
+def _new_steps(
+    dossier: Dossier, *, step_of: dict[str, TemplateStep], rng: random.Random, today: date
+) -> list[DossierStep]:
+    """The dossier's steps behind it (``_steps_for``), approved, unsaved."""
+    steps: list[DossierStep] = []
+    for code, day, extra in _steps_for(dossier, rng, today):
+        template_step = step_of.get(code)
+        steps.append(
+            DossierStep(
+                dossier=dossier,
+                template_step=template_step,
+                code=code,
+                title=template_step.title if template_step else code,
+                occurred_on=day,
+                review=APPROVED,
+                **extra,
+            )
+        )
+    return steps
+
+
+def _new_contacts(dossier: Dossier, *, pool: list[int], rng: random.Random) -> list[DossierContact]:
+    """A contact person for an activist or target, two sponsors for a target, drawn from ``pool``
+    (the branch's full members) when it is large enough; unsaved."""
+    contacts: list[DossierContact] = []
+    if dossier.activist_on and dossier.stage in (Stage.ACTIVIST, Stage.TARGET) and pool:
+        contacts.append(
+            DossierContact(dossier=dossier, member_id=rng.choice(pool), role="contact", assigned_on=dossier.activist_on)
+        )
+    if dossier.target_on and dossier.stage == Stage.TARGET and len(pool) >= 2:
+        for member_id in rng.sample(pool, 2):
+            contacts.append(
+                DossierContact(dossier=dossier, member_id=member_id, role="sponsor", assigned_on=dossier.target_on)
+            )
+    return contacts
+
+
+def bulk_pipeline(*, branches: Sequence[OrgUnit], count: int, rng: random.Random, today: date) -> int:
+    """Create ``count`` dossiers spread over the branches and over every stage (``STAGE_WEIGHTS``),
+    with their steps (approved), contact persons and sponsors (full members of the branch, when it
+    has some) and, from probationary membership on, their member records. Bulk writes only;
+    returns the number of dossiers created. The random draws come in a fixed order (each person,
+    then each dossier's steps and contacts), so a seeded ``rng`` gives the same pipeline."""
+    if count <= 0 or not branches:
+        return 0
+    template = template_in_force(on=today)
+    step_of = {s.code: s for s in TemplateStep.objects.filter(template=template)} if template else {}
+    taken = set(Member.objects.values_list("national_id_index", flat=True))
+    full_members = _full_members_by_branch(branches)
     with transaction.atomic():
-        dossiers: list[Dossier] = []
-        for i in range(count):
-            stage = _stage_at(i, count)
-            branch = branches[i % len(branches)]
-            dates = _dates(stage, rng, today)
-            born = dates["applied_on"] - timedelta(days=rng.randint(18 * 366, 30 * 365))
-            male = rng.random() < 0.5
-            number, index = _national_id(rng, born, male, taken)
-            student = branch.branch_kind in (OrgUnit.BranchKind.UNDERGRADUATE, OrgUnit.BranchKind.GRADUATE)
-            dossiers.append(
-                Dossier(
-                    name=_name(rng),
-                    gender="male" if male else "female",
-                    birth_date=born,
-                    national_id=number,
-                    national_id_index=index,
-                    category=Member.Category.STUDENT if student else Member.Category.FACULTY,
-                    number=f"{'S' if student else 'T'}{rng.randrange(10**7):07d}",
-                    branch=branch,
-                    stage=stage,
-                    template=template,
-                    **dates,
-                )
-            )
-        members = [
-            Member(
-                name=d.name,
-                gender=d.gender,
-                birth_date=d.birth_date,
-                national_id=d.national_id,
-                national_id_index=d.national_id_index,
-                category=d.category,
-                number=d.number,
-                status=Member.Status.NORMAL if d.stage == Stage.FULL else Member.Status.PROBATIONARY,
-                branch=d.branch,
-                joined_on=d.admitted_on,
-                confirmed_on=d.confirmed_on,
-            )
-            for d in dossiers
-            if d.stage in (Stage.PROBATIONARY, Stage.FULL)
+        dossiers = [
+            _new_dossier(i, count=count, branches=branches, template=template, taken=taken, rng=rng, today=today)
+            for i in range(count)
         ]
-        created_members = iter(Member.objects.bulk_create(members))
-        for d in dossiers:
-            if d.stage in (Stage.PROBATIONARY, Stage.FULL):
-                d.member = next(created_members)
+        _create_members(dossiers)
         Dossier.objects.bulk_create(dossiers)
         steps: list[DossierStep] = []
         contacts: list[DossierContact] = []
         for d in dossiers:
-            for code, day, extra in _steps_for(d, rng, today):
-                template_step = step_of.get(code)
-                steps.append(
-                    DossierStep(
-                        dossier=d,
-                        template_step=template_step,
-                        code=code,
-                        title=template_step.title if template_step else code,
-                        occurred_on=day,
-                        review=APPROVED,
-                        **extra,
-                    )
-                )
-            pool = full_members.get(d.branch_id, [])
-            if d.activist_on and d.stage in (Stage.ACTIVIST, Stage.TARGET) and pool:
-                contacts.append(
-                    DossierContact(dossier=d, member_id=rng.choice(pool), role="contact", assigned_on=d.activist_on)
-                )
-            if d.target_on and d.stage == Stage.TARGET and len(pool) >= 2:
-                for member_id in rng.sample(pool, 2):
-                    contacts.append(
-                        DossierContact(dossier=d, member_id=member_id, role="sponsor", assigned_on=d.target_on)
-                    )
+            steps += _new_steps(d, step_of=step_of, rng=rng, today=today)
+            contacts += _new_contacts(d, pool=full_members.get(d.branch_id, []), rng=rng)
         DossierStep.objects.bulk_create(steps, batch_size=2000)
         DossierContact.objects.bulk_create(contacts, batch_size=2000)
     return len(dossiers)

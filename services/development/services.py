@@ -34,15 +34,13 @@ from services.accounts.models import User
 from services.crypto import blind_index
 from services.members import national_id as national_id_rules
 from services.members.models import Member
-from services.members.validation import check_identity, clean_national_id
 from services.organization.models import OrgUnit
 from services.organization.scope import scope_for
-from services.procedures.models import PIPELINE, Stage, TemplateStep
+from services.procedures.models import Stage, TemplateStep
 from services.procedures.selectors import template_in_force
 from services.storage.backends import get_storage
 from services.storage.uploads import check_upload
 
-from . import guards as g
 from .common import (
     EVENT_DOCUMENT_OPENED,
     EVENT_DOSSIER_CREATED,
@@ -53,10 +51,9 @@ from .common import (
     _audit,
     _locked,
     _require_manage,
-    _template_step,
-    _today,
     can_set_local_steps,
 )
+from .input_checks import _check_age, _check_step, _checked_application, _which_step
 from .models import Dossier, DossierDocument, DossierStep, LocalStep
 from .stages import (
     ADMISSION,
@@ -123,29 +120,12 @@ def dossier_create(
     (18) on that date (``guards.age_guard``), when the ID number is invalid, or when the person
     already has an open dossier or a member record. Records the "application" step."""
     _require_manage(acting_user=acting_user, branch=branch)
-    errors: dict[str, list[str]] = {}
-    if not (name or "").strip():
-        errors["name"] = [_("请填写姓名。")]
-    if branch.kind != OrgUnit.Kind.BRANCH or branch.closed_on is not None:
-        errors["branch"] = [_("请选择一个未撤销的党支部。")]
-    try:
-        number_id = clean_national_id(national_id)
-    except ValidationError as exc:
-        errors["national_id"] = exc.messages
-        number_id = ""
-    if number_id:
-        mismatches = check_identity(number=number_id, birth_date=birth_date, gender=gender)
-        if mismatches:
-            errors["national_id"] = mismatches
-    if applied_on > _today():
-        errors["applied_on"] = [_("日期不能晚于今天。")]
-    if errors:
-        raise ValidationError(errors)
+    number_id = _checked_application(
+        branch=branch, name=name, national_id=national_id, gender=gender, birth_date=birth_date, applied_on=applied_on
+    )
     birth_date = birth_date or national_id_rules.birth_date(number_id)
     gender = gender or national_id_rules.gender(number_id)
-    age = g.age_guard(birth_date=birth_date, applied_on=applied_on)
-    if not age.passed:
-        raise ValidationError({"applied_on": [f"{age.missing}（{age.citation}）"]})
+    _check_age(birth_date=birth_date, applied_on=applied_on)
     index = blind_index(number_id)
     with transaction.atomic():
         _refuse_a_second_record(acting_user=acting_user, index=index)
@@ -223,14 +203,6 @@ def _store_documents(*, step: DossierStep, uploads: Sequence[Upload], acting_use
     return documents
 
 
-def _step_allowed(dossier: Dossier, stage_of_step: str) -> bool:
-    """Steps of the current stage and of the next one (the decision that begins it) may be recorded."""
-    if dossier.stage == Stage.ENDED:
-        return False
-    current = PIPELINE.index(dossier.stage)
-    return PIPELINE.index(stage_of_step) <= current + 1
-
-
 def dossier_step_record(
     *,
     dossier: Dossier,
@@ -251,30 +223,10 @@ def dossier_step_record(
     publicity period or of a training), training hours/days, actors, a note and documents. The
     step waits for a manager's review (``dossier_step_review``)."""
     _require_manage(acting_user=acting_user, branch=dossier.branch)
-    errors: dict[str, list[str]] = {}
-    template_step: TemplateStep | None = None
-    if local_step is not None:
-        stage_of_step = local_step.after_step.stage.stage
-        title, step_code = local_step.title, "local"
-    else:
-        template_step = _template_step(dossier, code)
-        if template_step is None:
-            raise ValidationError({"code": [_("没有这个步骤。")]})
-        stage_of_step, title, step_code = template_step.stage.stage, template_step.title, code
-    if not _step_allowed(dossier, stage_of_step):
-        errors["code"] = [
-            _("当前阶段（%(stage)s）不能记录“%(title)s”。") % {"stage": dossier.get_stage_display(), "title": title}
-        ]
-    if occurred_on > _today():
-        errors["occurred_on"] = [_("日期不能晚于今天。")]
-    elif occurred_on < dossier.applied_on:
-        errors["occurred_on"] = [_("日期不能早于申请入党日期。")]
-    if ends_on is not None and ends_on < occurred_on:
-        errors["ends_on"] = [_("结束日期不能早于开始日期。")]
-    if hours is not None and hours < 0:
-        errors["hours"] = [_("学时不能为负数。")]
-    if errors:
-        raise ValidationError(errors)
+    template_step, stage_of_step, title, step_code = _which_step(dossier, code=code, local_step=local_step)
+    _check_step(
+        dossier, stage_of_step=stage_of_step, title=title, occurred_on=occurred_on, ends_on=ends_on, hours=hours
+    )
     with transaction.atomic():
         locked = _locked(dossier)
         step = DossierStep.objects.create(

@@ -36,6 +36,9 @@ from .common import (
 )
 from .models import Dossier, DossierStep
 
+# The step a branch member meeting's vote records, passed or not.
+MEETING_STEP: dict[str, str] = {ADMISSION: "admission_meeting", CONFIRMATION: "confirmation_meeting"}
+
 
 def dossier_advance(*, dossier: Dossier, to_stage: str, on_date: date, acting_user: Any) -> Dossier:
     """Move an applicant to activist, or an activist to development target, on ``on_date`` (the
@@ -122,6 +125,75 @@ def _member_for(dossier: Dossier, *, meeting_on: date, acting_user: Any) -> Memb
     return member
 
 
+def _vote_applied(dossier: Dossier, *, vote_id: int) -> bool:
+    """Whether this vote's outcome is already on the dossier (the vote id on the dossier, or on
+    the meeting step a failed vote recorded): applying it again changes nothing."""
+    if vote_id in (dossier.admission_vote_id, dossier.confirmation_vote_id):
+        return True
+    return DossierStep.objects.filter(dossier=dossier, note__startswith=f"#{vote_id} ").exists()
+
+
+def _check_stage_for_vote(dossier: Dossier, *, kind: str) -> None:
+    """Admission is voted on for a development target, confirmation for a probationary member."""
+    expected = Stage.TARGET if kind == ADMISSION else Stage.PROBATIONARY
+    if dossier.stage != expected:
+        raise ValidationError(
+            _("“%(name)s”当前为“%(stage)s”，不能进行该表决。")
+            % {"name": dossier.name, "stage": dossier.get_stage_display()}
+        )
+
+
+def _vote_note(*, vote_id: int, passed: bool) -> str:
+    """The meeting step's note: the vote id first (``_vote_applied`` reads it), then the outcome."""
+    outcome = _("通过") if passed else _("未通过")
+    return f"#{vote_id} " + _("支部党员大会表决%(outcome)s") % {"outcome": outcome}
+
+
+def _apply_passed_vote(dossier: Dossier, *, kind: str, meeting_on: date, vote_id: int, acting_user: Any) -> None:
+    """A passed vote: check the meeting date and the guards of the stage it leads to, then admit
+    or confirm and save the dossier (inside the caller's transaction)."""
+    if meeting_on < (dossier.target_on or dossier.applied_on):
+        raise ValidationError(_("会议日期不能早于确定为发展对象的日期。"))
+    to_stage = Stage.PROBATIONARY if kind == ADMISSION else Stage.FULL
+    g.require(g.guards_for(_loaded(dossier), to_stage=to_stage, on=meeting_on, today=_today()))
+    if kind == ADMISSION:
+        _admit(dossier, meeting_on=meeting_on, vote_id=vote_id, acting_user=acting_user)
+    else:
+        _confirm(dossier, vote_id=vote_id, acting_user=acting_user)
+    dossier.save()
+
+
+def _admit(dossier: Dossier, *, meeting_on: date, vote_id: int, acting_user: Any) -> None:
+    """Admission: the member record is created, probationary from the meeting, and probation ends
+    ``probation.months`` later."""
+    member = _member_for(dossier, meeting_on=meeting_on, acting_user=acting_user)
+    dossier.member = member
+    dossier.stage = Stage.PROBATIONARY
+    dossier.admitted_on = meeting_on
+    dossier.probation_ends_on = g.probation_end(admitted_on=meeting_on, extension_months=None)
+    dossier.admission_vote_id = vote_id
+
+
+def _confirm(dossier: Dossier, *, vote_id: int, acting_user: Any) -> None:
+    """Confirmation: the member becomes a full member as of the end of probation (《中国共产党章程》
+    第七条), through the members service."""
+    ends = dossier.probation_ends_on or g.probation_end(
+        admitted_on=cast(date, dossier.admitted_on), extension_months=dossier.extension_months
+    )
+    if dossier.member is not None:
+        member_services.member_status_change(
+            member=dossier.member,
+            to_status=Member.Status.NORMAL,
+            on_date=ends,
+            reason=_("支部党员大会通过转为正式党员"),
+            acting_user=acting_user,
+        )
+        Member.objects.filter(pk=dossier.member.pk).update(confirmed_on=ends)
+    dossier.stage = Stage.FULL
+    dossier.confirmed_on = ends
+    dossier.confirmation_vote_id = vote_id
+
+
 def dossier_vote_outcome(
     *,
     dossier: Dossier,
@@ -159,55 +231,18 @@ def dossier_vote_outcome(
     _require_manage(acting_user=acting_user, branch=dossier.branch)
     with transaction.atomic():
         locked = _locked(dossier)
-        if vote_id in (locked.admission_vote_id, locked.confirmation_vote_id):
+        if _vote_applied(locked, vote_id=vote_id):
             return locked
-        if DossierStep.objects.filter(dossier=locked, note__startswith=f"#{vote_id} ").exists():
-            return locked
-        expected = Stage.TARGET if kind == ADMISSION else Stage.PROBATIONARY
-        if locked.stage != expected:
-            raise ValidationError(
-                _("“%(name)s”当前为“%(stage)s”，不能进行该表决。")
-                % {"name": locked.name, "stage": locked.get_stage_display()}
-            )
-        step_code = "admission_meeting" if kind == ADMISSION else "confirmation_meeting"
-        outcome = _("通过") if passed else _("未通过")
-        note = f"#{vote_id} " + _("支部党员大会表决%(outcome)s") % {"outcome": outcome}
+        _check_stage_for_vote(locked, kind=kind)
         before = locked.stage
         if passed:
-            if meeting_on < (locked.target_on or locked.applied_on):
-                raise ValidationError(_("会议日期不能早于确定为发展对象的日期。"))
-            to_stage = Stage.PROBATIONARY if kind == ADMISSION else Stage.FULL
-            g.require(g.guards_for(_loaded(locked), to_stage=to_stage, on=meeting_on, today=_today()))
-            if kind == ADMISSION:
-                member = _member_for(locked, meeting_on=meeting_on, acting_user=acting_user)
-                locked.member = member
-                locked.stage = Stage.PROBATIONARY
-                locked.admitted_on = meeting_on
-                locked.probation_ends_on = g.probation_end(admitted_on=meeting_on, extension_months=None)
-                locked.admission_vote_id = vote_id
-            else:
-                ends = locked.probation_ends_on or g.probation_end(
-                    admitted_on=cast(date, locked.admitted_on), extension_months=locked.extension_months
-                )
-                if locked.member is not None:
-                    member_services.member_status_change(
-                        member=locked.member,
-                        to_status=Member.Status.NORMAL,
-                        on_date=ends,
-                        reason=_("支部党员大会通过转为正式党员"),
-                        acting_user=acting_user,
-                    )
-                    Member.objects.filter(pk=locked.member.pk).update(confirmed_on=ends)
-                locked.stage = Stage.FULL
-                locked.confirmed_on = ends
-                locked.confirmation_vote_id = vote_id
-            locked.save()
+            _apply_passed_vote(locked, kind=kind, meeting_on=meeting_on, vote_id=vote_id, acting_user=acting_user)
         _add_step(
             dossier=locked,
-            code=step_code,
+            code=MEETING_STEP[kind],
             occurred_on=meeting_on,
             acting_user=acting_user,
-            note=note,
+            note=_vote_note(vote_id=vote_id, passed=passed),
             review=DossierStep.Review.APPROVED,
         )
         _audit(

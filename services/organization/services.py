@@ -241,6 +241,46 @@ def org_unit_move(*, unit: OrgUnit, new_parent: OrgUnit, acting_user: User | Non
     return unit
 
 
+def _check_mergeable(*, source: OrgUnit, target: OrgUnit) -> None:
+    """Two different open units of the same level (not committees), neither above the other."""
+    if source.pk == target.pk:
+        raise ValidationError({"target": [_("不能与自身合并。")]})
+    _check_open(source)
+    _check_open(target)
+    if selectors.RANK[source.kind] != selectors.RANK[target.kind] or source.kind == OrgUnit.Kind.COMMITTEE:
+        raise ValidationError({"target": [_("只能与同一层级的组织合并。")]})
+    if target.path.startswith(source.path) or source.path.startswith(target.path):
+        raise ValidationError({"target": [_("不能与上级或下级组织合并。")]})
+
+
+def _move_members(*, source: OrgUnit, target: OrgUnit, acting_user: User | None) -> list[int]:
+    """Move the source's members to the target, with a history row on each member's record (one
+    bulk statement each). Returns the ids moved."""
+    member_ids = list(Member.objects.filter(branch=source).values_list("pk", flat=True))
+    Member.objects.filter(pk__in=member_ids).update(branch=target, updated_at=timezone.now())
+    MemberChange.objects.bulk_create(
+        MemberChange(
+            member_id=member_id,
+            kind="branch_merged",
+            reason=_("“%(source)s”并入“%(target)s”") % {"source": source.name, "target": target.name},
+            changes={"branch": [source.name, target.name]},
+            actor_id=getattr(acting_user, "pk", None),
+            actor_username=getattr(acting_user, "username", ""),
+        )
+        for member_id in member_ids
+    )
+    return member_ids
+
+
+def _move_children(*, source: OrgUnit, target: OrgUnit) -> list[int]:
+    """Move the source's child units, and their subtrees' paths, under the target. Returns the
+    ids of the children moved."""
+    child_ids = list(OrgUnit.objects.filter(parent=source).values_list("pk", flat=True))
+    _repath(old_prefix=source.path, new_prefix=target.path, include_root=False)
+    OrgUnit.objects.filter(pk__in=child_ids).update(parent=target)
+    return child_ids
+
+
 def org_unit_merge(
     *,
     source: OrgUnit,
@@ -257,34 +297,11 @@ def org_unit_merge(
         source, target = _lock(source, target)
         _require_change(acting_user=acting_user, unit=source)
         _require_change(acting_user=acting_user, unit=target)
-        if source.pk == target.pk:
-            raise ValidationError({"target": [_("不能与自身合并。")]})
-        _check_open(source)
-        _check_open(target)
-        if selectors.RANK[source.kind] != selectors.RANK[target.kind] or source.kind == OrgUnit.Kind.COMMITTEE:
-            raise ValidationError({"target": [_("只能与同一层级的组织合并。")]})
-        if target.path.startswith(source.path) or source.path.startswith(target.path):
-            raise ValidationError({"target": [_("不能与上级或下级组织合并。")]})
+        _check_mergeable(source=source, target=target)
         source_before, target_before = _snapshot(source), _snapshot(target)
-
-        member_ids = list(Member.objects.filter(branch=source).values_list("pk", flat=True))
-        Member.objects.filter(pk__in=member_ids).update(branch=target, updated_at=timezone.now())
-        MemberChange.objects.bulk_create(
-            MemberChange(
-                member_id=member_id,
-                kind="branch_merged",
-                reason=_("“%(source)s”并入“%(target)s”") % {"source": source.name, "target": target.name},
-                changes={"branch": [source.name, target.name]},
-                actor_id=getattr(acting_user, "pk", None),
-                actor_username=getattr(acting_user, "username", ""),
-            )
-            for member_id in member_ids
-        )
-        child_ids = list(OrgUnit.objects.filter(parent=source).values_list("pk", flat=True))
-        _repath(old_prefix=source.path, new_prefix=target.path, include_root=False)
-        OrgUnit.objects.filter(pk__in=child_ids).update(parent=target)
+        member_ids = _move_members(source=source, target=target, acting_user=acting_user)
+        child_ids = _move_children(source=source, target=target)
         index_subtree_later(path_prefix=target.path)  # moved members and units: new paths
-
         offices = _end_office(unit=source, on=on)
         source.closed_on = on
         source.save(update_fields=["closed_on"])

@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -86,6 +86,63 @@ WHERE x.resolved_at IS NOT NULL AND x.recipient_id = p.r AND x.key = p.k
 """
 
 
+def _produced_for_active_users(found: list[tuple[str, Due]]) -> dict[tuple[int, str], tuple[str, Due]]:
+    """(recipient, key) → (source, due) for every active recipient; the first source to produce a
+    pair wins. A key too long for the column is logged and dropped."""
+    active = set(User.objects.filter(is_active=True).values_list("pk", flat=True))
+    produced: dict[tuple[int, str], tuple[str, Due]] = {}
+    key_length = Reminder._meta.get_field("key").max_length or 0
+    for name, due in found:
+        if len(due.key) > key_length:
+            logger.error("reminder source %s: key longer than %s characters: %r", name, key_length, due.key)
+            continue
+        for recipient in due.recipient_ids:
+            if recipient in active:
+                produced.setdefault((recipient, due.key), (name, due))
+    return produced
+
+
+def _open_reminders() -> dict[tuple[int, str], tuple[int, str]]:
+    """(recipient, key) → (pk, source) of every reminder not resolved."""
+    return {
+        (recipient, key): (pk, source)
+        for pk, recipient, key, source in Reminder.objects.filter(resolved_at__isnull=True).values_list(
+            "pk", "recipient_id", "key", "source"
+        )
+    }
+
+
+def _insert_or_reopen(new: list[tuple[tuple[int, str], tuple[str, Due]]], *, now: datetime) -> tuple[int, int]:
+    """Insert the pairs not open (``ON CONFLICT DO NOTHING``), then reopen those that were not
+    inserted because they exist, resolved. Returns (created, reopened)."""
+    reopened = 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT,
+            [
+                now,
+                [recipient for (recipient, _key), _ in new],
+                [key for (_recipient, key), _ in new],
+                [name for _, (name, _due) in new],
+                [due.kind for _, (_name, due) in new],
+                [due.title[:200] for _, (_name, due) in new],
+                [due.detail[:300] for _, (_name, due) in new],
+                [due.due_on for _, (_name, due) in new],
+                [due.url[:300] for _, (_name, due) in new],
+                [due.rule_key[:80] for _, (_name, due) in new],
+                [due.citation for _, (_name, due) in new],
+                [due.member_id for _, (_name, due) in new],
+            ],
+        )
+        inserted = {(recipient, key) for recipient, key in cursor.fetchall()}
+        # Not inserted: it exists, resolved (or a racing scan just created it).
+        again = [pair for pair, _ in new if pair not in inserted]
+        if again:
+            cursor.execute(_REOPEN, [[r for r, _ in again], [k for _, k in again]])
+            reopened = cursor.rowcount
+    return len(inserted), reopened
+
+
 def reminder_scan(*, today: date) -> ScanResult:
     """Produce the reminders due on ``today`` (within each source's lead time, or overdue).
     A source that raises does not stop the others; it is recorded as failing (``SourceRun``,
@@ -103,54 +160,16 @@ def reminder_scan(*, today: date) -> ScanResult:
     seconds: dict[str, float] = {}
     found, ran, failed = _collect(today, seconds)
     started = time.perf_counter()
-    active = set(User.objects.filter(is_active=True).values_list("pk", flat=True))
-    produced: dict[tuple[int, str], tuple[str, Due]] = {}
-    key_length = Reminder._meta.get_field("key").max_length or 0
-    for name, due in found:
-        if len(due.key) > key_length:
-            logger.error("reminder source %s: key longer than %s characters: %r", name, key_length, due.key)
-            continue
-        for recipient in due.recipient_ids:
-            if recipient in active:
-                produced.setdefault((recipient, due.key), (name, due))
+    produced = _produced_for_active_users(found)
     now = timezone.now()
     result = ScanResult(produced=len(produced), failed_sources=sorted(failed), seconds=seconds)
     with transaction.atomic():
         source_runs_record(scanned_on=today, at=now, ran=ran, failed=failed)
-        open_rows = {
-            (recipient, key): (pk, source)
-            for pk, recipient, key, source in Reminder.objects.filter(resolved_at__isnull=True).values_list(
-                "pk", "recipient_id", "key", "source"
-            )
-        }
+        open_rows = _open_reminders()
         # A fixed order: two racing scans lock the same keys in the same order (no deadlock).
         new = sorted((pair, item) for pair, item in produced.items() if pair not in open_rows)
         if new:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    _INSERT,
-                    [
-                        now,
-                        [recipient for (recipient, _key), _ in new],
-                        [key for (_recipient, key), _ in new],
-                        [name for _, (name, _due) in new],
-                        [due.kind for _, (_name, due) in new],
-                        [due.title[:200] for _, (_name, due) in new],
-                        [due.detail[:300] for _, (_name, due) in new],
-                        [due.due_on for _, (_name, due) in new],
-                        [due.url[:300] for _, (_name, due) in new],
-                        [due.rule_key[:80] for _, (_name, due) in new],
-                        [due.citation for _, (_name, due) in new],
-                        [due.member_id for _, (_name, due) in new],
-                    ],
-                )
-                inserted = {(recipient, key) for recipient, key in cursor.fetchall()}
-                result.created = len(inserted)
-                # Not inserted: it exists, resolved (or a racing scan just created it).
-                again = [pair for pair, _ in new if pair not in inserted]
-                if again:
-                    cursor.execute(_REOPEN, [[r for r, _ in again], [k for _, k in again]])
-                    result.reopened = cursor.rowcount
+            result.created, result.reopened = _insert_or_reopen(new, now=now)
         gone = [pk for pair, (pk, source) in open_rows.items() if source in ran and pair not in produced]
         if gone:
             result.resolved = Reminder.objects.filter(pk__in=gone, resolved_at__isnull=True).update(resolved_at=now)
