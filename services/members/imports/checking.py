@@ -12,8 +12,8 @@ from services.crypto import blind_index
 from services.organization.scope import scope_for
 
 from ..models import Member
+from ..record import EDITABLE
 from ..selectors import retained_since
-from ..services import EDITABLE
 from .columns import _BY_HEADER, COLUMNS, RETAINED_SINCE
 from .reading import Sheet
 from .row_checks import MASKED_PHONE, _Checker, _error

@@ -21,6 +21,7 @@ from services.organization.scope import Scope
 
 from .. import national_id
 from ..models import Member
+from ..record import mask
 from ..services import change_display
 from ..validation import (
     DATE_FIELDS,
@@ -28,7 +29,6 @@ from ..validation import (
     clean_national_id,
     clean_phone,
     is_masked_phone,
-    mask_phone,
     national_id_taken_message,
     new_date_errors,
     record_date_errors,
@@ -142,7 +142,7 @@ class _Checker:
         for start in range(0, len(names), 5000):
             members = Member.objects.filter(self.scope.members_q(manage=True), name__in=names[start : start + 5000])
             for name, number in members.values_list("name", "national_id"):
-                masked = national_id.mask(number)
+                masked = mask("national_id", number)
                 if masked in wanted[name]:
                     self.unmasked.setdefault((name, masked), []).append(number)
 
@@ -323,7 +323,7 @@ class _Checker:
         for name, messages in new_date_errors(existing, merged, today=self.today).items():
             errors.extend(_error(number, _COLUMN_OF[name], m) for m in messages if m not in own.get(name, []))
         masked_phone = fields.get(MASKED_PHONE)
-        if masked_phone is not None and masked_phone != mask_phone(existing["phone"] or ""):
+        if masked_phone is not None and masked_phone != mask("phone", existing["phone"] or ""):
             errors.append(_error(number, "手机号", _("手机号是脱敏号码，与档案中的号码不符；要修改请填写完整手机号。")))
         if errors:
             return {}, errors
