@@ -16,8 +16,8 @@ from rest_framework.response import Response
 from services.kernel import inputs
 from services.kernel.serializers import InputSerializer
 from services.kernel.text import FREE_TEXT_MAX, free_text, single_line
-from services.members import national_id
 from services.members.models import Member
+from services.members.record import mask
 from services.organization.models import OrgUnit
 from services.procedures.models import Stage
 
@@ -56,7 +56,7 @@ class DossierSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_national_id(self, obj: Dossier) -> str:
-        return national_id.mask(obj.national_id)
+        return mask("national_id", obj.national_id)
 
 
 class DocumentSerializer(serializers.Serializer):

@@ -17,9 +17,9 @@ from services.kernel.serializers import InputSerializer, TextRulesInputSerialize
 from services.kernel.text import single_line
 from services.organization.models import OrgUnit, Position
 
-from . import national_id, selectors, services
+from . import selectors, services
 from .models import FamilyMember, Hardship, Member, MemberChange, RewardPunishment, TimeAbroad
-from .validation import mask_phone
+from .record import API_FIELDS, EDITABLE, SENSITIVE, mask
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -31,32 +31,15 @@ class MemberSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Member
-        fields = [
-            "id",
-            "name",
-            "gender",
-            "ethnicity",
-            "birth_date",
-            "national_id",
-            "phone",
-            "native_place",
-            "education",
-            "degree",
-            "category",
-            "number",
-            "status",
-            "branch",
-            "branch_name",
-            "joined_on",
-            "confirmed_on",
-        ]
+        # The record's fields the API reads (record.API_FIELDS), the unit's name after its id.
+        fields = [name for field in API_FIELDS for name in ((field, "branch_name") if field == "branch" else (field,))]
         read_only_fields = fields
 
     def get_national_id(self, obj: Member) -> str:
-        return national_id.mask(obj.national_id)
+        return mask("national_id", obj.national_id)
 
     def get_phone(self, obj: Member) -> str:
-        return mask_phone(obj.phone) if obj.phone else ""
+        return mask("phone", obj.phone)
 
 
 class _RowsSerializer(TextRulesInputSerializer):
@@ -112,7 +95,7 @@ class MemberWriteSerializer(TextRulesInputSerializer):
 
     class Meta:
         model = Member
-        fields = [*services.EDITABLE, "reason"]
+        fields = [*EDITABLE, "reason"]
         extra_kwargs = {"gender": {"required": False}, "birth_date": {"required": False}}
 
 
@@ -129,7 +112,7 @@ class StatusChangeSerializer(InputSerializer):
 
 
 class RevealSerializer(InputSerializer):
-    field = serializers.ChoiceField(choices=["national_id", "phone"])
+    field = serializers.ChoiceField(choices=list(SENSITIVE))
     reason = serializers.CharField(validators=[single_line], allow_blank=True, max_length=200)
 
 

@@ -1,9 +1,9 @@
 """Member roster exports (issue 3, item 6; issue 9, reproduction 6), all audited:
 
 - the roster in exactly the importer's columns (imports.COLUMNS), so an export imports back
-  unchanged; it lists every member the user may see (selectors.member_list). National ID and
-  phone are masked (3701**********1234, 138****0001): the importer finds the record a masked
-  number stands for and keeps its real numbers;
+  unchanged; it lists every member the user may see (selectors.member_list). The record's
+  sensitive fields (record.py: national ID and phone) are masked (3701**********1234,
+  138****0001): the importer finds the record a masked number stands for and keeps its real numbers;
 - the full roster, the same file with full numbers for the members the user manages (masked for
   the others): a separate action for managers, with a reason (validation.clean_access_reason),
   audited as a sensitive export;
@@ -16,11 +16,12 @@ workbook writes them to a temporary file, so memory does not grow with the roste
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import DateField
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -30,10 +31,12 @@ from services.audit.models import Event
 from services.audit.services import audit_record
 from services.organization.scope import scope_for
 
-from . import national_id, selectors
-from .imports import HEADERS, TEMPLATE_SHEET, choice_labels
+from . import selectors
+from .imports import COLUMNS, HEADERS, TEMPLATE_SHEET, choice_labels
+from .imports.columns import RETAINED_SINCE
 from .models import Member
-from .validation import clean_access_reason, mask_phone
+from .record import SENSITIVE, mask
+from .validation import clean_access_reason
 
 CHUNK = 2000
 NATIONAL_HEADERS = (
@@ -100,11 +103,37 @@ def _with_retained_since(members: Iterator[Member]) -> Iterator[tuple[Member, da
     yield from flush()
 
 
+Cell = Callable[[Member, date | None], Any]
+
+
+def _roster_cells(labels: _Labels, *, full: bool) -> list[Cell]:
+    """How each column of the roster (the importer's ``COLUMNS``) is written, given the member and
+    the day they became retained: choices by their Chinese label, dates as YYYY-MM-DD, the branch
+    by name, the record's sensitive fields (record.SENSITIVE) masked unless ``full``."""
+    choices = {"gender": labels.gender, "category": labels.category, "status": labels.status}
+
+    def cell(field: str) -> Cell:
+        if field == RETAINED_SINCE:
+            return lambda member, since: _day(since)
+        if field == "branch":
+            return lambda member, since: member.branch.name
+        if field in choices:
+            return lambda member, since: choices[field].get(getattr(member, field), "")
+        if isinstance(Member._meta.get_field(field), DateField):
+            return lambda member, since: _day(getattr(member, field))
+        if field in SENSITIVE and not full:
+            return lambda member, since: mask(field, getattr(member, field))
+        return lambda member, since: getattr(member, field)
+
+    return [cell(column.field) for column in COLUMNS]
+
+
 def _roster(*, acting_user: Any, out: IO[bytes], full: bool) -> dict[str, int]:
     """Write the roster the user may see; numbers in full only when ``full`` and the user manages
     the member. Returns the count of rows and of full and masked ones."""
     scope = scope_for(acting_user)
     labels = _Labels()
+    in_full_cells, masked_cells = _roster_cells(labels, full=True), _roster_cells(labels, full=False)
     tally = {"full": 0, "masked": 0}
 
     def rows() -> Iterator[list[Any]]:
@@ -112,26 +141,7 @@ def _roster(*, acting_user: Any, out: IO[bytes], full: bool) -> dict[str, int]:
         for member, retained_since in _with_retained_since(members.iterator(chunk_size=CHUNK)):
             in_full = full and scope.covers_unit(member.branch, manage=True)
             tally["full" if in_full else "masked"] += 1
-            number = member.national_id if in_full else national_id.mask(member.national_id)
-            phone = member.phone if in_full or not member.phone else mask_phone(member.phone)
-            yield [
-                member.name,
-                labels.gender.get(member.gender, ""),
-                member.ethnicity,
-                _day(member.birth_date),
-                number,
-                phone,
-                member.native_place,
-                member.education,
-                member.degree,
-                labels.category.get(member.category, ""),
-                member.number,
-                member.branch.name,
-                labels.status.get(member.status, ""),
-                _day(member.joined_on),
-                _day(member.confirmed_on),
-                _day(retained_since),
-            ]
+            yield [cell(member, retained_since) for cell in (in_full_cells if in_full else masked_cells)]
 
     count = _write(out, sheet_title=TEMPLATE_SHEET, headers=HEADERS, rows=rows())
     return {"count": count, **tally}

@@ -14,15 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from services.organization.models import OrgUnit
 
-from . import national_id
 from .models import Member
-from .services import EDITABLE
-from .validation import mask_phone
+from .record import EDITABLE, SENSITIVE, mask
 
 # The history stores these reasons; MemberChange.reason is 200 characters.
 REASON_MAX_LENGTH = 200
 # Sensitive fields: blank on the edit form (never shown in clear), and blank means "keep".
-_KEPT_BLANK = ("national_id", "phone")
+_KEPT_BLANK = SENSITIVE
 
 
 class DateInput(forms.DateInput):
@@ -61,7 +59,7 @@ class BranchChoiceField(forms.ModelChoiceField):
 
 
 class MemberForm(forms.Form):
-    """The editable fields of a record (services.EDITABLE). National ID and phone are never put
+    """The editable fields of a record (record.EDITABLE, in its order). National ID and phone are never put
     back into the page in clear: on edit they are blank, and blank keeps the stored value."""
 
     name = _model_field("name")
@@ -107,10 +105,10 @@ class MemberForm(forms.Form):
         else:
             self.fields["national_id"].required = False
             self.fields["national_id"].help_text = _("当前为 %(masked)s，留空则不修改。") % {
-                "masked": national_id.mask(member.national_id)
+                "masked": mask("national_id", member.national_id)
             }
             self.fields["phone"].help_text = (
-                _("当前为 %(masked)s，留空则不修改。") % {"masked": mask_phone(member.phone)}
+                _("当前为 %(masked)s，留空则不修改。") % {"masked": mask("phone", member.phone)}
                 if member.phone
                 else _("当前未填写。")
             )
@@ -174,7 +172,10 @@ class RosterFilterForm(forms.Form):
 
 
 class RevealForm(forms.Form):
-    field = forms.ChoiceField(label=_("查看内容"), choices=[("national_id", _("身份证号")), ("phone", _("手机号"))])
+    field = forms.ChoiceField(
+        label=_("查看内容"),
+        choices=[(name, cast(models.Field, Member._meta.get_field(name)).verbose_name) for name in SENSITIVE],
+    )
     reason = _reason_field(_("查看事由"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

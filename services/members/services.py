@@ -23,6 +23,7 @@ from services.search.outbox import index_later
 
 from . import national_id
 from .models import FamilyMember, Hardship, Member, MemberChange, RewardPunishment, TimeAbroad
+from .record import EDITABLE, SENSITIVE, mask
 from .validation import (
     DATE_FIELDS,
     check_identity,
@@ -50,35 +51,13 @@ TRANSITIONS: dict[str, set[str]] = {
     S.DECEASED: set(),
 }
 
-EDITABLE = (
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "national_id",
-    "phone",
-    "native_place",
-    "education",
-    "degree",
-    "category",
-    "number",
-    "branch",
-    "joined_on",
-    "confirmed_on",
-)
-SENSITIVE = {"national_id", "phone"}
-
 
 def change_display(field: str, value: Any) -> Any:
     """How a value appears in the history: sensitive fields masked, units by name."""
     if value is None:
         return None
-    if field == "national_id":
-        return national_id.mask(str(value))
-    if field == "phone":
-        from .validation import mask_phone
-
-        return mask_phone(str(value))
+    if field in SENSITIVE:
+        return mask(field, str(value))
     if isinstance(value, OrgUnit):
         return value.name
     return str(value)

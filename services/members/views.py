@@ -27,10 +27,10 @@ from services.kernel.forms import add_service_errors
 from services.organization.models import OrgUnit, Position
 from services.organization.scope import Scope, scope_for
 
-from . import national_id, selectors, services
+from . import selectors, services
 from .forms import MemberForm, RevealForm, RosterFilterForm, StatusChangeForm
 from .models import Member, MemberChange
-from .validation import mask_phone
+from .record import masked
 
 ROSTER_PAGE_SIZE = 50
 HISTORY_SHOWN = 100
@@ -103,15 +103,8 @@ def _record_context(member: Member) -> dict[str, Any]:
     retained = member.status == Member.Status.RETAINED
     return {
         "member": _load_record_sets(member),
-        **_masked(member),
+        **masked(member),
         "retained_since": selectors.retained_since([member.pk]).get(member.pk) if retained else None,
-    }
-
-
-def _masked(member: Member) -> dict[str, str]:
-    return {
-        "masked_national_id": national_id.mask(member.national_id),
-        "masked_phone": mask_phone(member.phone) if member.phone else "",
     }
 
 
@@ -234,7 +227,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     members = selectors.member_list(acting_user=request.user, scope=scope, **filters)
     page = Paginator(members, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"member": member, **_masked(member)} for member in page]
+    rows = [{"member": member, **masked(member)} for member in page]
     return render(
         request,
         "members/roster.html",
@@ -358,4 +351,4 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已保存 %(name)s 的档案修改。") % {"name": member.name})
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/edit.html", {"form": form, "member": member, **_masked(member)})
+    return render(request, "members/edit.html", {"form": form, "member": member, **masked(member)})

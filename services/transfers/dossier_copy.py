@@ -7,30 +7,19 @@ read the admission date, the extension, the "approval" and "confirmation_applica
 the review state of every step. The copy keeps all of these, so each guard gives the same state
 in the receiver as in the sender (tests/transfers/test_dossier_move.py).
 
-Field by field (``Dossier``):
-- kept: name, gender, birth date, national ID (encrypted at rest; the keys and the blind index
-  are deployment-wide), category, the stage and every stage date (applied, activist, target,
-  admitted, probation end, extension and its reason, confirmed, ended and its reason), the
-  procedure template (public schema, shared), ``created_at``;
-- changed: ``member`` = the new record, ``branch`` = the letter's target branch;
-- cleared: ``user`` (accounts are per institution), ``number`` (the sender's student/staff
-  number; the member record does not carry it either), ``admission_vote_id`` /
-  ``confirmation_vote_id`` (ids of the sender's votes: kept, a receiver's vote with the same id
-  would be taken for one already applied by ``dossier_vote_outcome``).
-
-``DossierStep``: code, title, dates, hours, days, note, review state, review note, review and
-record times and ``template_step`` (public) are kept; ``local_step`` is cleared (the sender's
-local steps do not exist in the receiver; ``code="local"`` and the title still read right),
-``recorded_by`` / ``reviewed_by`` are cleared (users are per institution). The actors (users
-and members of the sender) cannot be referenced: their names are appended to the note
+Field by field, what is kept and what is set anew or cleared is the development capability's
+declaration (services/development/portable.py: ``KEPT_*`` and ``LOCAL_*`` for ``Dossier``,
+``DossierStep`` and ``DossierDocument``). In short: the stage, every stage date, the template and
+the review states are kept; ``member`` and ``branch`` are the new ones; the login account, the
+student number, the sender's vote ids, local steps and user references are cleared. The actors
+(users and members of the sender) cannot be referenced: their names are appended to the note
 ("参与人：…", as the dossier page shows them). A vote's note ("#<vote id> …", the idempotency
 mark of ``dossier_vote_outcome``) gets the sender's name in front, so it never matches a vote
 of the receiver.
 
 ``DossierDocument``: each stored object is copied (storage ``open`` + ``save``) to the key the
 development capability builds for an upload (``services.development.services.dossier_document_key``:
-``<receiver schema>/development/<dossier>/<step>/<time>-<random><ext>``); kind, file name, size,
-content type and upload time are kept, ``uploaded_by`` cleared. The copies are written before
+``<receiver schema>/development/<dossier>/<step>/<time>-<random><ext>``). The copies are written before
 the transaction commits; objects copied before a failure here are deleted again, but a crash or
 a rollback later leaves unreferenced objects under the receiver's ``development/`` prefix.
 
@@ -53,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from services.audit.models import Event
 from services.development.models import Dossier, DossierContact, DossierDocument, DossierStep
+from services.development.portable import KEPT_DOCUMENT_FIELDS, KEPT_DOSSIER_FIELDS, KEPT_STEP_FIELDS
 from services.development.services import dossier_document_key
 from services.members.models import Member, MemberChange
 from services.organization.models import OrgUnit
@@ -60,42 +50,6 @@ from services.storage.backends import get_storage
 
 from .common import history_row
 from .issuing import audit_rows
-
-KEPT_DOSSIER_FIELDS = (
-    "name",
-    "gender",
-    "birth_date",
-    "national_id",
-    "national_id_index",
-    "category",
-    "stage",
-    "applied_on",
-    "activist_on",
-    "target_on",
-    "admitted_on",
-    "probation_ends_on",
-    "extension_months",
-    "extension_reason",
-    "confirmed_on",
-    "ended_on",
-    "ended_reason",
-    "template_id",
-    "created_at",
-)
-KEPT_STEP_FIELDS = (
-    "template_step_id",
-    "code",
-    "title",
-    "occurred_on",
-    "ends_on",
-    "hours",
-    "days",
-    "review",
-    "recorded_at",
-    "reviewed_at",
-    "review_note",
-)
-KEPT_DOCUMENT_FIELDS = ("kind", "filename", "size", "content_type", "uploaded_at")
 
 
 @dataclass(frozen=True)

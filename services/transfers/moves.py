@@ -35,6 +35,7 @@ from django_tenants.utils import schema_context
 
 from services.audit.models import Event
 from services.members.models import FamilyMember, Hardship, Member, MemberChange, RewardPunishment, TimeAbroad
+from services.members.record import CARRIED
 from services.members.validation import DATE_FIELDS, record_date_errors
 from services.organization.models import OrgUnit
 from services.search.outbox import index_later_many
@@ -50,21 +51,7 @@ log = logging.getLogger(__name__)
 
 CHUNK = 100
 ROW_SETS = (RewardPunishment, TimeAbroad, Hardship, FamilyMember)
-RECORD_FIELDS = (
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "national_id",
-    "national_id_index",
-    "phone",
-    "native_place",
-    "education",
-    "degree",
-    "category",
-    "joined_on",
-    "confirmed_on",
-)
+RECORD_FIELDS = CARRIED  # the member record's fields a transfer carries (services/members/record.py)
 # Tests kill the worker where this pauses, between the read and the commit (tests/transfers).
 PAUSE_ENV = "PARTYCLOUD_TEST_TRANSFER_PAUSE"  # "<marker file>:<seconds>", set by tests only
 

@@ -22,9 +22,8 @@ from django.views.decorators.http import require_POST
 
 from services.kernel.forms import add_service_errors
 from services.kernel.inputs import Text
-from services.members import national_id
 from services.members.models import Member
-from services.members.validation import mask_phone
+from services.members.record import masked
 from services.organization.scope import Scope, scope_for
 from services.transfer_exchange.models import ExchangeLetter
 
@@ -68,11 +67,7 @@ def _incoming(request: HttpRequest, pk: int) -> selectors.Incoming:
 
 
 def _summary(member: Member) -> dict[str, Any]:
-    return {
-        "member": member,
-        "masked_national_id": national_id.mask(member.national_id),
-        "masked_phone": mask_phone(member.phone) if member.phone else "",
-    }
+    return {"member": member, **masked(member)}
 
 
 @login_required

@@ -4,7 +4,7 @@ conflicts with existing records included), or the ``Plan`` of what committing wo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -12,8 +12,8 @@ from services.crypto import blind_index
 from services.organization.scope import scope_for
 
 from ..models import Member
+from ..record import EDITABLE
 from ..selectors import retained_since
-from ..services import EDITABLE
 from .columns import _BY_HEADER, COLUMNS, RETAINED_SINCE
 from .reading import Sheet
 from .row_checks import MASKED_PHONE, _Checker, _error
@@ -64,28 +64,52 @@ def _existing(indexes: list[str], *, lock: bool) -> dict[str, dict[str, Any]]:
     return found
 
 
+class _Row(NamedTuple):
+    number: int  # the row's number in the file
+    fields: dict[str, Any]
+    id_index: str | None  # the ID number's blind index; None: no number, or a repeat of an earlier row's
+    valid: bool
+
+
 def import_check(*, sheet: Sheet, acting_user: Any, lock: bool = False) -> Plan:
     """Every error of every row, or what committing would create, update and leave unchanged.
     Checks: required columns, required cells, ID number (length, check digit), birth date and
     gender against it, dates, choice labels, lengths, the branch (exists, unambiguous, open, in
     the uploader's managed scope), duplicates in the file, conflicts with existing records."""
-    plan = Plan(rows=len(sheet.rows))
+    plan = Plan(rows=len(sheet.rows), errors=_sheet_errors(sheet))
+    if plan.errors:
+        return plan
+    checker = _Checker(scope=scope_for(acting_user), headers=sheet.headers)
+    checker.unmask(sheet.rows)
+    rows = _clean_rows(checker, sheet, plan)
+    existing = _existing([row.id_index for row in rows if row.id_index], lock=lock)
+    for row in rows:
+        if row.id_index is not None:
+            _plan_row(plan, checker, row, existing.get(row.id_index))
+    plan.errors.sort(key=lambda error: error["row"] or 0)
+    return plan
+
+
+def _sheet_errors(sheet: Sheet) -> list[dict[str, Any]]:
+    """What is wrong with the file as a whole: a column twice, a required column missing, no rows."""
+    errors = []
     seen_headers: set[str] = set()
     for header in sheet.headers:
         if header in _BY_HEADER and header in seen_headers:
-            plan.errors.append(_error(None, header, _("表头中“%(column)s”列出现了不止一次。") % {"column": header}))
+            errors.append(_error(None, header, _("表头中“%(column)s”列出现了不止一次。") % {"column": header}))
         seen_headers.add(header)
     missing = [column.header for column in COLUMNS if column.required and column.header not in seen_headers]
     if missing:
-        plan.errors.append(_error(None, "", _("缺少必填列：%(columns)s。") % {"columns": "、".join(missing)}))
-    if not plan.errors and not sheet.rows:
-        plan.errors.append(_error(None, "", _("文件中没有数据行。")))
-    if plan.errors:
-        return plan
+        errors.append(_error(None, "", _("缺少必填列：%(columns)s。") % {"columns": "、".join(missing)}))
+    if not errors and not sheet.rows:
+        errors.append(_error(None, "", _("文件中没有数据行。")))
+    return errors
 
-    checker = _Checker(scope=scope_for(acting_user), headers=sheet.headers)
-    checker.unmask(sheet.rows)
-    cleaned: list[tuple[int, dict[str, Any], str | None, bool]] = []
+
+def _clean_rows(checker: _Checker, sheet: Sheet, plan: Plan) -> list[_Row]:
+    """Each row checked on its own (``_Checker.clean``), and an ID number met again in a later
+    row refused there; the errors go to ``plan``."""
+    rows = []
     first_row: dict[str, int] = {}
     for number, cells in sheet.rows:
         fields, errors = checker.clean(number, cells)
@@ -97,37 +121,37 @@ def import_check(*, sheet: Sheet, acting_user: Any, lock: bool = False) -> Plan:
             else:
                 index = blind_index(fields["national_id"])
         plan.errors.extend(errors)
-        cleaned.append((number, fields, index, not errors))
+        rows.append(_Row(number, fields, index, not errors))
+    return rows
 
-    existing = _existing([index for _, _, index, _ in cleaned if index], lock=lock)
-    for number, fields, index, valid in cleaned:
-        if index is None:
-            continue
-        record = existing.get(index)
-        if record is None:
-            if MASKED_PHONE in fields:
-                plan.errors.append(_error(number, "手机号", _("手机号是脱敏号码，新建档案须填写完整手机号或留空。")))
-            elif valid:
-                plan.creates.append({**fields, "national_id_index": index})
-            continue
-        changes, errors = checker.diff(number=number, fields=fields, existing=record)
-        plan.errors.extend(errors)
-        if not valid or errors:
-            continue
-        if not changes:
-            plan.unchanged += 1
-            continue
-        values = {name: record[name] for name in _EXISTING_FIELDS if name not in ("id", "national_id_index")}
-        values[RETAINED_SINCE] = fields[RETAINED_SINCE] if RETAINED_SINCE in changes else None
-        values["branch"] = record["branch_id"]
-        values.update(
-            {
-                name: value
-                for name, value in fields.items()
-                if name not in ("national_id", "phone", MASKED_PHONE, RETAINED_SINCE)
-            }
-        )
-        phone = fields["phone"] if "phone" in changes else None
-        plan.updates.append(Update(member_id=record["id"], index=index, values=values, phone=phone, changes=changes))
-    plan.errors.sort(key=lambda error: error["row"] or 0)
-    return plan
+
+def _plan_row(plan: Plan, checker: _Checker, row: _Row, record: dict[str, Any] | None) -> None:
+    """A row with an ID number against the record of that number, if any: a create, an update,
+    unchanged, or its errors."""
+    number, fields, index, valid = row
+    assert index is not None
+    if record is None:
+        if MASKED_PHONE in fields:
+            plan.errors.append(_error(number, "手机号", _("手机号是脱敏号码，新建档案须填写完整手机号或留空。")))
+        elif valid:
+            plan.creates.append({**fields, "national_id_index": index})
+        return
+    changes, errors = checker.diff(number=number, fields=fields, existing=record)
+    plan.errors.extend(errors)
+    if not valid or errors:
+        return
+    if not changes:
+        plan.unchanged += 1
+        return
+    values = {name: record[name] for name in _EXISTING_FIELDS if name not in ("id", "national_id_index")}
+    values[RETAINED_SINCE] = fields[RETAINED_SINCE] if RETAINED_SINCE in changes else None
+    values["branch"] = record["branch_id"]
+    values.update(
+        {
+            name: value
+            for name, value in fields.items()
+            if name not in ("national_id", "phone", MASKED_PHONE, RETAINED_SINCE)
+        }
+    )
+    phone = fields["phone"] if "phone" in changes else None
+    plan.updates.append(Update(member_id=record["id"], index=index, values=values, phone=phone, changes=changes))

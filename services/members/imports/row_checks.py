@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from services.organization.scope import Scope
 
 from .. import national_id
 from ..models import Member
+from ..record import mask
 from ..services import change_display
 from ..validation import (
     DATE_FIELDS,
@@ -28,7 +30,6 @@ from ..validation import (
     clean_national_id,
     clean_phone,
     is_masked_phone,
-    mask_phone,
     national_id_taken_message,
     new_date_errors,
     record_date_errors,
@@ -38,6 +39,8 @@ from .reading import _nfkc
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
+# How a step of ``_Checker.clean`` reports an error: the field it concerns and the message.
+Fail = Callable[[str, str], None]
 # Not a field: a masked phone cell (138****0001), which keeps the record's number when it is
 # that number's mask and is refused otherwise.
 MASKED_PHONE = "masked_phone"
@@ -142,13 +145,14 @@ class _Checker:
         for start in range(0, len(names), 5000):
             members = Member.objects.filter(self.scope.members_q(manage=True), name__in=names[start : start + 5000])
             for name, number in members.values_list("name", "national_id"):
-                masked = national_id.mask(number)
+                masked = mask("national_id", number)
                 if masked in wanted[name]:
                     self.unmasked.setdefault((name, masked), []).append(number)
 
     def clean(self, number: int, cells: list[str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """The row's fields as model values (present columns only, plus what the ID number
-        says), and its errors."""
+        says), and its errors. The steps run in this order, each adding what it parsed to
+        ``fields`` and its messages, in the column they concern, through ``fail``."""
         raw = {name: cells[index] for name, index in self.positions.items()}
         errors: list[dict[str, Any]] = []
         fields: dict[str, Any] = {}
@@ -156,10 +160,25 @@ class _Checker:
         def fail(name: str, message: str) -> None:
             errors.append(_error(number, _COLUMN_OF[name], message))
 
+        self._required(raw, fail)
+        self._texts(raw, fields, fail)
+        self._national_id(raw, fields, fail)
+        self._phone(raw, fields, fail)
+        self._choices(raw, fields, fail)
+        self._dates(raw, fields, fail)
+        self._identity(fields, fail)
+        self._record_dates(fields, fail)
+        self._branch(raw, fields, fail)
+        return fields, errors
+
+    @staticmethod
+    def _required(raw: dict[str, str], fail: Fail) -> None:
         for column in COLUMNS:
             if column.required and not raw.get(column.field):
                 fail(column.field, _("“%(column)s”不能为空。") % {"column": column.header})
 
+    @staticmethod
+    def _texts(raw: dict[str, str], fields: dict[str, Any], fail: Fail) -> None:
         for name, limit in _TEXT_LIMITS.items():
             value = raw.get(name)
             if value is None:
@@ -169,33 +188,39 @@ class _Checker:
             elif value or name != "ethnicity":  # an empty 民族 keeps the record's (汉族 when new)
                 fields[name] = value
 
+    def _national_id(self, raw: dict[str, str], fields: dict[str, Any], fail: Fail) -> None:
+        """A full number (checked by validation.clean_national_id), or a masked one that stands
+        for exactly one record the uploader manages (``unmask``)."""
         number_text = raw.get("national_id", "")
-        if number_text:
-            id_text = _nfkc(number_text)
-            if national_id.is_masked(id_text):
-                found = self.unmasked.get((raw.get("name", ""), national_id.normalize(id_text)), [])
-                if len(found) == 1:
-                    fields["national_id"] = found[0]
-                else:
-                    fail(
-                        "national_id",
-                        _(
-                            "身份证号是脱敏号码，在您管理的党员中找不到姓名和号码都相符的唯一档案；"
-                            "新建档案或有同名时请填写完整身份证号。"
-                        ),
-                    )
-            elif re.search(r"[eE]\+?\d", id_text) and "." in id_text:
+        if not number_text:
+            return
+        id_text = _nfkc(number_text)
+        if national_id.is_masked(id_text):
+            found = self.unmasked.get((raw.get("name", ""), national_id.normalize(id_text)), [])
+            if len(found) == 1:
+                fields["national_id"] = found[0]
+            else:
                 fail(
                     "national_id",
-                    _("身份证号被表格软件转成了科学计数法，后几位已丢失，请把该列设为文本格式后重新填写。"),
+                    _(
+                        "身份证号是脱敏号码，在您管理的党员中找不到姓名和号码都相符的唯一档案；"
+                        "新建档案或有同名时请填写完整身份证号。"
+                    ),
                 )
-            else:
-                try:
-                    fields["national_id"] = clean_national_id(id_text)
-                except ValidationError as exc:
-                    for message in exc.messages:
-                        fail("national_id", message)
+        elif re.search(r"[eE]\+?\d", id_text) and "." in id_text:
+            fail(
+                "national_id",
+                _("身份证号被表格软件转成了科学计数法，后几位已丢失，请把该列设为文本格式后重新填写。"),
+            )
+        else:
+            try:
+                fields["national_id"] = clean_national_id(id_text)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    fail("national_id", message)
 
+    @staticmethod
+    def _phone(raw: dict[str, str], fields: dict[str, Any], fail: Fail) -> None:
         if "phone" in raw and is_masked_phone(_nfkc(raw["phone"])):
             fields[MASKED_PHONE] = _nfkc(raw["phone"])  # the record's number, if it matches (diff)
         elif "phone" in raw:
@@ -205,6 +230,7 @@ class _Checker:
                 for message in exc.messages:
                     fail("phone", message)
 
+    def _choices(self, raw: dict[str, str], fields: dict[str, Any], fail: Fail) -> None:
         for name in ("gender", "category", "status"):
             value = raw.get(name, "")
             if not value:
@@ -218,6 +244,7 @@ class _Checker:
             else:
                 fields[name] = code
 
+    def _dates(self, raw: dict[str, str], fields: dict[str, Any], fail: Fail) -> None:
         for name in _DATE_FIELDS:
             value = raw.get(name)
             if value is None:
@@ -239,17 +266,22 @@ class _Checker:
                 continue
             fields[name] = parsed
 
-        if "national_id" in fields:
-            number_id = fields["national_id"]
-            # The identity rules live in validation.check_identity; asked one field at a time
-            # so that each message lands in its own column.
-            for message in check_identity(number=number_id, birth_date=fields.get("birth_date"), gender=None):
-                fail("birth_date", message)
-            for message in check_identity(number=number_id, birth_date=None, gender=fields.get("gender")):
-                fail("gender", message)
-            fields.setdefault("birth_date", national_id.birth_date(number_id))
-            fields.setdefault("gender", national_id.gender(number_id))
+    @staticmethod
+    def _identity(fields: dict[str, Any], fail: Fail) -> None:
+        """The birth date and gender against the ID number, and taken from it when not given."""
+        if "national_id" not in fields:
+            return
+        number_id = fields["national_id"]
+        # The identity rules live in validation.check_identity; asked one field at a time
+        # so that each message lands in its own column.
+        for message in check_identity(number=number_id, birth_date=fields.get("birth_date"), gender=None):
+            fail("birth_date", message)
+        for message in check_identity(number=number_id, birth_date=None, gender=fields.get("gender")):
+            fail("gender", message)
+        fields.setdefault("birth_date", national_id.birth_date(number_id))
+        fields.setdefault("gender", national_id.gender(number_id))
 
+    def _record_dates(self, fields: dict[str, Any], fail: Fail) -> None:
         # The record's date rules are the members capability's (validation.py), whatever the way in.
         for name, messages in record_date_errors(fields, today=self.today).items():
             for message in messages:
@@ -261,26 +293,28 @@ class _Checker:
         elif retained_since and joined and retained_since < joined:
             fail(RETAINED_SINCE, _("保留组织关系起始日期早于入党日期。"))
 
+    def _branch(self, raw: dict[str, str], fields: dict[str, Any], fail: Fail) -> None:
+        """An open branch of that name, the only one, that the uploader manages."""
         branch_name = raw.get("branch", "")
-        if branch_name:
-            candidates = self.open_branches.get(branch_name, [])
-            if len(candidates) == 1:
-                unit = candidates[0]
-                if self.scope.covers_unit(unit, manage=True):
-                    fields["branch"] = unit
-                else:
-                    fail("branch", _("您无权管理“%(unit)s”的党员。") % {"unit": unit.name})
-            elif candidates:
-                fail(
-                    "branch",
-                    _("有 %(count)s 个党支部都叫“%(name)s”，无法确定是哪一个，请先在组织架构中区分名称。")
-                    % {"count": len(candidates), "name": branch_name},
-                )
-            elif branch_name in self.closed_branches:
-                fail("branch", _("党支部“%(name)s”已撤销。") % {"name": branch_name})
+        if not branch_name:
+            return
+        candidates = self.open_branches.get(branch_name, [])
+        if len(candidates) == 1:
+            unit = candidates[0]
+            if self.scope.covers_unit(unit, manage=True):
+                fields["branch"] = unit
             else:
-                fail("branch", _("找不到名为“%(name)s”的党支部。") % {"name": branch_name})
-        return fields, errors
+                fail("branch", _("您无权管理“%(unit)s”的党员。") % {"unit": unit.name})
+        elif candidates:
+            fail(
+                "branch",
+                _("有 %(count)s 个党支部都叫“%(name)s”，无法确定是哪一个，请先在组织架构中区分名称。")
+                % {"count": len(candidates), "name": branch_name},
+            )
+        elif branch_name in self.closed_branches:
+            fail("branch", _("党支部“%(name)s”已撤销。") % {"name": branch_name})
+        else:
+            fail("branch", _("找不到名为“%(name)s”的党支部。") % {"name": branch_name})
 
     def diff(
         self, *, number: int, fields: dict[str, Any], existing: dict[str, Any]
@@ -323,7 +357,7 @@ class _Checker:
         for name, messages in new_date_errors(existing, merged, today=self.today).items():
             errors.extend(_error(number, _COLUMN_OF[name], m) for m in messages if m not in own.get(name, []))
         masked_phone = fields.get(MASKED_PHONE)
-        if masked_phone is not None and masked_phone != mask_phone(existing["phone"] or ""):
+        if masked_phone is not None and masked_phone != mask("phone", existing["phone"] or ""):
             errors.append(_error(number, "手机号", _("手机号是脱敏号码，与档案中的号码不符；要修改请填写完整手机号。")))
         if errors:
             return {}, errors

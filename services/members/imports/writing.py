@@ -15,30 +15,14 @@ from services.search.outbox import index_later_many
 from tenants.db import connection
 
 from ..models import Member, MemberChange
-from ..services import EDITABLE, change_display
+from ..record import EDITABLE, IMPORTED
+from ..services import change_display
 from .checking import Plan
 from .columns import RETAINED_SINCE
 
 _STAGING = "member_import_staging"
 _STAGING_TYPES = {"birth_date": "date", "joined_on": "date", "confirmed_on": "date", "branch": "bigint"}  # else text
-_MEMBER_FIELDS = (
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "national_id",
-    "national_id_index",
-    "phone",
-    "native_place",
-    "education",
-    "degree",
-    "category",
-    "number",
-    "status",
-    "branch",
-    "joined_on",
-    "confirmed_on",
-)
+_MEMBER_FIELDS = IMPORTED  # the record's fields the import writes (record.py), in the model's order
 # Database column names (branch -> branch_id).
 _COLUMNS_SQL: list[str] = [str(Member._meta.get_field(name).column) for name in _MEMBER_FIELDS]  # type: ignore[union-attr]
 _CREATE_DEFAULTS: dict[str, Any] = {
