@@ -24,7 +24,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from services.audit.models import Event
+from services.accounts import audit_events
 from services.audit.services import audit_record
 from services.kernel.actions import client_ip
 from tenants.db import connection
@@ -67,7 +67,7 @@ def _refused_while_locked(*, request: HttpRequest, username: str) -> str:
     if not minutes:
         return ""
     audit_record(
-        event=Event.LOGIN_FAILED,
+        event=audit_events.LOGIN_FAILED,
         target=User.objects.filter(username=username).first(),
         actor_username=username,
         detail={"reason": "locked"},
@@ -95,14 +95,14 @@ def _record_failure(*, request: HttpRequest, username: str, reason: str) -> None
     account = User.objects.filter(username=username).first()
     with transaction.atomic():
         audit_record(
-            event=Event.LOGIN_FAILED,
+            event=audit_events.LOGIN_FAILED,
             target=account,
             actor_username=username,
             detail={"reason": reason if account else "unknown_user"},
         )
         for scope, until in lockout.record_failure(request=request, username=username).items():
             audit_record(
-                event=Event.LOCKED_OUT,
+                event=audit_events.LOCKED_OUT,
                 target=account,
                 actor_username=username,
                 detail={"scope": scope, "until": until},
@@ -112,7 +112,7 @@ def _record_failure(*, request: HttpRequest, username: str, reason: str) -> None
 def login_succeeded(*, request: HttpRequest, user: User) -> None:
     """A full sign-in (password, and the code when two-step verification is on)."""
     lockout.record_success(request=request, username=user.username)
-    audit_record(event=Event.LOGIN, actor=user, target=user)
+    audit_record(event=audit_events.LOGIN, actor=user, target=user)
 
 
 def totp_check(*, request: HttpRequest, user: User, code: str) -> LoginResult:
@@ -158,7 +158,7 @@ def password_change(*, user: User, new_password: str) -> None:
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password", "password_changed_at"])
-        audit_record(event=Event.PASSWORD_CHANGED, actor=user, target=user)
+        audit_record(event=audit_events.PASSWORD_CHANGED, actor=user, target=user)
         for token in ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True):
             _token_revoke(token=token, actor=user, reason="password_changed")
 
@@ -187,7 +187,7 @@ def totp_enable(*, user: User, secret: str, code: str) -> bool:
         user.totp_secret = secret
         user.totp_enabled = True
         user.save(update_fields=["totp_secret", "totp_enabled"])
-        audit_record(event=Event.TOTP_ENABLED, actor=user, target=user)
+        audit_record(event=audit_events.TOTP_ENABLED, actor=user, target=user)
     return True
 
 
@@ -196,7 +196,7 @@ def totp_disable(*, user: User) -> None:
         user.totp_secret = ""
         user.totp_enabled = False
         user.save(update_fields=["totp_secret", "totp_enabled"])
-        audit_record(event=Event.TOTP_DISABLED, actor=user, target=user)
+        audit_record(event=audit_events.TOTP_DISABLED, actor=user, target=user)
 
 
 # --- API tokens -------------------------------------------------------------------------------
@@ -211,7 +211,7 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     raw = ApiToken.generate()
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, name=name, prefix=raw[3:11], digest=token_digest(raw))
-        audit_record(event=Event.TOKEN_CREATED, actor=user, target=token)
+        audit_record(event=audit_events.TOKEN_CREATED, actor=user, target=token)
     return token, raw
 
 
@@ -223,4 +223,4 @@ def api_token_revoke(*, token: ApiToken) -> None:
 def _token_revoke(*, token: ApiToken, actor: Any, reason: str) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit_record(event=Event.TOKEN_REVOKED, actor=actor, target=token, detail={"reason": reason})
+    audit_record(event=audit_events.TOKEN_REVOKED, actor=actor, target=token, detail={"reason": reason})

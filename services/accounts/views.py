@@ -29,7 +29,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from services.audit.models import Event
+from services.accounts import audit_events
 from services.audit.services import audit_record
 
 from . import lockout, services
@@ -123,7 +123,7 @@ def _start_over(request: HttpRequest, message: str) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit_record(event=Event.LOGOUT, target=request.user)
+        audit_record(event=audit_events.LOGOUT, target=request.user)
     auth_logout(request)
     return redirect("accounts:login")
 

@@ -14,8 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from services.audit.models import AuditEvent, Event
-from services.kernel.actions import current_action
+from services.audit.services import audit_record_many
 from services.members.models import Member, MemberChange
 from services.rules.display import recorded_explanation
 from services.search.outbox import index_later_many
@@ -23,41 +22,10 @@ from services.storage.backends import get_storage
 from services.transfer_exchange.models import ExchangeLetter
 from tenants.models import Institution
 
+from . import audit_events
 from .common import MAY_LEAVE, current_institution, history_row, next_numbers, validity
 from .letters import letter_pdf
 from .models import BatchTransfer, IncomingLetter, Transfer
-
-
-def audit_rows(
-    *,
-    event: Event,
-    acting_user: Any,
-    targets: list[tuple[str, Any]],
-    detail: dict[str, Any],
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    per_target: dict[Any, dict[str, Any]] | None = None,
-) -> list[AuditEvent]:
-    """Audit rows for many targets at once (one INSERT), as ``audit_record`` would write them
-    (the action's address, channel and request id; the actor is ``acting_user`` or "system")."""
-    action = current_action()
-    rows = [
-        AuditEvent(
-            event=event,
-            actor_id=getattr(acting_user, "pk", None),
-            actor_username=getattr(acting_user, "username", "") or "system",
-            ip=action.ip if action is not None else None,
-            object_type=object_type,
-            object_id=str(object_id),
-            before=before,
-            after=after,
-            detail={**detail, **((per_target or {}).get(object_id, {}))},
-            channel=action.channel if action is not None else "",
-            request_id=action.request_id if action is not None else "",
-        )
-        for object_type, object_id in targets
-    ]
-    return AuditEvent.objects.bulk_create(rows)
 
 
 def issue_problem(member: Member, *, open_member_ids: set[int]) -> str:
@@ -145,8 +113,8 @@ def issue_platform_letters(
             for t in transfers
         ]
     )
-    audit_rows(
-        event=Event.MEMBER_UPDATED,
+    audit_record_many(
+        event=audit_events.LETTER_SENT,
         acting_user=acting_user,
         targets=[("members.member", t.member_id) for t in transfers],
         detail={"action": "transfer.letter_sent", "to": to_institution.code},
@@ -216,8 +184,8 @@ def issue_external_letters(
             for t in transfers
         ]
     )
-    audit_rows(
-        event=Event.MEMBER_STATUS_CHANGED,
+    audit_record_many(
+        event=audit_events.LETTER_ISSUED,
         acting_user=acting_user,
         targets=[("members.member", t.member_id) for t in transfers],
         detail={"action": "transfer.letter_issued", "to": to_organization},

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from services.audit.models import Event
+from services.audit.services import audit_record_many
 from services.members.models import FamilyMember, Hardship, Member, MemberChange, RewardPunishment, TimeAbroad
 from services.members.validation import DATE_FIELDS, record_date_errors
 from services.organization.models import OrgUnit
@@ -41,9 +41,9 @@ from services.search.outbox import index_later_many
 from services.transfer_exchange.models import ExchangeLetter
 from tenants.pauses import pause_if_asked
 
+from . import audit_events
 from .common import MAY_LEAVE, history_row
 from .dossier_copy import Arriving, copy_dossiers, read_dossiers
-from .issuing import audit_rows
 from .models import Transfer, TransferArrival
 
 log = logging.getLogger(__name__)
@@ -256,8 +256,8 @@ def _move_pair(letters: list[ExchangeLetter]) -> tuple[int, int]:
                 for letter in todo
             ]
         )
-        audit_rows(
-            event=Event.MEMBER_CREATED,
+        audit_record_many(
+            event=audit_events.ARRIVED,
             acting_user=None,
             targets=[("members.member", new_by_letter[letter.pk].pk) for letter in todo],
             detail={
@@ -293,8 +293,8 @@ def _move_pair(letters: list[ExchangeLetter]) -> tuple[int, int]:
                 for t in still_in
             ]
         )
-        audit_rows(
-            event=Event.MEMBER_STATUS_CHANGED,
+        audit_record_many(
+            event=audit_events.MOVED_OUT,
             acting_user=None,
             targets=[("members.member", t.member_id) for t in still_in],
             detail={"action": "transfer.moved_out", "to": receiver.code},

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from services.audit.models import Event
-from services.audit.services import audit_record
+from services.audit.services import audit_record, audit_record_many
 from services.kernel.actions import for_another_institution
+from services.members import audit_events as member_events
 from services.members.models import Member
 from services.members.status import is_off_roll
 from services.organization.models import OrgUnit
@@ -33,7 +33,7 @@ from services.transfer_exchange.models import ExchangeLetter
 from tenants.models import Institution
 from tenants.queueing import publish_after_commit
 
-from . import issuing
+from . import audit_events, issuing
 from .common import current_institution, history_row, require_manage
 from .models import IncomingLetter, Transfer
 
@@ -78,7 +78,7 @@ def transfer_internal(*, member: Member, to_branch: OrgUnit, reason: str, acting
             member=locked, acting_user=acting_user, reason=reason, changes={"branch": [source.name, to_branch.name]}
         ).save()
         audit_record(
-            event=Event.MEMBER_UPDATED,
+            event=audit_events.INTERNAL,
             actor=acting_user,
             target=locked,
             before={"branch": source.name},
@@ -128,7 +128,7 @@ def transfer_letter_cancel(*, transfer: Transfer, acting_user: Any) -> Transfer:
         Transfer.objects.filter(pk=transfer.pk).update(status=Transfer.Status.CANCELLED)
         transfer.status = Transfer.Status.CANCELLED
         audit_record(
-            event=Event.MEMBER_UPDATED,
+            event=audit_events.LETTER_CANCELLED,
             actor=acting_user,
             target=transfer.member,
             detail={"action": "transfer.letter_cancelled", "letter": transfer.number},
@@ -217,8 +217,8 @@ def incoming_accept(
                 Transfer.objects.filter(letter_id__in=[g.pk for g in group if g.pk in accepted_ids]).update(
                     status=Transfer.Status.ACCEPTED
                 )
-        issuing.audit_rows(
-            event=Event.MEMBER_UPDATED,
+        audit_record_many(
+            event=audit_events.LETTER_ACCEPTED,
             acting_user=acting_user,
             targets=[("transfer_exchange.exchangeletter", letter.pk) for letter in accepted],
             detail={"action": "transfer.letter_accepted", "branch": target_branch.name},
@@ -248,7 +248,7 @@ def incoming_reject(*, incoming: IncomingLetter, reason: str, acting_user: Any) 
         letter.decided_at = timezone.now()
         letter.save(update_fields=["status", "reject_reason", "decided_by", "decided_at"])
         audit_record(
-            event=Event.MEMBER_UPDATED,
+            event=audit_events.LETTER_REJECTED,
             actor=acting_user,
             target=letter,
             detail={"action": "transfer.letter_rejected", "letter": letter.number, "reason": letter.reject_reason},
@@ -261,7 +261,7 @@ def incoming_reject(*, incoming: IncomingLetter, reason: str, acting_user: Any) 
                     status=Transfer.Status.REJECTED, error=letter.reject_reason
                 )
                 audit_record(
-                    event=Event.MEMBER_UPDATED,
+                    event=audit_events.LETTER_REJECTED,
                     actor_username=f"{receiver_code}:{letter.decided_by}",
                     target=transfer.member,
                     detail={
@@ -316,7 +316,7 @@ def transfer_stub_return(
         locked.completed_at = timezone.now()
         locked.save(update_fields=["status", "stub_returned_on", "stub_receiving_org", "completed_at"])
         audit_record(
-            event=Event.MEMBER_UPDATED,
+            event=audit_events.STUB_RETURNED,
             actor=acting_user,
             target=locked.member,
             detail={
@@ -336,7 +336,7 @@ def transfer_letter_open(*, transfer: Transfer, acting_user: Any) -> IO[bytes]:
         raise ValidationError(_("这项转接没有介绍信文件。"))
     handle = get_storage().open(transfer.pdf_key)
     audit_record(
-        event=Event.SENSITIVE_REVEALED,
+        event=member_events.SENSITIVE_REVEALED,
         actor=acting_user,
         target=transfer.member,
         detail={"action": "transfer.letter_downloaded", "letter": transfer.number, "field": "national_id"},

@@ -16,10 +16,11 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from services.accounts import audit_events as account_events
 from services.accounts import lockout
 from services.accounts.hashers import Argon2idHasher
 from services.accounts.models import SignInCounter
-from services.audit.models import AuditEvent, Event
+from services.audit.models import AuditEvent
 from tenants.models import Institution
 from tests.conftest import client_for, in_schema, make_user
 from tests.factories import PASSWORD
@@ -125,7 +126,7 @@ def test_a_guess_spread_over_many_addresses_is_still_bounded(inst_a: Institution
     fresh_address = _page_login(attacker, "liming", PASSWORD, address="192.0.2.200")
     assert "账号已被临时锁定" in fresh_address.content.decode()
     with in_schema(inst_a):
-        assert AuditEvent.objects.filter(event=Event.LOCKED_OUT, detail__scope="account").count() == 1
+        assert AuditEvent.objects.filter(event=account_events.LOCKED_OUT, detail__scope="account").count() == 1
     # The real user's browser has signed in to this account before: it is not locked out.
     assert _page_login(owner, "liming", PASSWORD, address="203.0.113.1").status_code == 302
 
