@@ -165,70 +165,91 @@ def incoming_accept(
     today = today or timezone.localdate()
     problems: dict[str, str] = {}
     with transaction.atomic():
-        letters = _letters_for(incoming)
-        candidates = []
-        for letter in letters:
-            if letter.status != ExchangeLetter.Status.PENDING:
-                problems[letter.number] = _("这封介绍信已处理（%(s)s）。") % {"s": letter.get_status_display()}
-            elif letter.valid_until < today:
-                problems[letter.number] = _("介绍信已过有效期（至 %(d)s），请联系转出学校重新开具。") % {
-                    "d": letter.valid_until.isoformat()
-                }
-            else:
-                candidates.append(letter)
-        # Early answer for a record that already exists here: compare the sender's blind index
-        # (a keyed hash, nothing readable) with ours. The move checks again under its lock.
+        candidates = _still_open(_letters_for(incoming), today=today, problems=problems)
         by_sender: dict[str, list[ExchangeLetter]] = {}
         for letter in candidates:
             if letter.from_institution is not None:
                 by_sender.setdefault(letter.from_institution.schema_name, []).append(letter)
-        index_of: dict[Any, str] = {}
-        for schema, group in by_sender.items():
-            with schema_context(schema):
-                index_of.update(
-                    Transfer.objects.filter(letter_id__in=[g.pk for g in group]).values_list(
-                        "letter_id", "member__national_id_index"
-                    )
-                )
-        present = set(
-            Member.objects.filter(national_id_index__in=list(index_of.values())).values_list(
-                "national_id_index", flat=True
-            )
-        )
-        accepted = []
-        now = timezone.now()
-        for letter in candidates:
-            if index_of.get(letter.pk) in present:
-                problems[letter.number] = _("本校已有该身份证号的党员档案，不能重复接收。")
-                ExchangeLetter.objects.filter(pk=letter.pk).update(error=problems[letter.number])
-                continue
-            accepted.append(letter)
-        ExchangeLetter.objects.filter(pk__in=[letter.pk for letter in accepted]).update(
-            status=ExchangeLetter.Status.ACCEPTED,
-            target_branch_id=target_branch.pk,
-            target_branch_name=target_branch.name,
-            decided_by=getattr(acting_user, "username", ""),
-            decided_at=now,
-            error="",
-        )
-        accepted_ids = {letter.pk for letter in accepted}
-        for schema, group in by_sender.items():
-            with schema_context(schema):
-                Transfer.objects.filter(letter_id__in=[g.pk for g in group if g.pk in accepted_ids]).update(
-                    status=Transfer.Status.ACCEPTED
-                )
-        audit_record_many(
-            event=audit_events.LETTER_ACCEPTED,
-            acting_user=acting_user,
-            targets=[("transfer_exchange.exchangeletter", letter.pk) for letter in accepted],
-            detail={"action": "transfer.letter_accepted", "branch": target_branch.name},
-            per_target={letter.pk: {"letter": letter.number} for letter in accepted},
-        )
+        accepted = _not_here_yet(candidates, by_sender=by_sender, problems=problems)
+        _mark_accepted(accepted, by_sender=by_sender, target_branch=target_branch, acting_user=acting_user)
         ids = [str(letter.pk) for letter in accepted]
         for start in range(0, len(ids), MOVE_CHUNK):
             chunk = ids[start : start + MOVE_CHUNK]
             publish_after_commit(move_letters, chunk)  # resume_stalled_moves relays a dropped one
     return ids, problems
+
+
+def _still_open(letters: list[ExchangeLetter], *, today: date, problems: dict[str, str]) -> list[ExchangeLetter]:
+    """The letters still pending and valid on ``today``; why each other is not, in ``problems``."""
+    candidates = []
+    for letter in letters:
+        if letter.status != ExchangeLetter.Status.PENDING:
+            problems[letter.number] = _("这封介绍信已处理（%(s)s）。") % {"s": letter.get_status_display()}
+        elif letter.valid_until < today:
+            problems[letter.number] = _("介绍信已过有效期（至 %(d)s），请联系转出学校重新开具。") % {
+                "d": letter.valid_until.isoformat()
+            }
+        else:
+            candidates.append(letter)
+    return candidates
+
+
+def _not_here_yet(
+    candidates: list[ExchangeLetter], *, by_sender: dict[str, list[ExchangeLetter]], problems: dict[str, str]
+) -> list[ExchangeLetter]:
+    """Early answer for a record that already exists here: compare the sender's blind index (a
+    keyed hash, nothing readable) with ours; such a letter keeps the reason. The move checks
+    again under its lock."""
+    index_of: dict[Any, str] = {}
+    for schema, group in by_sender.items():
+        with schema_context(schema):
+            index_of.update(
+                Transfer.objects.filter(letter_id__in=[g.pk for g in group]).values_list(
+                    "letter_id", "member__national_id_index"
+                )
+            )
+    present = set(
+        Member.objects.filter(national_id_index__in=list(index_of.values())).values_list("national_id_index", flat=True)
+    )
+    accepted = []
+    for letter in candidates:
+        if index_of.get(letter.pk) in present:
+            problems[letter.number] = _("本校已有该身份证号的党员档案，不能重复接收。")
+            ExchangeLetter.objects.filter(pk=letter.pk).update(error=problems[letter.number])
+            continue
+        accepted.append(letter)
+    return accepted
+
+
+def _mark_accepted(
+    accepted: list[ExchangeLetter],
+    *,
+    by_sender: dict[str, list[ExchangeLetter]],
+    target_branch: OrgUnit,
+    acting_user: Any,
+) -> None:
+    """The envelopes accepted into ``target_branch``, the senders' transfers with them, audited."""
+    ExchangeLetter.objects.filter(pk__in=[letter.pk for letter in accepted]).update(
+        status=ExchangeLetter.Status.ACCEPTED,
+        target_branch_id=target_branch.pk,
+        target_branch_name=target_branch.name,
+        decided_by=getattr(acting_user, "username", ""),
+        decided_at=timezone.now(),
+        error="",
+    )
+    accepted_ids = {letter.pk for letter in accepted}
+    for schema, group in by_sender.items():
+        with schema_context(schema):
+            Transfer.objects.filter(letter_id__in=[g.pk for g in group if g.pk in accepted_ids]).update(
+                status=Transfer.Status.ACCEPTED
+            )
+    audit_record_many(
+        event=audit_events.LETTER_ACCEPTED,
+        acting_user=acting_user,
+        targets=[("transfer_exchange.exchangeletter", letter.pk) for letter in accepted],
+        detail={"action": "transfer.letter_accepted", "branch": target_branch.name},
+        per_target={letter.pk: {"letter": letter.number} for letter in accepted},
+    )
 
 
 def incoming_reject(*, incoming: IncomingLetter, reason: str, acting_user: Any) -> ExchangeLetter:
