@@ -70,23 +70,28 @@ def _writers(modules: list[tuple[str, ast.Module]]) -> dict[str, int | None]:
 
 
 def _recorded() -> list[tuple[str, int, str, object]]:
-    """Every event argument given to an audit writer in the source (pass-throughs of a
-    wrapper's own parameter aside), evaluated in its module: (module, line, source, value)."""
+    """Every event argument given to an audit writer in the source (a wrapper passing its own
+    ``event`` parameter on aside), evaluated in its module: (module, line, source, value)."""
     modules = list(_modules())
     writers = _writers(modules)
     found = []
     for dotted, tree in modules:
-        wrappers = {f.name for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name in writers}
-        for function in [tree, *(f for f in ast.walk(tree) if isinstance(f, ast.FunctionDef))]:
-            for call in ast.walk(function):
-                if not isinstance(call, ast.Call) or _name(call) not in writers:
-                    continue
-                argument = _event_argument(call, writers[_name(call)])
-                if argument is None or (isinstance(argument, ast.Name) and argument.id == "event" and wrappers):
-                    continue
-                namespace = vars(importlib.import_module(dotted))
-                value = eval(compile(ast.Expression(argument), dotted, "eval"), namespace)  # noqa: S307
-                found.append((dotted, call.lineno, ast.unparse(argument), value))
+        enclosing = {
+            id(node): function.name
+            for function in ast.walk(tree)
+            if isinstance(function, ast.FunctionDef)
+            for node in ast.walk(function)
+        }  # the innermost function wins: ast.walk visits outer functions first
+        for call in ast.walk(tree):
+            if not isinstance(call, ast.Call) or _name(call) not in writers:
+                continue
+            argument = _event_argument(call, writers[_name(call)])
+            passed_on = isinstance(argument, ast.Name) and argument.id == "event"
+            if argument is None or (passed_on and enclosing.get(id(call)) in writers):
+                continue
+            namespace = vars(importlib.import_module(dotted))
+            value = eval(compile(ast.Expression(argument), dotted, "eval"), namespace)  # noqa: S307
+            found.append((dotted, call.lineno, ast.unparse(argument), value))
     return found
 
 
@@ -109,7 +114,7 @@ def test_every_code_is_declared_once_by_an_audit_events_module() -> None:
             if isinstance(call, ast.Call) and _name(call) == "declare" and dotted != "services.kernel.audit_events":
                 assert dotted.endswith(".audit_events"), f"{dotted} declares an audit event"
                 assert isinstance(call.args[0], ast.Constant)
-                codes.setdefault(call.args[0].value, []).append(dotted)
+                codes.setdefault(str(call.args[0].value), []).append(dotted)
     assert {code: where for code, where in codes.items() if len(where) > 1} == {}
     assert sorted(codes) == sorted(registered())
 
