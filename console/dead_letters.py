@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from services.audit.models import Event
+from console import audit_events
 from services.audit.services import audit_record
 from tenants import queueing
 from tenants.models import Institution, TaskDelivery
@@ -79,7 +79,7 @@ def dead_letter_retry(*, delivery: TaskDelivery, acting_user: Any) -> TaskDelive
         locked.published_at = timezone.now()
         locked.save(update_fields=["state", "deliveries", "last_error", "published_at", "updated_at"])
         audit_record(
-            event=Event.TASK_RETRIED,
+            event=audit_events.TASK_RETRIED,
             actor=acting_user,
             target=locked,
             before=before,

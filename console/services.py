@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tenants.utils import schema_context, schema_exists
 
+from console import audit_events
+from services.accounts import audit_events as account_events
 from services.accounts.models import User
-from services.audit.models import Event
 from services.audit.services import audit_record
 from services.kernel.actions import for_another_institution
 from services.kernel.text import single_line
@@ -78,13 +79,13 @@ def institution_create(
             admin.set_password(password)
             admin.save()
             audit_record(
-                event=Event.USER_CREATED,
+                event=account_events.USER_CREATED,
                 actor=acting_user,
                 target=admin,
                 actor_username=getattr(acting_user, "username", "platform"),
             )
         audit_record(
-            event=Event.INSTITUTION_CREATED,
+            event=audit_events.INSTITUTION_CREATED,
             actor=acting_user,
             target=institution,
             after={"name": institution.name, "code": code, "kind": kind},
@@ -148,7 +149,7 @@ def _transition(*, institution: Institution, action: str) -> Iterator[tuple[Inst
 
 
 def _set_status(
-    locked: Institution, *, status: str, reason: str, event: Event, acting_user: Any, **detail: Any
+    locked: Institution, *, status: str, reason: str, event: str, acting_user: Any, **detail: Any
 ) -> Institution:
     before = _snapshot(locked)
     locked.status = status
@@ -183,7 +184,7 @@ def institution_suspend(*, institution: Institution, reason: str, acting_user: A
             locked,
             status=target,
             reason=reason.strip(),
-            event=Event.INSTITUTION_SUSPENDED,
+            event=audit_events.INSTITUTION_SUSPENDED,
             acting_user=acting_user,
         )
 
@@ -201,7 +202,9 @@ def _check_reason(reason: str) -> None:
 def institution_resume(*, institution: Institution, acting_user: Any = None) -> Institution:
     """A suspended institution back in use (an archived one never: it is restored from its archive)."""
     with _transition(institution=institution, action="resume") as (locked, target):
-        return _set_status(locked, status=target, reason="", event=Event.INSTITUTION_RESUMED, acting_user=acting_user)
+        return _set_status(
+            locked, status=target, reason="", event=audit_events.INSTITUTION_RESUMED, acting_user=acting_user
+        )
 
 
 def institution_export(*, institution: Institution, acting_user: Any = None) -> str:
@@ -210,7 +213,7 @@ def institution_export(*, institution: Institution, acting_user: Any = None) -> 
     with schema_context("public"), transaction.atomic():
         Institution.objects.filter(pk=institution.pk).update(last_export_key=key, last_export_at=timezone.now())
         audit_record(
-            event=Event.INSTITUTION_EXPORTED,
+            event=audit_events.INSTITUTION_EXPORTED,
             actor=acting_user,
             target=institution,
             detail={"archive": key},
@@ -231,7 +234,7 @@ def institution_archive_start(
             locked,
             status=target,
             reason=_("正在导出并归档"),
-            event=Event.INSTITUTION_ARCHIVED,
+            event=audit_events.INSTITUTION_ARCHIVED,
             acting_user=acting_user,
             phase="started",
         )
@@ -254,7 +257,7 @@ def institution_archive_finish(*, institution: Institution, acting_user: Any = N
                 locked,
                 status=target,
                 reason=_("已归档"),
-                event=Event.INSTITUTION_ARCHIVED,
+                event=audit_events.INSTITUTION_ARCHIVED,
                 acting_user=acting_user,
                 phase="done",
                 archive=locked.last_export_key,
@@ -267,7 +270,7 @@ def institution_archive_finish(*, institution: Institution, acting_user: Any = N
                 locked,
                 status=target,
                 reason=_("归档失败，已暂停使用：%(error)s") % {"error": str(exc) or type(exc).__name__},
-                event=Event.INSTITUTION_ARCHIVED,
+                event=audit_events.INSTITUTION_ARCHIVED,
                 acting_user=acting_user,
                 phase="failed",
             )
@@ -299,7 +302,7 @@ def institution_delete(*, institution: Institution, confirmation: str, acting_us
             raise ValidationError(_("只能删除已归档（已导出）的学校。"))
         forget_institution(locked)
         audit_record(
-            event=Event.INSTITUTION_DELETED,
+            event=audit_events.INSTITUTION_DELETED,
             actor=acting_user,
             target=locked,
             before={"name": locked.name, "code": locked.code},
@@ -315,7 +318,7 @@ def institution_restore(*, archive_file: BinaryIO, acting_user: Any = None) -> I
     """Recreate an institution from an export archive (into this or a fresh deployment)."""
     institution = archive.restore_institution(archive_file)
     with schema_context("public"), transaction.atomic():
-        audit_record(event=Event.INSTITUTION_RESTORED, actor=acting_user, target=institution)
+        audit_record(event=audit_events.INSTITUTION_RESTORED, actor=acting_user, target=institution)
     return institution
 
 
@@ -341,7 +344,7 @@ def institution_restore_archive(*, archive_key: str, confirmation: str, acting_u
         institution = archive.restore_institution(handle, expected_code=code)
     with schema_context("public"), transaction.atomic():
         audit_record(
-            event=Event.INSTITUTION_RESTORED,
+            event=audit_events.INSTITUTION_RESTORED,
             actor=acting_user,
             target=institution,
             detail={"archive": archive_key},

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from services.kernel.serializers import InputSerializer, StrictTypesMixin
 from services.kernel.text import single_line
 
-from . import services
+from . import lockout, services
 from .models import ApiToken, User
 
 
@@ -110,15 +110,15 @@ class TokenLoginView(APIView):
         serializer = TokenLoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = services.login_check(
-            request=request._request,
             username=serializer.validated_data["username"],
             password=serializer.validated_data["password"],
+            device=request.COOKIES.get(lockout.DEVICE_COOKIE),
         )
         if result.user is None:
             raise exceptions.AuthenticationFailed(result.error)
         if result.needs_totp:
             raise exceptions.PermissionDenied(_("该账号启用了两步验证，请在网页中创建 API 令牌。"))
-        services.login_succeeded(request=request._request, user=result.user)
+        services.login_succeeded(user=result.user, device=request.COOKIES.get(lockout.DEVICE_COOKIE))
         token, raw = services.api_token_create(user=result.user, name=serializer.validated_data["name"])
         data = ApiTokenSerializer(token).data
         data["token"] = raw

@@ -28,11 +28,9 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import Max, Q
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from services.kernel.actions import client_ip
 from tenants.db import connection
 
 from .models import SignInCounter
@@ -52,8 +50,9 @@ def _device_salt() -> str:
     return f"partycloud.accounts.device:{connection.schema_name}"
 
 
-def _device(request: HttpRequest) -> dict[str, Any] | None:
-    raw = request.COOKIES.get(DEVICE_COOKIE)
+def _device(raw: str | None) -> dict[str, Any] | None:
+    """The known-device cookie's content, from its value as the browser sent it (None when it
+    is missing, expired, forged or another institution's)."""
     if not raw:
         return None
     try:
@@ -69,19 +68,20 @@ def _user_tag(username: str) -> str:
     return _hash("user", username)[:16]
 
 
-def _keys(request: HttpRequest, username: str) -> tuple[str, str | None]:
+def _keys(*, username: str, ip: str | None, device: str | None) -> tuple[str, str | None]:
     """The client's counter key and, for a client that is not a known device of the account,
     the account's counter key."""
-    device = _device(request)
-    if device is not None and _user_tag(username) in device["u"]:
-        return _hash("client", username, "device", device["d"]), None
-    return _hash("client", username, "address", client_ip(request) or ""), _hash("account", username)
+    known = _device(device)
+    if known is not None and _user_tag(username) in known["u"]:
+        return _hash("client", username, "device", known["d"]), None
+    return _hash("client", username, "address", ip or ""), _hash("account", username)
 
 
-def locked_minutes(*, request: HttpRequest, username: str) -> int:
-    """Minutes until this client may try this account again; 0 when it may now."""
+def locked_minutes(*, username: str, ip: str | None, device: str | None) -> int:
+    """Minutes until this client (its address ``ip`` and the value of its ``DEVICE_COOKIE``, if
+    any) may try this account again; 0 when it may now."""
     now = timezone.now()
-    keys = [key for key in _keys(request, username) if key]
+    keys = [key for key in _keys(username=username, ip=ip, device=device) if key]
     until = SignInCounter.objects.filter(key__in=keys, locked_until__gt=now).aggregate(m=Max("locked_until"))["m"]
     return 0 if until is None else max(1, math.ceil((until - now).total_seconds() / 60))
 
@@ -105,9 +105,9 @@ def _count(key: str, threshold: int, now: datetime) -> datetime | None:
     return started
 
 
-def record_failure(*, request: HttpRequest, username: str) -> dict[str, str]:
+def record_failure(*, username: str, ip: str | None, device: str | None) -> dict[str, str]:
     """Count one failure; returns the locks it started ({"client" | "account": until})."""
-    client_key, account_key = _keys(request, username)
+    client_key, account_key = _keys(username=username, ip=ip, device=device)
     now = timezone.now()
     started = {}
     with transaction.atomic():  # always client first, then account: no deadlock between two failures
@@ -121,23 +121,24 @@ def record_failure(*, request: HttpRequest, username: str) -> dict[str, str]:
     return started
 
 
-def record_success(*, request: HttpRequest, username: str) -> None:
+def record_success(*, username: str, ip: str | None, device: str | None) -> None:
     """A full sign-in: this client's counters for the account start again (by address and by
     device); the account's own counter does not (the guesser elsewhere has not stopped)."""
-    keys = [_hash("client", username, "address", client_ip(request) or "")]
-    device = _device(request)
-    if device is not None:
-        keys.append(_hash("client", username, "device", device["d"]))
+    keys = [_hash("client", username, "address", ip or "")]
+    known = _device(device)
+    if known is not None:
+        keys.append(_hash("client", username, "device", known["d"]))
     SignInCounter.objects.filter(key__in=keys).delete()
 
 
-def device_cookie(*, request: HttpRequest, username: str) -> str:
-    """The known-device cookie after a full sign-in: this browser's id (kept if it had one) and
-    the accounts signed in on it, as hashes (the cookie names nobody)."""
-    device = _device(request) or {"d": secrets.token_urlsafe(16), "u": []}
+def device_cookie(*, username: str, device: str | None) -> str:
+    """The known-device cookie after a full sign-in, from the one the browser sent (``device``,
+    its value, if any): this browser's id (kept if it had one) and the accounts signed in on it,
+    as hashes (the cookie names nobody)."""
+    device_data = _device(device) or {"d": secrets.token_urlsafe(16), "u": []}
     tag = _user_tag(username)
-    users = [tag, *(u for u in device["u"] if u != tag)][:DEVICE_USERS]
-    return signing.dumps({"d": device["d"], "u": users}, salt=_device_salt())
+    users = [tag, *(u for u in device_data["u"] if u != tag)][:DEVICE_USERS]
+    return signing.dumps({"d": device_data["d"], "u": users}, salt=_device_salt())
 
 
 def counters_purge(*, now: datetime | None = None) -> int:

@@ -20,13 +20,12 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from services.audit.models import Event
+from services.accounts import audit_events
 from services.audit.services import audit_record
-from services.kernel.actions import client_ip
+from services.kernel.actions import current_action
 from tenants.db import connection
 
 from . import lockout
@@ -40,16 +39,22 @@ class LoginResult:
     needs_totp: bool = False
 
 
-def _throttle_key(request: HttpRequest) -> str:
-    return f"login-throttle:{connection.schema_name}:{client_ip(request)}"
+def _client_ip() -> str | None:
+    """The signing-in client's address: the action's (services/kernel/actions.py)."""
+    action = current_action()
+    return action.ip if action is not None else None
 
 
-def _throttled(request: HttpRequest) -> bool:
-    return int(cache.get(_throttle_key(request), 0)) >= settings.LOGIN_THROTTLE_PER_MINUTE
+def _throttle_key() -> str:
+    return f"login-throttle:{connection.schema_name}:{_client_ip()}"
 
 
-def _count_failure(request: HttpRequest) -> None:
-    key = _throttle_key(request)
+def _throttled() -> bool:
+    return int(cache.get(_throttle_key(), 0)) >= settings.LOGIN_THROTTLE_PER_MINUTE
+
+
+def _count_failure() -> None:
+    key = _throttle_key()
     if not cache.add(key, 1, timeout=60):
         try:
             cache.incr(key)
@@ -61,13 +66,13 @@ def _locked_message(minutes: int) -> str:
     return _("账号已被临时锁定，请 %(m)d 分钟后再试或联系管理员。") % {"m": minutes}
 
 
-def _refused_while_locked(*, request: HttpRequest, username: str) -> str:
+def _refused_while_locked(*, username: str, device: str | None) -> str:
     """The lockout message when this client may not try this account now, else ""."""
-    minutes = lockout.locked_minutes(request=request, username=username)
+    minutes = lockout.locked_minutes(username=username, ip=_client_ip(), device=device)
     if not minutes:
         return ""
     audit_record(
-        event=Event.LOGIN_FAILED,
+        event=audit_events.LOGIN_FAILED,
         target=User.objects.filter(username=username).first(),
         actor_username=username,
         detail={"reason": "locked"},
@@ -75,63 +80,65 @@ def _refused_while_locked(*, request: HttpRequest, username: str) -> str:
     return _locked_message(minutes)
 
 
-def login_check(*, request: HttpRequest, username: str, password: str) -> LoginResult:
-    """Check credentials with lockout and throttling. Does not log the user in."""
-    if _throttled(request):
+def login_check(*, username: str, password: str, device: str | None) -> LoginResult:
+    """Check credentials with lockout and throttling. Does not log the user in. The client is the
+    action's address and ``device``, the value of the browser's ``lockout.DEVICE_COOKIE`` (None
+    without one)."""
+    if _throttled():
         return LoginResult(None, _("登录尝试过于频繁，请一分钟后再试。"))
-    refusal = _refused_while_locked(request=request, username=username)
+    refusal = _refused_while_locked(username=username, device=device)
     if refusal:
         return LoginResult(None, refusal)
     # ModelBackend hashes the password for unknown usernames too: the same work either way.
-    user = authenticate(request, username=username, password=password)
+    user = authenticate(None, username=username, password=password)
     if user is None:
-        _record_failure(request=request, username=username, reason="bad_credentials")
+        _record_failure(username=username, reason="bad_credentials", device=device)
         return LoginResult(None, _("用户名或密码错误。"))
     return LoginResult(user, needs_totp=bool(user.totp_enabled))
 
 
-def _record_failure(*, request: HttpRequest, username: str, reason: str) -> None:
-    _count_failure(request)
+def _record_failure(*, username: str, reason: str, device: str | None) -> None:
+    _count_failure()
     account = User.objects.filter(username=username).first()
     with transaction.atomic():
         audit_record(
-            event=Event.LOGIN_FAILED,
+            event=audit_events.LOGIN_FAILED,
             target=account,
             actor_username=username,
             detail={"reason": reason if account else "unknown_user"},
         )
-        for scope, until in lockout.record_failure(request=request, username=username).items():
+        for scope, until in lockout.record_failure(username=username, ip=_client_ip(), device=device).items():
             audit_record(
-                event=Event.LOCKED_OUT,
+                event=audit_events.LOCKED_OUT,
                 target=account,
                 actor_username=username,
                 detail={"scope": scope, "until": until},
             )
 
 
-def login_succeeded(*, request: HttpRequest, user: User) -> None:
+def login_succeeded(*, user: User, device: str | None) -> None:
     """A full sign-in (password, and the code when two-step verification is on)."""
-    lockout.record_success(request=request, username=user.username)
-    audit_record(event=Event.LOGIN, actor=user, target=user)
+    lockout.record_success(username=user.username, ip=_client_ip(), device=device)
+    audit_record(event=audit_events.LOGIN, actor=user, target=user)
 
 
-def totp_check(*, request: HttpRequest, user: User, code: str) -> LoginResult:
+def totp_check(*, user: User, code: str, device: str | None) -> LoginResult:
     """The sign-in's second step. A wrong code counts toward the account's lockout like a wrong
     password; a locked client cannot finish (``user`` is None then: start over)."""
-    refusal = _refused_while_locked(request=request, username=user.username)
+    refusal = _refused_while_locked(username=user.username, device=device)
     if refusal:
         return LoginResult(None, refusal)
     if totp_verify(secret=user.totp_secret, code=code):
         return LoginResult(user)
-    _record_failure(request=request, username=user.username, reason="bad_totp")
+    _record_failure(username=user.username, reason="bad_totp", device=device)
     return LoginResult(user, _("验证码不正确或已过期。"), needs_totp=True)
 
 
-def reauthenticate(*, request: HttpRequest, user: User, password: str, code: str = "") -> dict[str, str]:
+def reauthenticate(*, user: User, password: str, device: str | None, code: str = "") -> dict[str, str]:
     """Ask a signed-in user to prove it is them before a sensitive change: the current password,
     and the current code when two-step verification is on. Returns errors by field ({} when
     fine). Wrong answers count toward the lockout, so a left-open session is no guessing oracle."""
-    refusal = _refused_while_locked(request=request, username=user.username)
+    refusal = _refused_while_locked(username=user.username, device=device)
     if refusal:
         return {"password": refusal}
     errors = {}
@@ -140,7 +147,7 @@ def reauthenticate(*, request: HttpRequest, user: User, password: str, code: str
     elif user.totp_enabled and not totp_verify(secret=user.totp_secret, code=code):
         errors["code"] = _("验证码不正确或已过期。")
     if errors:
-        _record_failure(request=request, username=user.username, reason="bad_reauthentication")
+        _record_failure(username=user.username, reason="bad_reauthentication", device=device)
     return errors
 
 
@@ -158,7 +165,7 @@ def password_change(*, user: User, new_password: str) -> None:
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password", "password_changed_at"])
-        audit_record(event=Event.PASSWORD_CHANGED, actor=user, target=user)
+        audit_record(event=audit_events.PASSWORD_CHANGED, actor=user, target=user)
         for token in ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True):
             _token_revoke(token=token, actor=user, reason="password_changed")
 
@@ -166,8 +173,8 @@ def password_change(*, user: User, new_password: str) -> None:
 # --- TOTP (optional second factor, offered to administrators) -------------------------------
 
 
-def totp_issuer(request: HttpRequest) -> str:
-    institution = getattr(request, "institution", None)
+def totp_issuer(*, institution: Any) -> str:
+    """The issuer an authenticator app shows: the institution's name (None: the console)."""
     return f"PartyCloud {institution.name}" if institution else "PartyCloud"
 
 
@@ -187,7 +194,7 @@ def totp_enable(*, user: User, secret: str, code: str) -> bool:
         user.totp_secret = secret
         user.totp_enabled = True
         user.save(update_fields=["totp_secret", "totp_enabled"])
-        audit_record(event=Event.TOTP_ENABLED, actor=user, target=user)
+        audit_record(event=audit_events.TOTP_ENABLED, actor=user, target=user)
     return True
 
 
@@ -196,7 +203,7 @@ def totp_disable(*, user: User) -> None:
         user.totp_secret = ""
         user.totp_enabled = False
         user.save(update_fields=["totp_secret", "totp_enabled"])
-        audit_record(event=Event.TOTP_DISABLED, actor=user, target=user)
+        audit_record(event=audit_events.TOTP_DISABLED, actor=user, target=user)
 
 
 # --- API tokens -------------------------------------------------------------------------------
@@ -211,7 +218,7 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     raw = ApiToken.generate()
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, name=name, prefix=raw[3:11], digest=token_digest(raw))
-        audit_record(event=Event.TOKEN_CREATED, actor=user, target=token)
+        audit_record(event=audit_events.TOKEN_CREATED, actor=user, target=token)
     return token, raw
 
 
@@ -223,4 +230,4 @@ def api_token_revoke(*, token: ApiToken) -> None:
 def _token_revoke(*, token: ApiToken, actor: Any, reason: str) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit_record(event=Event.TOKEN_REVOKED, actor=actor, target=token, detail={"reason": reason})
+    audit_record(event=audit_events.TOKEN_REVOKED, actor=actor, target=token, detail={"reason": reason})

@@ -29,7 +29,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from services.audit.models import Event
+from services.accounts import audit_events
 from services.audit.services import audit_record
 
 from . import lockout, services
@@ -50,15 +50,20 @@ def _next_url(request: HttpRequest) -> str:
     return "/"
 
 
+def _device(request: HttpRequest) -> str | None:
+    """The value of the browser's known-device cookie (lockout.py), as sent."""
+    return request.COOKIES.get(lockout.DEVICE_COOKIE)
+
+
 def _finish_login(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    services.login_succeeded(request=request, user=user)
+    services.login_succeeded(user=user, device=_device(request))
     response = redirect(next_url)
     # This browser is now a known device of the account: a guess spread over other addresses
     # does not lock it out (lockout.py).
     response.set_cookie(
         lockout.DEVICE_COOKIE,
-        lockout.device_cookie(request=request, username=user.username),
+        lockout.device_cookie(username=user.username, device=_device(request)),
         max_age=lockout.DEVICE_DAYS * 24 * 3600,
         path="/accounts/",
         secure=settings.SESSION_COOKIE_SECURE,
@@ -75,7 +80,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result = services.login_check(
-            request=request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+            username=form.cleaned_data["username"], password=form.cleaned_data["password"], device=_device(request)
         )
         if result.user is None:
             form.add_error(None, result.error)
@@ -99,7 +104,7 @@ def login_totp_view(request: HttpRequest) -> HttpResponse:
     user = User.objects.filter(pk=pending["id"], is_active=True).first()
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and user is not None:
-        result = services.totp_check(request=request, user=user, code=form.cleaned_data["code"])
+        result = services.totp_check(user=user, code=form.cleaned_data["code"], device=_device(request))
         if result.user is None:  # locked
             return _start_over(request, result.error)
         if not result.error:
@@ -123,7 +128,7 @@ def _start_over(request: HttpRequest, message: str) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit_record(event=Event.LOGOUT, target=request.user)
+        audit_record(event=audit_events.LOGOUT, target=request.user)
     auth_logout(request)
     return redirect("accounts:login")
 
@@ -144,10 +149,10 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
 
 def _reauthenticated(request: HttpRequest, form: ReauthForm) -> bool:
     errors = services.reauthenticate(
-        request=request,
         user=form.user,
         password=form.cleaned_data["old_password"],
         code=form.cleaned_data.get("code", ""),
+        device=_device(request),
     )
     for field, message in errors.items():
         form.add_error("old_password" if field == "password" else field, message)
@@ -174,7 +179,8 @@ def totp_setup_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已启用两步验证，下次登录时需输入验证码。"))
             return redirect("accounts:totp")
         form.add_error("code", _("验证码不正确，请确认手机时间准确后重试。"))
-    uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=services.totp_issuer(request))
+    issuer = services.totp_issuer(institution=getattr(request, "institution", None))
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=issuer)
     buffer = io.BytesIO()
     qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
     return render(

@@ -1,21 +1,26 @@
 """Writing audit rows. Every service that changes state calls ``audit_record`` inside its
-transaction, so the row commits or rolls back with the change it describes."""
+transaction, so the row commits or rolls back with the change it describes; batch work calls
+``audit_record_many`` (one INSERT for many targets). Both take an event its owner declared
+(services/kernel/audit_events.py) and refuse any other."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, models, transaction
 from django_tenants.utils import schema_context
 
+from services.accounts.audit_events import PERMISSION_DENIED
 from services.kernel.actions import current_action
+from services.kernel.audit_events import declared
 
-from .models import AuditEvent, Event
+from .models import AuditEvent
 
 
 def audit_record(
     *,
-    event: Event,
+    event: str,
     actor: Any = None,
     target: models.Model | None = None,
     before: dict[str, Any] | None = None,
@@ -25,12 +30,14 @@ def audit_record(
 ) -> AuditEvent:
     """One audit row. Who (when ``actor`` is None), from where and through which way in are the
     action's under way (services/kernel/actions.py): a request's signed-in user and address, a
-    task or a command with neither."""
+    task or a command with neither. ``event`` is a declared event (or its code):
+    ``UndeclaredAuditEvent`` for any other."""
+    code = declared(event).code
     action = current_action()
     if actor is None and action is not None:
         actor = action.user
     return AuditEvent.objects.create(
-        event=event,
+        event=code,
         actor_id=getattr(actor, "pk", None),
         actor_username=getattr(actor, "username", "") or actor_username,
         ip=action.ip if action is not None else None,
@@ -44,14 +51,47 @@ def audit_record(
     )
 
 
+def audit_record_many(
+    *,
+    event: str,
+    acting_user: Any,
+    targets: Iterable[tuple[str, Any]],
+    detail: dict[str, Any],
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    per_target: dict[Any, dict[str, Any]] | None = None,
+) -> list[AuditEvent]:
+    """Audit rows for many ``targets`` (``(object_type, object_id)`` pairs) at once, one INSERT,
+    for batch work. The action's address, channel and request id as ``audit_record`` writes them;
+    the actor is ``acting_user`` or "system" (a batch names who asked for it, never the context's
+    user). Each row's ``detail`` is ``detail`` with ``per_target[object_id]`` on top."""
+    code = declared(event).code
+    action = current_action()
+    rows = [
+        AuditEvent(
+            event=code,
+            actor_id=getattr(acting_user, "pk", None),
+            actor_username=getattr(acting_user, "username", "") or "system",
+            ip=action.ip if action is not None else None,
+            object_type=object_type,
+            object_id=str(object_id),
+            before=before,
+            after=after,
+            detail={**detail, **((per_target or {}).get(object_id, {}))},
+            channel=action.channel if action is not None else "",
+            request_id=action.request_id if action is not None else "",
+        )
+        for object_type, object_id in targets
+    ]
+    return AuditEvent.objects.bulk_create(rows)
+
+
 def audit_permission_denied(*, actor: Any, method: str, path: str, reason: str = "") -> None:
     """Record a refused request (403) for a signed-in ``actor``: who tried what, from where.
     Anonymous refusals are not recorded (they are 401s or sign-in redirects)."""
     if actor is None or not actor.is_authenticated:
         return
-    audit_record(
-        event=Event.PERMISSION_DENIED, actor=actor, detail={"method": method, "path": path, "reason": reason[:200]}
-    )
+    audit_record(event=PERMISSION_DENIED, actor=actor, detail={"method": method, "path": path, "reason": reason[:200]})
 
 
 def audit_purge(*, schema: str, days: int, dry_run: bool = False) -> int:

@@ -16,11 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from services.kernel.audit_events import registered
 from services.kernel.inputs import supported_day
 from services.organization.scope import scope_for
 
 from . import selectors
-from .models import Event
+
+
+def event_choices() -> list[tuple[str, Any]]:
+    """Every registered event, by code (events of one owner together), after "all"."""
+    return [("", _("全部")), *((code, event.label) for code, event in registered().items())]
 
 
 class DateInput(forms.DateInput):
@@ -28,7 +33,7 @@ class DateInput(forms.DateInput):
 
 
 class AuditFilterForm(forms.Form):
-    event = forms.ChoiceField(label=_("事件"), required=False, choices=[("", _("全部")), *Event.choices])
+    event = forms.ChoiceField(label=_("事件"), required=False, choices=event_choices)
     actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
     date_from = forms.DateField(label=_("起始日期"), required=False, widget=DateInput, validators=[supported_day])
     date_to = forms.DateField(label=_("截止日期"), required=False, widget=DateInput, validators=[supported_day])

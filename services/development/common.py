@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from services.accounts.models import User
-from services.audit.models import Event
 from services.audit.services import audit_record
 from services.members.models import Member
 from services.organization.models import OrgUnit
@@ -21,19 +20,20 @@ from services.organization.scope import Scope, can_manage, scope_for
 from services.procedures.models import Stage, TemplateStep
 from services.procedures.selectors import template_in_force
 
+from .audit_events import (  # noqa: F401  (the services import them from here)
+    EVENT_CONTACT_ASSIGNED,
+    EVENT_CONTACT_ENDED,
+    EVENT_DOCUMENT_OPENED,
+    EVENT_DOSSIER_CREATED,
+    EVENT_DOSSIER_ENDED,
+    EVENT_LOCAL_STEP_CHANGED,
+    EVENT_PROBATION_EXTENDED,
+    EVENT_STAGE_ADVANCED,
+    EVENT_STEP_RECORDED,
+    EVENT_STEP_REVIEWED,
+    EVENT_VOTE_OUTCOME,
+)
 from .models import Dossier, DossierContact, DossierStep
-
-EVENT_DOSSIER_CREATED = "development.dossier_created"
-EVENT_STEP_RECORDED = "development.step_recorded"
-EVENT_STEP_REVIEWED = "development.step_reviewed"
-EVENT_CONTACT_ASSIGNED = "development.contact_assigned"
-EVENT_CONTACT_ENDED = "development.contact_ended"
-EVENT_STAGE_ADVANCED = "development.stage_advanced"
-EVENT_VOTE_OUTCOME = "development.vote_outcome"
-EVENT_PROBATION_EXTENDED = "development.probation_extended"
-EVENT_DOSSIER_ENDED = "development.dossier_ended"
-EVENT_LOCAL_STEP_CHANGED = "development.local_step_changed"
-EVENT_DOCUMENT_OPENED = "development.document_opened"
 
 ADMISSION, CONFIRMATION = "admission", "confirmation"
 # The decision step recorded when a stage begins.
@@ -42,7 +42,7 @@ CONTACT_STEP: dict[str, str] = {DossierContact.Role.CONTACT: "contact_persons", 
 
 
 def _audit(event: str, **kwargs: Any) -> None:
-    audit_record(event=Event(event), **kwargs)
+    audit_record(event=event, **kwargs)
 
 
 def can_manage_development(*, acting_user: Any, branch: OrgUnit, scope: Scope | None = None) -> bool:

@@ -24,7 +24,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from services.audit.models import Event
 from services.audit.services import audit_record
 from services.organization.models import OrgUnit
 from services.oversight.models import NoticeSignoffFigures
@@ -34,6 +33,7 @@ from services.storage.uploads import CheckedUpload, check_upload, file_type_of
 from tenants.db import connection
 from tenants.queueing import publish_after_commit
 
+from .audit_events import DocumentEvent
 from .models import Document, DocumentVersion
 from .selectors import (
     can_manage_document,
@@ -47,20 +47,8 @@ MAX_TAGS = 10
 MAX_TAG_LENGTH = 30
 
 
-class DocumentEvent:
-    """Audit events of this capability (values of AuditEvent.event)."""
-
-    CREATED = "document.created"
-    VERSION_ADDED = "document.version_added"
-    VERSION_RESTORED = "document.version_restored"
-    UPDATED = "document.updated"
-    DELETED = "document.deleted"
-    SIGNED = "document.signed"
-
-
 def _audit(event: str, **kwargs: Any) -> None:
-    # audit.Event does not list the document events yet; the column takes any value.
-    audit_record(event=Event(event), **kwargs)
+    audit_record(event=event, **kwargs)
 
 
 def clean_tags(tags: Iterable[str]) -> list[str]:

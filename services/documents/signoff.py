@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .audit_events import DocumentEvent
 from .models import Document, Receipt
 from .selectors import in_public_schema, member_of, public_document_get, unit_contains
-from .services import DocumentEvent, _audit
+from .services import _audit
 
 
 def notice_sign(*, document: Document, acting_user: Any) -> Receipt:

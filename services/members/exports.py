@@ -27,8 +27,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from services.audit.models import Event
 from services.audit.services import audit_record
+from services.members import audit_events
 from services.organization.scope import scope_for
 
 from . import selectors
@@ -160,7 +160,7 @@ def member_export_roster(*, acting_user: Any, out: IO[bytes]) -> int:
     """Write the roster the user may see to ``out`` (.xlsx, the importer's columns) with ID
     numbers and phones masked; returns the number of members. Audited with the count."""
     tally = _roster(acting_user=acting_user, out=out, full=False)
-    audit_record(event=Event.MEMBERS_EXPORTED, actor=acting_user, detail={"format": "roster", **tally})
+    audit_record(event=audit_events.MEMBERS_EXPORTED, actor=acting_user, detail={"format": "roster", **tally})
     return tally["count"]
 
 
@@ -172,7 +172,7 @@ def member_export_roster_full(*, acting_user: Any, reason: str, out: IO[bytes]) 
     )
     tally = _roster(acting_user=acting_user, out=out, full=True)
     audit_record(
-        event=Event.MEMBERS_EXPORTED,
+        event=audit_events.MEMBERS_EXPORTED,
         actor=acting_user,
         detail={"format": "roster_full", "sensitive": True, "reason": reason, **tally},
     )
@@ -211,7 +211,7 @@ def member_export_national(*, acting_user: Any, reason: str, out: IO[bytes]) -> 
 
     count = _write(out, sheet_title=NATIONAL_SHEET, headers=NATIONAL_HEADERS, rows=rows())
     audit_record(
-        event=Event.MEMBERS_EXPORTED,
+        event=audit_events.MEMBERS_EXPORTED,
         actor=acting_user,
         detail={"format": "national", "sensitive": True, "count": count, "reason": reason},
     )

@@ -14,9 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from services.audit.models import Event
 from services.audit.services import audit_record
 from services.crypto import blind_index
+from services.members import audit_events
 from services.organization.models import OrgUnit
 from services.organization.scope import Scope, can_manage, scope_for
 from services.search.outbox import index_later
@@ -141,7 +141,7 @@ def member_create(*, acting_user: Any, **fields: Any) -> Member:
             acting_user=acting_user,
             changes={f: [None, change_display(f, getattr(member, f))] for f in EDITABLE},
         )
-        audit_record(event=Event.MEMBER_CREATED, actor=acting_user, target=member)
+        audit_record(event=audit_events.MEMBER_CREATED, actor=acting_user, target=member)
         index_later(kind="member", object_id=member.pk)
     return member
 
@@ -182,7 +182,7 @@ def member_update(*, member: Member, acting_user: Any, reason: str = "", **field
         _history(member=locked, kind="updated", acting_user=acting_user, changes=changes, reason=reason)
         index_later(kind="member", object_id=locked.pk)
         audit_record(
-            event=Event.MEMBER_UPDATED,
+            event=audit_events.MEMBER_UPDATED,
             actor=acting_user,
             target=locked,
             before={k: v[0] for k, v in changes.items()},
@@ -232,7 +232,7 @@ def member_status_change(
         )
         index_later(kind="member", object_id=locked.pk)
         audit_record(
-            event=Event.MEMBER_STATUS_CHANGED,
+            event=audit_events.MEMBER_STATUS_CHANGED,
             actor=acting_user,
             target=locked,
             before={"status": before},
@@ -253,7 +253,7 @@ def member_reveal(*, member: Member, field: str, reason: str, acting_user: Any) 
     except ValidationError as exc:
         raise ValidationError({"reason": exc.messages}) from exc
     audit_record(
-        event=Event.SENSITIVE_REVEALED,
+        event=audit_events.SENSITIVE_REVEALED,
         actor=acting_user,
         target=member,
         detail={"field": field, "reason": reason},
@@ -306,7 +306,7 @@ def member_rows_replace(
             changes={kind: [before, len(created)]},
         )
         audit_record(
-            event=Event.MEMBER_UPDATED,
+            event=audit_events.MEMBER_UPDATED,
             actor=acting_user,
             target=member,
             detail={"rows": kind, "count": len(created)},

@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from services.accounts.models import User
-from services.audit.models import Event
 from services.audit.services import audit_record
 from services.members.models import Member, MemberChange
 from services.members.status import OFF_ROLL_STATUSES
+from services.organization import audit_events
 from services.search.outbox import index_subtree_later
 
 from . import selectors
@@ -110,7 +110,7 @@ def _record(
         unit=unit, kind=kind, before=before, after=after, actor_username=getattr(acting_user, "username", "")
     )
     audit_record(
-        event=Event.ORG_UNIT_CHANGED,
+        event=audit_events.ORG_UNIT_CHANGED,
         actor=acting_user,
         target=target if target is not None else unit,
         before=before,

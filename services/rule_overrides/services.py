@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from services.accounts.models import User
-from services.audit.models import Event
 from services.audit.services import audit_record
 from services.organization.scope import scope_for
+from services.rule_overrides import audit_events
 from services.rules.models import StandardRule
 from services.rules.resolver import in_institution_schema
 from services.rules.specs import UNIT_WORDS, effective_problems, value_problems
@@ -84,7 +84,7 @@ def rule_override_set(
             key=key, value=value, effective_from=effective_from, reason=reason, created_by=acting_user
         )
         audit_record(
-            event=Event.RULE_OVERRIDDEN,
+            event=audit_events.RULE_OVERRIDDEN,
             actor=acting_user,
             target=override,
             after={"key": key, "value": value, "effective_from": effective_from.isoformat(), "reason": reason},

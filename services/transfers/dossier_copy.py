@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from services.audit.models import Event
+from services.audit.services import audit_record_many
 from services.development.models import Dossier, DossierContact, DossierDocument, DossierStep
 from services.development.portable import KEPT_DOCUMENT_FIELDS, KEPT_DOSSIER_FIELDS, KEPT_STEP_FIELDS
 from services.development.services import dossier_document_key
@@ -48,8 +48,8 @@ from services.members.models import Member, MemberChange
 from services.organization.models import OrgUnit
 from services.storage.backends import get_storage
 
+from . import audit_events
 from .common import history_row
-from .issuing import audit_rows
 
 
 @dataclass(frozen=True)
@@ -129,8 +129,8 @@ def copy_dossiers(*, arriving: list[Arriving], from_institution_name: str, from_
             if (line := _contacts_line(item.dossier))
         ]
     )
-    audit_rows(
-        event=Event.DOSSIER_CREATED,
+    audit_record_many(
+        event=audit_events.ARRIVED,
         acting_user=None,
         targets=[("development.dossier", copy.pk) for copy in copies],
         detail={"action": "transfer.arrived", "from": from_code},

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,42 @@ NOT_RECEIVED = "transfers.not_received"
 
 @reminder_source(NOT_RECEIVED)
 def not_received(today: date) -> Iterator[Due]:
-    rows = (
+    who = None
+    for (
+        pk,
+        kind,
+        number,
+        valid_until,
+        citation,
+        to_institution,
+        to_organization,
+        branch_id,
+        branch,
+        member_id,
+        name,
+    ) in _open_past_validity(today):
+        assert valid_until is not None  # filtered on
+        who = who or managers(on=today)
+        yield Due(
+            key=f"{NOT_RECEIVED}:{pk}:{valid_until.isoformat()}",
+            kind=NOT_RECEIVED,
+            title=_title(
+                kind=kind, number=number, name=name, to_institution=to_institution, to_organization=to_organization
+            )[:200],
+            due_on=valid_until,
+            recipient_ids=who.of_unit(branch_id),
+            url=reverse("transfers:detail", args=[pk]),
+            rule_key=VALIDITY_RULE,
+            citation=citation,
+            detail=_("%(branch)s · 有效期至 %(day)s") % {"branch": branch, "day": valid_until.isoformat()},
+            member_id=member_id,
+        )
+
+
+def _open_past_validity(today: date) -> QuerySet[Transfer, tuple[Any, ...]]:
+    """The letters still open on their last valid day or after it, as the rows ``not_received``
+    reads (one query)."""
+    return (
         Transfer.objects.filter(valid_until__lte=today)
         .filter(
             Q(kind=Transfer.Kind.PLATFORM, status=Transfer.Status.PENDING)
@@ -50,43 +86,19 @@ def not_received(today: date) -> Iterator[Due]:
         )
         .order_by("pk")
     )
-    who = None
-    for (
-        pk,
-        kind,
-        number,
-        valid_until,
-        citation,
-        to_institution,
-        to_organization,
-        branch_id,
-        branch,
-        member_id,
-        name,
-    ) in rows:
-        assert valid_until is not None  # filtered on
-        who = who or managers(on=today)
-        if kind == Transfer.Kind.PLATFORM:
-            title = _("介绍信 %(number)s（%(name)s）有效期已到，%(to)s 尚未接收") % {
-                "number": number,
-                "name": name,
-                "to": to_institution,
-            }
-        else:
-            title = _("介绍信 %(number)s（%(name)s）有效期已到，%(to)s 的回执尚未返回") % {
-                "number": number,
-                "name": name,
-                "to": to_organization,
-            }
-        yield Due(
-            key=f"{NOT_RECEIVED}:{pk}:{valid_until.isoformat()}",
-            kind=NOT_RECEIVED,
-            title=title[:200],
-            due_on=valid_until,
-            recipient_ids=who.of_unit(branch_id),
-            url=reverse("transfers:detail", args=[pk]),
-            rule_key=VALIDITY_RULE,
-            citation=citation,
-            detail=_("%(branch)s · 有效期至 %(day)s") % {"branch": branch, "day": valid_until.isoformat()},
-            member_id=member_id,
-        )
+
+
+def _title(*, kind: str, number: str, name: str, to_institution: str, to_organization: str) -> str:
+    """What is due: the receiver has not accepted a platform letter, or an external letter's stub
+    has not come back."""
+    if kind == Transfer.Kind.PLATFORM:
+        return _("介绍信 %(number)s（%(name)s）有效期已到，%(to)s 尚未接收") % {
+            "number": number,
+            "name": name,
+            "to": to_institution,
+        }
+    return _("介绍信 %(number)s（%(name)s）有效期已到，%(to)s 的回执尚未返回") % {
+        "number": number,
+        "name": name,
+        "to": to_organization,
+    }

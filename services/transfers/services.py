@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from services.audit.models import Event
-from services.audit.services import audit_record
+from services.audit.services import audit_record, audit_record_many
 from services.kernel.actions import for_another_institution
+from services.members import audit_events as member_events
 from services.members.models import Member
 from services.members.status import is_off_roll
 from services.organization.models import OrgUnit
@@ -33,7 +33,7 @@ from services.transfer_exchange.models import ExchangeLetter
 from tenants.models import Institution
 from tenants.queueing import publish_after_commit
 
-from . import issuing
+from . import audit_events, issuing
 from .common import current_institution, history_row, require_manage
 from .models import IncomingLetter, Transfer
 
@@ -78,7 +78,7 @@ def transfer_internal(*, member: Member, to_branch: OrgUnit, reason: str, acting
             member=locked, acting_user=acting_user, reason=reason, changes={"branch": [source.name, to_branch.name]}
         ).save()
         audit_record(
-            event=Event.MEMBER_UPDATED,
+            event=audit_events.INTERNAL,
             actor=acting_user,
             target=locked,
             before={"branch": source.name},
@@ -128,7 +128,7 @@ def transfer_letter_cancel(*, transfer: Transfer, acting_user: Any) -> Transfer:
         Transfer.objects.filter(pk=transfer.pk).update(status=Transfer.Status.CANCELLED)
         transfer.status = Transfer.Status.CANCELLED
         audit_record(
-            event=Event.MEMBER_UPDATED,
+            event=audit_events.LETTER_CANCELLED,
             actor=acting_user,
             target=transfer.member,
             detail={"action": "transfer.letter_cancelled", "letter": transfer.number},
@@ -165,70 +165,91 @@ def incoming_accept(
     today = today or timezone.localdate()
     problems: dict[str, str] = {}
     with transaction.atomic():
-        letters = _letters_for(incoming)
-        candidates = []
-        for letter in letters:
-            if letter.status != ExchangeLetter.Status.PENDING:
-                problems[letter.number] = _("这封介绍信已处理（%(s)s）。") % {"s": letter.get_status_display()}
-            elif letter.valid_until < today:
-                problems[letter.number] = _("介绍信已过有效期（至 %(d)s），请联系转出学校重新开具。") % {
-                    "d": letter.valid_until.isoformat()
-                }
-            else:
-                candidates.append(letter)
-        # Early answer for a record that already exists here: compare the sender's blind index
-        # (a keyed hash, nothing readable) with ours. The move checks again under its lock.
+        candidates = _still_open(_letters_for(incoming), today=today, problems=problems)
         by_sender: dict[str, list[ExchangeLetter]] = {}
         for letter in candidates:
             if letter.from_institution is not None:
                 by_sender.setdefault(letter.from_institution.schema_name, []).append(letter)
-        index_of: dict[Any, str] = {}
-        for schema, group in by_sender.items():
-            with schema_context(schema):
-                index_of.update(
-                    Transfer.objects.filter(letter_id__in=[g.pk for g in group]).values_list(
-                        "letter_id", "member__national_id_index"
-                    )
-                )
-        present = set(
-            Member.objects.filter(national_id_index__in=list(index_of.values())).values_list(
-                "national_id_index", flat=True
-            )
-        )
-        accepted = []
-        now = timezone.now()
-        for letter in candidates:
-            if index_of.get(letter.pk) in present:
-                problems[letter.number] = _("本校已有该身份证号的党员档案，不能重复接收。")
-                ExchangeLetter.objects.filter(pk=letter.pk).update(error=problems[letter.number])
-                continue
-            accepted.append(letter)
-        ExchangeLetter.objects.filter(pk__in=[letter.pk for letter in accepted]).update(
-            status=ExchangeLetter.Status.ACCEPTED,
-            target_branch_id=target_branch.pk,
-            target_branch_name=target_branch.name,
-            decided_by=getattr(acting_user, "username", ""),
-            decided_at=now,
-            error="",
-        )
-        accepted_ids = {letter.pk for letter in accepted}
-        for schema, group in by_sender.items():
-            with schema_context(schema):
-                Transfer.objects.filter(letter_id__in=[g.pk for g in group if g.pk in accepted_ids]).update(
-                    status=Transfer.Status.ACCEPTED
-                )
-        issuing.audit_rows(
-            event=Event.MEMBER_UPDATED,
-            acting_user=acting_user,
-            targets=[("transfer_exchange.exchangeletter", letter.pk) for letter in accepted],
-            detail={"action": "transfer.letter_accepted", "branch": target_branch.name},
-            per_target={letter.pk: {"letter": letter.number} for letter in accepted},
-        )
+        accepted = _not_here_yet(candidates, by_sender=by_sender, problems=problems)
+        _mark_accepted(accepted, by_sender=by_sender, target_branch=target_branch, acting_user=acting_user)
         ids = [str(letter.pk) for letter in accepted]
         for start in range(0, len(ids), MOVE_CHUNK):
             chunk = ids[start : start + MOVE_CHUNK]
             publish_after_commit(move_letters, chunk)  # resume_stalled_moves relays a dropped one
     return ids, problems
+
+
+def _still_open(letters: list[ExchangeLetter], *, today: date, problems: dict[str, str]) -> list[ExchangeLetter]:
+    """The letters still pending and valid on ``today``; why each other is not, in ``problems``."""
+    candidates = []
+    for letter in letters:
+        if letter.status != ExchangeLetter.Status.PENDING:
+            problems[letter.number] = _("这封介绍信已处理（%(s)s）。") % {"s": letter.get_status_display()}
+        elif letter.valid_until < today:
+            problems[letter.number] = _("介绍信已过有效期（至 %(d)s），请联系转出学校重新开具。") % {
+                "d": letter.valid_until.isoformat()
+            }
+        else:
+            candidates.append(letter)
+    return candidates
+
+
+def _not_here_yet(
+    candidates: list[ExchangeLetter], *, by_sender: dict[str, list[ExchangeLetter]], problems: dict[str, str]
+) -> list[ExchangeLetter]:
+    """Early answer for a record that already exists here: compare the sender's blind index (a
+    keyed hash, nothing readable) with ours; such a letter keeps the reason. The move checks
+    again under its lock."""
+    index_of: dict[Any, str] = {}
+    for schema, group in by_sender.items():
+        with schema_context(schema):
+            index_of.update(
+                Transfer.objects.filter(letter_id__in=[g.pk for g in group]).values_list(
+                    "letter_id", "member__national_id_index"
+                )
+            )
+    present = set(
+        Member.objects.filter(national_id_index__in=list(index_of.values())).values_list("national_id_index", flat=True)
+    )
+    accepted = []
+    for letter in candidates:
+        if index_of.get(letter.pk) in present:
+            problems[letter.number] = _("本校已有该身份证号的党员档案，不能重复接收。")
+            ExchangeLetter.objects.filter(pk=letter.pk).update(error=problems[letter.number])
+            continue
+        accepted.append(letter)
+    return accepted
+
+
+def _mark_accepted(
+    accepted: list[ExchangeLetter],
+    *,
+    by_sender: dict[str, list[ExchangeLetter]],
+    target_branch: OrgUnit,
+    acting_user: Any,
+) -> None:
+    """The envelopes accepted into ``target_branch``, the senders' transfers with them, audited."""
+    ExchangeLetter.objects.filter(pk__in=[letter.pk for letter in accepted]).update(
+        status=ExchangeLetter.Status.ACCEPTED,
+        target_branch_id=target_branch.pk,
+        target_branch_name=target_branch.name,
+        decided_by=getattr(acting_user, "username", ""),
+        decided_at=timezone.now(),
+        error="",
+    )
+    accepted_ids = {letter.pk for letter in accepted}
+    for schema, group in by_sender.items():
+        with schema_context(schema):
+            Transfer.objects.filter(letter_id__in=[g.pk for g in group if g.pk in accepted_ids]).update(
+                status=Transfer.Status.ACCEPTED
+            )
+    audit_record_many(
+        event=audit_events.LETTER_ACCEPTED,
+        acting_user=acting_user,
+        targets=[("transfer_exchange.exchangeletter", letter.pk) for letter in accepted],
+        detail={"action": "transfer.letter_accepted", "branch": target_branch.name},
+        per_target={letter.pk: {"letter": letter.number} for letter in accepted},
+    )
 
 
 def incoming_reject(*, incoming: IncomingLetter, reason: str, acting_user: Any) -> ExchangeLetter:
@@ -248,7 +269,7 @@ def incoming_reject(*, incoming: IncomingLetter, reason: str, acting_user: Any) 
         letter.decided_at = timezone.now()
         letter.save(update_fields=["status", "reject_reason", "decided_by", "decided_at"])
         audit_record(
-            event=Event.MEMBER_UPDATED,
+            event=audit_events.LETTER_REJECTED,
             actor=acting_user,
             target=letter,
             detail={"action": "transfer.letter_rejected", "letter": letter.number, "reason": letter.reject_reason},
@@ -261,7 +282,7 @@ def incoming_reject(*, incoming: IncomingLetter, reason: str, acting_user: Any) 
                     status=Transfer.Status.REJECTED, error=letter.reject_reason
                 )
                 audit_record(
-                    event=Event.MEMBER_UPDATED,
+                    event=audit_events.LETTER_REJECTED,
                     actor_username=f"{receiver_code}:{letter.decided_by}",
                     target=transfer.member,
                     detail={
@@ -316,7 +337,7 @@ def transfer_stub_return(
         locked.completed_at = timezone.now()
         locked.save(update_fields=["status", "stub_returned_on", "stub_receiving_org", "completed_at"])
         audit_record(
-            event=Event.MEMBER_UPDATED,
+            event=audit_events.STUB_RETURNED,
             actor=acting_user,
             target=locked.member,
             detail={
@@ -336,7 +357,7 @@ def transfer_letter_open(*, transfer: Transfer, acting_user: Any) -> IO[bytes]:
         raise ValidationError(_("这项转接没有介绍信文件。"))
     handle = get_storage().open(transfer.pdf_key)
     audit_record(
-        event=Event.SENSITIVE_REVEALED,
+        event=member_events.SENSITIVE_REVEALED,
         actor=acting_user,
         target=transfer.member,
         detail={"action": "transfer.letter_downloaded", "letter": transfer.number, "field": "national_id"},

@@ -12,13 +12,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from services.audit.models import Event
 from services.audit.services import audit_record
 
 from . import calendar
+from .audit_events import EVENT_PUBLISHED
 from .models import CalendarException, CalendarYear
-
-EVENT_PUBLISHED = "workdays.published"
 
 _KIND_ALIASES = {
     "holiday": CalendarException.Kind.HOLIDAY,
@@ -115,7 +113,7 @@ def workdays_publish(*, year: int, entries: Iterable[Entry], source: str, acting
             ]
         )
         audit_record(
-            event=Event(EVENT_PUBLISHED),
+            event=EVENT_PUBLISHED,
             actor=acting_user,
             actor_username="" if acting_user is not None else "manage.py",
             target=calendar_year,

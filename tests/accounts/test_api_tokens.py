@@ -58,7 +58,8 @@ def test_revoked_tokens_stop_working(inst_a: Institution) -> None:
 
 def test_a_password_change_revokes_the_users_api_tokens(inst_a: Institution) -> None:
     """Reproduction 11: API tokens survived a password change (sessions did not)."""
-    from services.audit.models import AuditEvent, Event
+    from services.accounts import audit_events as account_events
+    from services.audit.models import AuditEvent
 
     user = make_user(inst_a, username="api")
     other = make_user(inst_a, username="other")
@@ -77,7 +78,7 @@ def test_a_password_change_revokes_the_users_api_tokens(inst_a: Institution) -> 
     with in_schema(inst_a):
         assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
         assert AuditEvent.objects.filter(
-            event=Event.TOKEN_REVOKED, object_id=str(token.pk), detail__reason="password_changed"
+            event=account_events.TOKEN_REVOKED, object_id=str(token.pk), detail__reason="password_changed"
         ).exists()
 
 

@@ -7,8 +7,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from services.accounts import audit_events as account_events
 from services.accounts.models import SignInCounter, User
-from services.audit.models import AuditEvent, Event
+from services.audit.models import AuditEvent
 from tenants.models import Institution
 from tests.conftest import client_for, in_schema, make_user
 from tests.factories import PASSWORD
@@ -28,9 +29,9 @@ def test_member_logs_in_and_the_login_is_audited_in_their_institution(inst_a: In
     response = _login(inst_a, "li", PASSWORD)
     assert response.status_code == 302 and response.url == "/"
     with in_schema(inst_a):
-        assert AuditEvent.objects.filter(event=Event.LOGIN, actor_username="li").exists()
+        assert AuditEvent.objects.filter(event=account_events.LOGIN, actor_username="li").exists()
     with in_schema("public"):
-        assert not AuditEvent.objects.filter(event=Event.LOGIN, actor_username="li").exists()
+        assert not AuditEvent.objects.filter(event=account_events.LOGIN, actor_username="li").exists()
 
 
 def test_wrong_password_shows_the_generic_chinese_error(inst_a: Institution) -> None:
@@ -64,7 +65,7 @@ def test_lockout_after_the_threshold_is_per_institution(inst_a: Institution, ins
     assert "账号已被临时锁定" in locked.content.decode()
     with in_schema(inst_a):
         assert SignInCounter.objects.filter(locked_until__gt=timezone.now()).exists()
-        assert AuditEvent.objects.filter(event=Event.LOCKED_OUT, actor_username="zhao").exists()
+        assert AuditEvent.objects.filter(event=account_events.LOCKED_OUT, actor_username="zhao").exists()
     # The namesake in the other institution is untouched.
     assert _login(inst_b, "zhao", PASSWORD).status_code == 302
 

@@ -58,7 +58,8 @@ def test_no_rotation_under_the_default_profile(inst_a: Institution) -> None:
 
 
 def test_password_change_applies_the_policy_and_is_audited(inst_a: Institution) -> None:
-    from services.audit.models import AuditEvent, Event
+    from services.accounts import audit_events as account_events
+    from services.audit.models import AuditEvent
     from tests.factories import PASSWORD
 
     user = make_user(inst_a, username="chg")
@@ -74,7 +75,7 @@ def test_password_change_applies_the_policy_and_is_audited(inst_a: Institution) 
     assert ok.status_code == 302
     with in_schema(inst_a):
         assert User.objects.get(pk=user.pk).check_password("Nian-2026-dangjian")
-        assert AuditEvent.objects.filter(event=Event.PASSWORD_CHANGED, actor_username="chg").exists()
+        assert AuditEvent.objects.filter(event=account_events.PASSWORD_CHANGED, actor_username="chg").exists()
 
 
 def test_new_passwords_use_argon2id_and_old_pbkdf2_hashes_upgrade_at_login(inst_a: Institution) -> None:

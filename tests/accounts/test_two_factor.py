@@ -11,8 +11,9 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from services.accounts import audit_events as account_events
 from services.accounts.models import User
-from services.audit.models import AuditEvent, Event
+from services.audit.models import AuditEvent
 from tenants.models import Institution
 from tests.conftest import client_for, in_schema, make_user
 from tests.factories import PASSWORD
@@ -70,7 +71,7 @@ def test_wrong_codes_count_toward_the_lockout_and_a_locked_client_cannot_finish(
     assert "账号已被临时锁定" in _password_step(client, "admin2").content.decode()
     with in_schema(inst_a):
         reasons = list(
-            AuditEvent.objects.filter(event=Event.LOGIN_FAILED, actor_username="admin2").values_list(
+            AuditEvent.objects.filter(event=account_events.LOGIN_FAILED, actor_username="admin2").values_list(
                 "detail__reason", flat=True
             )
         )
@@ -107,14 +108,17 @@ def test_turning_two_factor_off_asks_for_the_password_and_the_code(inst_a: Insti
     assert "验证码不正确" in wrong_code.content.decode()
     with in_schema(inst_a):
         assert User.objects.get(pk=user.pk).totp_enabled
-        assert AuditEvent.objects.filter(event=Event.LOGIN_FAILED, detail__reason="bad_reauthentication").count() == 2
+        assert (
+            AuditEvent.objects.filter(event=account_events.LOGIN_FAILED, detail__reason="bad_reauthentication").count()
+            == 2
+        )
     done = client.post(
         "/accounts/two-factor/", {"action": "disable", "old_password": PASSWORD, "code": pyotp.TOTP(secret).now()}
     )
     assert done.status_code == 302
     with in_schema(inst_a):
         assert not User.objects.get(pk=user.pk).totp_enabled
-        assert AuditEvent.objects.filter(event=Event.TOTP_DISABLED, actor_username="admin2").exists()
+        assert AuditEvent.objects.filter(event=account_events.TOTP_DISABLED, actor_username="admin2").exists()
 
 
 def test_guessing_the_password_in_a_left_open_session_is_locked_out_too(inst_a: Institution, settings) -> None:  # type: ignore[no-untyped-def]

@@ -11,9 +11,11 @@ import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 
+from console import audit_events as console_events
+from services.accounts import audit_events as account_events
 from services.accounts.models import ApiToken
 from services.accounts.services import api_token_create
-from services.audit.models import AuditEvent, Event
+from services.audit.models import AuditEvent
 from services.audit.services import audit_record
 from services.kernel import actions
 from services.kernel.actions import ActionsMiddleware, acting, acting_user, current_action
@@ -29,7 +31,7 @@ def test_a_requests_address_and_request_id_reach_its_audit_row(inst_a: Instituti
     assert response.status_code == 302
     assert response["X-Request-ID"] == "edge-0123456789abcdef"
     with in_schema(inst_a):
-        row = AuditEvent.objects.get(event=Event.LOGOUT)
+        row = AuditEvent.objects.get(event=account_events.LOGOUT)
     assert (row.actor_username, row.actor_id) == ("zhang", user.pk)
     assert (row.ip, row.request_id, row.channel) == ("203.0.113.7", "edge-0123456789abcdef", "web")
     assert current_action() is None  # nothing left behind once the request has ended
@@ -61,7 +63,7 @@ def test_an_api_request_with_a_bearer_token_records_the_tokens_user_and_the_api_
     assert client.delete(f"/api/auth/tokens/{token.pk}/").status_code == 204
     assert seen == [("api", user)]  # DRF authenticated the token inside the view: the context knows
     with in_schema(inst_a):
-        row = AuditEvent.objects.get(event=Event.TOKEN_REVOKED, object_id=str(token.pk))
+        row = AuditEvent.objects.get(event=account_events.TOKEN_REVOKED, object_id=str(token.pk))
         assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
     assert (row.actor_username, row.channel, row.ip) == ("api", "api", "198.51.100.4")
     assert current_action() is None
@@ -71,7 +73,7 @@ def test_a_task_records_the_task_channel_and_no_user(inst_a: Institution, monkey
     from console import tasks
 
     def audited_cleanup() -> int:
-        audit_record(event=Event.TASK_RETRIED, detail={"probe": True})
+        audit_record(event=console_events.TASK_RETRIED, detail={"probe": True})
         return 0
 
     monkeypatch.setattr(tasks, "_clear_expired_sessions", audited_cleanup)
@@ -84,7 +86,7 @@ def test_a_task_records_the_task_channel_and_no_user(inst_a: Institution, monkey
         assert action is not None and (action.channel, action.request_id) == ("web", "outer-request-1")
     assert result.successful()
     with in_schema(inst_a):
-        row = AuditEvent.objects.get(event=Event.TASK_RETRIED, detail__probe=True)
+        row = AuditEvent.objects.get(event=console_events.TASK_RETRIED, detail__probe=True)
     assert (row.channel, row.actor_id, row.actor_username, row.ip) == ("task", None, "", None)
     assert row.request_id == result.id
     assert current_action() is None
@@ -154,7 +156,7 @@ def test_the_context_is_gone_after_a_request_that_failed() -> None:
 
 def test_outside_any_action_audit_rows_have_no_address_nor_channel(inst_a: Institution) -> None:
     with in_schema(inst_a):
-        row = audit_record(event=Event.TASK_RETRIED, detail={"probe": "outside"})
+        row = audit_record(event=console_events.TASK_RETRIED, detail={"probe": "outside"})
     assert (row.ip, row.channel, row.request_id, row.actor_id) == (None, "", "", None)
 
 
@@ -164,7 +166,9 @@ def test_rows_written_for_another_institution_carry_neither_this_sides_user_nor_
     reader = make_user(inst_a, username="receiver")
     with acting(channel=actions.WEB, user=reader, ip="192.0.2.9", request_id="cross-request-1"):
         with in_schema(inst_b), actions.for_another_institution():
-            row = audit_record(event=Event.TASK_RETRIED, actor_username="alpha:receiver", detail={"probe": "b"})
+            row = audit_record(
+                event=console_events.TASK_RETRIED, actor_username="alpha:receiver", detail={"probe": "b"}
+            )
         assert acting_user() == reader  # this side's action is whole again
     assert (row.actor_id, row.actor_username, row.ip) == (None, "alpha:receiver", None)
     assert (row.channel, row.request_id) == ("web", "cross-request-1")

@@ -144,3 +144,21 @@ def test_a_page_costs_the_same_queries_however_many_rows(in_a: Institution, admi
     for _ in range(80):
         insert_event(occurred_at=now)
     assert count() == few
+
+
+def test_rows_show_their_registered_label_or_an_unknown_code(in_a: Institution, admin: User) -> None:
+    now = datetime.now(UTC)
+    insert_event(occurred_at=now, event="transfer.letter_sent", actor_username="zhang")
+    insert_event(occurred_at=now, event="retired.long_ago", actor_username="zhang")
+    page = client_for(in_a, admin).get(URL).content.decode()
+    assert "开具平台内介绍信" in page
+    assert "retired.long_ago" in page
+
+
+def test_the_filter_offers_every_registered_event(in_a: Institution, admin: User) -> None:
+    from services.kernel.audit_events import registered
+
+    form = client_for(in_a, admin).get(URL).context["form"]
+    offered = [code for code, _label in form.fields["event"].choices]
+    assert offered == ["", *registered()]
+    assert {"auth.login", "transfer.arrived", "development.vote_outcome", "task.retried"} <= set(offered)

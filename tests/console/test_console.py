@@ -171,11 +171,12 @@ def test_console_delete_needs_the_typed_code(operator: User, inst_a: Institution
 
 
 def test_a_refused_console_page_is_audited(committee_user: User) -> None:
-    from services.audit.models import AuditEvent, Event
+    from services.accounts import audit_events as account_events
+    from services.audit.models import AuditEvent
 
     client_for(None, committee_user).get("/institutions/new/")
     assert AuditEvent.objects.filter(
-        event=Event.PERMISSION_DENIED, actor_username="committee1", detail__path="/institutions/new/"
+        event=account_events.PERMISSION_DENIED, actor_username="committee1", detail__path="/institutions/new/"
     ).exists()
 
 

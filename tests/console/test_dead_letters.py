@@ -11,8 +11,9 @@ from unittest import mock
 
 from django.urls import reverse
 
+from console import audit_events as console_events
 from services.accounts.models import User
-from services.audit.models import AuditEvent, Event
+from services.audit.models import AuditEvent
 from services.documents import services as documents
 from services.documents.models import Document, DocumentVersion
 from services.documents.tasks import extract_version
@@ -98,10 +99,10 @@ def test_a_retry_revives_the_item_resets_the_count_is_audited_and_publishes_afte
     with in_schema(inst_a):
         version.refresh_from_db()
         assert (version.extraction_status, version.extraction_error) == (E.PENDING, "")
-    audit = AuditEvent.objects.get(event=Event.TASK_RETRIED)
+    audit = AuditEvent.objects.get(event=console_events.TASK_RETRIED)
     assert audit.actor_username == operator.username and audit.object_id == str(row.pk)
     assert audit.before["deliveries"] == 4 and audit.detail["task"] == extract_version.name
     # Asked twice (a double click): the second finds nothing to retry and changes nothing.
     again = client_for(None, operator).post(retry, follow=True)
     assert "已在重新执行" in again.content.decode()
-    assert AuditEvent.objects.filter(event=Event.TASK_RETRIED).count() == 1
+    assert AuditEvent.objects.filter(event=console_events.TASK_RETRIED).count() == 1

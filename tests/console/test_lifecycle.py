@@ -14,10 +14,11 @@ from django.test import Client
 from django_tenants.utils import schema_exists
 
 from console import archive, services
+from console import audit_events as console_events
 from console.tasks import archive_institution
 from services.accounts.models import ApiToken, User
 from services.accounts.services import api_token_create
-from services.audit.models import AuditEvent, Event
+from services.audit.models import AuditEvent
 from services.organization.models import OrgUnit
 from services.organization.services import org_unit_create
 from services.storage.backends import get_storage
@@ -34,7 +35,7 @@ def test_suspend_needs_a_reason_and_is_audited(inst_a: Institution, operator: Us
         services.institution_suspend(institution=inst_a, reason="长" * 201, acting_user=operator)
     suspended = services.institution_suspend(institution=inst_a, reason="学期结束", acting_user=operator)
     assert suspended.status == Institution.Status.SUSPENDED and suspended.status_reason == "学期结束"
-    event = AuditEvent.objects.get(event=Event.INSTITUTION_SUSPENDED, object_id=str(inst_a.pk))
+    event = AuditEvent.objects.get(event=console_events.INSTITUTION_SUSPENDED, object_id=str(inst_a.pk))
     assert event.actor_username == "op"
     assert event.before == {"status": "active", "status_reason": ""}
     assert event.after == {"status": "suspended", "status_reason": "学期结束"}
@@ -61,7 +62,7 @@ def test_resume_of_an_archived_institution_is_refused(inst_a: Institution, opera
         services.institution_resume(institution=inst_a, acting_user=operator)
     inst_a.refresh_from_db()
     assert inst_a.status == Institution.Status.ARCHIVED
-    assert not AuditEvent.objects.filter(event=Event.INSTITUTION_RESUMED, object_id=str(inst_a.pk)).exists()
+    assert not AuditEvent.objects.filter(event=console_events.INSTITUTION_RESUMED, object_id=str(inst_a.pk)).exists()
 
 
 @pytest.mark.parametrize(
@@ -139,7 +140,9 @@ def test_archive_delete_restore_round_trip(disposable: Institution) -> None:
     assert not Institution.objects.filter(code="archtest").exists()
     assert not schema_exists("inst_archtest")
     assert not storage.exists("inst_archtest/documents/note.txt")
-    assert AuditEvent.objects.filter(event=Event.INSTITUTION_DELETED, detail__archive=archived.last_export_key).exists()
+    assert AuditEvent.objects.filter(
+        event=console_events.INSTITUTION_DELETED, detail__archive=archived.last_export_key
+    ).exists()
 
     with storage.open(archived.last_export_key) as handle:
         restored = services.institution_restore(archive_file=handle)
@@ -170,7 +173,7 @@ def test_restore_rejects_a_file_that_is_not_an_archive(committed: None, institut
 
 
 def _exports_of(institution: Institution) -> int:
-    return AuditEvent.objects.filter(event=Event.INSTITUTION_EXPORTED, object_id=str(institution.pk)).count()
+    return AuditEvent.objects.filter(event=console_events.INSTITUTION_EXPORTED, object_id=str(institution.pk)).count()
 
 
 def test_two_racing_archives_run_the_export_once(disposable: Institution) -> None:
@@ -315,7 +318,7 @@ def test_a_deleted_institution_is_restored_from_the_console_page_with_its_code_t
     assert restored.status == Institution.Status.ACTIVE
     with in_schema(restored):
         assert OrgUnit.objects.filter(name="恢复测试党支部").exists()
-    event = AuditEvent.objects.get(event=Event.INSTITUTION_RESTORED, object_id=str(restored.pk))
+    event = AuditEvent.objects.get(event=console_events.INSTITUTION_RESTORED, object_id=str(restored.pk))
     assert event.actor_username == "restore-op" and event.detail == {"archive": key}
     # Once restored, the same archive is refused: it would overwrite the institution.
     again = client.post("/institutions/restore/", {"archive": key, "confirmation": "archtest"})
@@ -341,7 +344,7 @@ def test_a_deleted_institution_is_restored_through_the_api(disposable: Instituti
     with in_schema(restored):
         assert User.objects.get(username="admin").check_password("Admin-pass-2026!")
     assert AuditEvent.objects.filter(
-        event=Event.INSTITUTION_RESTORED, object_id=str(restored.pk), detail__archive=key
+        event=console_events.INSTITUTION_RESTORED, object_id=str(restored.pk), detail__archive=key
     ).exists()
 
 
@@ -356,7 +359,7 @@ def test_restoring_over_an_institution_on_the_platform_is_refused_in_every_statu
         services.institution_restore_archive(
             archive_key="_archives/alpha/alpha-20260101000000.tar.gz", confirmation="alpha"
         )
-    assert not AuditEvent.objects.filter(event=Event.INSTITUTION_RESTORED, object_id=str(inst_a.pk)).exists()
+    assert not AuditEvent.objects.filter(event=console_events.INSTITUTION_RESTORED, object_id=str(inst_a.pk)).exists()
 
 
 def test_restoring_needs_the_code_typed_again_and_an_archive_that_exists(institutions: object, db: None) -> None:

@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django_tenants.utils import schema_exists
 
+from console import audit_events as console_events
 from console.services import institution_create
 from services.accounts.models import User
-from services.audit.models import AuditEvent, Event
+from services.audit.models import AuditEvent
 from tenants.models import Domain, Institution
 from tenants.provisioning import template_schema
 from tests.conftest import in_schema
@@ -55,7 +56,7 @@ def test_provisioning_clones_the_template_with_tables_history_and_first_admin(db
     with in_schema(institution):
         admin = User.objects.get(username="admin")
         assert admin.is_superuser and admin.check_password(password)
-    assert AuditEvent.objects.filter(event=Event.INSTITUTION_CREATED, object_id=str(institution.pk)).exists()
+    assert AuditEvent.objects.filter(event=console_events.INSTITUTION_CREATED, object_id=str(institution.pk)).exists()
 
 
 def test_cloned_schema_keeps_the_append_only_audit_trigger(db: None) -> None:

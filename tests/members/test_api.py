@@ -140,7 +140,8 @@ def test_list_query_count_does_not_grow_with_the_page(inst_a: Institution, djang
 
 
 def test_a_refused_write_is_audited_as_a_permission_denial(inst_a: Institution, secretary_setup) -> None:  # type: ignore[no-untyped-def]
-    from services.audit.models import AuditEvent, Event
+    from services.accounts import audit_events as account_events
+    from services.audit.models import AuditEvent
 
     setup = secretary_setup
     api = _api(inst_a, setup.secretary)
@@ -150,7 +151,7 @@ def test_a_refused_write_is_audited_as_a_permission_denial(inst_a: Institution, 
         content_type="application/json",
     )
     with in_schema(inst_a):
-        event = AuditEvent.objects.get(event=Event.PERMISSION_DENIED, actor_username="sec")
+        event = AuditEvent.objects.get(event=account_events.PERMISSION_DENIED, actor_username="sec")
     assert event.detail["path"] == "/api/members/" and "Y支部" in event.detail["reason"]
 
 

@@ -18,8 +18,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from services.accounts.models import User
-from services.audit.models import AuditEvent, Event
+from services.audit.models import AuditEvent
 from services.crypto import blind_index
+from services.members import audit_events as member_events
 from services.members import exports, imports, national_id
 from services.members.fake_ids import fake_national_id
 from services.members.imports import HEADERS, Sheet
@@ -174,7 +175,7 @@ def test_roster_export_is_audited(inst_a: Institution, tree: Tree) -> None:
     with in_schema(inst_a):
         viewer = person(tree.branch_x, "prop_x", Position.Kind.PROPAGANDA, **consistent(date(1990, 1, 1)))
         roster(viewer)
-        event = AuditEvent.objects.get(event=Event.MEMBERS_EXPORTED, actor_id=viewer.pk)
+        event = AuditEvent.objects.get(event=member_events.MEMBERS_EXPORTED, actor_id=viewer.pk)
     assert event.actor_username == "prop_x"
     assert event.detail == {"format": "roster", "count": 3, "full": 0, "masked": 3}
 
@@ -185,7 +186,7 @@ def test_national_export_has_the_national_layout_with_full_numbers(inst_a: Insti
         out = io.BytesIO()
         count = exports.member_export_national(acting_user=secretary, reason="上报组织部年度统计", out=out)
         member = Member.objects.get(name="李二")
-        event = AuditEvent.objects.get(event=Event.MEMBERS_EXPORTED, actor_id=secretary.pk)
+        event = AuditEvent.objects.get(event=member_events.MEMBERS_EXPORTED, actor_id=secretary.pk)
     rows = rows_of(out.getvalue())
     assert rows[0] == [
         "姓名",
@@ -230,7 +231,7 @@ def test_national_export_needs_a_manager_and_a_reason(inst_a: Institution, tree:
             exports.member_export_national(acting_user=secretary, reason="  ", out=io.BytesIO())
         assert "请填写事由" in str(excinfo.value)
         assert not AuditEvent.objects.filter(
-            event=Event.MEMBERS_EXPORTED, actor_id__in=[viewer.pk, secretary.pk]
+            event=member_events.MEMBERS_EXPORTED, actor_id__in=[viewer.pk, secretary.pk]
         ).exists()
 
 
@@ -351,7 +352,7 @@ def test_the_roster_export_masks_id_numbers_and_phones_without_a_reason(inst_a: 
         if member.phone:
             assert member.phone not in text and f"{member.phone[:3]}****{member.phone[-4:]}" in text
     with in_schema(inst_a):
-        event = AuditEvent.objects.get(event=Event.MEMBERS_EXPORTED, actor_id=admin.pk)
+        event = AuditEvent.objects.get(event=member_events.MEMBERS_EXPORTED, actor_id=admin.pk)
     assert event.detail == {"format": "roster", "count": 4, "full": 0, "masked": 4}
 
 
@@ -444,7 +445,7 @@ def test_the_full_roster_is_a_reasoned_action_for_managers_audited_as_sensitive(
             exports.member_export_roster_full(acting_user=secretary, reason="0", out=io.BytesIO())
         rows = full_roster(secretary, "  核对 党员  信息 ")
         wang, zhao = Member.objects.get(name="王一"), Member.objects.get(name="赵三")
-        event = AuditEvent.objects.get(event=Event.MEMBERS_EXPORTED, actor_id=secretary.pk)
+        event = AuditEvent.objects.get(event=member_events.MEMBERS_EXPORTED, actor_id=secretary.pk)
     by_name = {r[0]: r for r in rows[1:]}
     assert by_name["王一"][4] == wang.national_id and by_name["王一"][5] == "13800000001"  # X: managed
     assert by_name["赵三"][4] == national_id.mask(zhao.national_id) and by_name["赵三"][5] == "138****0003"  # Y: seen
@@ -505,7 +506,9 @@ def test_one_rule_for_every_reason_for_full_numbers(inst_a: Institution, tree: T
         message = " ".join(answer.json()["reason"])
         assert re.search(r"[\u4e00-\u9fff]", message), message
     with in_schema(inst_a):
-        assert not AuditEvent.objects.filter(event__in=[Event.MEMBERS_EXPORTED, Event.SENSITIVE_REVEALED]).exists()
+        assert not AuditEvent.objects.filter(
+            event__in=[member_events.MEMBERS_EXPORTED, member_events.SENSITIVE_REVEALED]
+        ).exists()
 
 
 def test_the_import_page_offers_both_exports_and_asks_the_reason_in_a_form(inst_a: Institution, tree: Tree) -> None:

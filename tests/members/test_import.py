@@ -20,8 +20,9 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from services.accounts.models import User
-from services.audit.models import AuditEvent, Event
+from services.audit.models import AuditEvent
 from services.crypto import blind_index
+from services.members import audit_events as member_events
 from services.members import imports, national_id, tasks
 from services.members.fake_ids import fake_national_id
 from services.members.imports import HEADERS, ImportFileError, Sheet
@@ -402,7 +403,7 @@ def test_an_xlsx_whose_shared_strings_inflate_past_the_limit_is_refused_before_i
 def test_commit_creates_members_with_history_and_one_audit_row(inst_a: Institution, world: World) -> None:
     rows = [row(姓名=f"党员{i}", 所在支部="X支部" if i % 2 else "Y支部") for i in range(5)]
     with in_schema(inst_a):
-        audits_before = AuditEvent.objects.filter(event=Event.MEMBERS_IMPORTED).count()
+        audits_before = AuditEvent.objects.filter(event=member_events.MEMBERS_IMPORTED).count()
     job = import_file(inst_a, world.admin, xlsx(rows))
     assert job.status == ImportJob.Status.DONE
     assert (job.created_count, job.updated_count, job.unchanged_count) == (5, 0, 0)
@@ -423,7 +424,7 @@ def test_commit_creates_members_with_history_and_one_audit_row(inst_a: Instituti
         assert history.changes["national_id"][1] == rows[0]["身份证号"][:4] + "*" * 10 + rows[0]["身份证号"][-4:]
         assert history.changes["branch"] == [None, "Y支部"]
         assert MemberChange.objects.filter(member__in=created, kind="imported").count() == 5
-        audits = AuditEvent.objects.filter(event=Event.MEMBERS_IMPORTED)
+        audits = AuditEvent.objects.filter(event=member_events.MEMBERS_IMPORTED)
         assert audits.count() == audits_before + 1  # one row for the whole import
         assert audits.get(object_id=str(job.pk)).detail["created"] == 5
         assert not get_storage().exists(imports.jobs._rows_key(job))  # the parsed copy goes, the upload stays
@@ -479,7 +480,7 @@ def test_a_database_error_midway_leaves_the_database_as_it_was(inst_a: Instituti
     with in_schema(inst_a):
         assert not Member.objects.filter(name__startswith="党员").exists()
         assert not MemberChange.objects.filter(kind="imported").exists()
-        assert not AuditEvent.objects.filter(event=Event.MEMBERS_IMPORTED, object_id=str(job.pk)).exists()
+        assert not AuditEvent.objects.filter(event=member_events.MEMBERS_IMPORTED, object_id=str(job.pk)).exists()
 
 
 def test_the_commit_checks_again_and_writes_nothing_when_records_changed_since_the_preview(

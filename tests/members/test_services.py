@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from services.audit.models import AuditEvent, Event
+from services.audit.models import AuditEvent
+from services.members import audit_events as member_events
 from services.members import services
 from services.members.fake_ids import fake_national_id
 from services.members.models import Member, MemberChange
@@ -34,7 +35,7 @@ def test_create_derives_birth_date_and_gender_from_the_id(inst_a: Institution) -
         assert member.birth_date == date(1949, 12, 31) and member.gender == "female"
         assert member.national_id == VALID_ID and member.phone == "13800138000"
         assert MemberChange.objects.filter(member=member, kind="created").exists()
-        assert AuditEvent.objects.filter(event=Event.MEMBER_CREATED, object_id=str(member.pk)).exists()
+        assert AuditEvent.objects.filter(event=member_events.MEMBER_CREATED, object_id=str(member.pk)).exists()
 
 
 @pytest.mark.parametrize(
@@ -143,7 +144,7 @@ def test_reveal_is_audited_with_its_reason_and_needs_manage_rights(inst_a: Insti
             member=member, field="national_id", reason="办理组织关系转接", acting_user=secretary
         )
         assert value == member.national_id
-        event = AuditEvent.objects.get(event=Event.SENSITIVE_REVEALED, object_id=str(member.pk))
+        event = AuditEvent.objects.get(event=member_events.SENSITIVE_REVEALED, object_id=str(member.pk))
         assert event.detail == {"field": "national_id", "reason": "办理组织关系转接"}
         with pytest.raises(PermissionDenied):
             services.member_reveal(member=member, field="national_id", reason="好奇", acting_user=viewer)

@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from services.accounts.models import User
-from services.audit.models import AuditEvent, Event
+from services.audit.models import AuditEvent
+from services.members import audit_events as member_events
 from services.members.fake_ids import fake_national_id
 from services.members.models import Member, MemberChange
 from services.organization.models import OrgUnit, Position
@@ -185,7 +186,7 @@ def test_secretary_cannot_open_edit_reveal_or_change_another_branch_member(inst_
     with in_schema(inst_a):
         unchanged = Member.objects.get(pk=pk)
         assert (unchanged.name, unchanged.status) == ("李小红", Member.Status.NORMAL)
-        assert not AuditEvent.objects.filter(object_id=str(pk), event=Event.SENSITIVE_REVEALED).exists()
+        assert not AuditEvent.objects.filter(object_id=str(pk), event=member_events.SENSITIVE_REVEALED).exists()
 
 
 def test_secretary_sees_the_history_of_their_members(inst_a: Institution, world: World) -> None:
@@ -246,7 +247,7 @@ def test_reveal_shows_the_value_once_and_audits_the_reason(inst_a: Institution, 
     assert world.mine.national_id in _body(response)
     assert "no-store" in response.headers["Cache-Control"]
     with in_schema(inst_a):
-        event = AuditEvent.objects.get(event=Event.SENSITIVE_REVEALED, object_id=str(world.mine.pk))
+        event = AuditEvent.objects.get(event=member_events.SENSITIVE_REVEALED, object_id=str(world.mine.pk))
     assert event.detail == {"field": "national_id", "reason": "办理组织关系转接"}
     assert event.actor_username == "sec_x"
     # The record page itself stays masked.
@@ -261,7 +262,7 @@ def test_reveal_refuses_an_empty_reason(inst_a: Institution, world: World) -> No
     assert "请填写事由" in _body(response)
     assert "13900139000" not in _body(response)
     with in_schema(inst_a):
-        assert not AuditEvent.objects.filter(event=Event.SENSITIVE_REVEALED).exists()
+        assert not AuditEvent.objects.filter(event=member_events.SENSITIVE_REVEALED).exists()
 
 
 # --- editor -------------------------------------------------------------------------------------

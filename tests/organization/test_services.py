@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from services.audit.models import AuditEvent, Event
+from services.audit.models import AuditEvent
 from services.members.models import Member, MemberChange
+from services.organization import audit_events as org_events
 from services.organization import offices, services
 from services.organization.models import AdminGrant, OrgUnit, OrgUnitChange, Position, Term
 from services.organization.scope import scope_for
@@ -32,7 +33,7 @@ def test_creating_a_unit_writes_history_and_an_audit_row(tree: Tree, people: Peo
     change = OrgUnitChange.objects.get(unit=unit)
     assert change.kind == "created" and change.actor_username == "org_admin"
     audit = AuditEvent.objects.get(
-        event=Event.ORG_UNIT_CHANGED, object_type="organization.orgunit", object_id=str(unit.pk)
+        event=org_events.ORG_UNIT_CHANGED, object_type="organization.orgunit", object_id=str(unit.pk)
     )
     assert audit.actor_username == "org_admin" and audit.detail["change"] == "created"
 
@@ -140,7 +141,7 @@ def test_merge_moves_members_and_child_units_and_keeps_history(tree: Tree, peopl
     assert MemberChange.objects.filter(member=members[0], kind="branch_merged").get().changes == {
         "branch": [tree.branch.name, tree.branch2.name]
     }
-    assert AuditEvent.objects.filter(event=Event.ORG_UNIT_CHANGED, detail__change="merged").count() == 2
+    assert AuditEvent.objects.filter(event=org_events.ORG_UNIT_CHANGED, detail__change="merged").count() == 2
 
 
 def test_merge_refuses_units_of_different_levels(tree: Tree, people: People) -> None:

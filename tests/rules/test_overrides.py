@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from services.accounts.models import User
-from services.audit.models import AuditEvent, Event
+from services.audit.models import AuditEvent
+from services.rule_overrides import audit_events as rule_events
 from services.rule_overrides.models import RuleOverride
 from services.rule_overrides.services import rule_override_set
 from services.rules.resolver import INSTITUTION, STANDARD, rule, rules_in_force
@@ -21,7 +22,7 @@ def test_an_admin_overrides_a_rule_and_it_is_audited(in_a: Institution, admin: U
         key="branch.max_members", value=40, effective_from=DAY, reason="本校支部规模较小", acting_user=admin
     )
     assert rule("branch.max_members", on=DAY).value == 40
-    event = AuditEvent.objects.get(event=Event.RULE_OVERRIDDEN)
+    event = AuditEvent.objects.get(event=rule_events.RULE_OVERRIDDEN)
     assert event.object_id == str(override.pk) and event.after is not None
     assert event.after["value"] == 40 and event.actor_username == admin.username
 

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from services.audit.models import Event
 from services.audit.services import audit_record
+from services.members import audit_events
 from services.organization.scope import scope_for
 from services.storage.backends import get_storage
 from tenants.db import connection
@@ -192,7 +192,7 @@ def import_commit(*, job: ImportJob) -> ImportJob:
                 pause_if_asked(PAUSE_ENV)
             if not plan.errors:
                 audit_record(
-                    event=Event.MEMBERS_IMPORTED,
+                    event=audit_events.MEMBERS_IMPORTED,
                     actor=actor,
                     target=job,
                     detail={
