@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -64,20 +65,17 @@ def vote_record(*, vote: BranchVote, vote_input: VoteInput, acting_user: Any) ->
     candidates = list(vote.candidates.all())
     _require_complete(vote_input, electors=electors, candidates=candidates)
     in_force = vote_rules(on=vote.meeting_on)
+    quorum_fraction = _fraction(in_force[counting.QUORUM_KEY])
+    majority_fraction = _fraction(in_force[counting.MAJORITY_KEY])
     tallies = _tallies(vote_input, electors=electors, candidates=candidates)
-    presence = list(vote_input.presence.values())
-    present, written = presence.count(Elector.Presence.PRESENT), presence.count(Elector.Presence.WRITTEN)
-    try:
-        result = counting.evaluate(
-            entitled=len(electors),
-            present=present,
-            written=written,
-            tallies=tallies,
-            quorum_fraction=_fraction(in_force[counting.QUORUM_KEY]),
-            majority_fraction=_fraction(in_force[counting.MAJORITY_KEY]),
-        )
-    except counting.VoteArithmeticError as exc:
-        raise ValidationError({_field_of(exc.field, candidates): [exc.message]}) from exc
+    result = _evaluate(
+        vote_input,
+        electors=electors,
+        candidates=candidates,
+        tallies=tallies,
+        quorum_fraction=quorum_fraction,
+        majority_fraction=majority_fraction,
+    )
     with transaction.atomic():
         locked = BranchVote.objects.select_for_update().get(pk=vote.pk)
         _require_draft(locked)  # a concurrent recording of the same vote loses here
@@ -91,8 +89,8 @@ def vote_record(*, vote: BranchVote, vote_input: VoteInput, acting_user: Any) ->
             after={
                 "outcome": vote.outcome,
                 "entitled": result.entitled,
-                "present": present,
-                "written": written,
+                "present": result.present,
+                "written": result.written,
                 "candidates": {
                     str(c.dossier_id): {"yes": c.yes, "no": c.no, "abstain": c.abstain, "outcome": c.outcome}
                     for c in candidates
@@ -161,6 +159,31 @@ def _tallies(vote_input: VoteInput, *, electors: list[Elector], candidates: list
             )
         )
     return tallies
+
+
+def _evaluate(
+    vote_input: VoteInput,
+    *,
+    electors: list[Elector],
+    candidates: list[Candidate],
+    tallies: list[counting.Tally],
+    quorum_fraction: Fraction,
+    majority_fraction: Fraction,
+) -> counting.MeetingResult:
+    """The arithmetic (``counting.evaluate``) with the rules in force on the meeting date; a number
+    that does not add up is refused under the name of the part of the input it is about."""
+    presence = list(vote_input.presence.values())
+    try:
+        return counting.evaluate(
+            entitled=len(electors),
+            present=presence.count(Elector.Presence.PRESENT),
+            written=presence.count(Elector.Presence.WRITTEN),
+            tallies=tallies,
+            quorum_fraction=quorum_fraction,
+            majority_fraction=majority_fraction,
+        )
+    except counting.VoteArithmeticError as exc:
+        raise ValidationError({_field_of(exc.field, candidates): [exc.message]}) from exc
 
 
 def _write_presence(vote_input: VoteInput, *, electors: list[Elector], candidates: list[Candidate]) -> None:
