@@ -65,17 +65,27 @@ class ExcludeForm(forms.Form):
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
-class CountField(forms.CharField):
+class SentField(forms.Field):
+    """What was sent, as it was sent ("" if nothing): the service says what it must be."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return "" if value is None else str(value)
+
+
+class CountField(SentField):
     """A candidate's count: 0 or a positive whole number (ASCII digits). A blank is 0: a meeting
     without a quorum has no counts, and with a quorum a forgotten count still fails the sum check,
     which names the field."""
 
     def __init__(self, *, candidate_name: str, **kwargs: Any) -> None:
-        super().__init__(required=False, **kwargs)
+        super().__init__(**kwargs)
         self.candidate_name = candidate_name
 
     def clean(self, value: Any) -> int:
-        text = super().clean(value)
+        text = self.to_python(value).strip()
         number = ascii_int(text) if text else 0
         if number is None:
             raise forms.ValidationError(_("请填写 %(name)s 的票数（0 或正整数）。") % {"name": self.candidate_name})
@@ -93,11 +103,11 @@ class VoteRecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.electors, self.candidates = electors, candidates
         for elector in electors:
-            self.fields[presence_key(elector.pk)] = forms.CharField(required=False, strip=False)
+            self.fields[presence_key(elector.pk)] = SentField()
             for candidate in candidates:
-                self.fields[opinion_key(elector.pk, candidate.pk)] = forms.CharField(required=False, strip=False)
+                self.fields[opinion_key(elector.pk, candidate.pk)] = SentField()
         for candidate in candidates:
-            self.fields[candidate_key(candidate.pk)] = forms.CharField(required=False, disabled=True)
+            self.fields[candidate_key(candidate.pk)] = SentField(disabled=True)
             for choice in CHOICES:
                 self.fields[count_key(candidate.pk, choice)] = CountField(candidate_name=candidate.name)
 
