@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -76,10 +74,6 @@ def _field(request: Request, name: str) -> str:
     return str(data.get(name, ""))
 
 
-def _validation_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
-
-
 class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = InstitutionSerializer
     permission_classes = [IsPlatformOperator]
@@ -106,10 +100,7 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def create(self, request: Request) -> Response:
         data = InstitutionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            institution, password = services.institution_create(**data.validated_data, acting_user=request.user)
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from exc
+        institution, password = services.institution_create(**data.validated_data, acting_user=request.user)
         return Response(
             {
                 "institution": InstitutionSerializer(institution).data,
@@ -120,10 +111,7 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         )
 
     def _lifecycle(self, func: Any, **kwargs: Any) -> Response:
-        try:
-            institution = func(institution=self.get_object(), acting_user=self.request.user, **kwargs)
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from exc
+        institution = func(institution=self.get_object(), acting_user=self.request.user, **kwargs)
         return Response(InstitutionSerializer(institution).data)
 
     @extend_schema(
@@ -149,14 +137,11 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def archive(self, request: Request, code: str) -> Response:
         """Close, export and archive (the export runs on the worker; the status is "archiving" until
         it is "archived"). The institution's code must be typed again, as on the console page."""
-        try:
-            institution = services.institution_archive_start(
-                institution=self.get_object(),
-                confirmation=_field(request, "confirmation"),
-                acting_user=request.user,
-            )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from exc
+        institution = services.institution_archive_start(
+            institution=self.get_object(),
+            confirmation=_field(request, "confirmation"),
+            acting_user=request.user,
+        )
         return Response(InstitutionSerializer(institution).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=InstitutionRestoreSerializer, responses={201: InstitutionSerializer})
@@ -166,14 +151,11 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         typed again, as on the console page; refused while an institution holds that code."""
         data = InstitutionRestoreSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            institution = services.institution_restore_archive(
-                archive_key=data.validated_data["archive"],
-                confirmation=data.validated_data["confirmation"],
-                acting_user=request.user,
-            )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from exc
+        institution = services.institution_restore_archive(
+            archive_key=data.validated_data["archive"],
+            confirmation=data.validated_data["confirmation"],
+            acting_user=request.user,
+        )
         return Response(InstitutionSerializer(institution).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -183,12 +165,9 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     # Not named ``delete``: DRF would take it for the DELETE handler of every route of the viewset.
     @action(detail=True, methods=["post"], url_path="delete", url_name="delete")
     def delete_institution(self, request: Request, code: str) -> Response:
-        try:
-            services.institution_delete(
-                institution=self.get_object(),
-                confirmation=_field(request, "confirmation"),
-                acting_user=request.user,
-            )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from exc
+        services.institution_delete(
+            institution=self.get_object(),
+            confirmation=_field(request, "confirmation"),
+            acting_user=request.user,
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -8,13 +8,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from services.kernel.web import run_and_redirect, run_service
 from services.workdays import selectors as workdays_selectors
 from tenants.models import Institution, TaskDelivery
 
@@ -36,10 +37,6 @@ def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
 def is_operator(user: Any) -> bool:
     return getattr(user, "platform_role", "") == "operator"
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    return [str(m) for m in exc.messages]
 
 
 @login_required
@@ -69,15 +66,12 @@ def console_home(request: HttpRequest) -> HttpResponse:
 def institution_new(request: HttpRequest) -> HttpResponse:
     form = InstitutionCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            institution, password = services.institution_create(**form.cleaned_data, acting_user=request.user)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
-        else:
+        done = run_service(
+            request, lambda: services.institution_create(**form.cleaned_data, acting_user=request.user), form=form
+        )
+        if done.ok:
+            assert done.value is not None
+            institution, password = done.value
             return render(
                 request,
                 "console/institution_created.html",
@@ -109,14 +103,9 @@ def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def _lifecycle(request: HttpRequest, code: str, action: Callable[[Institution], Any], done: str) -> HttpResponse:
     institution = get_object_or_404(Institution, code=code)
-    try:
-        action(institution)
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, done)
-    return redirect("console:institution", code=code)
+    return run_and_redirect(
+        request, lambda: action(institution), success=done, to=redirect("console:institution", code=code)
+    )
 
 
 @require_POST
@@ -147,50 +136,50 @@ def institution_resume(request: HttpRequest, code: str) -> HttpResponse:
 def institution_archive(request: HttpRequest, code: str) -> HttpResponse:
     confirmation = request.POST.get("confirmation", "")
     institution = get_object_or_404(Institution, code=code)
-    try:
-        services.institution_archive_start(institution=institution, confirmation=confirmation, acting_user=request.user)
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
-    else:
-        messages.info(request, _("已开始导出并归档，完成后本页状态将变为“已归档”，可刷新查看。"))
-    return redirect("console:institution", code=code)
+    return run_and_redirect(
+        request,
+        lambda: services.institution_archive_start(
+            institution=institution, confirmation=confirmation, acting_user=request.user
+        ),
+        success=_("已开始导出并归档，完成后本页状态将变为“已归档”，可刷新查看。"),
+        level=messages.INFO,
+        to=redirect("console:institution", code=code),
+    )
 
 
 @require_POST
 @operator_required
 def institution_delete(request: HttpRequest, code: str) -> HttpResponse:
     institution = get_object_or_404(Institution, code=code)
-    try:
-        services.institution_delete(
+    return run_and_redirect(
+        request,
+        lambda: services.institution_delete(
             institution=institution,
             confirmation=request.POST.get("confirmation", ""),
             acting_user=request.user,
-        )
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
-        return redirect("console:institution", code=code)
-    messages.success(request, _("学校“%(name)s”已删除，其归档文件仍保留。") % {"name": institution.name})
-    return redirect("home")
+        ),
+        success=_("学校“%(name)s”已删除，其归档文件仍保留。") % {"name": institution.name},
+        to="home",
+        on_error=redirect("console:institution", code=code),
+    )
 
 
 @operator_required
 def institution_restore(request: HttpRequest) -> HttpResponse:
     """Recreate a deleted institution from one of its archives, with its code typed again."""
     if request.method == "POST":
-        try:
-            institution = services.institution_restore_archive(
+        done = run_service(
+            request,
+            lambda: services.institution_restore_archive(
                 archive_key=request.POST.get("archive", ""),
                 confirmation=request.POST.get("confirmation", ""),
                 acting_user=request.user,
-            )
-        except ValidationError as exc:
-            for message in _errors(exc):
-                messages.error(request, message)
-        else:
-            messages.success(request, _("学校“%(name)s”已从归档恢复。") % {"name": institution.name})
-            return redirect("console:institution", code=institution.code)
+            ),
+            success=lambda institution: _("学校“%(name)s”已从归档恢复。") % {"name": institution.name},
+            redirect_to=lambda institution: redirect("console:institution", code=institution.code),
+        )
+        if done.response:
+            return done.response
     return render(
         request,
         "console/institution_restore.html",
@@ -208,11 +197,9 @@ def dead_letters(request: HttpRequest) -> HttpResponse:
 @operator_required
 def dead_letter_retry(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = get_object_or_404(TaskDelivery, pk=pk)
-    try:
-        dead_letter_services.dead_letter_retry(delivery=delivery, acting_user=request.user)
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, _("已重新排队，执行次数从零计起。"))
-    return redirect("console:dead_letters")
+    return run_and_redirect(
+        request,
+        lambda: dead_letter_services.dead_letter_retry(delivery=delivery, acting_user=request.user),
+        success=_("已重新排队，执行次数从零计起。"),
+        to="console:dead_letters",
+    )

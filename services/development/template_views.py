@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from services.kernel.forms import add_service_errors
+from services.kernel.web import run_service
 from services.organization.scope import scope_for
 from services.procedures.models import TemplateStep
 from services.procedures.selectors import template_in_force
@@ -36,19 +36,21 @@ def template_page(request: HttpRequest) -> HttpResponse:
         if not can_set_local_steps(acting_user=request.user, scope=scope):
             raise PermissionDenied(_("只有学校管理员可以设置本校步骤。"))
         if form.is_valid():
-            try:
-                services.local_step_save(
+            done = run_service(
+                request,
+                lambda: services.local_step_save(
                     acting_user=request.user,
                     after_step=form.cleaned_data["after_step"],
                     title=form.cleaned_data["title"],
                     description=form.cleaned_data["description"],
                     documents=form.document_list(),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("已添加本校步骤。"))
-                return redirect("development:template")
+                ),
+                form=form,
+                success=_("已添加本校步骤。"),
+                redirect_to="development:template",
+            )
+            if done.response:
+                return done.response
     return render(
         request,
         "development/template.html",

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from services.kernel import inputs
-from services.kernel.forms import add_service_errors
+from services.kernel.web import run_and_redirect, run_service
 from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.organization.scope import Scope, scope_for
@@ -140,14 +140,15 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
         request.POST or None, branches=_managed_branches(scope), initial={"applied_on": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            dossier = services.dossier_create(acting_user=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已新建“%(name)s”的发展档案。") % {"name": dossier.name})
-            return redirect("development:dossier", pk=dossier.pk)
+        done = run_service(
+            request,
+            lambda: services.dossier_create(acting_user=request.user, **form.cleaned_data),
+            form=form,
+            success=lambda dossier: _("已新建“%(name)s”的发展档案。") % {"name": dossier.name},
+            redirect_to=lambda dossier: redirect("development:dossier", pk=dossier.pk),
+        )
+        if done.response:
+            return done.response
     return render(request, "development/form.html", {"form": form, "title": _("登记入党申请"), "multipart": False})
 
 
@@ -182,8 +183,9 @@ def step_record(request: HttpRequest, pk: int) -> HttpResponse:
             target["local_step"] = get_object_or_404(LocalStep, pk=int(chosen.split(":", 1)[1]), active=True)
         else:
             target["code"] = chosen.split(":", 1)[1]
-        try:
-            services.dossier_step_record(
+        done = run_service(
+            request,
+            lambda: services.dossier_step_record(
                 dossier=dossier,
                 acting_user=request.user,
                 occurred_on=data["occurred_on"],
@@ -194,12 +196,13 @@ def step_record(request: HttpRequest, pk: int) -> HttpResponse:
                 actor_members=data["actor_members"],
                 uploads=uploads,
                 **target,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("步骤已记录，待审核。"))
-            return redirect("development:dossier", pk=dossier.pk)
+            ),
+            form=form,
+            success=_("步骤已记录，待审核。"),
+            redirect_to=redirect("development:dossier", pk=dossier.pk),
+        )
+        if done.response:
+            return done.response
     return render(
         request,
         "development/form.html",
@@ -221,18 +224,21 @@ def step_review(request: HttpRequest, pk: int) -> HttpResponse:
     except DossierStep.DoesNotExist:
         raise Http404 from None
     form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.dossier_step_review(
-                step=step,
-                approve=form.cleaned_data["decision"] == "approve",
-                note=form.cleaned_data["note"],
-                acting_user=request.user,
-            )
-            messages.success(request, _("审核已记录。"))
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-    return redirect("development:dossier", pk=dossier.pk)
+    back = redirect("development:dossier", pk=dossier.pk)
+    if not form.is_valid():
+        return back
+    return run_and_redirect(
+        request,
+        lambda: services.dossier_step_review(
+            step=step,
+            approve=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["note"],
+            acting_user=request.user,
+        ),
+        success=_("审核已记录。"),
+        to=back,
+        joined="；",
+    )
 
 
 @login_required
@@ -249,13 +255,12 @@ def contact_assign(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _dossier_or_404(request, pk)
     form = ContactForm(request.POST, members=_full_members(dossier))
     if form.is_valid():
-        try:
-            contacts.dossier_contact_assign(dossier=dossier, acting_user=request.user, **form.cleaned_data)
-            messages.success(
-                request, _("已确定%(role)s。") % {"role": DossierContact.Role(form.cleaned_data["role"]).label}
-            )
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+        run_service(
+            request,
+            lambda: contacts.dossier_contact_assign(dossier=dossier, acting_user=request.user, **form.cleaned_data),
+            success=_("已确定%(role)s。") % {"role": DossierContact.Role(form.cleaned_data["role"]).label},
+            joined="；",
+        )
     else:
         messages.error(request, _("请选择正式党员和日期。"))
     return redirect("development:dossier", pk=dossier.pk)
@@ -283,13 +288,17 @@ def advance(request: HttpRequest, pk: int) -> HttpResponse:
     form = DateForm(request.POST or request.GET or None, initial={"on_date": today})
     on_date = form.cleaned_data["on_date"] if form.is_bound and form.is_valid() else today
     if request.method == "POST" and form.is_valid():
-        try:
-            services.dossier_advance(dossier=dossier, to_stage=next_stage, on_date=on_date, acting_user=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已转为“%(stage)s”。") % {"stage": Stage(next_stage).label})
-            return redirect("development:dossier", pk=dossier.pk)
+        done = run_service(
+            request,
+            lambda: services.dossier_advance(
+                dossier=dossier, to_stage=next_stage, on_date=on_date, acting_user=request.user
+            ),
+            form=form,
+            success=_("已转为“%(stage)s”。") % {"stage": Stage(next_stage).label},
+            redirect_to=redirect("development:dossier", pk=dossier.pk),
+        )
+        if done.response:
+            return done.response
     guards = g.guards_for(dossier, to_stage=next_stage, on=on_date, today=today)
     return render(
         request,
@@ -315,13 +324,15 @@ def probation_extend(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = ExtendForm(request.POST or None, initial={"on_date": timezone.localdate(), "months": 6})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.dossier_probation_extend(dossier=dossier, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已延长预备期。"))
-            return redirect("development:dossier", pk=dossier.pk)
+        done = run_service(
+            request,
+            lambda: services.dossier_probation_extend(dossier=dossier, acting_user=request.user, **form.cleaned_data),
+            form=form,
+            success=_("已延长预备期。"),
+            redirect_to=redirect("development:dossier", pk=dossier.pk),
+        )
+        if done.response:
+            return done.response
     rule = g.extension_guard(dossier, months=0, on=timezone.localdate())  # its title and citation state the rule
     return render(
         request,
@@ -342,18 +353,20 @@ def dossier_end(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manage(request, dossier)
     form = EndForm(request.POST or None, initial={"on_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.dossier_end(
+        done = run_service(
+            request,
+            lambda: services.dossier_end(
                 dossier=dossier,
                 reason=form.cleaned_data["reason"],
                 on_date=form.cleaned_data["on_date"],
                 acting_user=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("发展档案已终止。"))
-            return redirect("development:dossier", pk=dossier.pk)
+            ),
+            form=form,
+            success=_("发展档案已终止。"),
+            redirect_to=redirect("development:dossier", pk=dossier.pk),
+        )
+        if done.response:
+            return done.response
     title = _("取消预备党员资格") if dossier.stage == Stage.PROBATIONARY else _("终止发展")
     return render(
         request,

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+
+from services.kernel.web import run_and_redirect
 
 from . import selectors, signoff
 from .models import Document, DocumentVersion
@@ -49,14 +49,15 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def public_sign(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        signoff.public_notice_sign(document_id=pk, acting_user=request.user)
+        return run_and_redirect(
+            request,
+            lambda: signoff.public_notice_sign(document_id=pk, acting_user=request.user),
+            success=_("已签收。"),
+            to=redirect("documents:public_detail", pk=pk),
+            joined=" ",
+        )
     except Document.DoesNotExist as exc:
         raise Http404 from exc
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已签收。"))
-    return redirect("documents:public_detail", pk=pk)
 
 
 @login_required

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from services.kernel.web import run_and_redirect, run_service
 from services.storage.backends import get_storage
 from services.storage.uploads import TEXT, allowed_description, decode_text, human_size, max_upload_bytes
 
@@ -41,14 +42,6 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.headers.get("X-Requested-With") == "XMLHttpRequest"
 
 
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error("file" if "file" in form.fields else None, exc.messages)
-
-
 def _json_errors(form: Any) -> JsonResponse:
     errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
     return JsonResponse({"ok": False, "errors": errors}, status=400)
@@ -57,10 +50,12 @@ def _json_errors(form: Any) -> JsonResponse:
 def create_from_form(request: HttpRequest, form: Any, *, detail: str, done: str) -> HttpResponse | None:
     """Publish what a posted ``UploadForm`` holds (institution library or console). Answers JSON
     to the page's XHR upload, else redirects to ``detail``; None: re-render the form with errors."""
+    wants_json = _wants_json(request)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            document = services.document_create(
+        outcome = run_service(
+            request,
+            lambda: services.document_create(
                 acting_user=request.user,
                 kind=data["kind"],
                 title=data["title"],
@@ -70,16 +65,15 @@ def create_from_form(request: HttpRequest, form: Any, *, detail: str, done: str)
                 upload=data["file"],
                 filename=data["file"].name,
                 scope_unit=data.get("scope_unit"),  # absent from the console's form: None
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            url = reverse(detail, kwargs={"pk": document.pk})
-            if _wants_json(request):
-                return JsonResponse({"ok": True, "url": url})
-            messages.success(request, done)
-            return redirect(url)
-    if _wants_json(request):
+            ),
+            form=form,
+            form_field="file",  # a refusal of the upload is said next to the file
+            success=None if wants_json else done,
+            redirect_to=lambda document: reverse(detail, kwargs={"pk": document.pk}),
+        )
+        if outcome.response:
+            return JsonResponse({"ok": True, "url": outcome.response.url}) if wants_json else outcome.response
+    if wants_json:
         return _json_errors(form)
     return None
 
@@ -88,24 +82,27 @@ def add_version_from_form(request: HttpRequest, document: Document, *, url: str,
     """Add the version a posted ``VersionForm`` holds (institution library or console). Answers
     JSON to the page's XHR upload, else redirects to ``url`` with the outcome as messages."""
     form = VersionForm(request.POST, request.FILES)
+    wants_json = _wants_json(request)
     if form.is_valid():
-        try:
-            version = services.document_version_add(
+        outcome = run_service(
+            request,
+            lambda: services.document_version_add(
                 document=document,
                 acting_user=request.user,
                 upload=form.cleaned_data["file"],
                 filename=form.cleaned_data["file"].name,
                 note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            if _wants_json(request):
-                return JsonResponse({"ok": True, "url": url})
-            if done:
-                messages.success(request, _("已上传第 %(n)s 版。") % {"n": version.number})
-            return redirect(url)
-    if _wants_json(request):
+            ),
+            form=form,
+            form_field="file",
+            success=(lambda version: _("已上传第 %(n)s 版。") % {"n": version.number})
+            if done and not wants_json
+            else None,
+            redirect_to=url,
+        )
+        if outcome.response:
+            return JsonResponse({"ok": True, "url": url}) if wants_json else outcome.response
+    if wants_json:
         return _json_errors(form)
     for errors in form.errors.values():
         for error in errors:
@@ -330,8 +327,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.document_update(
+        outcome = run_service(
+            request,
+            lambda: services.document_update(
                 document=document,
                 acting_user=request.user,
                 title=data["title"],
@@ -339,12 +337,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 tags=form.tag_list(),
                 scope_unit=data.get("scope_unit"),
                 requires_signoff=data["requires_signoff"],
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("documents:detail", pk=document.pk)
+            ),
+            form=form,
+            success=_("已保存。"),
+            redirect_to=redirect("documents:detail", pk=document.pk),
+        )
+        if outcome.response:
+            return outcome.response
     return render(request, "documents/edit.html", {"form": form, "document": document})
 
 
@@ -369,13 +368,13 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document_or_404(request, pk)
-    try:
-        signoff.notice_sign(document=document, acting_user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已签收。"))
-    return redirect("documents:detail", pk=document.pk)
+    return run_and_redirect(
+        request,
+        lambda: signoff.notice_sign(document=document, acting_user=request.user),
+        success=_("已签收。"),
+        to=redirect("documents:detail", pk=document.pk),
+        joined=" ",
+    )
 
 
 @login_required

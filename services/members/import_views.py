@@ -26,8 +26,6 @@ from django.views.decorators.http import require_POST
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -35,6 +33,7 @@ from rest_framework.views import APIView
 
 from services.kernel.serializers import InputSerializer
 from services.kernel.text import single_line
+from services.kernel.web import run_service
 from services.organization.scope import scope_for
 from services.storage.backends import get_storage
 from tenants.db import connection
@@ -113,18 +112,21 @@ def import_page(request: HttpRequest, export_form: SensitiveExportForm | None = 
     form = UploadForm(request.POST if sent else None, request.FILES if sent else None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            job = imports.import_start(
+        done = run_service(
+            request,
+            lambda: imports.import_start(
                 acting_user=request.user,
                 upload=upload,
                 filename=upload.name,
                 schema_name=connection.schema_name,
                 language=get_language(),
-            )
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            return redirect("member_import:job", pk=str(job.pk))
+            ),
+            form=form,
+            form_field="file",
+            redirect_to=lambda job: redirect("member_import:job", pk=str(job.pk)),
+        )
+        if done.response:
+            return done.response
     return render(
         request,
         "members/import.html",
@@ -207,14 +209,15 @@ def export_sensitive(request: HttpRequest) -> HttpResponseBase:
     service, stem = _EXPORTS[form.cleaned_data["format"]]
     out = tempfile.TemporaryFile()
     try:
-        service(acting_user=request.user, reason=form.cleaned_data["reason"], out=out)
-    except ValidationError as exc:
-        out.close()
-        form.add_error("reason", exc.message_dict.get("reason", exc.messages))
-        return import_page(request, export_form=form)
+        done = run_service(
+            request, lambda: service(acting_user=request.user, reason=form.cleaned_data["reason"], out=out), form=form
+        )
     except PermissionDenied:
         out.close()
         raise
+    if not done.ok:
+        out.close()
+        return import_page(request, export_form=form)
     out.seek(0)
     return _download(out, f"{stem}-{_stamp()}.xlsx")
 
@@ -245,12 +248,9 @@ def _reasoned_export(request: Request, service: Any, stem: str) -> HttpResponseB
     out = tempfile.TemporaryFile()
     try:
         service(acting_user=request.user, reason=str(reason), out=out)
-    except PermissionDenied as exc:
-        out.close()
-        raise ApiPermissionDenied(str(exc)) from exc
-    except ValidationError as exc:
-        out.close()
-        raise ApiValidationError(exc.message_dict) from exc
+    except Exception:
+        out.close()  # the refusal itself is answered by the API's exception handler
+        raise
     out.seek(0)
     return _download(out, f"{stem}-{_stamp()}.xlsx")
 

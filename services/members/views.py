@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from services.kernel.forms import add_service_errors
+from services.kernel.web import run_service
 from services.organization.models import OrgUnit, Position
 from services.organization.scope import Scope, scope_for
 
@@ -256,17 +256,18 @@ def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     revealed = None
     if form.is_valid():
         field = form.cleaned_data["field"]
-        try:
-            value = services.member_reveal(
+        done = run_service(
+            request,
+            lambda: services.member_reveal(
                 member=member,
                 field=field,
                 reason=form.cleaned_data["reason"],
                 acting_user=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            revealed = {"label": _field_label(field), "value": value}
+            ),
+            form=form,
+        )
+        if done.value is not None:
+            revealed = {"label": _field_label(field), "value": done.value}
             form = RevealForm()  # the next reveal asks for its own reason
     return _render_detail(request, member, reveal_form=form, revealed=revealed)
 
@@ -292,23 +293,22 @@ def member_status(request: HttpRequest, pk: int) -> HttpResponse:
                 "members/status_confirm.html",
                 {"member": member, "data": data, "to_label": Member.Status(to_status).label},
             )
-        try:
-            services.member_status_change(
+        done = run_service(
+            request,
+            lambda: services.member_status_change(
                 member=member,
                 to_status=to_status,
                 on_date=data["on_date"],
                 reason=data["reason"],
                 acting_user=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("已将 %(name)s 的党籍状态变更为“%(status)s”。")
-                % {"name": member.name, "status": Member.Status(to_status).label},
-            )
-            return redirect("members:detail", pk=member.pk)
+            ),
+            form=form,
+            success=_("已将 %(name)s 的党籍状态变更为“%(status)s”。")
+            % {"name": member.name, "status": Member.Status(to_status).label},
+            redirect_to=redirect("members:detail", pk=member.pk),
+        )
+        if done.response:
+            return done.response
     return _render_detail(request, member, scope=scope, status_form=form)
 
 
@@ -319,13 +319,15 @@ def member_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("您没有新建党员档案的权限。"))
     form = MemberForm(request.POST or None, branches=_managed_branches(scope))
     if request.method == "POST" and form.is_valid():
-        try:
-            member = services.member_create(acting_user=request.user, **form.service_fields())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已新建 %(name)s 的党员档案。") % {"name": member.name})
-            return redirect("members:detail", pk=member.pk)
+        done = run_service(
+            request,
+            lambda: services.member_create(acting_user=request.user, **form.service_fields()),
+            form=form,
+            success=lambda member: _("已新建 %(name)s 的党员档案。") % {"name": member.name},
+            redirect_to=lambda member: redirect("members:detail", pk=member.pk),
+        )
+        if done.response:
+            return done.response
     return render(request, "members/edit.html", {"form": form, "member": None})
 
 
@@ -339,16 +341,18 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.has_record_changes():
             messages.info(request, _("档案没有变化，未保存。"))
             return redirect("members:detail", pk=member.pk)
-        try:
-            services.member_update(
+        done = run_service(
+            request,
+            lambda: services.member_update(
                 member=member,
                 acting_user=request.user,
                 reason=form.cleaned_data["reason"],
                 **form.service_fields(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已保存 %(name)s 的档案修改。") % {"name": member.name})
-            return redirect("members:detail", pk=member.pk)
+            ),
+            form=form,
+            success=lambda _updated: _("已保存 %(name)s 的档案修改。") % {"name": member.name},  # the new name
+            redirect_to=redirect("members:detail", pk=member.pk),
+        )
+        if done.response:
+            return done.response
     return render(request, "members/edit.html", {"form": form, "member": member, **masked(member)})

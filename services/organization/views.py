@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from services.accounts.models import User
+from services.kernel.web import run_and_redirect
 from services.rules.resolver import rule
 
 from . import forms, offices, selectors, services
@@ -43,23 +44,13 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)  # login_required
 
 
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
 def _form_errors(form: Any) -> str:
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
 def _perform(request: HttpRequest, unit: OrgUnit, action: Callable[[], Any], success: str) -> HttpResponse:
     """Run one service call; a refusal by the rules becomes a message on the unit's page."""
-    try:
-        action()
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, success)
-    return redirect("organization:unit", pk=unit.pk)
+    return run_and_redirect(request, action, success=success, to=redirect("organization:unit", pk=unit.pk), joined=" ")
 
 
 @login_required
@@ -74,18 +65,19 @@ def tree(request: HttpRequest) -> HttpResponse:
         if not root_form.is_valid():
             messages.error(request, _form_errors(root_form))
             return redirect("organization:tree")
-        try:
-            unit = services.org_unit_create(
+        return run_and_redirect(
+            request,
+            lambda: services.org_unit_create(
                 name=root_form.cleaned_data["name"],
                 kind=root_form.cleaned_data["kind"],
                 parent=None,
                 acting_user=_user(request),
-            )
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-            return redirect("organization:tree")
-        messages.success(request, _("已设立“%(name)s”。") % {"name": unit.name})
-        return redirect("organization:unit", pk=unit.pk)
+            ),
+            success=lambda unit: _("已设立“%(name)s”。") % {"name": unit.name},
+            to=lambda unit: redirect("organization:unit", pk=unit.pk),
+            on_error="organization:tree",
+            joined=" ",
+        )
     editable = {entry.pk for entry in units if _may_edit_anything(scope, entry.unit)}
     return render(
         request,

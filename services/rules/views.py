@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from services.accounts.models import User
+from services.kernel.web import run_service
 from services.organization.scope import scope_for
 from services.rule_overrides.services import rule_override_set
 
@@ -32,20 +32,21 @@ def rules_page(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                rule_override_set(
+            done = run_service(
+                request,
+                lambda: rule_override_set(
                     key=data["key"],
                     value=data["value"],
                     effective_from=data["effective_from"],
                     reason=data["reason"],
                     acting_user=cast(User, request.user),
-                )
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                messages.success(request, _("规则调整已保存。"))
-                return redirect("rules:page")
+                ),
+                form=form,
+                success=_("规则调整已保存。"),
+                redirect_to="rules:page",
+            )
+            if done.response:
+                return done.response
     today = timezone.localdate()
     return render(
         request,

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from services.kernel.forms import add_service_errors
+from services.kernel.web import run_service
 from services.organization.models import OrgUnit
 
 from . import batches, selectors
@@ -53,19 +53,21 @@ def batch_new(request: HttpRequest) -> HttpResponse:
         )
         people = list(members[: batches.MAX_PEOPLE + 1])
         if request.POST.get("confirmed") == "1":
-            try:
-                batch = batches.batch_create(
+            done = run_service(
+                request,
+                lambda: batches.batch_create(
                     members=people,
                     destination=data["destination"],
                     reason=data["reason"],
                     acting_user=request.user,
                     to_institution=data.get("to_institution"),
                     to_organization=data.get("to_organization", ""),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                return redirect("transfers:batch", pk=str(batch.pk))
+                ),
+                form=form,
+                redirect_to=lambda batch: redirect("transfers:batch", pk=str(batch.pk)),
+            )
+            if done.response:
+                return done.response
         preview = {
             "count": len(people),
             "shown": people[:PREVIEW_SHOWN],

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from services.kernel.forms import add_service_errors
 from services.kernel.inputs import Text
+from services.kernel.web import run_and_redirect, run_service
 from services.members.models import Member
 from services.members.record import masked
 from services.organization.scope import Scope, scope_for
@@ -114,37 +114,34 @@ def _new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     else:
         form = ExternalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if kind == Transfer.Kind.INTERNAL:
-                transfer = services.transfer_internal(
-                    member=member,
-                    to_branch=data["to_branch"],
-                    reason=data["reason"],
-                    acting_user=request.user,
-                )
-                messages.success(request, _("已转入“%(b)s”。") % {"b": data["to_branch"].name})
-            elif kind == Transfer.Kind.PLATFORM:
-                transfer = services.transfer_letter_send(
-                    member=member,
-                    to_institution=data["to_institution"],
-                    reason=data["reason"],
-                    acting_user=request.user,
-                )
-                messages.success(request, _("介绍信 %(n)s 已发出，等待对方学校接收。") % {"n": transfer.number})
-            else:
-                transfer = services.transfer_letter_issue(
-                    member=member,
-                    to_organization=data["to_organization"],
-                    reason=data["reason"],
-                    acting_user=request.user,
-                )
-                messages.success(request, _("介绍信 %(n)s 已开具，可下载打印。") % {"n": transfer.number})
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect("transfers:detail", pk=transfer.pk)
+        done = run_service(
+            request,
+            lambda: _send(kind, member=member, data=form.cleaned_data, acting_user=request.user),
+            form=form,
+            success=lambda sent: sent[1],
+            redirect_to=lambda sent: redirect("transfers:detail", pk=sent[0].pk),
+        )
+        if done.response:
+            return done.response
     return render(request, "transfers/new.html", {**_summary(member), "form": form, "kind": kind})
+
+
+def _send(kind: str, *, member: Member, data: dict[str, Any], acting_user: Any) -> tuple[Transfer, str]:
+    """The transfer of ``kind``, and what the page says of it."""
+    if kind == Transfer.Kind.INTERNAL:
+        transfer = services.transfer_internal(
+            member=member, to_branch=data["to_branch"], reason=data["reason"], acting_user=acting_user
+        )
+        return transfer, _("已转入“%(b)s”。") % {"b": data["to_branch"].name}
+    if kind == Transfer.Kind.PLATFORM:
+        transfer = services.transfer_letter_send(
+            member=member, to_institution=data["to_institution"], reason=data["reason"], acting_user=acting_user
+        )
+        return transfer, _("介绍信 %(n)s 已发出，等待对方学校接收。") % {"n": transfer.number}
+    transfer = services.transfer_letter_issue(
+        member=member, to_organization=data["to_organization"], reason=data["reason"], acting_user=acting_user
+    )
+    return transfer, _("介绍信 %(n)s 已开具，可下载打印。") % {"n": transfer.number}
 
 
 @login_required
@@ -198,17 +195,17 @@ def stub_return(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer(request, pk)
     form = StubForm(request.POST)
     if form.is_valid():
-        try:
-            services.transfer_stub_return(
+        run_service(
+            request,
+            lambda: services.transfer_stub_return(
                 transfer=transfer,
                 returned_on=form.cleaned_data["returned_on"],
                 receiving_org=form.cleaned_data["receiving_org"],
                 acting_user=request.user,
-            )
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("已登记回执。"))
+            ),
+            success=_("已登记回执。"),
+            joined="；",
+        )
     else:
         messages.error(request, _("请填写回执日期和接收党组织。"))
     return redirect("transfers:detail", pk=transfer.pk)
@@ -218,13 +215,13 @@ def stub_return(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer(request, pk)
-    try:
-        services.transfer_letter_cancel(transfer=transfer, acting_user=request.user)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("介绍信已撤回。"))
-    return redirect("transfers:detail", pk=transfer.pk)
+    return run_and_redirect(
+        request,
+        lambda: services.transfer_letter_cancel(transfer=transfer, acting_user=request.user),
+        success=_("介绍信已撤回。"),
+        to=redirect("transfers:detail", pk=transfer.pk),
+        joined="；",
+    )
 
 
 @login_required
@@ -260,11 +257,10 @@ def _accept(request: HttpRequest, entries: list[IncomingLetter]) -> tuple[int, d
 @require_POST
 def incoming_accept(request: HttpRequest, pk: int) -> HttpResponse:
     item = _incoming(request, pk)
-    try:
-        accepted, problems = _accept(request, [item.entry])
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
-    else:
+    # A refusal (not the receiving side's manager) is said on the letter's page, not as a 403.
+    done = run_service(request, lambda: _accept(request, [item.entry]), joined="；", refusals=True)
+    if done.value is not None:
+        accepted, problems = done.value
         for problem in problems.values():
             messages.error(request, problem)
         if accepted:
@@ -277,15 +273,20 @@ def incoming_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def incoming_reject(request: HttpRequest, pk: int) -> HttpResponse:
     item = _incoming(request, pk)
     form = RejectForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("请填写退回原因。"))
-        services.incoming_reject(incoming=item.entry, reason=form.cleaned_data["reason"], acting_user=request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
-    else:
-        messages.success(request, _("已退回，转出学校会看到退回原因。"))
-    return redirect("transfers:incoming", pk=item.entry.pk)
+    back = redirect("transfers:incoming", pk=item.entry.pk)
+    if not form.is_valid():
+        messages.error(request, _("请填写退回原因。"))
+        return back
+    return run_and_redirect(
+        request,
+        lambda: services.incoming_reject(
+            incoming=item.entry, reason=form.cleaned_data["reason"], acting_user=request.user
+        ),
+        success=_("已退回，转出学校会看到退回原因。"),
+        to=back,
+        joined="；",
+        refusals=True,
+    )
 
 
 @login_required
@@ -294,11 +295,9 @@ def incoming_batch(request: HttpRequest, batch_id: str) -> HttpResponse:
     _manager(request)
     items = selectors.incoming_of_batch(acting_user=request.user, batch_id=batch_id)
     if request.method == "POST" and items:
-        try:
-            accepted, problems = _accept(request, [i.entry for i in items])
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
-        else:
+        done = run_service(request, lambda: _accept(request, [i.entry for i in items]), joined="；", refusals=True)
+        if done.value is not None:
+            accepted, problems = done.value
             messages.success(request, _("已接收 %(n)s 封介绍信，档案正在转入。") % {"n": accepted})
             for number, problem in list(problems.items())[:20]:
                 messages.error(request, f"{number}：{problem}")

@@ -22,6 +22,7 @@ from services.kernel.text import single_line
 from services.organization.models import OrgUnit
 
 from . import selectors, services
+from .inputs import VoteInput
 from .models import BranchVote, Candidate, Elector
 
 
@@ -126,8 +127,28 @@ class PresenceSerializer(InputSerializer):
 
 
 class RecordSerializer(InputSerializer):
+    """The record of the meeting; ``vote_input()`` hands it to the service as the page's form does."""
+
     presence = PresenceSerializer(many=True)
     counts = CountSerializer(many=True)
+
+    def vote_input(self) -> VoteInput:
+        rows = self.validated_data["presence"]
+        return VoteInput(
+            presence={row["elector"]: row["presence"] for row in rows},
+            written_opinions={
+                row["elector"]: {
+                    candidate: v
+                    for k, v in (row.get("opinions") or {}).items()
+                    if (candidate := inputs.ascii_int(str(k))) is not None
+                }
+                for row in rows
+            },
+            counts={
+                row["candidate"]: {"yes": row["yes"], "no": row["no"], "abstain": row["abstain"]}
+                for row in self.validated_data["counts"]
+            },
+        )
 
 
 class ExcludeSerializer(InputSerializer):
@@ -210,26 +231,7 @@ class VoteViewSet(viewsets.ModelViewSet):
         vote = self.get_object()  # 404 before 400: an id outside the scope reveals nothing
         body = RecordSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        presence = {row["elector"]: row["presence"] for row in body.validated_data["presence"]}
-        opinions = {
-            row["elector"]: {
-                candidate: v
-                for k, v in (row.get("opinions") or {}).items()
-                if (candidate := inputs.ascii_int(str(k))) is not None
-            }
-            for row in body.validated_data["presence"]
-        }
-        counts = {
-            row["candidate"]: {"yes": row["yes"], "no": row["no"], "abstain": row["abstain"]}
-            for row in body.validated_data["counts"]
-        }
-        services.vote_record(
-            vote=vote,
-            presence=presence,
-            written_opinions=opinions,
-            counts=counts,
-            acting_user=request.user,
-        )
+        services.vote_record(vote=vote, vote_input=body.vote_input(), acting_user=request.user)
         loaded = BranchVote.objects.prefetch_related("candidates", "electors").get(pk=vote.pk)
         return Response(VoteDetailSerializer(loaded).data)
 

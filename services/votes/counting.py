@@ -115,23 +115,7 @@ def evaluate(
     """Check the numbers and decide each candidate. Raises ``VoteArithmeticError`` naming the
     wrong number. ``entitled``: full members entitled to vote; ``present``: of them, present;
     ``written``: of the absent ones, those who handed in a written opinion."""
-    _check_count(entitled, name="entitled", label=_("应到会有表决权人数"))
-    _check_count(present, name="present", label=_("实到会有表决权人数"))
-    _check_count(written, name="written", label=_("书面意见份数"))
-    if entitled == 0:
-        raise VoteArithmeticError(_("应到会有表决权的正式党员为 0 人，无法表决。"), field="entitled")
-    if present > entitled:
-        raise VoteArithmeticError(
-            _("实到会有表决权人数 %(present)s 超过了应到会有表决权人数 %(entitled)s。")
-            % {"present": present, "entitled": entitled},
-            field="present",
-        )
-    if present + written > entitled:
-        raise VoteArithmeticError(
-            _("书面意见 %(written)s 份只能来自未到会的有表决权党员（最多 %(absent)s 人）。")
-            % {"written": written, "absent": entitled - present},
-            field="written",
-        )
+    _check_meeting(entitled=entitled, present=present, written=written)
     quorum = more_than(present, entitled, quorum_fraction)
     result = MeetingResult(
         entitled=entitled,
@@ -151,56 +135,8 @@ def evaluate(
         return result
     for index, tally in enumerate(tallies):
         prefix = f"candidate-{index}"
-        for name, value, label in (
-            ("yes", tally.yes, _("赞成票")),
-            ("no", tally.no, _("反对票")),
-            ("abstain", tally.abstain, _("弃权票")),
-            ("written_yes", tally.written_yes, _("书面赞成")),
-            ("written_no", tally.written_no, _("书面反对")),
-            ("written_abstain", tally.written_abstain, _("书面弃权")),
-        ):
-            _check_count(
-                value,
-                name=f"{prefix}-{name}",
-                label=_("%(candidate)s的%(count)s") % {"candidate": tally.label, "count": label},
-            )
-        expected = present + written
-        if tally.total != expected:
-            raise VoteArithmeticError(
-                _(
-                    "%(label)s：赞成 %(yes)s + 反对 %(no)s + 弃权 %(abstain)s = %(total)s，"
-                    "应等于实到会有表决权人数 %(present)s 加书面意见 %(written)s 份，共 %(expected)s。"
-                )
-                % {
-                    "label": tally.label,
-                    "yes": tally.yes,
-                    "no": tally.no,
-                    "abstain": tally.abstain,
-                    "total": tally.total,
-                    "present": present,
-                    "written": written,
-                    "expected": expected,
-                },
-                field=f"{prefix}-{'yes' if tally.total > expected else 'abstain'}",
-            )
-        written_total = tally.written_yes + tally.written_no + tally.written_abstain
-        if written_total != written:
-            raise VoteArithmeticError(
-                _("%(label)s：书面意见中的赞成、反对、弃权合计 %(total)s 份，应等于书面意见 %(written)s 份。")
-                % {"label": tally.label, "total": written_total, "written": written},
-                field=f"{prefix}-written_yes",
-            )
-        for name, part, whole, label in (
-            ("yes", tally.written_yes, tally.yes, _("赞成")),
-            ("no", tally.written_no, tally.no, _("反对")),
-            ("abstain", tally.written_abstain, tally.abstain, _("弃权")),
-        ):
-            if part > whole:
-                raise VoteArithmeticError(
-                    _("%(label)s：书面%(kind)s %(part)s 份多于%(kind)s票总数 %(whole)s。")
-                    % {"label": tally.label, "kind": label, "part": part, "whole": whole},
-                    field=f"{prefix}-{name}",
-                )
+        _check_counts(tally, prefix=prefix)
+        _check_sums(tally, prefix=prefix, present=present, written=written)
         passed = more_than(tally.yes, entitled, majority_fraction)
         result.candidates.append(
             CandidateResult(
@@ -208,3 +144,84 @@ def evaluate(
             )
         )
     return result
+
+
+def _check_meeting(*, entitled: int, present: int, written: int) -> None:
+    """The meeting's numbers: none negative, someone entitled, no more present than entitled, and
+    written opinions only from the absent."""
+    _check_count(entitled, name="entitled", label=_("应到会有表决权人数"))
+    _check_count(present, name="present", label=_("实到会有表决权人数"))
+    _check_count(written, name="written", label=_("书面意见份数"))
+    if entitled == 0:
+        raise VoteArithmeticError(_("应到会有表决权的正式党员为 0 人，无法表决。"), field="entitled")
+    if present > entitled:
+        raise VoteArithmeticError(
+            _("实到会有表决权人数 %(present)s 超过了应到会有表决权人数 %(entitled)s。")
+            % {"present": present, "entitled": entitled},
+            field="present",
+        )
+    if present + written > entitled:
+        raise VoteArithmeticError(
+            _("书面意见 %(written)s 份只能来自未到会的有表决权党员（最多 %(absent)s 人）。")
+            % {"written": written, "absent": entitled - present},
+            field="written",
+        )
+
+
+def _check_counts(tally: Tally, *, prefix: str) -> None:
+    """No count of a candidate is negative."""
+    for name, value, label in (
+        ("yes", tally.yes, _("赞成票")),
+        ("no", tally.no, _("反对票")),
+        ("abstain", tally.abstain, _("弃权票")),
+        ("written_yes", tally.written_yes, _("书面赞成")),
+        ("written_no", tally.written_no, _("书面反对")),
+        ("written_abstain", tally.written_abstain, _("书面弃权")),
+    ):
+        _check_count(
+            value,
+            name=f"{prefix}-{name}",
+            label=_("%(candidate)s的%(count)s") % {"candidate": tally.label, "count": label},
+        )
+
+
+def _check_sums(tally: Tally, *, prefix: str, present: int, written: int) -> None:
+    """A candidate's ballots are one per voter present plus one per written opinion; the written
+    opinions add up to their number, and each kind of written opinion fits in its count."""
+    expected = present + written
+    if tally.total != expected:
+        raise VoteArithmeticError(
+            _(
+                "%(label)s：赞成 %(yes)s + 反对 %(no)s + 弃权 %(abstain)s = %(total)s，"
+                "应等于实到会有表决权人数 %(present)s 加书面意见 %(written)s 份，共 %(expected)s。"
+            )
+            % {
+                "label": tally.label,
+                "yes": tally.yes,
+                "no": tally.no,
+                "abstain": tally.abstain,
+                "total": tally.total,
+                "present": present,
+                "written": written,
+                "expected": expected,
+            },
+            field=f"{prefix}-{'yes' if tally.total > expected else 'abstain'}",
+        )
+    written_total = tally.written_yes + tally.written_no + tally.written_abstain
+    if written_total != written:
+        raise VoteArithmeticError(
+            _("%(label)s：书面意见中的赞成、反对、弃权合计 %(total)s 份，应等于书面意见 %(written)s 份。")
+            % {"label": tally.label, "total": written_total, "written": written},
+            field=f"{prefix}-written_yes",
+        )
+    for name, part, whole, label in (
+        ("yes", tally.written_yes, tally.yes, _("赞成")),
+        ("no", tally.written_no, tally.no, _("反对")),
+        ("abstain", tally.written_abstain, tally.abstain, _("弃权")),
+    ):
+        if part > whole:
+            raise VoteArithmeticError(
+                _("%(label)s：书面%(kind)s %(part)s 份多于%(kind)s票总数 %(whole)s。")
+                % {"label": tally.label, "kind": label, "part": part, "whole": whole},
+                field=f"{prefix}-{name}",
+            )

@@ -68,35 +68,8 @@ def vote_create(
     snapshot: the branch's members, full members (status normal) entitled, probationary members and
     other statuses listed as not entitled (《中国共产党章程》第七条: probationary members do not vote)."""
     _require_manager(acting_user, branch)
-    errors: dict[str, list[str]] = {}
-    if branch.kind != OrgUnit.Kind.BRANCH:
-        errors.setdefault("branch", []).append(_("表决只能在党支部的党员大会上进行。"))
-    if kind not in BranchVote.Kind.values:
-        errors.setdefault("kind", []).append(_("请选择表决事项。"))
-    if not host.strip():
-        errors.setdefault("host", []).append(_("请填写主持人。"))
-    if not recorder.strip():
-        errors.setdefault("recorder", []).append(_("请填写记录人。"))
     unique = list({dossier.pk: dossier for dossier in dossiers}.values())
-    if not unique:
-        errors.setdefault("dossiers", []).append(_("请至少选择一名表决对象。"))
-    stage = VOTABLE_STAGE.get(kind, "")
-    for dossier in unique:
-        if dossier.branch_id != branch.pk:
-            errors.setdefault("dossiers", []).append(
-                _("%(name)s 不在“%(unit)s”。") % {"name": dossier.name, "unit": branch.name}
-            )
-        elif stage and dossier.stage != stage:
-            errors.setdefault("dossiers", []).append(
-                _("%(name)s 目前是“%(stage)s”，不能进行“%(kind)s”表决。")
-                % {
-                    "name": dossier.name,
-                    "stage": dossier.get_stage_display(),
-                    "kind": BranchVote.Kind(kind).label,
-                }
-            )
-    if errors:
-        raise ValidationError(errors)
+    _require_valid_vote(branch=branch, kind=kind, host=host, recorder=recorder, dossiers=unique)
     with transaction.atomic():
         vote = BranchVote.objects.create(
             branch=branch,
@@ -126,6 +99,40 @@ def vote_create(
             },
         )
     return vote
+
+
+def _require_valid_vote(*, branch: OrgUnit, kind: str, host: str, recorder: str, dossiers: Sequence[Any]) -> None:
+    """A vote at a branch, of a known kind, with its host and recorder, on at least one dossier,
+    each of that branch and at the stage the kind votes on (``VOTABLE_STAGE``). All that is wrong
+    is said at once."""
+    errors: dict[str, list[str]] = {}
+    if branch.kind != OrgUnit.Kind.BRANCH:
+        errors.setdefault("branch", []).append(_("表决只能在党支部的党员大会上进行。"))
+    if kind not in BranchVote.Kind.values:
+        errors.setdefault("kind", []).append(_("请选择表决事项。"))
+    if not host.strip():
+        errors.setdefault("host", []).append(_("请填写主持人。"))
+    if not recorder.strip():
+        errors.setdefault("recorder", []).append(_("请填写记录人。"))
+    if not dossiers:
+        errors.setdefault("dossiers", []).append(_("请至少选择一名表决对象。"))
+    stage = VOTABLE_STAGE.get(kind, "")
+    for dossier in dossiers:
+        if dossier.branch_id != branch.pk:
+            errors.setdefault("dossiers", []).append(
+                _("%(name)s 不在“%(unit)s”。") % {"name": dossier.name, "unit": branch.name}
+            )
+        elif stage and dossier.stage != stage:
+            errors.setdefault("dossiers", []).append(
+                _("%(name)s 目前是“%(stage)s”，不能进行“%(kind)s”表决。")
+                % {
+                    "name": dossier.name,
+                    "stage": dossier.get_stage_display(),
+                    "kind": BranchVote.Kind(kind).label,
+                }
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 def _electorate(vote: BranchVote, branch: OrgUnit) -> list[Elector]:

@@ -12,18 +12,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from services.kernel.inputs import ascii_int
+from services.kernel.web import run_and_redirect, run_service
 from services.organization.scope import scope_for
 
 from . import selectors, services
 from .common import can_manage_votes
-from .forms import ExcludeForm, VoteCreateForm, VoteStartForm
+from .forms import ExcludeForm, VoteCreateForm, VoteRecordForm, VoteStartForm
+from .inputs import candidate_key, count_key, opinion_key, presence_key
 from .models import BranchVote, Elector
 from .recording import meeting_held, not_held_message
 
@@ -48,12 +49,6 @@ def _require_manage(request: HttpRequest, vote: BranchVote) -> None:
         raise PermissionDenied(_("您无权管理“%(unit)s”的表决。") % {"unit": vote.branch.name})
 
 
-def _error_lines(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [message for messages_ in exc.message_dict.values() for message in messages_]
-    return list(exc.messages)
-
-
 @login_required
 def vote_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
@@ -74,19 +69,16 @@ def vote_create(request: HttpRequest) -> HttpResponse:
     dossiers = selectors.votable_dossiers(branch=branch, kind=kind)
     form = VoteCreateForm(request.POST if request.method == "POST" else None, dossiers=dossiers)
     if request.method == "POST" and form.is_valid():
-        try:
-            vote = services.vote_create(
-                branch=branch,
-                kind=kind,
-                acting_user=request.user,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            for line in _error_lines(exc):
-                form.add_error(None, line)
-        else:
-            messages.success(request, _("已新建表决，请核对有表决权名单。"))
-            return redirect("votes:detail", pk=vote.pk)
+        done = run_service(
+            request,
+            lambda: services.vote_create(branch=branch, kind=kind, acting_user=request.user, **form.cleaned_data),
+            form=form,
+            next_to_fields=False,  # the page lists the service's refusals above the form
+            success=_("已新建表决，请核对有表决权名单。"),
+            redirect_to=lambda vote: redirect("votes:detail", pk=vote.pk),
+        )
+        if done.response:
+            return done.response
     return render(
         request,
         "votes/create.html",
@@ -131,14 +123,13 @@ def elector_exclude(request: HttpRequest, pk: int) -> HttpResponse:
             for error in errors:
                 messages.error(request, f"{elector.name}：{error}")
         return redirect("votes:detail", pk=elector.vote_id)
-    try:
-        services.elector_exclude(elector=elector, acting_user=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        for line in _error_lines(exc):
-            messages.error(request, f"{elector.name}：{line}")
-    else:
-        messages.success(request, _("%(name)s 已不计入有表决权人数。") % {"name": elector.name})
-    return redirect("votes:detail", pk=elector.vote_id)
+    return run_and_redirect(
+        request,
+        lambda: services.elector_exclude(elector=elector, acting_user=request.user, **form.cleaned_data),
+        success=_("%(name)s 已不计入有表决权人数。") % {"name": elector.name},
+        to=redirect("votes:detail", pk=elector.vote_id),
+        prefix=f"{elector.name}：",
+    )
 
 
 @login_required
@@ -146,18 +137,12 @@ def elector_exclude(request: HttpRequest, pk: int) -> HttpResponse:
 def elector_include(request: HttpRequest, pk: int) -> HttpResponse:
     elector = _elector_or_404(request, pk)
     _require_manage(request, elector.vote)
-    try:
-        services.elector_include(elector=elector, acting_user=request.user)
-    except ValidationError as exc:
-        for line in _error_lines(exc):
-            messages.error(request, line)
-    else:
-        messages.success(request, _("%(name)s 已恢复计入有表决权人数。") % {"name": elector.name})
-    return redirect("votes:detail", pk=elector.vote_id)
-
-
-def _int_or_none(text: str) -> int | None:
-    return ascii_int((text or "").strip())
+    return run_and_redirect(
+        request,
+        lambda: services.elector_include(elector=elector, acting_user=request.user),
+        success=_("%(name)s 已恢复计入有表决权人数。") % {"name": elector.name},
+        to=redirect("votes:detail", pk=elector.vote_id),
+    )
 
 
 @login_required
@@ -172,92 +157,69 @@ def vote_record(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("votes:detail", pk=vote.pk)
     electors = list(vote.electors.filter(entitled=True).order_by("name", "id"))
     candidates = list(selectors.vote_candidates(vote=vote))
-    errors: dict[str, list[str]] = {}
-    data = request.POST if request.method == "POST" else None
-    if data is not None:
-        presence = {elector.pk: data.get(f"presence-{elector.pk}", "") for elector in electors}
-        opinions = {
-            elector.pk: {candidate.pk: data.get(f"opinion-{elector.pk}-{candidate.pk}", "") for candidate in candidates}
-            for elector in electors
-        }
-        counts: dict[int, dict[str, int]] = {}
-        for candidate in candidates:
-            counts[candidate.pk] = {}
-            for choice in services.CHOICES:
-                raw = data.get(f"count-{candidate.pk}-{choice}", "").strip()
-                # A blank is 0: a meeting without a quorum has no counts, and with a quorum a
-                # forgotten count still fails the sum check, which names the field.
-                value = _int_or_none(raw) if raw else 0
-                if value is None:
-                    errors.setdefault(f"count-{candidate.pk}-{choice}", []).append(
-                        _("请填写 %(name)s 的票数（0 或正整数）。") % {"name": candidate.name}
-                    )
-                else:
-                    counts[candidate.pk][choice] = value
-        if not errors:
-            try:
-                services.vote_record(
-                    vote=vote,
-                    presence=presence,
-                    written_opinions=opinions,
-                    counts=counts,
-                    acting_user=request.user,
-                )
-            except ValidationError as exc:
-                errors = dict(exc.message_dict) if hasattr(exc, "error_dict") else {"__all__": list(exc.messages)}
-            else:
-                messages.success(request, _("表决结果已记录。"))
-                return redirect("votes:result", pk=vote.pk)
-    rows: list[dict[str, Any]] = [
-        {
-            "elector": elector,
-            "presence": data.get(f"presence-{elector.pk}", "") if data else "",
-            "errors": errors.get(f"presence-{elector.pk}", []),
-            "opinions": [
-                {
-                    "candidate": candidate,
-                    "name": f"opinion-{elector.pk}-{candidate.pk}",
-                    "value": data.get(f"opinion-{elector.pk}-{candidate.pk}", "") if data else "",
-                    "errors": errors.get(f"opinion-{elector.pk}-{candidate.pk}", []),
-                }
-                for candidate in candidates
-            ],
-        }
-        for elector in electors
-    ]
-    count_rows: list[dict[str, Any]] = [
-        {
-            "candidate": candidate,
-            "errors": errors.get(f"candidate-{candidate.pk}", []),
-            "fields": [
-                {
-                    "name": f"count-{candidate.pk}-{choice}",
-                    "label": label,
-                    "value": data.get(f"count-{candidate.pk}-{choice}", "") if data else "",
-                    "errors": errors.get(f"count-{candidate.pk}-{choice}", []),
-                }
-                for choice, label in zip(services.CHOICES, (_("赞成"), _("反对"), _("弃权")), strict=True)
-            ],
-        }
-        for candidate in candidates
-    ]
-    shown = {f"presence-{e.pk}" for e in electors} | {o["name"] for r in rows for o in r["opinions"]}
-    shown |= {f["name"] for r in count_rows for f in r["fields"]} | {f"candidate-{c.pk}" for c in candidates}
-    general = [message for key, values in errors.items() if key not in shown for message in values]
+    form = VoteRecordForm(request.POST if request.method == "POST" else None, electors=electors, candidates=candidates)
+    if form.is_valid():
+        done = run_service(
+            request,
+            lambda: services.vote_record(vote=vote, vote_input=form.vote_input(), acting_user=request.user),
+            form=form,
+            success=_("表决结果已记录。"),
+            redirect_to=redirect("votes:result", pk=vote.pk),
+        )
+        if done.response:
+            return done.response
     return render(
         request,
         "votes/record.html",
         {
             "vote": vote,
-            "rows": rows,
-            "count_rows": count_rows,
-            "general_errors": general,
+            **_record_rows(form),
+            "general_errors": [str(error) for error in form.non_field_errors()],
             "arithmetic": selectors.vote_arithmetic(vote=vote),
             "presence_choices": Elector.Presence.choices,
             "opinion_choices": [("yes", _("赞成")), ("no", _("反对")), ("abstain", _("弃权"))],
         },
-        status=400 if errors else 200,
+        status=400 if form.errors else 200,
     )
+
+
+def _record_rows(form: VoteRecordForm) -> dict[str, list[dict[str, Any]]]:
+    """The record form as the page lays it out: one row per elector with their written opinions,
+    one fieldset per candidate with its counts, each value as sent and its errors."""
+    rows = [
+        {
+            "elector": elector,
+            "presence": form.raw(presence_key(elector.pk)),
+            "errors": form.errors_of(presence_key(elector.pk)),
+            "opinions": [
+                {
+                    "candidate": candidate,
+                    "name": opinion_key(elector.pk, candidate.pk),
+                    "value": form.raw(opinion_key(elector.pk, candidate.pk)),
+                    "errors": form.errors_of(opinion_key(elector.pk, candidate.pk)),
+                }
+                for candidate in form.candidates
+            ],
+        }
+        for elector in form.electors
+    ]
+    count_rows = [
+        {
+            "candidate": candidate,
+            "errors": form.errors_of(candidate_key(candidate.pk)),
+            "fields": [
+                {
+                    "name": count_key(candidate.pk, choice),
+                    "label": label,
+                    "value": form.raw(count_key(candidate.pk, choice)),
+                    "errors": form.errors_of(count_key(candidate.pk, choice)),
+                }
+                for choice, label in zip(services.CHOICES, (_("赞成"), _("反对"), _("弃权")), strict=True)
+            ],
+        }
+        for candidate in form.candidates
+    ]
+    return {"rows": rows, "count_rows": count_rows}
 
 
 @login_required
@@ -275,12 +237,11 @@ def vote_delete(request: HttpRequest, pk: int) -> HttpResponse:
     vote = _vote_or_404(request, pk)
     _require_manage(request, vote)
     if request.method == "POST":
-        try:
-            services.vote_delete(vote=vote, acting_user=request.user)
-        except ValidationError as exc:
-            for line in _error_lines(exc):
-                messages.error(request, line)
-            return redirect("votes:detail", pk=vote.pk)
-        messages.success(request, _("已删除这次表决。"))
-        return redirect("votes:list")
+        return run_and_redirect(
+            request,
+            lambda: services.vote_delete(vote=vote, acting_user=request.user),
+            success=_("已删除这次表决。"),
+            to="votes:list",
+            on_error=redirect("votes:detail", pk=vote.pk),
+        )
     return render(request, "votes/delete_confirm.html", {"vote": vote})

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from services.development.models import Dossier
 from services.members.models import Member
+from services.votes.inputs import VoteInput
 from services.votes.models import BranchVote, Candidate
 from services.votes.services import vote_create, vote_record
 from tests.conftest import client_for
@@ -63,7 +64,7 @@ def test_a_vote_dated_tomorrow_can_be_planned_but_its_outcome_is_refused(branch:
     vote = planned_vote(branch, days_ahead=1)
     members_before = Member.objects.count()
     with pytest.raises(ValidationError) as refused:
-        vote_record(vote=vote, acting_user=branch.secretary, **everyone_present_all_yes(vote))
+        vote_record(vote=vote, acting_user=branch.secretary, vote_input=VoteInput(**everyone_present_all_yes(vote)))
     assert NOT_HELD in " ".join(refused.value.messages)
     assert vote.meeting_on.isoformat() in " ".join(refused.value.messages)
     assert_nothing_recorded(vote, members_before)
@@ -71,7 +72,7 @@ def test_a_vote_dated_tomorrow_can_be_planned_but_its_outcome_is_refused(branch:
 
 def test_a_vote_dated_today_is_recorded_and_admits_on_the_meeting_date(branch: Branch) -> None:
     vote = planned_vote(branch, days_ahead=0)
-    vote_record(vote=vote, acting_user=branch.secretary, **everyone_present_all_yes(vote))
+    vote_record(vote=vote, acting_user=branch.secretary, vote_input=VoteInput(**everyone_present_all_yes(vote)))
     candidate = vote.candidates.get()
     assert candidate.outcome == Candidate.Outcome.PASSED
     dossier = Dossier.objects.get(pk=candidate.dossier_id)
@@ -137,5 +138,5 @@ def test_the_demo_plans_its_vote_and_records_no_result(inst_a: Any) -> None:
         vote = BranchVote.objects.get(branch=unit)
         assert vote.meeting_on > timezone.localdate()
         with pytest.raises(ValidationError) as refused:
-            vote_record(vote=vote, acting_user=members[0].user, **everyone_present_all_yes(vote))
+            vote_record(vote=vote, acting_user=members[0].user, vote_input=VoteInput(**everyone_present_all_yes(vote)))
         assert NOT_HELD in " ".join(refused.value.messages)

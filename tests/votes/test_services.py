@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from services.audit.models import AuditEvent
 from services.development.models import DossierStep
 from services.members.models import Member
+from services.votes.inputs import VoteInput
 from services.votes.models import BranchVote, Candidate, Elector
 from services.votes.services import elector_exclude, elector_include, vote_create, vote_delete, vote_record
 from tests.conftest import make_user
@@ -56,9 +57,11 @@ def record(vote: BranchVote, branch: Branch, present: int, yes: int, no: int, ab
     candidate = vote.candidates.get()
     vote_record(
         vote=vote,
-        presence=presence,
-        written_opinions=opinions_of(vote, presence),
-        counts={candidate.pk: {"yes": yes, "no": no, "abstain": abstain}},
+        vote_input=VoteInput(
+            presence=presence,
+            written_opinions=opinions_of(vote, presence),
+            counts={candidate.pk: {"yes": yes, "no": no, "abstain": abstain}},
+        ),
         acting_user=branch.secretary,
     )
 
@@ -188,8 +191,10 @@ def test_present_6_of_10_is_a_quorum_and_yes_6_passes_a_failed_candidate_keeps_i
     with pytest.raises(ValidationError) as raised:
         vote_record(
             vote=vote,
-            presence=presence,
-            counts={first.pk: {"yes": 6, "no": 0, "abstain": 0}, second.pk: {"yes": 5, "no": 1, "abstain": 0}},
+            vote_input=VoteInput(
+                presence=presence,
+                counts={first.pk: {"yes": 6, "no": 0, "abstain": 0}, second.pk: {"yes": 5, "no": 1, "abstain": 0}},
+            ),
             acting_user=branch.secretary,
         )
     # A passed admission whose dossier lacks sponsors, training, publicity… is refused and nothing is recorded.
@@ -260,8 +265,10 @@ def test_every_entitled_elector_needs_a_presence_and_written_ones_an_opinion(bra
     with pytest.raises(ValidationError) as raised:
         vote_record(
             vote=vote,
-            presence=missing_one,
-            counts={candidate.pk: {"yes": 7, "no": 0, "abstain": 0}},
+            vote_input=VoteInput(
+                presence=missing_one,
+                counts={candidate.pk: {"yes": 7, "no": 0, "abstain": 0}},
+            ),
             acting_user=branch.secretary,
         )
     keys = set(raised.value.message_dict)
@@ -276,9 +283,11 @@ def test_a_written_no_cannot_hide_in_the_yes_count(branch: Branch) -> None:
     with pytest.raises(ValidationError) as raised:
         vote_record(
             vote=vote,
-            presence=presence,
-            written_opinions=opinions_of(vote, presence, "no"),
-            counts={candidate.pk: {"yes": 7, "no": 0, "abstain": 0}},
+            vote_input=VoteInput(
+                presence=presence,
+                written_opinions=opinions_of(vote, presence, "no"),
+                counts={candidate.pk: {"yes": 7, "no": 0, "abstain": 0}},
+            ),
             acting_user=branch.secretary,
         )
     assert f"count-{candidate.pk}-no" in raised.value.message_dict
@@ -401,8 +410,10 @@ def test_each_candidate_separately_one_passes_one_fails_in_the_same_meeting(bran
     first, second = vote.candidates.order_by("sort_order")
     vote_record(
         vote=vote,
-        presence=presence_of(vote, 7),
-        counts={first.pk: {"yes": 7, "no": 0, "abstain": 0}, second.pk: {"yes": 3, "no": 3, "abstain": 1}},
+        vote_input=VoteInput(
+            presence=presence_of(vote, 7),
+            counts={first.pk: {"yes": 7, "no": 0, "abstain": 0}, second.pk: {"yes": 3, "no": 3, "abstain": 1}},
+        ),
         acting_user=branch.secretary,
     )
     first.refresh_from_db()
