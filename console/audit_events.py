@@ -1,5 +1,5 @@
-"""The audit events of the platform console: an institution's lifecycle and the retried
-background tasks (services/kernel/audit_events.py). Written in the public schema."""
+"""The audit events of the platform console: an institution's lifecycle, the retried background
+tasks and the console's own accounts (services/kernel/audit_events.py). Written in the public schema."""
 
 from __future__ import annotations
 
@@ -19,4 +19,28 @@ INSTITUTION_RESTORED = declare("institution.restored", label=_("恢复归档学�
 INSTITUTION_DELETED = declare("institution.deleted", label=_("删除学校"), detail="archive: the last export's key")
 TASK_RETRIED = declare(
     "task.retried", label=_("重新执行后台任务"), detail="task: its name; institution: the schema it ran for"
+)
+
+# Console accounts (console/platform_users.py): the platform's operators and the committee's users.
+PLATFORM_USER_CREATED = declare(
+    "platform_user.created",
+    label=_("创建平台账号"),
+    detail="after: username, role, display name; how: link (a set-password link) or password (the command)",
+)
+PLATFORM_USER_DISABLED = declare(
+    "platform_user.disabled", label=_("停用平台账号"), detail="sessions and tokens: how many were ended"
+)
+PLATFORM_USER_ENABLED = declare("platform_user.enabled", label=_("启用平台账号"), detail="nothing")
+PLATFORM_USER_DELETED = declare(
+    "platform_user.deleted",
+    label=_("删除平台账号"),
+    detail="before: username, role, display name; sessions and tokens ended",
+)
+PLATFORM_USER_LINK_ISSUED = declare(
+    "platform_user.link_issued",
+    label=_("重置平台账号密码"),
+    detail="the old password no longer works; sessions and tokens ended; a new set-password link was shown",
+)
+PLATFORM_USER_PASSWORD_SET = declare(
+    "platform_user.password_set", label=_("通过链接设置密码"), detail="nothing; the target set their own password"
 )

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Institution
+
+from . import platform_users
 
 
 class InstitutionCreateForm(forms.Form):
@@ -32,3 +36,33 @@ class DeleteForm(forms.Form):
 
 class RestoreForm(forms.Form):
     confirmation = forms.CharField(label=_("请输入学校代码以确认恢复"), max_length=30)
+
+
+class PlatformUserCreateForm(forms.Form):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    display_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    role = forms.ChoiceField(
+        label=_("角色"),
+        choices=[(role.value, role.label) for role in platform_users.ROLES],
+        help_text=_("平台运维管理学校和平台账号；市教育工委查看各校汇总数据、发布全市文件。"),
+    )
+
+
+class PlatformUserDeleteForm(forms.Form):
+    confirmation = forms.CharField(label=_("请输入用户名以确认删除"), max_length=150)
+
+
+class SetPasswordForm(forms.Form):
+    new_password1 = forms.CharField(
+        label=_("新密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    new_password2 = forms.CharField(
+        label=_("确认新密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("new_password1"), data.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", _("两次输入的新密码不一致。"))
+        return data

@@ -1,9 +1,10 @@
-"""Reads of the institution registry for the console."""
+"""Reads of the institution registry and the console's accounts for the console."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from services.accounts.models import User
 from tenants.models import Institution
 
 from . import archive
@@ -19,3 +20,8 @@ def restorable_archives() -> list[tuple[str, str]]:
     the console offers to restore (an archive never overwrites an institution)."""
     registered = set(Institution.objects.values_list("code", flat=True))
     return [(key, code) for key, code in archive.archive_list() if code not in registered]
+
+
+def platform_user_list() -> QuerySet[User]:
+    """Every console account (the public schema's users), active ones first."""
+    return User.objects.order_by("-is_active", "username")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import platform_user_views, views
 
 app_name = "console"
 
@@ -14,4 +14,15 @@ urlpatterns = [
     path("institutions/<str:code>/delete/", views.institution_delete, name="institution_delete"),
     path("tasks/dead-letters/", views.dead_letters, name="dead_letters"),
     path("tasks/dead-letters/<int:pk>/retry/", views.dead_letter_retry, name="dead_letter_retry"),
+    path("platform-users/", platform_user_views.platform_user_list, name="platform_users"),
+    path("platform-users/<int:pk>/", platform_user_views.platform_user_detail, name="platform_user"),
+    path("platform-users/<int:pk>/disable/", platform_user_views.platform_user_disable, name="platform_user_disable"),
+    path("platform-users/<int:pk>/enable/", platform_user_views.platform_user_enable, name="platform_user_enable"),
+    path("platform-users/<int:pk>/delete/", platform_user_views.platform_user_delete, name="platform_user_delete"),
+    path("platform-users/<int:pk>/link/", platform_user_views.platform_user_link, name="platform_user_link"),
+    path(
+        "platform-users/set-password/<str:uid>/<str:token>/",
+        platform_user_views.platform_user_set_password,
+        name="platform_user_set_password",
+    ),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from console.api import InstitutionViewSet
+from console.api import InstitutionViewSet, PlatformUserViewSet
 from console.views import console_home
 
 from .urls_common import accounts_api_urls, common_urls
@@ -13,6 +13,7 @@ from .urls_common import accounts_api_urls, common_urls
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("institutions", InstitutionViewSet, basename="institution")
+router.register("platform-users", PlatformUserViewSet, basename="platform-user")
 
 urlpatterns = [
     path("", console_home, name="home"),

@@ -5,6 +5,7 @@ session and their API tokens never exist outside the schema they belong to."""
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.crypto import EncryptedTextField
+from tenants.deletion import delete_in_schema
 
 
 class User(AbstractUser):
@@ -37,6 +39,12 @@ class User(AbstractUser):
     def set_password(self, raw_password: str | None) -> None:
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
+
+    def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
+        """Delete the user and what refers to it in this schema only: a console user (public
+        schema) is pointed at by institution-only apps (admin grants, reminders, member records…)
+        whose tables are not there (tenants/deletion.py)."""
+        return delete_in_schema(self, using=using, keep_parents=keep_parents)
 
 
 class SignInCounter(models.Model):
