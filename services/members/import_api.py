@@ -1,9 +1,10 @@
 """Roster import API: the same job as the import page (imports/jobs.py), for API clients.
 
 ``POST /api/members/imports/`` (multipart ``file``, .xlsx or .csv) starts a job and answers 202
-with its status; ``GET /api/members/imports/<id>/`` reports status, progress, counts and the first
-errors (poll it); ``POST …/<id>/confirm/`` commits a clean preview (202), once. A job is its
-uploader's own: anyone else's id is a 404, as on the page.
+with its status; ``GET /api/members/imports/<id>/`` reports status, progress, counts, which column
+of the file was read for which field (``columns``) and the first errors (poll it);
+``POST …/<id>/confirm/`` commits a clean preview (202), once. A job is its uploader's own: anyone
+else's id is a 404, as on the page.
 """
 
 from __future__ import annotations
@@ -37,6 +38,16 @@ class ImportErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class ImportColumnSerializer(serializers.Serializer):
+    column = serializers.CharField(help_text="a column of the uploaded file, as its header row names it")
+    field = serializers.CharField(
+        allow_null=True, help_text="the member record's field read from it (null: nothing is read from it)"
+    )
+    field_label = serializers.CharField(
+        allow_blank=True, help_text="that field's column in the import template (身份证号, 所在支部, …)"
+    )
+
+
 class ImportJobSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     status = serializers.ChoiceField(choices=ImportJob.Status.choices)
@@ -49,6 +60,9 @@ class ImportJobSerializer(serializers.Serializer):
     error_count = serializers.IntegerField()
     # A declared field, not Serializer.errors: DRF takes declared fields off the class.
     errors = ImportErrorSerializer(many=True, help_text=f"the first {ERRORS_SHOWN}")  # type: ignore[assignment]
+    columns = ImportColumnSerializer(
+        many=True, help_text="which column of the file is read for which field, once validated (file order)"
+    )
     failure = serializers.CharField(allow_blank=True)
     note = serializers.CharField(
         allow_blank=True, help_text="what is happening to a running job (a restart after a crash)"
@@ -64,6 +78,18 @@ class NotConfirmable(APIException):
     default_code = "not_confirmable"
 
 
+def job_columns(job: ImportJob) -> list[dict[str, Any]]:
+    """Each column of the file and the field read from it, with that field's template column."""
+    return [
+        {
+            "column": column["column"],
+            "field": column["field"] or None,
+            "field_label": imports.template_header(column["field"]),
+        }
+        for column in job.columns
+    ]
+
+
 def job_status(job: ImportJob) -> dict[str, Any]:
     """What the job page polls and the API answers."""
     return {
@@ -77,6 +103,7 @@ def job_status(job: ImportJob) -> dict[str, Any]:
         "unchanged": job.unchanged_count,
         "error_count": len(job.errors),
         "errors": job.errors[:ERRORS_SHOWN],
+        "columns": job_columns(job),
         "failure": job.failure,
         "note": imports.job_note(job),
     }

@@ -135,7 +135,9 @@ def import_page(request: HttpRequest, export_form: SensitiveExportForm | None = 
             **_export_forms(export_form),
             "reason_min_length": REASON_MIN_LENGTH,
             "jobs": imports.import_job_list(acting_user=request.user),
-            "columns": [(column, imports.column_format(column)) for column in imports.COLUMNS],
+            "columns": [
+                (column, imports.column_format(column), names) for column, names, _values in imports.help_rows()
+            ],
         },
     )
 
@@ -143,8 +145,8 @@ def import_page(request: HttpRequest, export_form: SensitiveExportForm | None = 
 @login_required
 @never_cache
 def import_job(request: HttpRequest, pk: str) -> HttpResponse:
-    """Progress while the worker runs, then the preview (counts and the first errors) with the
-    confirmation, or the outcome."""
+    """Progress while the worker runs, then the preview (counts, the first errors, which column
+    was read for which field) with the confirmation, or the outcome."""
     job = _job_or_404(request.user, pk)
     return render(
         request,
@@ -155,6 +157,7 @@ def import_job(request: HttpRequest, pk: str) -> HttpResponse:
             "note": imports.job_note(job),
             "errors": job.errors[:ERRORS_SHOWN],
             "more_errors": max(0, len(job.errors) - ERRORS_SHOWN),
+            "columns": import_api.job_columns(job),
             "status_url": reverse("member_import:status", kwargs={"pk": str(job.pk)}),
         },
     )

@@ -179,6 +179,9 @@ class ImportJob(models.Model):
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list)  # [{"row": 3, "column": "身份证号", "message": "…"}]
+    # Which column of the file was read for which field: [{"column": "公民身份号码", "field": "national_id"}],
+    # "" for a column nothing is read from (imports/aliases.py, ColumnMap.as_json).
+    columns = models.JSONField(default=list, blank=True)
     error_report_key = models.CharField(max_length=300, blank=True)
     failure = models.TextField(blank=True)
     # The lease of a worker step (imports/leases.py): the uploader's language, when the step was

@@ -255,7 +255,19 @@ def test_a_duplicate_id_number_within_the_file_names_the_first_row(world: World)
 def test_missing_required_columns_are_a_file_level_error(world: World) -> None:
     headers = tuple(h for h in HEADERS if h not in ("身份证号", "所在支部"))
     plan = check(world.admin, [row()], headers)
-    assert messages_of(plan) == [(None, "", "缺少必填列：身份证号、所在支部。")]
+    assert messages_of(plan) == [
+        (None, "", "缺少必填列：身份证号、所在支部。"),
+        (
+            None,
+            "身份证号",
+            "该列可用的列名：身份证号、公民身份号码、身份证号码、居民身份证号码、身份证件号码、证件号码。",
+        ),
+        (
+            None,
+            "所在支部",
+            "该列可用的列名：所在支部、所在党支部、党支部、支部、所属党支部、所属支部、党支部名称、支部名称。",
+        ),
+    ]
 
 
 def test_optional_columns_may_be_left_out_and_gender_and_birth_date_come_from_the_id(world: World) -> None:

@@ -1,9 +1,12 @@
 """Member roster import: upload -> validate (a preview with every error of every row) -> confirm -> commit.
 
-The file format is the exporter's (exports.py): one header row of fixed Chinese column names
-(``COLUMNS``), Chinese choice labels, dates as YYYY-MM-DD. People are matched by national ID
-number through its blind index: a known number updates that record, an unknown one creates a
-record, so importing the same file twice changes nothing the second time.
+The file format is the exporter's (exports.py): one header row of Chinese column names
+(``COLUMNS``), Chinese choice labels, dates as YYYY-MM-DD. Files as they really arrive import too:
+the national system's export and spreadsheets in its column names, with the synonyms of column
+names and values of the alias table (aliases.py), title rows above the header, full-width digits;
+the job keeps which column it read for which field, for the preview. People are matched by
+national ID number through its blind index: a known number updates that record, an unknown one
+creates a record, so importing the same file twice changes nothing the second time.
 
 The file is parsed once, on the worker, when it is validated (openpyxl's read-only parser is
 the slowest step of the whole import); the rows are kept next to the upload as text and the
@@ -17,6 +20,9 @@ adds what belongs to a file: columns, labels, dates as typed in spreadsheets, du
 Where each part lives (each module imports only the ones listed before it):
 - ``columns.py``: the file format: ``Column``, ``COLUMNS``, ``HEADERS``, choice labels, the limits
   (``MAX_UPLOAD_BYTES``, ``MAX_ROWS``, ...).
+- ``aliases.py``: the alias table: the other names of each column and the other words for its
+  values, the normalization of headers and cells, and ``ColumnMap`` (which column is read for
+  which field).
 - ``reading.py``: an uploaded .xlsx / .csv -> ``Sheet`` (``sheet_read``, ``ImportFileError``).
 - ``row_checks.py``: the per-row rules (``_Checker``, ``parse_date``).
 - ``checking.py``: a whole sheet against the database -> ``Plan`` (``import_check``).
@@ -33,6 +39,15 @@ Patch a name where it is used (e.g. ``imports.jobs._write_history``), not here.
 
 from __future__ import annotations
 
+from .aliases import (
+    DATE_EXAMPLES,
+    HEADER_ALIASES,
+    VALUE_ALIASES,
+    ColumnMap,
+    accepted_headers,
+    help_rows,
+    template_header,
+)
 from .checking import Plan, Update, import_check
 from .columns import (
     COLUMNS,
@@ -64,24 +79,30 @@ from .sheets import error_report_write, template_write
 
 __all__ = [
     "COLUMNS",
+    "DATE_EXAMPLES",
     "ERROR_COLUMN",
     "EXTENSIONS",
     "HEADERS",
+    "HEADER_ALIASES",
     "HEADER_SEARCH_ROWS",
     "HELP_SHEET",
     "MAX_ROWS",
     "MAX_UPLOAD_BYTES",
     "PROGRESS_EVERY",
     "TEMPLATE_SHEET",
+    "VALUE_ALIASES",
     "Column",
+    "ColumnMap",
     "ImportFileError",
     "Plan",
     "Progress",
     "Sheet",
     "Update",
+    "accepted_headers",
     "choice_labels",
     "column_format",
     "error_report_write",
+    "help_rows",
     "import_check",
     "import_commit",
     "import_confirm",
@@ -94,5 +115,6 @@ __all__ = [
     "jobs_sweep",
     "parse_date",
     "sheet_read",
+    "template_header",
     "template_write",
 ]

@@ -14,7 +14,8 @@ from services.organization.scope import scope_for
 from ..models import Member
 from ..record import EDITABLE
 from ..selectors import retained_since
-from .columns import _BY_HEADER, COLUMNS, RETAINED_SINCE
+from .aliases import ColumnMap, accepted_headers
+from .columns import _COLUMN_OF, RETAINED_SINCE
 from .reading import Sheet
 from .row_checks import MASKED_PHONE, _Checker, _error
 
@@ -37,6 +38,7 @@ class Plan:
     updates: list[Update] = field(default_factory=list)
     unchanged: int = 0
     rows: int = 0
+    columns: list[dict[str, str]] = field(default_factory=list)  # ColumnMap.as_json: what was read where
 
 
 _EXISTING_FIELDS = (
@@ -75,11 +77,13 @@ def import_check(*, sheet: Sheet, acting_user: Any, lock: bool = False) -> Plan:
     """Every error of every row, or what committing would create, update and leave unchanged.
     Checks: required columns, required cells, ID number (length, check digit), birth date and
     gender against it, dates, choice labels, lengths, the branch (exists, unambiguous, open, in
-    the uploader's managed scope), duplicates in the file, conflicts with existing records."""
-    plan = Plan(rows=len(sheet.rows), errors=_sheet_errors(sheet))
+    the uploader's managed scope), duplicates in the file, conflicts with existing records.
+    Columns are read by any of their names in the alias table (aliases.py)."""
+    columns = ColumnMap(sheet.headers)
+    plan = Plan(rows=len(sheet.rows), errors=_sheet_errors(sheet, columns), columns=columns.as_json())
     if plan.errors:
         return plan
-    checker = _Checker(scope=scope_for(acting_user), headers=sheet.headers)
+    checker = _Checker(scope=scope_for(acting_user), columns=columns)
     checker.unmask(sheet.rows)
     rows = _clean_rows(checker, sheet, plan)
     existing = _existing([row.id_index for row in rows if row.id_index], lock=lock)
@@ -90,17 +94,33 @@ def import_check(*, sheet: Sheet, acting_user: Any, lock: bool = False) -> Plan:
     return plan
 
 
-def _sheet_errors(sheet: Sheet) -> list[dict[str, Any]]:
-    """What is wrong with the file as a whole: a column twice, a required column missing, no rows."""
+def _sheet_errors(sheet: Sheet, columns: ColumnMap) -> list[dict[str, Any]]:
+    """What is wrong with the file as a whole: a field in two columns, a required column missing
+    (with the names it may have, and the file's columns nothing is read from), no rows."""
     errors = []
-    seen_headers: set[str] = set()
-    for header in sheet.headers:
-        if header in _BY_HEADER and header in seen_headers:
-            errors.append(_error(None, header, _("表头中“%(column)s”列出现了不止一次。") % {"column": header}))
-        seen_headers.add(header)
-    missing = [column.header for column in COLUMNS if column.required and column.header not in seen_headers]
+    for field_name, headers in columns.duplicates().items():
+        if len(set(headers)) == 1:
+            message = _("表头中“%(column)s”列出现了不止一次。") % {"column": headers[0]}
+        else:
+            message = _("“%(columns)s”都是“%(field)s”列，请只保留一列。") % {
+                "columns": "”“".join(headers),
+                "field": _COLUMN_OF[field_name],
+            }
+        errors.append(_error(None, headers[0], message))
+    missing = columns.missing()
     if missing:
-        errors.append(_error(None, "", _("缺少必填列：%(columns)s。") % {"columns": "、".join(missing)}))
+        names = "、".join(column.header for column in missing)
+        errors.append(_error(None, "", _("缺少必填列：%(columns)s。") % {"columns": names}))
+        for column in missing:
+            names = "、".join(accepted_headers(column.field))
+            errors.append(_error(None, column.header, _("该列可用的列名：%(names)s。") % {"names": names}))
+        unknown = columns.unknown()
+        if unknown:
+            message = _(
+                "文件中未能识别的列：%(columns)s。若其中有上述必填列，请把列名改为可用的列名之一"
+                "（导入模板的“说明”页列出了全部可用的列名）。"
+            ) % {"columns": "、".join(unknown)}
+            errors.append(_error(None, "", message))
     if not errors and not sheet.rows:
         errors.append(_error(None, "", _("文件中没有数据行。")))
     return errors
@@ -117,7 +137,8 @@ def _clean_rows(checker: _Checker, sheet: Sheet, plan: Plan) -> list[_Row]:
         if "national_id" in fields:
             earlier = first_row.setdefault(fields["national_id"], number)
             if earlier != number:
-                errors.append(_error(number, "身份证号", _("身份证号与第 %(row)s 行重复。") % {"row": earlier}))
+                message = _("身份证号与第 %(row)s 行重复。") % {"row": earlier}
+                errors.append(_error(number, checker.columns.header_of("national_id"), message))
             else:
                 index = blind_index(fields["national_id"])
         plan.errors.extend(errors)
@@ -132,7 +153,8 @@ def _plan_row(plan: Plan, checker: _Checker, row: _Row, record: dict[str, Any] |
     assert index is not None
     if record is None:
         if MASKED_PHONE in fields:
-            plan.errors.append(_error(number, "手机号", _("手机号是脱敏号码，新建档案须填写完整手机号或留空。")))
+            message = _("手机号是脱敏号码，新建档案须填写完整手机号或留空。")
+            plan.errors.append(_error(number, checker.columns.header_of("phone"), message))
         elif valid:
             plan.creates.append({**fields, "national_id_index": index})
         return

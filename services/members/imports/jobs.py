@@ -92,6 +92,7 @@ def _recorder(job: ImportJob) -> Progress:
 def _finish(job: ImportJob, plan: Plan, *, sheet: Sheet, ok_status: str) -> None:
     job.total_rows = job.processed_rows = len(sheet.rows)
     job.errors = plan.errors
+    job.columns = plan.columns
     job.created_count, job.updated_count, job.unchanged_count = len(plan.creates), len(plan.updates), plan.unchanged
     if plan.errors:
         job.status = ImportJob.Status.INVALID

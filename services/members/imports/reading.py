@@ -7,8 +7,6 @@ import csv
 import io
 import itertools
 import json
-import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +19,8 @@ from openpyxl import load_workbook
 
 from services.storage.unzip import ArchiveTooLarge, zip_inflation_check
 
-from .columns import _BY_HEADER, HEADER_SEARCH_ROWS, MAX_ROWS, MAX_UPLOAD_BYTES, PROGRESS_EVERY
+from .aliases import FIELD_OF_HEADER, header_key, header_score
+from .columns import HEADER_SEARCH_ROWS, MAX_ROWS, MAX_UPLOAD_BYTES, PROGRESS_EVERY
 
 
 class ImportFileError(Exception):
@@ -47,13 +46,8 @@ class Sheet:
 Progress = Callable[[int, int], None]
 
 
-def _nfkc(text: str) -> str:
-    """Full-width digits, letters and slashes typed by Chinese input methods -> ASCII."""
-    return unicodedata.normalize("NFKC", text)
-
-
 def _header(value: Any) -> str:
-    return re.sub(r"[\s*]", "", _nfkc(_cell_text(value)))
+    return header_key(_cell_text(value))
 
 
 def _cell_text(value: Any) -> str:
@@ -79,11 +73,30 @@ def _cell_text(value: Any) -> str:
 
 
 def _find_header(rows: Sequence[Sequence[Any]]) -> int | None:
-    """Index of the first row that names at least two known columns."""
+    """Index of the row that names the most known columns, counting the names ``_headers`` takes
+    from the row above (the first of equals): title rows, merged or not, and the group row of a
+    two-level header lose to the header row. The row itself must name at least two (a line of the
+    template's 说明 sheet names one column, and one of its other names is the row above's)."""
+    best, best_score = None, 1
     for index, row in enumerate(rows):
-        if len({_header(cell) for cell in row} & _BY_HEADER.keys()) >= 2:
-            return index
-    return None
+        if header_score(_header(cell) for cell in row) < 2:
+            continue
+        score = header_score(_headers(rows, index))
+        if score > best_score:
+            best, best_score = index, score
+    return best
+
+
+def _headers(rows: Sequence[Sequence[Any]], found: int) -> list[str]:
+    """The header row's names; in a two-level header a column merged down over both rows has its
+    name in the row above (a merged cell keeps its value in its first cell only)."""
+    headers = [_header(cell) for cell in rows[found]]
+    above = [_header(cell) for cell in rows[found - 1]] if found else []
+    headers.extend([""] * (len(above) - len(headers)))
+    for index, name in enumerate(above):
+        if not headers[index] and name in FIELD_OF_HEADER:
+            headers[index] = name
+    return headers
 
 
 def _collect(
@@ -135,7 +148,7 @@ def _read_xlsx(data: bytes, progress: Progress | None) -> Sheet:
             found = _find_header([cells for _, cells in head])
             if found is None:
                 continue
-            headers = [_header(cell) for cell in head[found][1]]
+            headers = _headers([cells for _, cells in head], found)
             return _collect(itertools.chain(head[found + 1 :], rows), headers, progress, estimate - found - 1)
         first = next(workbook.worksheets[0].iter_rows(min_row=1, max_row=1, values_only=True), ())
         return Sheet(headers=[_header(cell) for cell in first])
@@ -165,10 +178,11 @@ def _read_csv(data: bytes, progress: Progress | None) -> Sheet:
         numbered = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
         raise ImportFileError(_("无法读取该 CSV 文件：%(reason)s") % {"reason": exc}) from exc
-    found = _find_header([row for _, row in numbered[:HEADER_SEARCH_ROWS]])
+    head = [row for _, row in numbered[:HEADER_SEARCH_ROWS]]
+    found = _find_header(head)
     if found is None:
         return Sheet(headers=[_header(cell) for cell in numbered[0][1]] if numbered else [])
-    headers = [_header(cell) for cell in numbered[found][1]]
+    headers = _headers(head, found)
     return _collect(numbered[found + 1 :], headers, progress, len(numbered) - found - 1)
 
 

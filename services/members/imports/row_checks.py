@@ -10,10 +10,10 @@ import calendar
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,13 +34,15 @@ from ..validation import (
     new_date_errors,
     record_date_errors,
 )
-from .columns import _BY_HEADER, _COLUMN_OF, _DATE_FIELDS, _TEXT_LIMITS, COLUMNS, RETAINED_SINCE, choice_labels
-from .reading import _nfkc
+from .aliases import ColumnMap, choice_lookup, name_text, nfkc, value_key
+from .columns import _DATE_FIELDS, _TEXT_LIMITS, COLUMNS, RETAINED_SINCE, choice_labels
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 # How a step of ``_Checker.clean`` reports an error: the field it concerns and the message.
 Fail = Callable[[str, str], None]
+# A choice or a branch name repeats down a column: its lookup key is computed once per distinct text.
+_repeated_key = lru_cache(maxsize=4096)(value_key)
 # Not a field: a masked phone cell (138****0001), which keeps the record's number when it is
 # that number's mask and is refused otherwise.
 MASKED_PHONE = "masked_phone"
@@ -79,7 +81,7 @@ def parse_date(text: str) -> date:
     2001年7月1日, 20010701, or an Excel day number in a cell not formatted as a date.
     ``NoSuchDate`` (a ValueError) when it is written as a date but the day does not exist,
     ``ValueError`` when it is not written as a date at all."""
-    value = _nfkc(text).strip()
+    value = nfkc(text).strip()
     match = _DATE.match(value)
     if match:
         return _day(text.strip(), int(match[1]), int(match[2]), int(match[3]))
@@ -95,25 +97,28 @@ def _error(row: int | None, column: str, message: str) -> dict[str, Any]:
 
 
 class _Checker:
-    """Per-row rules, with what they need loaded once: the units, the scope, the labels."""
+    """Per-row rules, with what they need loaded once: the units, the scope, the labels. Each
+    error names the column as the file does (``ColumnMap.header_of``)."""
 
-    def __init__(self, *, scope: Scope, headers: list[str]) -> None:
+    def __init__(self, *, scope: Scope, columns: ColumnMap) -> None:
         self.scope = scope
-        self.positions = {_BY_HEADER[name].field: index for index, name in enumerate(headers) if name in _BY_HEADER}
+        self.columns = columns
+        self.positions = columns.positions
         self.units = {unit.pk: unit for unit in OrgUnit.objects.all()}
+        # By value_key(name): full-width brackets and spaces in a cell do not hide a branch.
         self.open_branches: dict[str, list[OrgUnit]] = {}
         self.closed_branches: set[str] = set()
         for unit in self.units.values():
             if unit.kind != OrgUnit.Kind.BRANCH:
                 continue
             if unit.closed_on is None:
-                self.open_branches.setdefault(unit.name, []).append(unit)
+                self.open_branches.setdefault(value_key(unit.name), []).append(unit)
             else:
-                self.closed_branches.add(unit.name)
+                self.closed_branches.add(value_key(unit.name))
         self.choices = {
-            "gender": self._lookup(Member.Gender),
-            "category": self._lookup(Member.Category),
-            "status": self._lookup(Member.Status),
+            "gender": choice_lookup("gender", Member.Gender),
+            "category": choice_lookup("category", Member.Category),
+            "status": choice_lookup("status", Member.Status),
         }
         self.choice_text = {
             name: "、".join(choice_labels(cls).values())
@@ -121,12 +126,6 @@ class _Checker:
         }
         self.today = timezone.localdate()
         self.unmasked: dict[tuple[str, str], list[str]] = {}  # (name, masked number) -> numbers
-
-    @staticmethod
-    def _lookup(choices: type[TextChoices]) -> dict[str, str]:
-        labels = {label: value for value, label in choice_labels(choices).items()}
-        labels.update({str(value): str(value) for value in choices.values})  # codes from the API work too
-        return labels
 
     def unmask(self, rows: list[tuple[int, list[str]]]) -> None:
         """Find the numbers behind masked ID numbers (a masked export imported back): the
@@ -138,9 +137,9 @@ class _Checker:
             return
         wanted: dict[str, set[str]] = {}
         for _row, cells in rows:
-            number = _nfkc(cells[id_at])
+            number = value_key(cells[id_at])
             if national_id.is_masked(number):
-                wanted.setdefault(cells[name_at], set()).add(national_id.normalize(number))
+                wanted.setdefault(name_text(cells[name_at]), set()).add(national_id.normalize(number))
         names = list(wanted)
         for start in range(0, len(names), 5000):
             members = Member.objects.filter(self.scope.members_q(manage=True), name__in=names[start : start + 5000])
@@ -154,11 +153,15 @@ class _Checker:
         says), and its errors. The steps run in this order, each adding what it parsed to
         ``fields`` and its messages, in the column they concern, through ``fail``."""
         raw = {name: cells[index] for name, index in self.positions.items()}
+        if "name" in raw:
+            raw["name"] = name_text(raw["name"])
+        if "number" in raw:
+            raw["number"] = value_key(raw["number"])  # an identifier: full-width digits typed by mistake
         errors: list[dict[str, Any]] = []
         fields: dict[str, Any] = {}
 
         def fail(name: str, message: str) -> None:
-            errors.append(_error(number, _COLUMN_OF[name], message))
+            errors.append(_error(number, self.columns.header_of(name), message))
 
         self._required(raw, fail)
         self._texts(raw, fields, fail)
@@ -171,20 +174,19 @@ class _Checker:
         self._branch(raw, fields, fail)
         return fields, errors
 
-    @staticmethod
-    def _required(raw: dict[str, str], fail: Fail) -> None:
+    def _required(self, raw: dict[str, str], fail: Fail) -> None:
         for column in COLUMNS:
             if column.required and not raw.get(column.field):
-                fail(column.field, _("“%(column)s”不能为空。") % {"column": column.header})
+                fail(column.field, _("“%(column)s”不能为空。") % {"column": self.columns.header_of(column.field)})
 
-    @staticmethod
-    def _texts(raw: dict[str, str], fields: dict[str, Any], fail: Fail) -> None:
+    def _texts(self, raw: dict[str, str], fields: dict[str, Any], fail: Fail) -> None:
         for name, limit in _TEXT_LIMITS.items():
             value = raw.get(name)
             if value is None:
                 continue
             if len(value) > limit:
-                fail(name, _("“%(column)s”不能超过 %(limit)s 个字。") % {"column": _COLUMN_OF[name], "limit": limit})
+                column = self.columns.header_of(name)
+                fail(name, _("“%(column)s”不能超过 %(limit)s 个字。") % {"column": column, "limit": limit})
             elif value or name != "ethnicity":  # an empty 民族 keeps the record's (汉族 when new)
                 fields[name] = value
 
@@ -194,7 +196,7 @@ class _Checker:
         number_text = raw.get("national_id", "")
         if not number_text:
             return
-        id_text = _nfkc(number_text)
+        id_text = value_key(number_text)
         if national_id.is_masked(id_text):
             found = self.unmasked.get((raw.get("name", ""), national_id.normalize(id_text)), [])
             if len(found) == 1:
@@ -221,11 +223,11 @@ class _Checker:
 
     @staticmethod
     def _phone(raw: dict[str, str], fields: dict[str, Any], fail: Fail) -> None:
-        if "phone" in raw and is_masked_phone(_nfkc(raw["phone"])):
-            fields[MASKED_PHONE] = _nfkc(raw["phone"])  # the record's number, if it matches (diff)
+        if "phone" in raw and is_masked_phone(value_key(raw["phone"])):
+            fields[MASKED_PHONE] = value_key(raw["phone"])  # the record's number, if it matches (diff)
         elif "phone" in raw:
             try:
-                fields["phone"] = clean_phone(_nfkc(raw["phone"]))
+                fields["phone"] = clean_phone(nfkc(raw["phone"]))
             except ValidationError as exc:
                 for message in exc.messages:
                     fail("phone", message)
@@ -235,7 +237,7 @@ class _Checker:
             value = raw.get(name, "")
             if not value:
                 continue
-            code = self.choices[name].get(value)
+            code = self.choices[name].get(_repeated_key(value))
             if code is None:
                 fail(
                     name,
@@ -262,7 +264,8 @@ class _Checker:
                 fail(name, _("日期格式不正确，应为 YYYY-MM-DD（例如 2001-07-01）。"))
                 continue
             if name == RETAINED_SINCE and parsed > self.today:
-                fail(name, _("%(field)s不能晚于今天（%(today)s）。") % {"field": _COLUMN_OF[name], "today": self.today})
+                column = self.columns.header_of(name)
+                fail(name, _("%(field)s不能晚于今天（%(today)s）。") % {"field": column, "today": self.today})
                 continue
             fields[name] = parsed
 
@@ -298,7 +301,7 @@ class _Checker:
         branch_name = raw.get("branch", "")
         if not branch_name:
             return
-        candidates = self.open_branches.get(branch_name, [])
+        candidates = self.open_branches.get(_repeated_key(branch_name), [])
         if len(candidates) == 1:
             unit = candidates[0]
             if self.scope.covers_unit(unit, manage=True):
@@ -311,7 +314,7 @@ class _Checker:
                 _("有 %(count)s 个党支部都叫“%(name)s”，无法确定是哪一个，请先在组织架构中区分名称。")
                 % {"count": len(candidates), "name": branch_name},
             )
-        elif branch_name in self.closed_branches:
+        elif _repeated_key(branch_name) in self.closed_branches:
             fail("branch", _("党支部“%(name)s”已撤销。") % {"name": branch_name})
         else:
             fail("branch", _("找不到名为“%(name)s”的党支部。") % {"name": branch_name})
@@ -327,13 +330,15 @@ class _Checker:
             # any number they may not import, which confirms nothing about records out of sight.
             seen = current_branch.name if current_branch and self.scope.covers_unit(current_branch) else None
             message = national_id_taken_message(holder_unit=seen, importing=True)
-            errors.append(_error(number, "身份证号", message))
+            errors.append(_error(number, self.columns.header_of("national_id"), message))
             return {}, errors
-        if fields.get("name") and fields["name"] != existing["name"]:
+        if fields.get("name") and name_text(existing["name"]) == fields["name"]:
+            fields["name"] = existing["name"]  # a record saved with a padded name keeps it
+        elif fields.get("name"):
             errors.append(
                 _error(
                     number,
-                    "姓名",
+                    self.columns.header_of("name"),
                     _("该身份证号已登记为“%(name)s”的档案，与本行姓名不一致。") % {"name": existing["name"]},
                 )
             )
@@ -344,7 +349,7 @@ class _Checker:
             errors.append(
                 _error(
                     number,
-                    "党籍状态",
+                    self.columns.header_of("status"),
                     _("党籍状态不能通过导入变更（档案中为“%(current)s”），请在党员档案中办理状态变更。")
                     % {"current": choice_labels(Member.Status).get(existing["status"], existing["status"])},
                 )
@@ -355,10 +360,12 @@ class _Checker:
         merged = {**{name: existing[name] for name in keys}, **{k: v for k, v in fields.items() if k in keys}}
         own = record_date_errors(fields, today=self.today)
         for name, messages in new_date_errors(existing, merged, today=self.today).items():
-            errors.extend(_error(number, _COLUMN_OF[name], m) for m in messages if m not in own.get(name, []))
+            column = self.columns.header_of(name)
+            errors.extend(_error(number, column, m) for m in messages if m not in own.get(name, []))
         masked_phone = fields.get(MASKED_PHONE)
         if masked_phone is not None and masked_phone != mask("phone", existing["phone"] or ""):
-            errors.append(_error(number, "手机号", _("手机号是脱敏号码，与档案中的号码不符；要修改请填写完整手机号。")))
+            message = _("手机号是脱敏号码，与档案中的号码不符；要修改请填写完整手机号。")
+            errors.append(_error(number, self.columns.header_of("phone"), message))
         if errors:
             return {}, errors
         changes: dict[str, list[Any]] = {}

@@ -9,6 +9,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .aliases import help_rows
 from .columns import COLUMNS, ERROR_COLUMN, HEADERS, HELP_SHEET, MAX_ROWS, TEMPLATE_SHEET, choice_labels, column_format
 from .reading import Sheet
 
@@ -18,7 +19,8 @@ _TEXT_COLUMNS = ("身份证号", "手机号", "学号/工号", "出生日期", "
 
 def template_write(*, out: IO[bytes]) -> None:
     """The import template: the header row (text-formatted where Excel would mangle values,
-    drop-down lists for the choice columns) and a "说明" sheet, one line per column."""
+    drop-down lists for the choice columns) and a "说明" sheet, one line per column with the
+    alias table's other names of the column and other ways of writing its values (aliases.py)."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -38,8 +40,8 @@ def template_write(*, out: IO[bytes]) -> None:
             sheet.add_data_validation(validation)
     sheet.freeze_panes = "A2"
     help_sheet = workbook.create_sheet(HELP_SHEET)
-    help_sheet.append(["列名", "是否必填", "含义", "格式", "示例"])
-    for column in COLUMNS:
+    help_sheet.append(["列名", "是否必填", "含义", "格式", "示例", "其他可用列名", "可识别的其他写法"])
+    for column, other_names, other_values in help_rows():
         help_sheet.append(
             [
                 column.header,
@@ -47,18 +49,21 @@ def template_write(*, out: IO[bytes]) -> None:
                 column.meaning,
                 column_format(column),
                 column.example,
+                other_names,
+                other_values,
             ]
         )
     for cell in help_sheet[1]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCDE", (12, 10, 48, 48, 26), strict=True):
+    for letter, width in zip("ABCDEFG", (12, 10, 48, 48, 26, 36, 60), strict=True):
         help_sheet.column_dimensions[letter].width = width
     help_sheet.append([])
     help_sheet.append(
         [
             "说明",
             "",
-            "第一行为表头，请勿修改列名；红色列为必填。同一身份证号已有档案的将被更新，否则新建。"
+            "表头行上方可以有标题行；列名可用“列名”或“其他可用列名”中的任一个（全国党员管理信息系统导出的名册可直接导入），"
+            "无法识别的列不读取；红色列为必填。同一身份证号已有档案的将被更新，否则新建。"
             "校验通过并确认后才会写入，任何一行有错误时都不会导入。",
         ]
     )
