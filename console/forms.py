@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from services.accounts.forms import NewPasswordForm
 from tenants.models import Institution
 
 from . import platform_users
@@ -52,17 +51,6 @@ class PlatformUserDeleteForm(forms.Form):
     confirmation = forms.CharField(label=_("请输入用户名以确认删除"), max_length=150)
 
 
-class SetPasswordForm(forms.Form):
-    new_password1 = forms.CharField(
-        label=_("新密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-    new_password2 = forms.CharField(
-        label=_("确认新密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        first, second = data.get("new_password1"), data.get("new_password2")
-        if first and second and first != second:
-            self.add_error("new_password2", _("两次输入的新密码不一致。"))
-        return data
+class SetPasswordForm(NewPasswordForm):
+    """A platform account's first (or reset) password, through its one-time link; the service
+    checks the password rules."""

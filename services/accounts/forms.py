@@ -46,7 +46,10 @@ class ReauthForm(forms.Form):
             del self.fields["code"]
 
 
-class PasswordChangeForm(ReauthForm):
+class NewPasswordForm(forms.Form):
+    """A new password typed twice, as every page that sets one asks for it. A mismatch is the
+    form's error; the password rules are checked by whoever sets it (below, or the service)."""
+
     new_password1 = forms.CharField(
         label=_("新密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
@@ -59,7 +62,16 @@ class PasswordChangeForm(ReauthForm):
         first, second = data.get("new_password1"), data.get("new_password2")
         if first and second and first != second:
             self.add_error("new_password2", _("两次输入的新密码不一致。"))
-        elif second:
+        return data
+
+
+class PasswordChangeForm(NewPasswordForm, ReauthForm):
+    """The current password (and code), then the new one twice, checked against the rules."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        second = data.get("new_password2")  # gone from the data if the two differ
+        if second:
             try:
                 validate_password(second, self.user)
             except ValidationError as exc:
