@@ -15,8 +15,8 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from .models import ApiToken, User
-from .services import _token_revoke
+from .models import User
+from .services import tokens_revoke
 
 
 def sessions_end(*, user: User) -> int:
@@ -33,7 +33,5 @@ def sessions_end(*, user: User) -> int:
 def access_revoke(*, user: User, reason: str, acting_user: Any) -> dict[str, int]:
     """End ``user``'s sessions and revoke their live API tokens (each token's revocation is
     audited with ``reason``). Returns the counts, for the caller's audit row."""
-    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
-    for token in tokens:
-        _token_revoke(token=token, actor=acting_user, reason=reason)
-    return {"sessions": sessions_end(user=user), "tokens": len(tokens)}
+    tokens = tokens_revoke(user=user, actor=acting_user, reason=reason)
+    return {"sessions": sessions_end(user=user), "tokens": tokens}

@@ -166,8 +166,7 @@ def password_change(*, user: User, new_password: str) -> None:
         user.set_password(new_password)
         user.save(update_fields=["password", "password_changed_at"])
         audit_record(event=audit_events.PASSWORD_CHANGED, actor=user, target=user)
-        for token in ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True):
-            _token_revoke(token=token, actor=user, reason="password_changed")
+        tokens_revoke(user=user, actor=user, reason="password_changed")
 
 
 # --- TOTP (optional second factor, offered to administrators) -------------------------------
@@ -225,6 +224,15 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 def api_token_revoke(*, token: ApiToken) -> None:
     with transaction.atomic():
         _token_revoke(token=token, actor=token.user, reason="revoked")
+
+
+def tokens_revoke(*, user: User, actor: Any, reason: str) -> int:
+    """Revoke every live API token of ``user`` (each revocation audited with ``reason``), inside
+    the caller's transaction; returns how many."""
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        _token_revoke(token=token, actor=actor, reason=reason)
+    return len(tokens)
 
 
 def _token_revoke(*, token: ApiToken, actor: Any, reason: str) -> None:
