@@ -24,3 +24,8 @@ PERMISSION_DENIED = declare(
     "auth.permission_denied", label=_("拒绝访问"), detail="method, path and reason of the refused request"
 )
 USER_CREATED = declare("user.created", label=_("创建用户"), detail="nothing; the target is the new user")
+ACCOUNTS_PROVISIONED = declare(
+    "account.provisioned",
+    label=_("开通待激活账号"),
+    detail="for (member or dossier) and the record's id; the target is the new user",
+)

@@ -28,10 +28,21 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     totp_secret = EncryptedTextField(blank=True)
     totp_enabled = models.BooleanField(_("已启用两步验证"), default=False)
+    # The blind index of the phone number verified at activation: a second sign-in name. One
+    # account per number (two records sharing a phone cannot both verify it).
+    phone_index = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # When the person set their own password for the first time (activation). An account made
+    # for a member and not activated yet has an unusable password.
+    activated_at = models.DateTimeField(_("激活时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone_index"], condition=~models.Q(phone_index=""), name="user_phone_index_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -89,3 +100,68 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return "pc_" + secrets.token_urlsafe(32)
+
+
+class UserSession(models.Model):
+    """Which session belongs to which user, written at sign-in: ending one person's sessions
+    (an account disabled, a member transferred out) is an indexed delete, not a scan that decodes
+    every session of the institution."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+        indexes = [models.Index(fields=["user"], name="usersession_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.session_key[:6]}…"
+
+
+class ActivationBatch(models.Model):
+    """One issue of activation slips (a branch, a college, a filter): who issued how many, for
+    whom, valid until when. The slips themselves are never stored: their codes exist only as
+    keyed hashes (ActivationCode)."""
+
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    scope_label = models.CharField(_("范围"), max_length=200)
+    count = models.PositiveIntegerField(_("份数"), default=0)
+    valid_until = models.DateTimeField(_("有效期至"))
+
+    class Meta:
+        verbose_name = _("激活单批次")
+        verbose_name_plural = _("激活单批次")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.scope_label} ×{self.count}"
+
+
+class ActivationCode(models.Model):
+    """A one-time code that lets a person set their password: printed on an activation slip
+    (sheet), or sent by SMS to the phone on their record (phone). Stored as a keyed hash
+    (services/accounts/codes.py); used once; a newer code of the same kind replaces the older."""
+
+    class Kind(models.TextChoices):
+        SHEET = "sheet", _("激活单")
+        PHONE = "phone", _("短信验证码")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="activation_codes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    digest = models.CharField(max_length=64)
+    batch = models.ForeignKey(ActivationBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="codes")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("激活码")
+        verbose_name_plural = _("激活码")
+        indexes = [models.Index(fields=["user", "kind"], name="activationcode_user_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}"

@@ -1,0 +1,44 @@
+"""Accounts for member records: one per member, made in bulk and linked to the record, left for
+the member to activate (services/accounts/provisioning.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from services.accounts import audit_events as account_events
+from services.accounts.provisioning import Holder, accounts_create_many
+from services.audit.services import audit_record_many
+
+from .models import Member
+
+
+def member_accounts_ensure(*, members: Iterable[Member], acting_user: Any) -> int:
+    """Give every member in ``members`` without an account a new, not yet activated one, linked
+    to the record; returns how many were made. One transaction, a constant number of queries."""
+    pending = [member for member in members if member.user_id is None]
+    if not pending:
+        return 0
+    with transaction.atomic():
+        locked = list(
+            Member.objects.select_for_update()
+            .filter(pk__in=[m.pk for m in pending], user__isnull=True)
+            .order_by("pk")
+            .only("pk", "name", "number", "user_id")
+        )
+        users = accounts_create_many(
+            holders=[Holder(number=m.number, name=m.name, fallback=f"m{m.pk}") for m in locked]
+        )
+        for member, user in zip(locked, users, strict=True):
+            member.user_id = user.pk
+        Member.objects.bulk_update(locked, ["user"], batch_size=2000)
+        audit_record_many(
+            event=account_events.ACCOUNTS_PROVISIONED,
+            acting_user=acting_user,
+            targets=[("accounts.user", user.pk) for user in users],
+            detail={"for": "member"},
+            per_target={user.pk: {"record": member.pk} for member, user in zip(locked, users, strict=True)},
+        )
+    return len(locked)
