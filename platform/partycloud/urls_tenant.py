@@ -24,6 +24,7 @@ urlpatterns = [
     path("votes/", include("services.votes.urls")),
     path("transfers/", include("services.transfers.urls")),
     path("reminders/", include("services.reminders.urls")),
+    path("accounts/", include("services.activation.urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
     path("api/", include(router.urls)),
@@ -37,6 +38,7 @@ urlpatterns = [
     path("api/", include("services.votes.api_urls")),
     path("api/", include("services.transfers.api_urls")),
     path("api/", include("services.reminders.api_urls")),
+    path("api/", include("services.activation.api_urls")),
 ]
 
 handler400 = "partycloud.errors.bad_request"

@@ -1,0 +1,7 @@
+"""Activation API routes (mounted under /api/)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ActivationConfig(AppConfig):
+    name = "services.activation"
+    label = "activation"
+    verbose_name = "Activation"
