@@ -14,12 +14,15 @@ from importlib import import_module
 from types import ModuleType
 
 from django.apps import apps
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 from django_tenants.utils import schema_context
 
 from services.accounts.models import User
 from services.crypto import blind_index
+from services.members.accounts import member_accounts_ensure
 from services.members.fake_ids import fake_national_id
 from services.members.models import Member
 from services.organization.models import OrgUnit, Position
@@ -159,6 +162,35 @@ def _members(rng: random.Random, branches: list[OrgUnit], count: int, *, taken: 
     return members
 
 
+ACTIVATED_PER_BRANCH = 2
+
+
+def _member_accounts(members: list[Member], *, skip: set[int]) -> None:
+    """Accounts for the first few members of each branch, activated with the demo password (they
+    sign in with their student or staff number); everyone else is left to activate, as in the
+    first week of term (the lines `make run` prints name one to try)."""
+    chosen: dict[int, list[Member]] = {}
+    for member in members:
+        picked = chosen.setdefault(member.branch_id, [])
+        if member.pk not in skip and len(picked) < ACTIVATED_PER_BRANCH:
+            picked.append(member)
+    few = [member for picked in chosen.values() for member in picked]
+    member_accounts_ensure(members=few, acting_user=None)
+    User.objects.filter(member__in=few).update(password=make_password(DEMO_PASSWORD), activated_at=timezone.now())
+
+
+def _activation_hint() -> str:
+    """A member with a phone on record and no account yet: what a newcomer types on 激活账号
+    (the demo's ID numbers are fake). The code sent to the phone appears in the console log."""
+    member = Member.objects.filter(user__isnull=True).exclude(number="").order_by("id").first()
+    if member is None:
+        return ""
+    return (
+        f"               activate: /accounts/activate/ · 学号/工号 {member.number} · 姓名 {member.name} · "
+        f"身份证后六位 {member.national_id[-6:]} (the SMS code appears in this log)"
+    )
+
+
 def _capability_demos() -> list[ModuleType]:
     """Each app's ``demo_data`` module: ``seed_public()`` and ``seed_institution(*, institution, rng)``,
     both idempotent (they add only what is missing: a second ``make run`` keeps the data)."""
@@ -203,6 +235,7 @@ def seed_demo(*, members_per_institution: int = 300) -> list[str]:
                     user.set_password(DEMO_PASSWORD)
                     user.save()
                     Member.objects.filter(pk=record.pk).update(user=user)
+                _member_accounts(members, skip={first_branch[0].pk, first_branch[1].pk})
                 Position.objects.create(
                     member=first_branch[0],
                     unit=branches[0],
@@ -220,4 +253,8 @@ def seed_demo(*, members_per_institution: int = 300) -> list[str]:
             f"admin (whole institution) / secretary ({demo.colleges[0]}教工第一党支部) / member, "
             f"password {DEMO_PASSWORD}"
         )
+        with schema_context(institution.schema_name):
+            hint = _activation_hint()
+        if hint:
+            lines.append(hint)
     return lines
