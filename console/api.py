@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -24,7 +23,7 @@ from . import platform_users, services
 
 
 class IsPlatformOperator(permissions.BasePermission):
-    message = _("只有平台运维人员可以管理学校。")
+    message = gettext_lazy("只有平台运维人员可以管理学校。")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user

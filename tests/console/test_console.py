@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -147,7 +148,12 @@ def test_committee_sees_figures_but_cannot_manage(committee_user: User, inst_a: 
     assert client.get("/institutions/new/").status_code == 403
     _, raw = api_token_create(user=committee_user, name="c")
     api = Client(HTTP_HOST=host_of(None), HTTP_AUTHORIZATION=f"Bearer {raw}")
-    assert api.get("/api/institutions/").status_code == 403
+    refused = api.get("/api/institutions/")
+    assert refused.status_code == 403 and refused.json()["detail"] == "只有平台运维人员可以管理学校。"
+    # The refusal speaks the caller's language (the message is translated per request, not at import).
+    api.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = api.get("/api/institutions/")
+    assert english.json()["detail"] == "Only platform operators can manage institutions."
 
 
 def test_console_create_form_shows_the_password_once(operator: User) -> None:
