@@ -65,8 +65,6 @@ def activate(institution: Institution, member: Member, caplog: pytest.LogCapture
     with capture(execute=True):
         assert start(client, member).url == "/accounts/activate/verify/"
     assert client.post("/accounts/activate/verify/", {"code": last_code(caplog)}).url == "/accounts/activate/password/"
-    done = client.post(
-        "/accounts/activate/password/", {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
-    )
+    done = client.post("/accounts/activate/password/", {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert done.url == "/accounts/login/", done.content.decode()[:2000]
     return client

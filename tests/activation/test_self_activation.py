@@ -206,5 +206,7 @@ def test_throttled_after_the_limit_per_address_per_minute(inst_a: Institution, s
 def test_the_steps_cannot_be_skipped(inst_a: Institution) -> None:
     client = client_for(inst_a)
     assert client.get("/accounts/activate/verify/").url == "/accounts/activate/"
-    response = client.post("/accounts/activate/password/", {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = client.post(
+        "/accounts/activate/password/", {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
     assert response.url == "/accounts/activate/"
