@@ -10,8 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from services.accounts import phones
-from services.accounts import lockout
+from services.accounts import lockout, phones
 from services.accounts.models import ActivationCode, SignInCounter, User
 from services.activation import audit_events
 from services.audit.models import AuditEvent

@@ -12,7 +12,8 @@ from django.utils import timezone
 from services.accounts import phones
 from services.accounts.codes import code_digest, new_sheet_code
 from services.accounts.models import ActivationCode, ApiToken, User
-from services.activation import audit_events, sms as sms_module
+from services.activation import audit_events
+from services.activation import sms as sms_module
 from services.audit.models import AuditEvent
 from services.members.accounts import member_accounts_ensure
 from services.members.models import Member
