@@ -20,7 +20,7 @@ REFUSED = declare(
 CODE_SENT = declare(
     "activation.code_sent",
     label=_("发送短信验证码"),
-    detail="purpose: activate or reset; resent: false when a code sent under a minute ago still stands",
+    detail="purpose: activate or reset; sent: false when a code sent under a minute ago still stands (no SMS)",
 )
 CODE_REFUSED = declare(
     "activation.code_refused",

@@ -47,6 +47,10 @@ def ask_secretary_message() -> str:
     return _("无法通过短信自助激活，请联系所在党支部书记领取激活单。")
 
 
+def phone_taken_message() -> str:
+    return _("该手机号已绑定其他账号，无法用于激活。请联系所在党支部书记领取激活单。")
+
+
 def _refused(event: str, detail: dict[str, Any], message: str, target: Any = None) -> Step:
     audit_record(event=event, target=target, detail=detail)
     return Step(error=message)
@@ -77,8 +81,7 @@ def activation_start(*, number: str, name: str, id_tail: str) -> Step:
     if person.user_id is not None:
         taken = taken.exclude(pk=person.user_id)
     if taken.exists():
-        message = _("该手机号已绑定其他账号，无法用于激活。请联系所在党支部书记领取激活单。")
-        return _refused(audit_events.REFUSED, {"reason": "phone_taken"}, message, target=person.record)
+        return _refused(audit_events.REFUSED, {"reason": "phone_taken"}, phone_taken_message(), target=person.record)
     with transaction.atomic():
         user = lookup.account_ensure(person)
         if not user.is_active:
@@ -87,7 +90,7 @@ def activation_start(*, number: str, name: str, id_tail: str) -> Step:
         reset = _is_active_account(user)
         sent = codes.phone_code_send(user=user, phone=phone, reset=reset)
         purpose = "reset" if reset else "activate"
-        audit_record(event=audit_events.CODE_SENT, target=user, detail={"purpose": purpose, "resent": sent})
+        audit_record(event=audit_events.CODE_SENT, target=user, detail={"purpose": purpose, "sent": sent})
     return Step(user_id=user.pk, reset=reset, subject=f"user:{user.pk}")
 
 
@@ -107,7 +110,7 @@ def reset_start(*, identifier: str) -> Step:
         return Step(user_id=None, reset=True, subject=subject)
     with transaction.atomic():
         sent = codes.phone_code_send(user=user, phone=lookup.phone_of(user), reset=True)
-        audit_record(event=audit_events.RESET_REQUESTED, target=user, detail={"sent": True, "resent": sent})
+        audit_record(event=audit_events.RESET_REQUESTED, target=user, detail={"sent": sent})
     return Step(user_id=user.pk, reset=True, subject=f"user:{user.pk}")
 
 
@@ -189,9 +192,8 @@ def password_set(*, user_id: int, code_id: int, how: str, password: str) -> Step
             with transaction.atomic():
                 user.save()
         except IntegrityError:
-            message = _("该手机号已绑定其他账号，无法用于激活。请联系所在党支部书记领取激活单。")
             audit_record(event=audit_events.REFUSED, target=user, detail={"reason": "phone_taken"})
-            return Step(error=message)
+            return Step(error=phone_taken_message())
         code.used_at = now
         code.save(update_fields=["used_at"])
         if reset:

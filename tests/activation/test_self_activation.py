@@ -3,7 +3,7 @@ record, then a password: the happy path and every kind of bad input."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
@@ -14,10 +14,12 @@ from services.accounts import lockout, phones
 from services.accounts.models import ActivationCode, SignInCounter, User
 from services.activation import audit_events
 from services.audit.models import AuditEvent
+from services.development.models import Dossier, Stage
 from services.members.models import Member
 from tenants.models import Institution
 from tests.activation.conftest import NEW_PASSWORD, activate, last_code, member_on_roll, sms_count, start
 from tests.conftest import client_for, in_schema, make_user
+from tests.factories import OrgUnitFactory, _national_id
 
 WRONG = "信息核对未通过，请检查学号/工号、姓名和身份证号后6位是否填写正确。"
 ASK_SECRETARY = "请联系所在党支部书记领取激活单"
@@ -209,3 +211,60 @@ def test_the_steps_cannot_be_skipped(inst_a: Institution) -> None:
         "/accounts/activate/password/", {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
     )
     assert response.url == "/accounts/activate/"
+
+
+def test_an_applicant_is_found_and_sent_to_the_secretary_and_an_ended_dossier_is_not(
+    inst_a: Institution, sms: Any
+) -> None:
+    with in_schema(inst_a):
+        branch = OrgUnitFactory()
+        people = {}
+        for stage, number in ((Stage.ACTIVIST, "S2026100"), (Stage.ENDED, "S2026101")):
+            national = _national_id()
+            people[stage] = Dossier.objects.create(
+                name="赵敏",
+                gender="female",
+                birth_date=date(2004, 1, 1),
+                national_id=national,
+                national_id_index=f"t-{national}",
+                category="student",
+                number=number,
+                branch=branch,
+                stage=stage,
+                applied_on=date(2025, 10, 1),
+            )
+    client = client_for(inst_a)
+    for stage, expected in ((Stage.ACTIVIST, ASK_SECRETARY), (Stage.ENDED, WRONG)):
+        dossier = people[stage]
+        data = {"number": dossier.number, "name": dossier.name, "id_tail": dossier.national_id[-6:]}
+        assert expected in client.post("/accounts/activate/", data).content.decode(), stage
+    assert sms_count(sms) == 0
+
+
+def test_a_disabled_account_is_told_so(inst_a: Institution, sms: Any) -> None:
+    member = member_on_roll(inst_a)
+    with in_schema(inst_a):
+        user = User.objects.create_user(username=member.number, password=None, is_active=False)
+        Member.objects.filter(pk=member.pk).update(user=user)
+    assert "该账号已停用" in start(client_for(inst_a), member).content.decode()
+    assert sms_count(sms) == 0
+    assert _events(inst_a, audit_events.REFUSED)[-1].detail["reason"] == "disabled"
+
+
+def test_a_phone_verified_elsewhere_between_the_steps_activates_nothing(
+    inst_a: Institution, sms: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    member = member_on_roll(inst_a)
+    client = client_for(inst_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        start(client, member)
+    client.post("/accounts/activate/verify/", {"code": last_code(sms)})
+    make_user(inst_a, username="quicker", phone_index=phones.phone_index("13812341234"))
+    done = client.post(
+        "/accounts/activate/password/", {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
+    )
+    assert "该手机号已绑定其他账号" in done.content.decode()
+    with in_schema(inst_a):
+        user = Member.objects.select_related("user").get(pk=member.pk).user
+        assert user is not None and user.activated_at is None and not user.has_usable_password()
+        assert ActivationCode.objects.get(user=user).used_at is None
