@@ -98,4 +98,4 @@ def csrf_token(client: requests.Session, server: Server, path: str) -> str:
     """GET ``path`` for its form: the CSRF cookie is set, the token returned."""
     response = client.get(server.base + path, timeout=60)
     response.raise_for_status()
-    return client.cookies["csrftoken"]
+    return str(client.cookies["csrftoken"])
