@@ -121,6 +121,36 @@ def record_failure(*, username: str, ip: str | None, device: str | None) -> dict
     return started
 
 
+# --- Counters of other kinds of guess (services/activation: answers, codes) ---------------------
+# The same table and the same lock lengths, under keys of the caller's own namespace: a key of
+# one namespace never equals a sign-in key, so a wrong activation answer never locks a sign-in.
+
+
+def key(namespace: str, *parts: str) -> str:
+    """The counter key of ``parts`` in ``namespace`` (a keyed hash: nothing typed is stored)."""
+    return _hash(namespace, *parts)
+
+
+def keys_locked_minutes(keys: list[str]) -> int:
+    """Minutes until none of ``keys`` is locked; 0 when none is now."""
+    now = timezone.now()
+    until = SignInCounter.objects.filter(key__in=keys, locked_until__gt=now).aggregate(m=Max("locked_until"))["m"]
+    return 0 if until is None else max(1, math.ceil((until - now).total_seconds() / 60))
+
+
+def keys_record_failure(thresholds: dict[str, tuple[str, int]]) -> dict[str, str]:
+    """Count one failure under each ``{scope: (key, threshold)}``, in the order given (callers
+    keep one order: no deadlock); returns the locks it started ({scope: until})."""
+    now = timezone.now()
+    started = {}
+    with transaction.atomic():
+        for scope, (counter_key, threshold) in thresholds.items():
+            until = _count(counter_key, threshold, now)
+            if until is not None:
+                started[scope] = until.isoformat()
+    return started
+
+
 def record_success(*, username: str, ip: str | None, device: str | None) -> None:
     """A full sign-in: this client's counters for the account start again (by address and by
     device); the account's own counter does not (the guesser elsewhere has not stopped)."""

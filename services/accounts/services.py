@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from services.audit.services import audit_record
 from services.kernel.actions import current_action
 from tenants.db import connection
 
-from . import lockout
+from . import lockout, phones
 from .models import ApiToken, User
 
 
@@ -80,10 +81,25 @@ def _refused_while_locked(*, username: str, device: str | None) -> str:
     return _locked_message(minutes)
 
 
+def sign_in_name(typed: str) -> str:
+    """The username ``typed`` stands for: itself, or the username of the account whose verified
+    phone number it is (phones.py). A username wins over a phone number that looks the same.
+    Anything shaped like a mobile number costs one indexed query, whether or not it is anyone's."""
+    index = phones.phone_index(typed)
+    if not index:
+        return typed
+    names = list(User.objects.filter(Q(username=typed) | Q(phone_index=index)).values_list("username", flat=True)[:2])
+    if typed in names or not names:
+        return typed
+    return names[0]
+
+
 def login_check(*, username: str, password: str, device: str | None) -> LoginResult:
     """Check credentials with lockout and throttling. Does not log the user in. The client is the
     action's address and ``device``, the value of the browser's ``lockout.DEVICE_COOKIE`` (None
-    without one)."""
+    without one). ``username`` may be the account's verified phone number (``sign_in_name``):
+    the lockout then counts against the account it names."""
+    username = sign_in_name(username)
     if _throttled():
         return LoginResult(None, _("登录尝试过于频繁，请一分钟后再试。"))
     refusal = _refused_while_locked(username=username, device=device)

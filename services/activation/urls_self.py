@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from . import views
+
+urlpatterns: list[URLPattern] = [
+    path("activate/", views.start_view, name="start"),
+    path("activate/verify/", views.verify_view, name="verify"),
+    path("activate/password/", views.password_view, name="password"),
+    path("activate/slip/", views.slip_view, name="slip"),
+    path("password/forgot/", views.forgot_view, name="forgot"),
+]

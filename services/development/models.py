@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from services.crypto import EncryptedTextField
-from services.members.models import Member
+from services.members.models import Member, NationalIdTailIndexField
 from services.organization.models import OrgUnit
 from services.procedures.models import Stage, TemplateStep
 
@@ -33,6 +33,7 @@ class Dossier(models.Model):
     national_id = EncryptedTextField(_("身份证号"))
     # Not unique: a person whose dossier ended may apply again (a new dossier).
     national_id_index = models.CharField(max_length=64, db_index=True, editable=False)
+    national_id_tail_index = NationalIdTailIndexField()  # computed from national_id on every write
     category = models.CharField(_("人员类别"), max_length=20, choices=Member.Category.choices)
     number = models.CharField(_("学号/工号"), max_length=30, blank=True)
     user = models.ForeignKey(
@@ -79,6 +80,8 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["branch", "stage"], name="dossier_branch_stage_idx"),
             models.Index(fields=["stage", "applied_on"], name="dossier_stage_applied_idx"),
+            # Self-activation finds a person by student/staff number (services/activation).
+            models.Index(fields=["number"], name="dossier_number_idx"),
         ]
 
     def __str__(self) -> str:

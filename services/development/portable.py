@@ -23,6 +23,7 @@ KEPT_DOSSIER_FIELDS = (
     "birth_date",
     "national_id",  # encrypted at rest; the keys and the blind index are deployment-wide
     "national_id_index",
+    "national_id_tail_index",  # recomputed from the number when the copy is written
     "category",
     "stage",
     "applied_on",

@@ -11,6 +11,29 @@ from django.utils.translation import gettext_lazy as _
 from services.crypto import EncryptedTextField
 from services.organization.models import OrgUnit
 
+from .national_id import tail_index
+
+
+class NationalIdTailIndexField(models.CharField):
+    """The blind index of the last six characters of the row's ``national_id``
+    (``national_id.tail_index``), which self-activation compares without decrypting anything.
+    Computed from the number on every insert and save, ``bulk_create`` included (Django calls
+    ``pre_save`` for each row there too), so no way of writing a record can leave it out of
+    step; the roster import's COPY writes it with the number (imports/writing.py)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        number = getattr(model_instance, "national_id", None)
+        if number:
+            setattr(model_instance, self.attname, tail_index(str(number)))
+        return str(getattr(model_instance, self.attname) or "")
+
 
 class Member(models.Model):
     class Gender(models.TextChoices):
@@ -48,6 +71,7 @@ class Member(models.Model):
     birth_date = models.DateField(_("出生日期"))
     national_id = EncryptedTextField(_("身份证号"))
     national_id_index = models.CharField(max_length=64, unique=True, editable=False)
+    national_id_tail_index = NationalIdTailIndexField()
     phone = EncryptedTextField(_("手机号"), blank=True)
     native_place = models.CharField(_("籍贯"), max_length=50, blank=True)
     education = models.CharField(_("学历"), max_length=20, blank=True)
@@ -68,6 +92,8 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["branch", "status"], name="member_branch_status_idx"),
             models.Index(fields=["branch", "name", "id"], name="member_branch_name_idx"),
+            # Self-activation finds a person by student/staff number (services/activation).
+            models.Index(fields=["number"], name="member_number_idx"),
         ]
 
     def __str__(self) -> str:

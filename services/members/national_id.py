@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
+
+from services.crypto import blind_index
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -48,3 +51,16 @@ def mask(value: str) -> str:
 def is_masked(value: str) -> bool:
     """Whether ``value`` is mask() of an ID number (as a masked export writes it)."""
     return bool(_MASKED.match(normalize(value)))
+
+
+def tail(value: str) -> str:
+    """The last six characters of an ID number as a person types them from their card: full-width
+    characters folded, spaces dropped, the check character X upper-cased."""
+    folded = unicodedata.normalize("NFKC", value or "")
+    return "".join(folded.split()).upper()[-6:]
+
+
+def tail_index(value: str) -> str:
+    """The keyed blind index of the number's last six characters (self-activation asks for
+    them): namespaced, so it never equals the index of any other value."""
+    return blind_index(f"national_id_tail:{tail(value)}")

@@ -56,6 +56,10 @@ FIELDS: tuple[RecordField, ...] = (
     # The keyed blind index of the ID number (services.crypto.blind_index): computed by whoever
     # writes the number, never shown; the import and the transfer write it with the number.
     RecordField("national_id_index", imported=True, carried=True),
+    # The blind index of the number's last six characters (self-activation compares it): the
+    # model computes it from the number on every insert and save; the import writes it with the
+    # number, a transfer carries it with the number.
+    RecordField("national_id_tail_index", imported=True, carried=True),
     _everywhere("phone", mask=mask_phone),  # 138****0001
     _everywhere("native_place"),
     _everywhere("education"),

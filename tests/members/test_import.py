@@ -425,6 +425,7 @@ def test_commit_creates_members_with_history_and_one_audit_row(inst_a: Instituti
         member = created.get(name="党员0")
         assert member.national_id == rows[0]["身份证号"] and member.phone == "13800138000"
         assert member.national_id_index == blind_index(rows[0]["身份证号"])
+        assert member.national_id_tail_index == national_id.tail_index(rows[0]["身份证号"])  # self-activation reads it
         assert member.branch == world.tree.branch_y and member.status == "normal" and member.category == "student"
         assert member.joined_on == date(2016, 6, 30)
         with connection.cursor() as cursor:  # encrypted at rest

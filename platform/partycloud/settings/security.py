@@ -127,6 +127,11 @@ LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 30 if MLPS3 else 15)
 LOCKOUT_MAX_MINUTES = env_int("LOCKOUT_MAX_MINUTES", 24 * 60)
 # Throttle: failed logins per client address per minute, whatever the account.
 LOGIN_THROTTLE_PER_MINUTE = env_int("LOGIN_THROTTLE_PER_MINUTE", 20)
+# Activation, slips and password reset (services/activation/guard.py): attempts per client address
+# per minute, and wrong answers from one address, whatever the person, before it is locked out
+# (higher than LOCKOUT_THRESHOLD: a dormitory behind one address activates together).
+ACTIVATION_THROTTLE_PER_MINUTE = env_int("ACTIVATION_THROTTLE_PER_MINUTE", 20)
+ACTIVATION_ADDRESS_THRESHOLD = env_int("ACTIVATION_ADDRESS_THRESHOLD", 30)
 
 # Idle session timeout (seconds): a request renews it.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 1800 if MLPS3 else 8 * 3600)

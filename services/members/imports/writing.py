@@ -15,6 +15,7 @@ from services.search.outbox import index_later_many
 from tenants.db import connection
 
 from ..models import Member, MemberChange
+from ..national_id import tail_index
 from ..record import EDITABLE, IMPORTED
 from ..services import change_display
 from .checking import Plan
@@ -57,11 +58,17 @@ def _staging_rows(plan: Plan) -> Iterator[list[Any]]:
     for fields in plan.creates:
         record = {**_CREATE_DEFAULTS, **fields}
         changes = {name: [None, change_display(name, record[name])] for name in EDITABLE}
+        record["national_id_tail_index"] = tail_index(record["national_id"])
         record["national_id"] = encrypt(record["national_id"])
         record["phone"] = encrypt(record["phone"]) if record["phone"] else ""
         yield ["c", None, *(record[name] for name in _MEMBER_FIELDS), changes, fields.get(RETAINED_SINCE)]
     for update in plan.updates:
-        record = {**update.values, "national_id": None, "national_id_index": update.index}
+        record = {
+            **update.values,
+            "national_id": None,
+            "national_id_index": update.index,
+            "national_id_tail_index": None,
+        }
         record["phone"] = None if update.phone is None else (encrypt(update.phone) if update.phone else "")
         yield [
             "u",
@@ -101,7 +108,7 @@ def _write_members(cursor: Any, plan: Plan) -> None:
     )
     if cursor.rowcount != len(plan.creates):
         raise RuntimeError("import: created rows do not match the plan")
-    kept = ("national_id", "national_id_index", "phone")
+    kept = ("national_id", "national_id_index", "national_id_tail_index", "phone")
     assignments = ", ".join(
         f"{column} = s.{column}" for name, column in zip(_MEMBER_FIELDS, _COLUMNS_SQL, strict=True) if name not in kept
     )

@@ -1,0 +1,123 @@
+"""Self-activation under a crowd (issue 11): 20 clients at once, each activating members one after
+another through a real server (gunicorn, as `make run` serves): step 1 (number, name, the ID's last
+six: the lookup, the account made, the code issued and "sent") and step 2 (the code, read from the
+server's log as the person reads the SMS). The figure is the 95th percentile of those requests'
+latency. Each client comes from its own address (X-Forwarded-For behind one trusted proxy, as in
+production), so the per-address limits hold as they would for 20 phones."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+from django_tenants.utils import schema_context
+
+from bench.common import Figure, cleanup
+from bench.real_server import Server, csrf_token, serving
+from console.services import institution_create
+from services.crypto import blind_index
+from services.members.fake_ids import fake_national_id
+from services.members.models import Member
+from services.organization.models import OrgUnit
+from services.organization.services import org_unit_create
+from tenants.db import connection
+
+FIGURES = ("accounts_activate_p95_ms",)
+CLIENTS = 20
+ROUNDS = 5  # activations per client: 10 attempts a minute, under the per-address limit
+HOST = "bact.localhost"
+
+
+def _members(count: int) -> list[tuple[str, str, str]]:
+    """Members on the roll with a phone each: (number, name, last six of the ID)."""
+    import random
+
+    rng = random.Random(11)
+    committee = org_unit_create(name="党委", kind=OrgUnit.Kind.COMMITTEE)
+    college = org_unit_create(name="学院", kind=OrgUnit.Kind.SECOND_LEVEL, parent=committee)
+    branch = org_unit_create(
+        name="支部", kind=OrgUnit.Kind.BRANCH, parent=college, branch_kind=OrgUnit.BranchKind.UNDERGRADUATE
+    )
+    people, rows, taken = [], [], set()
+    for i in range(count):
+        number = fake_national_id(rng, date(2004, 1 + i % 12, 1 + i % 28), male=i % 2 == 0)
+        while number in taken:
+            number = fake_national_id(rng, date(2004, 1 + i % 12, 1 + i % 28), male=i % 2 == 0)
+        taken.add(number)
+        rows.append(
+            Member(
+                name=f"学生{i:03d}",
+                gender="male" if int(number[16]) % 2 else "female",
+                birth_date=date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
+                national_id=number,
+                national_id_index=blind_index(number),
+                phone=f"1380000{i:04d}",
+                category=Member.Category.STUDENT,
+                number=f"B{i:07d}",
+                branch=branch,
+            )
+        )
+        people.append((f"B{i:07d}", f"学生{i:03d}", number[-6:]))
+    Member.objects.bulk_create(rows)
+    return people
+
+
+def _code(server: Server, phone: str) -> str:
+    masked = f"{phone[:3]}****{phone[-4:]}"
+    pattern = re.compile(rf"SMS to {re.escape(masked)} .*?验证码为 (\d{{6}})")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # written before the response: found at once, as a rule
+        found = pattern.findall(server.log.read_text("utf-8"))
+        if found:
+            return str(found[-1])
+        time.sleep(0.1)
+    raise RuntimeError(f"no SMS for {masked}")
+
+
+def _client(server: Server, index: int, people: list[tuple[str, str, str]]) -> list[float]:
+    times = []
+    for round_ in range(ROUNDS):
+        person = index * ROUNDS + round_
+        number, name, tail = people[person]
+        client = server.session(**{"X-Forwarded-For": f"10.11.{index}.{round_ + 1}"})
+        token = csrf_token(client, server, "/accounts/activate/")
+        form = {"csrfmiddlewaretoken": token, "number": number, "name": name, "id_tail": tail}
+        started = time.perf_counter()
+        first = client.post(server.base + "/accounts/activate/", data=form, allow_redirects=False, timeout=60)
+        times.append(time.perf_counter() - started)
+        assert first.status_code == 302, first.text[:500]
+        code = _code(server, f"1380000{person:04d}")
+        started = time.perf_counter()
+        second = client.post(
+            server.base + "/accounts/activate/verify/",
+            data={"csrfmiddlewaretoken": token, "code": code},
+            allow_redirects=False,
+            timeout=60,
+        )
+        times.append(time.perf_counter() - started)
+        assert second.status_code == 302 and second.headers["Location"].endswith("/password/"), second.text[:500]
+    return times
+
+
+def run() -> list[Figure]:
+    with cleanup("bact"):
+        institution, _ = institution_create(code="bact", name="激活基准大学", admin_password="Bench-pass-2026!")
+        with schema_context(institution.schema_name):
+            people = _members(CLIENTS * ROUNDS)
+        connection.set_schema_to_public()
+        with serving(HOST, TRUSTED_PROXY_COUNT="1") as server:
+            cpu_before = server.cpu_seconds()
+            with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+                batches = list(pool.map(lambda i: _client(server, i, people), range(CLIENTS)))
+            cpu = server.cpu_seconds() - cpu_before
+        times = sorted(t for batch in batches for t in batch)
+        p95 = statistics.quantiles(times, n=20)[-1]
+        return [
+            ("accounts_activate_p95_ms", p95 * 1000, "ms"),
+            ("accounts_activate_median_ms", statistics.median(times) * 1000, "ms"),
+            # The server's CPU per timed request (the form's GET before each activation included).
+            ("accounts_activate_cpu_ms_per_request", cpu * 1000 / len(times), "ms"),
+        ]

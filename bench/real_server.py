@@ -1,0 +1,101 @@
+"""A real web server for a benchmark: what `make run` serves (gunicorn with deploy/gunicorn.conf.py,
+partycloud/devstack.py), started on a free port, and the CPU time its processes have used."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from partycloud import devstack
+
+ROOT = Path(__file__).resolve().parents[1]
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Server:
+    port: int
+    host: str
+    pid: int
+    log: Path
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def session(self, **headers: str) -> requests.Session:
+        """A client of the institution at ``host`` (its own cookies)."""
+        client = requests.Session()
+        client.headers.update({"Host": f"{self.host}:{self.port}", **headers})
+        return client
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the server's master and worker processes so far."""
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid, ppid = int(stat.parent.name), int(fields[1])
+            if pid == self.pid or ppid == self.pid:
+                total += int(fields[11]) + int(fields[12])
+        return total / _TICKS
+
+
+@contextmanager
+def serving(host: str, **env: str) -> Iterator[Server]:
+    """Serve on a free port with ``env`` on top of this process's environment (plain HTTP); the
+    server's log (where the development SMS lines go) is written to ``Server.log``."""
+    workdir = Path(tempfile.mkdtemp(prefix="partycloud-bench-"))
+    port = _free_port()
+    args, extra = devstack.web_server(port, environ=dict(os.environ), metrics_dir=workdir / "metrics")
+    full_env = {**os.environ, **extra, "HTTPS": "0", "GUNICORN_ACCESSLOG": "off", **env}
+    full_env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
+    log = workdir / "server.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(args, env=full_env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            _wait_until_up(server, port, host)
+            yield Server(port=port, host=host, pid=server.pid, log=log)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _wait_until_up(server: subprocess.Popen[bytes], port: int, host: str) -> None:
+    deadline = time.monotonic() + 60
+    while server.poll() is None and time.monotonic() < deadline:
+        try:
+            response = requests.get(f"http://127.0.0.1:{port}/healthz/live", headers={"Host": host}, timeout=5)
+            if response.status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("the benchmark's server did not start")
+
+
+def csrf_token(client: requests.Session, server: Server, path: str) -> str:
+    """GET ``path`` for its form: the CSRF cookie is set, the token returned."""
+    response = client.get(server.base + path, timeout=60)
+    response.raise_for_status()
+    return str(client.cookies["csrftoken"])
