@@ -292,6 +292,8 @@ def version_file(request: HttpRequest, pk: int, number: int) -> HttpResponseBase
 @require_POST
 def version_upload(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document_or_404(request, pk)
+    if not selectors.can_manage_document(user=request.user, document=document):
+        raise PermissionDenied(_("您无权修改这份文件。"))  # before the form: its errors are for those who may send it
     return add_version_from_form(request, document, url=reverse("documents:detail", kwargs={"pk": pk}), done=True)
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -144,6 +146,15 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             return MemberWriteSerializer
         return MemberDetailSerializer if self.action == "retrieve" else MemberSerializer
 
+    def _managed_object(self) -> Member:
+        """The member of the URL, for a write: 404 outside the scope (an id reveals nothing), then
+        403 unless the caller manages the record (its own member reads it, never changes it),
+        before the body is looked at. The service checks the same again."""
+        member = self.get_object()
+        if not services.can_manage_members(acting_user=self.request.user, branch=member.branch):
+            raise PermissionDenied(_("您无权管理“%(unit)s”的党员。") % {"unit": member.branch.name})
+        return member
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         member = self.get_object()
         rows = Member.objects.prefetch_related("positions__unit", "rewards", "time_abroad", "hardships", "family")
@@ -169,7 +180,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @extend_schema(request=StatusChangeSerializer, responses=MemberSerializer)
     @action(detail=True, methods=["post"], url_path="status")
     def change_status(self, request: Request, pk: str) -> Response:
-        member = self.get_object()  # 404 before 400: an id outside the scope reveals nothing
+        member = self._managed_object()
         body = StatusChangeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         member = services.member_status_change(
@@ -187,7 +198,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     )
     @action(detail=True, methods=["post"])
     def reveal(self, request: Request, pk: str) -> Response:
-        member = self.get_object()
+        member = self._managed_object()
         body = RevealSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         field = body.validated_data["field"]
@@ -207,7 +218,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     )
     @action(detail=True, methods=["put"], url_path=r"rows/(?P<kind>rewards|time_abroad|hardships|family)")
     def rows(self, request: Request, pk: str, kind: str) -> Response:
-        member = self.get_object()
+        member = self._managed_object()
         serializer_class = ROW_SERIALIZERS[kind]
         body = serializer_class(data=request.data, many=True)
         body.is_valid(raise_exception=True)

@@ -250,8 +250,10 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @never_cache  # the answer may hold a revealed value: no copy in any cache or history
 def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show a full ID number or phone once, for a reason; services.member_reveal audits it."""
+    """Show a full ID number or phone once, for a reason; services.member_reveal audits it.
+    Only for those who manage the record: its own member is refused before the form is read."""
     member = _member_or_404(request, pk)
+    _require_manage(request, member, scope_for(request.user))
     form = RevealForm(request.POST)
     revealed = None
     if form.is_valid():

@@ -48,6 +48,13 @@ def _form_errors(form: Any) -> str:
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
+def _require_change(request: HttpRequest, unit: OrgUnit) -> None:
+    """Checked before the form is read, like merge and close: a form's errors are for those who
+    may send it (the service checks again)."""
+    if not selectors.may_change_unit(scope=scope_for(request.user), unit=unit):
+        raise PermissionDenied
+
+
 def _perform(request: HttpRequest, unit: OrgUnit, action: Callable[[], Any], success: str) -> HttpResponse:
     """Run one service call; a refusal by the rules becomes a message on the unit's page."""
     return run_and_redirect(request, action, success=success, to=redirect("organization:unit", pk=unit.pk), joined=" ")
@@ -143,6 +150,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unit_add_child(request: HttpRequest, pk: int) -> HttpResponse:
     parent = get_object_or_404(OrgUnit, pk=pk)
+    if not selectors.may_add_child(scope=scope_for(request.user), parent=parent):
+        raise PermissionDenied
     form = forms.ChildUnitForm(request.POST, parent=parent)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -167,6 +176,7 @@ def unit_add_child(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unit_rename(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(OrgUnit, pk=pk)
+    _require_change(request, unit)
     form = forms.RenameForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -184,6 +194,7 @@ def unit_rename(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(OrgUnit, pk=pk)
+    _require_change(request, unit)
     form = forms.MoveForm(request.POST, unit=unit, scope=scope_for(request.user))
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -256,6 +267,7 @@ def unit_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unit_term(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(OrgUnit, pk=pk)
+    _require_change(request, unit)
     form = forms.TermForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -278,6 +290,7 @@ def unit_term(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def position_assign(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(OrgUnit, pk=pk)
+    _require_change(request, unit)
     form = forms.PositionAssignForm(request.POST, unit=unit)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -301,6 +314,7 @@ def position_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def position_end(request: HttpRequest, pk: int) -> HttpResponse:
     position = get_object_or_404(Position.objects.select_related("unit"), pk=pk)
+    _require_change(request, position.unit)
     form = forms.PositionEndForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
