@@ -51,6 +51,7 @@ TENANT_APPS = [
     "services.votes",
     "services.transfers",
     "services.reminders",
+    "services.notifications",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
