@@ -24,6 +24,7 @@ urlpatterns = [
     path("votes/", include("services.votes.urls")),
     path("transfers/", include("services.transfers.urls")),
     path("reminders/", include("services.reminders.urls")),
+    path("account/notifications/", include("services.notifications.urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
     path("api/", include(router.urls)),
