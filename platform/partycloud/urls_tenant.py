@@ -38,6 +38,7 @@ urlpatterns = [
     path("api/", include("services.votes.api_urls")),
     path("api/", include("services.transfers.api_urls")),
     path("api/", include("services.reminders.api_urls")),
+    path("api/", include("services.notifications.api_urls")),
 ]
 
 handler400 = "partycloud.errors.bad_request"

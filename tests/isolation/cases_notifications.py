@@ -7,4 +7,5 @@ from tests.isolation.case import TENANT, Case
 CASES: dict[tuple[str, str], Case] = {
     # The signed-in user's own channel settings.
     (TENANT, "notifications:preferences"): Case("page", methods=("get", "post")),
+    (TENANT, "notification-settings"): Case("self", methods=("get", "put")),
 }

@@ -84,3 +84,22 @@ def test_the_settings_page_saves_the_channels_and_the_wecom_id(inst_a: Instituti
         assert AuditEvent.objects.filter(event="notifications.settings_changed", object_id=str(user.pk)).exists()
     refused = client.post(url, {"wecom_userid": "有 空格"})
     assert refused.status_code == 200 and "企业微信账号只能包含" in refused.content.decode()
+
+
+def test_the_api_reads_and_saves_my_settings(inst_a: Institution, providers: FakeProviders) -> None:
+    with in_schema(inst_a):
+        user = UserFactory(email="api@example.edu.cn")
+    client = client_for(inst_a, user)
+    url = "/api/notifications/settings/"
+    body = client.get(url).json()
+    assert {"code": "reminder_digest", "label": "待办提醒摘要", "channels": ["email"]} in body["kinds"]
+    assert body["reachable"] == ["email"] and body["wecom_userid"] == "" and body["username"] == user.username
+    saved = client.put(
+        url, {"channels": {"general": ["wecom"]}, "wecom_userid": "wang.wu"}, content_type="application/json"
+    ).json()
+    assert {"code": "general", "label": "一般通知", "channels": ["wecom"]} in saved["kinds"]
+    assert saved["wecom_userid"] == "wang.wu" and sorted(saved["reachable"]) == ["email", "wecom"]
+    unknown = client.put(url, {"channels": {"nonsense": ["email"]}}, content_type="application/json")
+    assert unknown.status_code == 400 and "nonsense" in unknown.json()["detail"]
+    bad_channel = client.put(url, {"channels": {"general": ["fax"]}}, content_type="application/json")
+    assert bad_channel.status_code == 400
