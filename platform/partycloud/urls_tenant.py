@@ -25,6 +25,7 @@ urlpatterns = [
     path("transfers/", include("services.transfers.urls")),
     path("reminders/", include("services.reminders.urls")),
     path("accounts/", include("services.activation.urls")),
+    path("accounts/notifications/", include("services.notifications.urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
     path("api/", include(router.urls)),
@@ -39,6 +40,7 @@ urlpatterns = [
     path("api/", include("services.transfers.api_urls")),
     path("api/", include("services.reminders.api_urls")),
     path("api/", include("services.activation.api_urls")),
+    path("api/", include("services.notifications.api_urls")),
 ]
 
 handler400 = "partycloud.errors.bad_request"

@@ -1,5 +1,5 @@
 """E-mail: one digest per user, daily or weekly (Mondays), immediate after the scan commits,
-never twice, and a failed send loses nothing."""
+never twice, and a failed send loses nothing (it stays in the notification outbox)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
 
 from services.accounts.models import User
 from services.members.models import Member
+from services.notifications.delivery import outbox_drain
+from services.notifications.models import Message
 from services.organization.models import Position
 from services.reminders.delivery import reminder_digests_send
 from services.reminders.models import Reminder, ReminderPreference
@@ -128,17 +131,22 @@ class RefusingBackend(BaseEmailBackend):
         raise OSError("SMTP server unreachable")
 
 
-def test_a_failed_send_leaves_the_reminders_unsent_for_the_next_run(
+def test_a_failed_send_stays_in_the_outbox_and_is_retried_without_a_second_digest(
     inst_a: Institution, settings: pytest.FixtureRequest
 ) -> None:
     with in_schema(inst_a):
         secretary = _setup()
         reminder_scan(today=TODAY)
         settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"  # type: ignore[attr-defined]
-        assert reminder_digests_send(today=TUESDAY) == 0
-        assert Reminder.objects.filter(recipient=secretary, emailed_at__isnull=True).count() == 2
+        assert reminder_digests_send(today=TUESDAY) == 1  # the digest is in the outbox
+        [message] = Message.objects.filter(user=secretary, kind="reminder_digest")
+        assert message.status == Message.Status.PENDING and message.attempts == 1
+        assert "SMTP server unreachable" in message.last_error
+        assert _mails_to(secretary.email) == []
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # type: ignore[attr-defined]
-        assert reminder_digests_send(today=TUESDAY) >= 1
+        assert reminder_digests_send(today=TUESDAY) == 0  # the reminders are not claimed twice
+        Message.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+        outbox_drain()  # the outbox's retry (beat's housekeeping, every minute)
         assert len(_mails_to(secretary.email)) == 1
 
 

@@ -8,6 +8,7 @@ from .base import *  # noqa: F403
 from .celery import *  # noqa: F403
 from .database import *  # noqa: F403
 from .mail import *  # noqa: F403
+from .notifications import *  # noqa: F403
 from .operations import *  # noqa: F403
 from .search import *  # noqa: F403
 from .security import *  # noqa: F403

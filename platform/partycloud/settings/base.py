@@ -52,6 +52,7 @@ TENANT_APPS = [
     "services.transfers",
     "services.reminders",
     "services.activation",
+    "services.notifications",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
