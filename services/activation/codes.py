@@ -8,14 +8,12 @@ import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
 from services.accounts.codes import code_digest, new_phone_code
 from services.accounts.models import ActivationCode, User
+from services.notifications.api import send_to_phone
 from tenants.db import connection
-
-from . import sms
 
 PHONE_CODE_MINUTES = 10
 RESEND_SECONDS = 60  # a second request within a minute does not send another SMS
@@ -26,7 +24,8 @@ Kind = ActivationCode.Kind
 def phone_code_send(*, user: User, phone: str, reset: bool) -> bool:
     """Issue a phone code to ``user`` and send it to ``phone`` after commit, replacing any earlier
     unused one; returns False (nothing sent) when a code sent under a minute ago still stands.
-    Inside the caller's transaction."""
+    Inside the caller's transaction; a refused send raises the notification channel's
+    ``ValidationError`` (its Chinese message is the person's answer)."""
     now = timezone.now()
     live = ActivationCode.objects.select_for_update().filter(
         user=user, kind=Kind.PHONE, used_at__isnull=True, replaced_at__isnull=True
@@ -44,7 +43,9 @@ def phone_code_send(*, user: User, phone: str, reset: bool) -> bool:
     template = "password_reset_code" if reset else "activation_code"
     key = f"activation:{connection.schema_name}:{row.pk}"
     params = {"code": code, "minutes": str(PHONE_CODE_MINUTES)}
-    transaction.on_commit(lambda: sms.send_to_phone(phone=phone, template=template, params=params, idempotency_key=key))
+    # The outbox row is written in this transaction and delivered after it commits; a refusal
+    # (too many messages to this number, no SMS provider) raises and takes the code back with it.
+    send_to_phone(phone=phone, template=template, params=params, idempotency_key=key)
     return True
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -24,6 +25,7 @@ from services.accounts import phones
 from services.accounts.models import ActivationCode, User
 from services.accounts.revocation import access_revoke
 from services.audit.services import audit_record
+from services.notifications.api import phone_verified_set
 
 from . import audit_events, codes, guard, lookup
 
@@ -82,15 +84,18 @@ def activation_start(*, number: str, name: str, id_tail: str) -> Step:
         taken = taken.exclude(pk=person.user_id)
     if taken.exists():
         return _refused(audit_events.REFUSED, {"reason": "phone_taken"}, phone_taken_message(), target=person.record)
-    with transaction.atomic():
-        user = lookup.account_ensure(person)
-        if not user.is_active:
-            message = _("该账号已停用，请联系所在党支部书记。")
-            return _refused(audit_events.REFUSED, {"reason": "disabled"}, message, target=user)
-        reset = _is_active_account(user)
-        sent = codes.phone_code_send(user=user, phone=phone, reset=reset)
-        purpose = "reset" if reset else "activate"
-        audit_record(event=audit_events.CODE_SENT, target=user, detail={"purpose": purpose, "sent": sent})
+    try:
+        with transaction.atomic():
+            user = lookup.account_ensure(person)
+            if not user.is_active:
+                message = _("该账号已停用，请联系所在党支部书记。")
+                return _refused(audit_events.REFUSED, {"reason": "disabled"}, message, target=user)
+            reset = _is_active_account(user)
+            sent = codes.phone_code_send(user=user, phone=phone, reset=reset)
+            purpose = "reset" if reset else "activate"
+            audit_record(event=audit_events.CODE_SENT, target=user, detail={"purpose": purpose, "sent": sent})
+    except ValidationError as refused:  # the SMS channel's refusal: nothing was made
+        return _refused(audit_events.REFUSED, {"reason": "sms_refused"}, " ".join(refused.messages), person.record)
     return Step(user_id=user.pk, reset=reset, subject=f"user:{user.pk}")
 
 
@@ -108,9 +113,13 @@ def reset_start(*, identifier: str) -> Step:
     if user is None or reason:
         audit_record(event=audit_events.RESET_REQUESTED, target=user, detail={"sent": False, "reason": reason})
         return Step(user_id=None, reset=True, subject=subject)
-    with transaction.atomic():
-        sent = codes.phone_code_send(user=user, phone=lookup.phone_of(user), reset=True)
-        audit_record(event=audit_events.RESET_REQUESTED, target=user, detail={"sent": sent})
+    try:
+        with transaction.atomic():
+            sent = codes.phone_code_send(user=user, phone=lookup.phone_of(user), reset=True)
+            audit_record(event=audit_events.RESET_REQUESTED, target=user, detail={"sent": sent})
+    except ValidationError as refused:
+        audit_record(event=audit_events.RESET_REQUESTED, target=user, detail={"sent": False, "reason": "sms_refused"})
+        return Step(error=" ".join(refused.messages))
     return Step(user_id=user.pk, reset=True, subject=f"user:{user.pk}")
 
 
@@ -196,6 +205,8 @@ def password_set(*, user_id: int, code_id: int, how: str, password: str) -> Step
             return Step(error=phone_taken_message())
         code.used_at = now
         code.save(update_fields=["used_at"])
+        if how == "phone":  # security messages may go to it by SMS from now on
+            phone_verified_set(acting_user=user, user=user, phone=lookup.phone_of(user))
         if reset:
             ended = access_revoke(user=user, reason="password_reset", acting_user=user)
             audit_record(event=audit_events.PASSWORD_RESET, actor=user, target=user, detail={"how": how, **ended})

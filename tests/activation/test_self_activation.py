@@ -37,7 +37,7 @@ def test_a_member_activates_with_the_code_sent_to_the_phone_on_their_record(
     activate(inst_a, member, sms, capture=django_capture_on_commit_callbacks)
     text = [r.getMessage() for r in sms.records if r.name == "partycloud.sms"][-1]
     assert "138****1234" in text and "13812341234" not in text
-    assert "【党建云】您的激活验证码为 " in text and "，10 分钟内有效。如非本人操作请忽略。" in text
+    assert "您的党建云账号激活验证码为" in text and "10分钟内有效" in text
     with in_schema(inst_a):
         user = Member.objects.select_related("user").get(pk=member.pk).user
         assert user is not None and user.username == "2024100"
@@ -268,3 +268,36 @@ def test_a_phone_verified_elsewhere_between_the_steps_activates_nothing(
         user = Member.objects.select_related("user").get(pk=member.pk).user
         assert user is not None and user.activated_at is None and not user.has_usable_password()
         assert ActivationCode.objects.get(user=user).used_at is None
+
+
+def test_the_verified_phone_becomes_the_address_for_security_messages(
+    inst_a: Institution, sms: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from services.notifications.models import Address
+
+    member = member_on_roll(inst_a, phone="13812345678")
+    activate(inst_a, member, sms, capture=django_capture_on_commit_callbacks)
+    with in_schema(inst_a):
+        address = Address.objects.get(user__member=member)
+        assert address.phone == "13812345678" and address.phone_verified_at is not None
+
+
+def test_a_send_the_sms_channel_refuses_leaves_no_code_and_says_why(
+    inst_a: Institution, settings: Any, sms: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.NOTIFY_SMS_PER_HOUR = 1
+    member = member_on_roll(inst_a)
+    client = client_for(inst_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        start(client, member)
+    with in_schema(inst_a):
+        ActivationCode.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+        codes_before = ActivationCode.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = start(client, member)
+    assert refused.status_code == 200 and "一小时内已收到 1 条消息，请稍后再试" in refused.content.decode()
+    assert sms_count(sms) == 1
+    with in_schema(inst_a):
+        assert ActivationCode.objects.count() == codes_before
+        assert ActivationCode.objects.filter(replaced_at__isnull=True).count() == 1  # the first still stands
+    assert "sms_refused" in {r.detail.get("reason") for r in _events(inst_a, audit_events.REFUSED)}
