@@ -68,6 +68,8 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["branch", "status"], name="member_branch_status_idx"),
             models.Index(fields=["branch", "name", "id"], name="member_branch_name_idx"),
+            # Activation slips for one category of a branch (services/activation/selection.py).
+            models.Index(fields=["branch", "category"], name="member_branch_category_idx"),
         ]
 
     def __str__(self) -> str:
@@ -191,6 +193,10 @@ class ImportJob(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     restarted_at = models.DateTimeField(null=True, blank=True)
+    # "为导入的党员开通账号": chosen at confirmation; after the commit, accounts are made for the
+    # file's members (new, updated and unchanged rows) who have none (services/members/accounts.py).
+    create_accounts = models.BooleanField(default=False)
+    accounts_created = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
