@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import IO
+from typing import IO, Any, cast
 
 import zxingcpp
 from django.utils.translation import gettext as _
@@ -65,7 +65,7 @@ def qr_matrix(text: str) -> tuple[int, bytes]:
     modules row by row, one byte each (0 dark, 255 light)."""
     barcode = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     image = barcode.to_image(scale=1, add_quiet_zones=False)
-    return image.shape[1], bytes(memoryview(image))
+    return image.shape[1], bytes(memoryview(cast(Any, image)))  # the stubs miss its buffer protocol
 
 
 def _qr_operators(text: str, x: float, y: float, size: float) -> str:

@@ -72,12 +72,13 @@ def branch_statuses(*, acting_user: Any, scope: Scope | None = None) -> list[Bra
             last=Max("created_at"),
         )
     )
-    slip_rows = {row["user__member__branch_id"]: row for row in slips}
+    slip_rows: dict[int, dict[str, Any]] = {row["user__member__branch_id"]: dict(row) for row in slips}
     counts = {row["branch_id"]: row for row in members}
     units = OrgUnit.objects.filter(pk__in=counts).order_by("path").values_list("pk", "name", "path")
     result = []
     for pk, name, path in units:
-        row, slip = counts[pk], slip_rows.get(pk, {})
+        row = counts[pk]
+        slip: dict[str, Any] = slip_rows.get(pk, {})
         result.append(
             BranchStatus(
                 unit_id=pk,

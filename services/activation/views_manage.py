@@ -108,13 +108,13 @@ def slips_new(request: HttpRequest) -> HttpResponse:
     count, unit = None, None
     if form.is_bound and form.is_valid():
         unit = OrgUnit.objects.filter(pk=form.cleaned_data["unit"]).first()
-        done = run_service(
+        counted = run_service(
             request,
             lambda: slips.slips_count(acting_user=request.user, selection=form.selection()),
             form=form,
             refusals=True,
         )
-        count = done.value if done.ok else None
+        count = counted.value if counted.ok else None
     return render(
         request, "activation/slips_new.html", {"form": form, "count": count, "unit": unit, "limit": slips.MAX_SLIPS}
     )

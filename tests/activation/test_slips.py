@@ -40,9 +40,7 @@ def world(inst_a: Institution):  # type: ignore[no-untyped-def]
         y_member = MemberFactory(branch=tree.branch_y, name="乙一", number="20269001")
         z_member = MemberFactory(branch=tree.branch_z, name="丙一", number="20269002")
         gone = MemberFactory(branch=tree.branch_x, name="已转出", status=Member.Status.TRANSFERRED_OUT)
-    return SimpleNamespace(
-        tree=tree, secretary=secretary, dean=dean, x=x_members, y=y_member, z=z_member, gone=gone
-    )
+    return SimpleNamespace(tree=tree, secretary=secretary, dean=dean, x=x_members, y=y_member, z=z_member, gone=gone)
 
 
 def _start(user, unit, **filters):  # type: ignore[no-untyped-def]

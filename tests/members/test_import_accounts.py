@@ -39,7 +39,8 @@ def test_accounts_for_the_imported_members_who_have_none(inst_a: Institution, wo
     job = _confirm_with_accounts(inst_a, job, world.admin)
     assert job.status == ImportJob.Status.DONE and job.accounts_created == 3 and not job.failure
     with in_schema(inst_a):
-        usernames = set(Member.objects.filter(name__in=["赵一", "钱二", "孙三"]).values_list("user__username", flat=True))
+        imported = Member.objects.filter(name__in=["赵一", "钱二", "孙三"])
+        usernames = set(imported.values_list("user__username", flat=True))
         assert usernames == {"S1", "S2", "S3"}
         assert not User.objects.get(username="S3").has_usable_password()
 
