@@ -38,6 +38,11 @@ def link_parts(link: str) -> tuple[str, str, str]:
     return parts.path, query["u"][0], query["c"][0]
 
 
+def pdf_text(pdf: bytes) -> str:
+    """The text of every page, as a PDF reader extracts it (the CID font's text included)."""
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
 def cid(text: str) -> bytes:
     """How the page writes ``text`` in the CID font (UCS-2 hex)."""
     return ("<" + text.encode("utf-16-be").hex() + ">").encode()
