@@ -35,6 +35,7 @@ DESTINATIONS: tuple[tuple[str, Any, str, str, str], ...] = (
     ("transfers", _("组织关系转接"), "transfers:transfer_list", "swap", MANAGE),
     ("reminders", _("提醒"), "reminders:inbox", "bell", EVERYONE),
     ("import", _("导入党员"), "member_import:page", "upload", MANAGE),
+    ("accounts", _("账号管理"), "activation:manage", "person", MANAGE),
     ("audit", _("审计日志"), "audit:log", "list", AUDIT),
 )
 

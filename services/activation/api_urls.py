@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import api
+
+urlpatterns = [
+    path("activation/sheets/", api.SheetStartView.as_view(), name="activation-sheets"),
+    path("activation/sheets/<uuid:pk>/", api.SheetJobView.as_view(), name="activation-sheet-job"),
+    path("activation/sheets/<uuid:pk>/download/", api.SheetDownloadView.as_view(), name="activation-sheet-download"),
+    path("activation/status/", api.ActivationStatusView.as_view(), name="activation-status"),
+]

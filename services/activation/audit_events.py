@@ -47,3 +47,18 @@ RESET_REQUESTED = declare(
     label=_("申请重设密码"),
     detail="sent: whether a code went out (the person is told the same either way); reason when not",
 )
+SLIPS_ISSUED = declare(
+    "activation.slips_issued",
+    label=_("签发激活单"),
+    detail="unit: the selected unit's id; scope: its label and filters; count; valid_until; job; accounts_made",
+)
+SLIP_ISSUED = declare(
+    "activation.slip_issued",
+    label=_("签发激活码"),
+    detail="batch: the ActivationBatch id; the target is the user the slip is for (never the code)",
+)
+SLIPS_DOWNLOADED = declare(
+    "activation.slips_downloaded",
+    label=_("下载激活单"),
+    detail="batch and count; the file is deleted from storage once downloaded",
+)

@@ -11,8 +11,21 @@ from django.db import transaction
 from services.accounts import audit_events as account_events
 from services.accounts.provisioning import Holder, accounts_create_many
 from services.audit.services import audit_record_many
+from tenants.db import connection
 
 from .models import Member
+
+
+def _link(members: list[Member]) -> None:
+    """Store each member's new ``user_id`` in one UPDATE (bulk_update's CASE per row took most of
+    the time for 20,000 records)."""
+    table = connection.ops.quote_name(Member._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS m SET user_id = v.user_id"
+            " FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, user_id) WHERE m.id = v.id",
+            [[m.pk for m in members], [m.user_id for m in members]],
+        )
 
 
 def member_accounts_ensure(*, members: Iterable[Member], acting_user: Any) -> int:
@@ -33,7 +46,7 @@ def member_accounts_ensure(*, members: Iterable[Member], acting_user: Any) -> in
         )
         for member, user in zip(locked, users, strict=True):
             member.user_id = user.pk
-        Member.objects.bulk_update(locked, ["user"], batch_size=2000)
+        _link(locked)
         audit_record_many(
             event=account_events.ACCOUNTS_PROVISIONED,
             acting_user=acting_user,

@@ -64,6 +64,8 @@ class ImportJobSerializer(serializers.Serializer):
         many=True, help_text="which column of the file is read for which field, once validated (file order)"
     )
     failure = serializers.CharField(allow_blank=True)
+    create_accounts = serializers.BooleanField(help_text="accounts are made for the file's members after the commit")
+    accounts_created = serializers.IntegerField(help_text="how many accounts the commit made (members who had none)")
     note = serializers.CharField(
         allow_blank=True, help_text="what is happening to a running job (a restart after a crash)"
     )
@@ -71,6 +73,14 @@ class ImportJobSerializer(serializers.Serializer):
 
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="the roster, .xlsx or .csv, in the template's columns")
+
+
+class ImportConfirmSerializer(serializers.Serializer):
+    create_accounts = serializers.BooleanField(
+        default=False,
+        help_text="为导入的党员开通账号: after the commit, make a (not yet activated) account for every member "
+        "of the file on the roll who has none; the job's accounts_created says how many",
+    )
 
 
 class NotConfirmable(APIException):
@@ -105,6 +115,8 @@ def job_status(job: ImportJob) -> dict[str, Any]:
         "errors": job.errors[:ERRORS_SHOWN],
         "columns": job_columns(job),
         "failure": job.failure,
+        "create_accounts": job.create_accounts,
+        "accounts_created": job.accounts_created,
         "note": imports.job_note(job),
     }
 
@@ -149,7 +161,7 @@ class ImportConfirmView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        request=None,
+        request=ImportConfirmSerializer,
         responses={
             202: ImportJobSerializer,
             409: OpenApiResponse(description="not a clean preview (still validating, has errors, or confirmed)"),
@@ -158,8 +170,14 @@ class ImportConfirmView(APIView):
     )
     def post(self, request: Request, pk: UUID) -> Response:
         job = job_or_404(request, pk)
+        body = ImportConfirmSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         confirmed = imports.import_confirm(
-            job=job, acting_user=request.user, schema_name=connection.schema_name, language=get_language()
+            job=job,
+            acting_user=request.user,
+            schema_name=connection.schema_name,
+            language=get_language(),
+            create_accounts=body.validated_data["create_accounts"],
         )
         if not confirmed:
             raise NotConfirmable(_("该导入当前不能确认（可能已确认或有错误）。"))

@@ -168,7 +168,11 @@ def import_job(request: HttpRequest, pk: str) -> HttpResponse:
 def import_confirm(request: HttpRequest, pk: str) -> HttpResponse:
     job = _job_or_404(request.user, pk)
     if imports.import_confirm(
-        job=job, acting_user=request.user, schema_name=connection.schema_name, language=get_language()
+        job=job,
+        acting_user=request.user,
+        schema_name=connection.schema_name,
+        language=get_language(),
+        create_accounts=request.POST.get("create_accounts") == "on",
     ):
         messages.success(request, _("已确认导入，正在写入…"))
     else:

@@ -94,6 +94,8 @@ class Member(models.Model):
             models.Index(fields=["branch", "name", "id"], name="member_branch_name_idx"),
             # Self-activation finds a person by student/staff number (services/activation).
             models.Index(fields=["number"], name="member_number_idx"),
+            # Activation slips for one category of a branch (services/activation/selection.py).
+            models.Index(fields=["branch", "category"], name="member_branch_category_idx"),
         ]
 
     def __str__(self) -> str:
@@ -217,6 +219,10 @@ class ImportJob(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     restarted_at = models.DateTimeField(null=True, blank=True)
+    # "为导入的党员开通账号": chosen at confirmation; after the commit, accounts are made for the
+    # file's members (new, updated and unchanged rows) who have none (services/members/accounts.py).
+    create_accounts = models.BooleanField(default=False)
+    accounts_created = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

@@ -273,8 +273,19 @@ def _batch(owner: User, marker: str) -> models.Model:
     )
 
 
+def _slip_job(owner: User, marker: str) -> models.Model:
+    """A run of activation slips for branch X (the PDF holds codes: only its issuer opens it)."""
+    from services.activation.models import SlipJob
+    from services.organization.models import OrgUnit
+
+    return SlipJob.objects.create(
+        created_by=owner, unit=OrgUnit.objects.get(name="MX-IN-org_unit"), valid_days=14, total=1
+    )
+
+
 OWNED_SUBJECTS: dict[str, Callable[[User, str], models.Model]] = {
     "reminder": _reminder,
+    "slip_job": _slip_job,
     "token": _token,
     "import_job": _import_job,
     "batch": _batch,

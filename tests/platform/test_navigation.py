@@ -16,7 +16,7 @@ from tests.conftest import client_for, in_schema, make_user
 from tests.members.helpers import build_tree, person, unit_admin
 
 EVERYONE = {"/", "/members/me/", "/org/", "/rules/", "/documents/", "/reminders/"}
-MANAGING = {"/members/", "/development/", "/votes/", "/transfers/", "/members/import/"}
+MANAGING = {"/members/", "/development/", "/votes/", "/transfers/", "/members/import/", "/accounts/manage/"}
 
 
 def _navigation(inst: Institution, user: User, path: str = "/") -> Navigation:

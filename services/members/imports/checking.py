@@ -37,6 +37,7 @@ class Plan:
     creates: list[dict[str, Any]] = field(default_factory=list)
     updates: list[Update] = field(default_factory=list)
     unchanged: int = 0
+    unchanged_indexes: list[str] = field(default_factory=list)  # whom "create accounts" reaches too
     rows: int = 0
     columns: list[dict[str, str]] = field(default_factory=list)  # ColumnMap.as_json: what was read where
 
@@ -164,6 +165,7 @@ def _plan_row(plan: Plan, checker: _Checker, row: _Row, record: dict[str, Any] |
         return
     if not changes:
         plan.unchanged += 1
+        plan.unchanged_indexes.append(index)
         return
     values = {name: record[name] for name in _EXISTING_FIELDS if name not in ("id", "national_id_index")}
     values[RETAINED_SINCE] = fields[RETAINED_SINCE] if RETAINED_SINCE in changes else None

@@ -13,6 +13,7 @@ from typing import IO, Any
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,9 @@ from tenants.db import connection
 from tenants.pauses import pause_if_asked
 from tenants.queueing import publish_after_commit
 
-from ..models import ImportJob
+from ..accounts import member_accounts_ensure
+from ..models import ImportJob, Member
+from ..status import OFF_ROLL_STATUSES
 from .checking import Plan, import_check
 from .columns import EXTENSIONS, MAX_UPLOAD_BYTES
 from .leases import commit_claim, heartbeat, lease_claim
@@ -147,11 +150,15 @@ def import_validate(*, job: ImportJob) -> ImportJob:
     return job
 
 
-def import_confirm(*, job: ImportJob, acting_user: Any, schema_name: str, language: str) -> bool:
+def import_confirm(
+    *, job: ImportJob, acting_user: Any, schema_name: str, language: str, create_accounts: bool = False
+) -> bool:
     """The uploader confirms a clean preview: the job moves to COMMITTING (once, whoever clicks
-    twice) and the commit is queued."""
+    twice) and the commit is queued. ``create_accounts``: after the commit, accounts are made for
+    the file's members who have none."""
     moved = ImportJob.objects.filter(pk=job.pk, created_by=acting_user, status=ImportJob.Status.PREVIEW).update(
         status=ImportJob.Status.COMMITTING,
+        create_accounts=create_accounts,
         processed_rows=0,
         queued_at=timezone.now(),
         attempts=0,
@@ -213,7 +220,37 @@ def import_commit(*, job: ImportJob) -> ImportJob:
         return _fail(job, _("导入失败，数据未作任何修改。请稍后重试；问题持续请联系管理员。"))
     if job.status == ImportJob.Status.DONE:
         storage.delete(_rows_key(job))  # the upload itself stays, as the record of what was imported
+        if job.create_accounts:
+            _accounts_for_imported(job, plan)
     return job
+
+
+def _accounts_for_imported(job: ImportJob, plan: Plan) -> None:
+    """Accounts for the file's members on the roll who have none (new, updated and unchanged
+    rows), after the import's own transaction: the records are in whatever happens here."""
+    indexes = [row["national_id_index"] for row in plan.creates] + plan.unchanged_indexes
+    made = 0
+    try:
+        for start in range(0, max(len(indexes), len(plan.updates)), 5000):
+            chunk = indexes[start : start + 5000]
+            ids = [update.member_id for update in plan.updates[start : start + 5000]]
+            made += member_accounts_ensure(members=_members_without_account(chunk, ids), acting_user=job.created_by)
+    except Exception:
+        logger.exception("import %s: accounts not made", job.pk)
+        job.failure = _(
+            "名册已导入，但开通账号时出错：请在“账号管理”中为这些党员签发激活单，或重新导入并勾选开通账号。"
+        )
+    job.accounts_created = made
+    job.save(update_fields=["accounts_created", "failure"])
+
+
+def _members_without_account(indexes: list[str], ids: list[int]) -> list[Member]:
+    """The members named by ID-number index or id who are on the roll and have no account."""
+    return list(
+        Member.objects.filter(Q(national_id_index__in=indexes) | Q(pk__in=ids), user__isnull=True)
+        .exclude(status__in=OFF_ROLL_STATUSES)
+        .only("pk", "name", "number", "user_id")
+    )
 
 
 def import_job_get(*, acting_user: Any, pk: str) -> ImportJob:
