@@ -87,6 +87,7 @@ SECRETARY_DESTINATIONS = (
     "/transfers/",
     "/reminders/",
     "/members/import/",
+    "/accounts/manage/",
 )
 MEMBER_DESTINATIONS = ("/", "/members/me/", "/org/", "/rules/", "/documents/", "/reminders/")
 # The pages each one works in: the destinations and the pages they lead to.
