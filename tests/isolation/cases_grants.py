@@ -1,11 +1,12 @@
-"""Isolation cases for administrative grants and 权限一览 (merged into test_isolation's CASES)."""
+"""Isolation cases for administrative grants, 权限一览 and 账号与安全 (merged into test_isolation's
+CASES)."""
 
 from __future__ import annotations
 
 from django.db import models
 
 from services.accounts.models import User
-from tests.isolation.case import TENANT, Case
+from tests.isolation.case import CONSOLE, TENANT, Case
 
 
 def _grant(owner: User, marker: str) -> models.Model:
@@ -38,4 +39,9 @@ CASES: dict[tuple[str, str], Case] = {
     (TENANT, "admin-grant-list"): Case("collection", factory=_grant, methods=("get", "post")),
     (TENANT, "admin-grant-revoke"): Case("object", factory=_grant, methods=("post",), exists=_grant_in_force),
     (TENANT, "power-holder-list"): Case("collection", factory=_grant),
+    # 账号与安全: about the caller only, on both sites (the accounts URLs are mounted on each).
+    (TENANT, "accounts:security"): Case("page"),
+    (TENANT, "accounts:sessions_end_others"): Case("page", methods=("post",)),
+    (CONSOLE, "accounts:security"): Case("page"),
+    (CONSOLE, "accounts:sessions_end_others"): Case("page", methods=("post",)),
 }
