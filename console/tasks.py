@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context
 
 from services.accounts.lockout import counters_purge
 from services.accounts.models import User
+from services.accounts.sessions import index_sweep
 from tenants.models import Institution
 from tenants.tasks import institution_task
 
@@ -39,6 +40,7 @@ def clear_expired_console_sessions() -> int:
 
 def _clear_expired_sessions() -> int:
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    index_sweep()  # the user-to-session index rows of the sessions just deleted
     counters_purge()
     return deleted
 

@@ -29,3 +29,13 @@ ACCOUNTS_PROVISIONED = declare(
     label=_("开通待激活账号"),
     detail="for (member or dossier) and the record's id; the target is the new user",
 )
+ACCOUNT_CLOSED = declare(
+    "account.closed",
+    label=_("停用账号（离开名册）"),
+    detail="reason (the record's new status), member (the record's id), sessions_and_tokens_ended; target: the user",
+)
+OTHER_SESSIONS_ENDED = declare(
+    "auth.other_sessions_ended",
+    label=_("退出其他设备"),
+    detail="count: the sessions ended; the target is the user (the session in use is kept)",
+)

@@ -110,6 +110,10 @@ class UserSession(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Where the sign-in came from, as the 账号与安全 page shows it (empty for sessions recorded
+    # from before the index existed: accounts/0004 backfilled those).
+    address = models.GenericIPAddressField(_("登录地址"), null=True, blank=True)
+    agent = models.CharField(_("设备"), max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = _("登录会话")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import security_views, views
 
 app_name = "accounts"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change_view, name="password_change"),
     path("two-factor/", views.totp_setup_view, name="totp"),
+    path("security/", security_views.security_view, name="security"),
+    path("security/sign-out-others/", security_views.sessions_end_others_view, name="sessions_end_others"),
 ]

@@ -35,6 +35,7 @@ from services.audit.services import audit_record
 from . import lockout, services
 from .forms import LoginForm, PasswordChangeForm, ReauthForm, TotpForm
 from .models import User
+from .sessions import session_rekey
 
 _PENDING = "pending_totp_user"
 _PENDING_SECONDS = 300
@@ -140,7 +141,9 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid() and _reauthenticated(request, form):
         services.password_change(user=user, new_password=form.cleaned_data["new_password1"])
-        update_session_auth_hash(request, user)
+        old_key = request.session.session_key
+        update_session_auth_hash(request, user)  # a new session key: the index follows
+        session_rekey(old_key=old_key, new_key=request.session.session_key)
         messages.success(request, _("密码已修改，原有的 API 令牌已全部撤销。"))
         return redirect("home")
     expired = services.password_expired(request.user)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from services.members import services as member_services
+from services.members.accounts import member_accounts_ensure
 from services.members.models import Member, MemberChange
 from services.procedures.models import Stage
 
@@ -119,9 +120,14 @@ def _member_for(dossier: Dossier, *, meeting_on: date, acting_user: Any) -> Memb
         actor_id=getattr(acting_user, "pk", None),
         actor_username=getattr(acting_user, "username", ""),
     )
+    # The applicant's account carries over to the record; an applicant without one gets a fresh
+    # account to activate, like every member on the roll (services/members/accounts.py).
     if dossier.user_id and not Member.objects.filter(user_id=dossier.user_id).exists():
         Member.objects.filter(pk=member.pk).update(user_id=dossier.user_id)
     member.refresh_from_db()
+    if member.user_id is None:
+        member_accounts_ensure(members=[member], acting_user=acting_user)
+        member.refresh_from_db()
     return member
 
 

@@ -22,6 +22,7 @@ from services.organization.scope import Scope, can_manage, scope_for
 from services.search.outbox import index_later
 
 from . import national_id
+from .accounts import member_accounts_close
 from .models import FamilyMember, Hardship, Member, MemberChange, RewardPunishment, TimeAbroad
 from .record import EDITABLE, SENSITIVE, mask
 from .validation import (
@@ -231,6 +232,7 @@ def member_status_change(
             changes={"status": [before, to_status], "effective_on": [None, on_date.isoformat()]},
         )
         index_later(kind="member", object_id=locked.pk)
+        member_accounts_close(member_ids=[locked.pk], reason=to_status, acting_user=acting_user)  # off the roll
         audit_record(
             event=audit_events.MEMBER_STATUS_CHANGED,
             actor=acting_user,

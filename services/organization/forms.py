@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from services.members.models import Member
 
 from . import selectors
-from .models import OrgUnit, Position
+from .models import AdminGrant, OrgUnit, Position
 from .scope import Scope
 
 
@@ -112,3 +112,18 @@ class PositionEndForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ended_on"].initial = timezone.localdate()
+
+
+class GrantForm(forms.Form):
+    """A grant from the org tree page: the account by username, name or student/staff number
+    (``grants.account_lookup``), the role, and the days in force."""
+
+    account = forms.CharField(label=_("账号"), max_length=150, help_text=_("账号、姓名或学号/工号"))
+    role = forms.ChoiceField(label=_("角色"))
+    starts_on = forms.DateField(label=_("生效日期"), widget=DateInput, initial=timezone.localdate)
+    ends_on = forms.DateField(label=_("截止日期"), widget=DateInput, required=False, help_text=_("不填为长期有效"))
+
+    def __init__(self, *args: Any, unit: OrgUnit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        role = AdminGrant.Role.INSTITUTION_ADMIN if unit.parent_id is None else AdminGrant.Role.UNIT_ADMIN
+        cast(forms.ChoiceField, self.fields["role"]).choices = [(role.value, role.label)]

@@ -5,6 +5,7 @@ query, which is how scoped permissions narrow every list."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -88,7 +89,15 @@ class AdminGrant(models.Model):
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="admin_grants")
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     granted_at = models.DateTimeField(auto_now_add=True)
+    # The days the grant is in force, both included: from ``starts_on`` until ``ends_on`` (none:
+    # until revoked). Scope (scope.py) reads only grants in force today and not revoked.
+    starts_on = models.DateField(_("生效日期"), default=timezone.localdate)
+    ends_on = models.DateField(_("截止日期"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("授权人")
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("管理授权")

@@ -1,7 +1,7 @@
-"""Offices in the organization tree: positions (who holds which office in a unit), committee
-terms (换届) and administrative grants. Writes as in services.py: one audited transaction each,
-with a history row (``OrgUnitChange``) on the unit and an ``org.changed`` audit row; a position or
-a grant drives permissions (scope.py), so each is written by those who may change the unit.
+"""Offices in the organization tree: positions (who holds which office in a unit) and committee
+terms (换届); administrative grants are in grants.py. Writes as in services.py: one audited
+transaction each, with a history row (``OrgUnitChange``) on the unit and an ``org.changed`` audit
+row; a position drives permissions (scope.py), so it is written by those who may change the unit.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from services.accounts.models import User
@@ -19,7 +18,7 @@ from services.members.status import is_off_roll
 from services.rules.resolver import RuleMapping, rule
 
 from . import selectors
-from .models import AdminGrant, OrgUnit, Position, Term
+from .models import OrgUnit, Position, Term
 from .services import _check_open, _lock, _record, _require_change
 
 # Committee terms (换届) in years, by kind of unit, from the rule set (services/rules, docs/domain.md#organization:
@@ -158,47 +157,3 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February into a common year
         return day.replace(year=day.year + years, day=28)
-
-
-def admin_grant(*, user: User, unit: OrgUnit, role: str, acting_user: User | None) -> AdminGrant:
-    """Give ``user`` an administrative role over ``unit``'s subtree. An institution
-    administrator's grant sits on the university committee (scope.py reads it as "everything"),
-    so only the institution's administrators give it."""
-    if role not in AdminGrant.Role.values:
-        raise ValidationError({"role": [_("未知的角色。")]})
-    if role == AdminGrant.Role.INSTITUTION_ADMIN and unit.parent_id is not None:
-        raise ValidationError({"unit": [_("学校管理员只能授予在校党委。")]})
-    with transaction.atomic():
-        (unit,) = _lock(unit)
-        _require_change(acting_user=acting_user, unit=unit)
-        _check_open(unit)
-        if AdminGrant.objects.filter(user=user, unit=unit, role=role, revoked_at__isnull=True).exists():
-            raise ValidationError({"user": [_("该用户已有此授权。")]})
-        grant = AdminGrant.objects.create(user=user, unit=unit, role=role)
-        _record(
-            unit=unit,
-            kind="grant_added",
-            acting_user=acting_user,
-            after={"user": user.pk, "username": user.username, "role": role},
-            target=grant,
-        )
-    return grant
-
-
-def admin_revoke(*, grant: AdminGrant, acting_user: User | None) -> AdminGrant:
-    with transaction.atomic():
-        grant = AdminGrant.objects.select_for_update(of=("self",)).select_related("unit", "user").get(pk=grant.pk)
-        _require_change(acting_user=acting_user, unit=grant.unit)
-        if grant.revoked_at is not None:
-            raise ValidationError(_("该授权已撤销。"))
-        grant.revoked_at = timezone.now()
-        grant.save(update_fields=["revoked_at"])
-        _record(
-            unit=grant.unit,
-            kind="grant_revoked",
-            acting_user=acting_user,
-            before={"user": grant.user_id, "username": grant.user.username, "role": grant.role},
-            after={"revoked_at": grant.revoked_at.isoformat()},
-            target=grant,
-        )
-    return grant

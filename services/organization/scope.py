@@ -3,6 +3,9 @@
 - the institution's superuser (its first administrator) and an ``institution_admin`` grant on
   the committee: everything;
 - ``unit_admin`` grants (院系党委 / 党总支 offices): the granted unit's subtree;
+- a grant counts on the days it is in force (``grants_in_force_q``: started, not ended, not
+  revoked); a scope is remembered for one request only (``scopes_cached``), so a grant, an end
+  date passing or a revocation takes effect on the caller's next request;
 - party positions held now: secretary, deputy secretary and the committee members
   (organization, propaganda, discipline) see their unit's subtree; secretary, deputy and the
   organization commissioner also manage it; a party-group leader sees the group;
@@ -136,7 +139,7 @@ def scope_for(user: object, *, on: date | None = None) -> Scope:
 def _compute_scope(user: object, today: date) -> Scope:
     seen: set[str] = set()
     managed: set[str] = set()
-    grants = AdminGrant.objects.filter(user_id=getattr(user, "pk", 0), revoked_at__isnull=True)
+    grants = AdminGrant.objects.filter(grants_in_force_q(on=today), user_id=getattr(user, "pk", 0))
     for role, path in grants.values_list("role", "unit__path"):
         if role == AdminGrant.Role.INSTITUTION_ADMIN and path.count(".") == 1:
             return Scope(everything=True)
@@ -152,6 +155,14 @@ def _compute_scope(user: object, today: date) -> Scope:
             if kind in MANAGING_POSITIONS:
                 managed.add(path)
     return Scope(seen_paths=frozenset(seen), managed_paths=frozenset(managed), own_member_id=member_id)
+
+
+def grants_in_force_q(*, on: date, prefix: str = "") -> Q:
+    """A filter on admin grants (``prefix`` is the lookup path to the grant): not revoked, and
+    ``on`` between their start and their end (both included; no end: open)."""
+    return Q(**{f"{prefix}revoked_at__isnull": True, f"{prefix}starts_on__lte": on}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": on})
+    )
 
 
 def current_positions_q(*, on: date, prefix: str = "") -> Q:
@@ -203,7 +214,7 @@ def managers_to_notify_by_unit_path(*, on: date) -> dict[str, tuple[int, ...]]:
     ).values_list("unit__path", "member__user_id")
     for path, user_id in positions:
         holders[path].add(user_id)
-    grants = AdminGrant.objects.filter(revoked_at__isnull=True, user__is_active=True).values_list(
+    grants = AdminGrant.objects.filter(grants_in_force_q(on=on), user__is_active=True).values_list(
         "unit__path", "user_id"
     )
     for path, user_id in grants:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from services.members.models import Member
 from services.members.status import OFF_ROLL_STATUSES
 
-from .models import AdminGrant, OrgUnit, OrgUnitChange, Position, Term
+from .models import OrgUnit, OrgUnitChange, Position, Term
 from .scope import Scope, current_positions_q
 
 if TYPE_CHECKING:
@@ -163,10 +163,6 @@ def unit_terms(*, unit: OrgUnit) -> QuerySet[Term]:
 
 def unit_history(*, unit: OrgUnit, limit: int = 20) -> list[OrgUnitChange]:
     return list(OrgUnitChange.objects.filter(unit=unit).order_by("-changed_at", "-id")[:limit])
-
-
-def unit_grants(*, unit: OrgUnit) -> QuerySet[AdminGrant]:
-    return AdminGrant.objects.filter(unit=unit, revoked_at__isnull=True).select_related("user").order_by("granted_at")
 
 
 def unit_eligible_members(*, unit: OrgUnit) -> QuerySet[Member]:

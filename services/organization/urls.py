@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import grant_views, views
 
 app_name = "organization"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("<int:pk>/term/", views.unit_term, name="unit_term"),
     path("<int:pk>/positions/", views.position_assign, name="position_assign"),
     path("positions/<int:pk>/end/", views.position_end, name="position_end"),
+    path("<int:pk>/grants/", grant_views.grant_add, name="grant_add"),
+    path("grants/<int:pk>/revoke/", grant_views.grant_revoke, name="grant_revoke"),
+    path("powers/", grant_views.power_list, name="powers"),
 ]

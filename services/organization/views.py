@@ -20,7 +20,7 @@ from services.accounts.models import User
 from services.kernel.web import run_and_redirect
 from services.rules.resolver import rule
 
-from . import forms, offices, selectors, services
+from . import forms, grants, offices, selectors, services
 from .models import OrgUnit, Position
 from .overview import org_tree_in_scope, shape_tree, tree_scope_for
 from .scope import Scope, scope_for
@@ -93,6 +93,7 @@ def tree(request: HttpRequest) -> HttpResponse:
             "units": units,
             "editable": editable,
             "is_manager": scope.is_manager,
+            "may_grant": scope.everything,
             "root_form": root_form if not any(entry.unit.parent_id is None for entry in units) else None,
             "warning_count": sum(len(entry.warnings) for entry in units),
         },
@@ -132,6 +133,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if may_add:
         context["child_form"] = forms.ChildUnitForm(parent=unit)
+    if unit.closed_on is None and unit.kind != OrgUnit.Kind.PARTY_GROUP and grants.can_grant(acting_user=request.user):
+        context.update(grants=list(grants.unit_grants(unit=unit)), grant_form=forms.GrantForm(unit=unit))
     if may_change:
         context.update(
             rename_form=forms.RenameForm(initial={"name": unit.name}),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from services.audit.services import audit_record_many
+from services.members.accounts import member_accounts_close
 from services.members.models import Member, MemberChange
 from services.rules.display import recorded_explanation
 from services.rules.resolver import RuleValue
@@ -221,6 +222,7 @@ def _transfer_out(
         status=Member.Status.TRANSFERRED_OUT, updated_at=timezone.now()
     )
     index_later_many(kind="member", object_ids=list(before))
+    member_accounts_close(member_ids=list(before), reason=Member.Status.TRANSFERRED_OUT, acting_user=acting_user)
     MemberChange.objects.bulk_create(
         [
             history_row(

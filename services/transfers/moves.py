@@ -18,7 +18,9 @@ and sponsors, the sender's members, not copied but named in the new record's his
 copied to the receiver's storage prefix before the commit).
 Everything is written in the same transaction as the ``TransferArrival`` row, only for the letters
 not yet arrived. What stays: the sender's history, positions (they are held in the sender's
-units), the sender's dossier and the sender's record itself, now "transferred out".
+units), the sender's dossier and the sender's record itself, now "transferred out". Accounts do
+not move: the sender's is disabled with its sessions and tokens (members/accounts.py
+``member_accounts_close``), the receiver makes a fresh one for the person to activate.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from django_tenants.utils import schema_context
 
 from services.audit.services import audit_record_many
 from services.development.models import Dossier
+from services.members.accounts import member_accounts_close, member_accounts_ensure
 from services.members.models import FamilyMember, Hardship, Member, MemberChange, RewardPunishment, TimeAbroad
 from services.members.record import CARRIED
 from services.members.validation import DATE_FIELDS, record_date_errors
@@ -279,6 +282,8 @@ def _write_arrivals(
         from_institution_name=sender.name,
         from_code=sender.code,
     )
+    # A fresh account to activate: the sender's account stays there, disabled (_finish_sender).
+    member_accounts_ensure(members=list(new_by_letter.values()), acting_user=None)
     MemberChange.objects.bulk_create(
         [
             history_row(
@@ -341,6 +346,9 @@ def _finish_sender(leaving: list[Transfer], *, receiver_code: str, now: datetime
         status=Member.Status.TRANSFERRED_OUT, updated_at=now
     )
     index_later_many(kind="member", object_ids=[t.member_id for t in still_in])
+    member_accounts_close(
+        member_ids=[t.member_id for t in still_in], reason=Member.Status.TRANSFERRED_OUT, acting_user=None
+    )
     MemberChange.objects.bulk_create(
         [
             history_row(

@@ -334,7 +334,19 @@ def _rule_override(marker: str) -> models.Model:
     )
 
 
+def _admin_grant(marker: str) -> models.Model:
+    """College Z's admin: an account named ``marker`` (none of the actors)."""
+    from services.organization.models import AdminGrant, OrgUnit
+
+    holder = User.objects.create(username=marker, display_name=marker)
+    return AdminGrant.objects.create(
+        user=holder, unit=OrgUnit.objects.get(name="MX-college-Z"), role=AdminGrant.Role.UNIT_ADMIN,
+        starts_on=date(2020, 1, 1),
+    )  # fmt: skip
+
+
 INSTITUTION_SUBJECTS: dict[str, Callable[[str], models.Model]] = {
+    "admin_grant": _admin_grant,
     "incoming": _incoming,
     "local_step": _local_step,
     "rule_override": _rule_override,

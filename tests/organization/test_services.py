@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from services.audit.models import AuditEvent
 from services.members.models import Member, MemberChange
 from services.organization import audit_events as org_events
-from services.organization import offices, services
+from services.organization import grants, offices, services
 from services.organization.models import AdminGrant, OrgUnit, OrgUnitChange, Position, Term
 from services.organization.scope import scope_for
 from tenants.models import Institution
@@ -262,18 +262,18 @@ def test_an_institution_admin_grant_sits_on_the_committee_and_opens_everything(
 
     staff = make_user(in_a, username="org_office")
     with pytest.raises(ValidationError):
-        offices.admin_grant(
+        grants.grant_add(
             user=staff, unit=tree.college, role=AdminGrant.Role.INSTITUTION_ADMIN, acting_user=people.admin
         )
-    grant = offices.admin_grant(
+    grant = grants.grant_add(
         user=staff, unit=tree.committee, role=AdminGrant.Role.INSTITUTION_ADMIN, acting_user=people.admin
     )
     assert scope_for(staff).everything
     with pytest.raises(PermissionDenied):  # a college admin cannot hand out the whole institution
-        offices.admin_grant(
+        grants.grant_add(
             user=staff, unit=tree.committee, role=AdminGrant.Role.UNIT_ADMIN, acting_user=people.college_admin
         )
-    offices.admin_revoke(grant=grant, acting_user=people.admin)
+    grants.grant_revoke(grant=grant, acting_user=people.admin)
     assert not scope_for(staff).everything
     assert OrgUnitChange.objects.filter(unit=tree.committee, kind="grant_revoked").exists()
 
