@@ -45,3 +45,12 @@ def test_the_page_lists_my_sessions_and_signs_out_the_others(inst_a: Institution
 def test_the_page_needs_a_signed_in_user(inst_a: Institution) -> None:
     response = client_for(inst_a).get(reverse("accounts:security"))
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_the_page_leads_to_the_notification_channels_where_there_are_some(inst_a: Institution, operator) -> None:  # type: ignore[no-untyped-def]
+    member = make_user(inst_a, username="channels")
+    institution_page = client_for(inst_a, member).get("/accounts/security/").content.decode()
+    assert 'href="/accounts/notifications/"' in institution_page
+    # The console's people get no messages through the channels: no link there.
+    console_page = client_for(None, operator).get("/accounts/security/").content.decode()
+    assert "通知渠道" not in console_page and "账号与安全" in console_page
