@@ -103,12 +103,12 @@ def account_ensure(person: Person) -> User:
         return User.objects.get(pk=person.user_id)
     if person.member is not None:
         member_accounts_ensure(members=[person.member], acting_user=None)
-        made = Member.objects.filter(pk=person.member.pk).values("user_id")
+        made = Subquery(Member.objects.filter(pk=person.member.pk).values("user_id"))
     else:
         assert person.dossier is not None
         dossier_accounts_ensure(dossiers=[person.dossier], acting_user=None)
-        made = Dossier.objects.filter(pk=person.dossier.pk).values("user_id")
-    return User.objects.get(pk=Subquery(made))  # one query for the account just linked
+        made = Subquery(Dossier.objects.filter(pk=person.dossier.pk).values("user_id"))
+    return User.objects.get(pk=made)  # one query for the account just linked
 
 
 def record_of(user: User) -> Member | Dossier | None:

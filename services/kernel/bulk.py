@@ -66,13 +66,14 @@ def insert_many(
         else:
             params.append(list(columns[name]))
     aliases = ", ".join(f"c{i}" for i in range(len(columns)))
+    column = {name: str(fields[name].column) for name in [*names, *returning]}
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(fields[n].column) for n in names)})"
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(column[n]) for n in names)})"
         f" SELECT {', '.join(selects)} FROM unnest({', '.join(arrays)}) WITH ORDINALITY AS v({aliases}, n)"
         " ORDER BY v.n"
     )
     if returning:
-        sql += f" RETURNING {', '.join(quote(fields[n].column) for n in returning)}"
+        sql += f" RETURNING {', '.join(quote(column[n]) for n in returning)}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [tuple(row) for row in cursor.fetchall()] if returning else []
