@@ -90,6 +90,8 @@ def serving(host: str, *, worker: bool = False, **env: str) -> Iterator[Server]:
                     )
                 )
             _wait_until_up(server, port, host)
+            if worker:  # its --purge must not drop the first requests' messages
+                _wait_for_worker(processes[-1], log)
             yield Server(port=port, host=host, pid=server.pid, log=log)
         finally:
             for process in processes:
@@ -110,6 +112,15 @@ def _wait_until_up(server: subprocess.Popen[bytes], port: int, host: str) -> Non
             pass
         time.sleep(0.1)
     raise RuntimeError("the benchmark's server did not start")
+
+
+def _wait_for_worker(worker: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while worker.poll() is None and time.monotonic() < deadline:
+        if " ready." in log.read_text("utf-8", errors="replace"):
+            return
+        time.sleep(0.1)
+    raise RuntimeError("the benchmark's worker did not start")
 
 
 def csrf_token(client: requests.Session, server: Server, path: str) -> str:
