@@ -1,8 +1,9 @@
 """Self-activation under a crowd (issue 11): 20 clients at once, each activating members one after
 another through a real server (gunicorn, as `make run` serves): step 1 (number, name, the ID's last
-six: the lookup, the account made, the code issued and "sent") and step 2 (the code, read from the
-server's log as the person reads the SMS). The figure is the 95th percentile of those requests'
-latency. Each client comes from its own address (X-Forwarded-For behind one trusted proxy, as in
+six: the lookup, the account made, the code issued and its message queued) and step 2 (the code,
+read from the log of the Celery worker that delivers the message after the request, as `make run`
+does, as the person reads the SMS; the delivery is not timed). The figure is the 95th percentile
+of those requests' latency. Each client comes from its own address (X-Forwarded-For behind one trusted proxy, as in
 production), so the per-address limits hold as they would for 20 phones."""
 
 from __future__ import annotations
@@ -67,9 +68,9 @@ def _members(count: int) -> list[tuple[str, str, str]]:
 
 def _code(server: Server, phone: str) -> str:
     masked = f"{phone[:3]}****{phone[-4:]}"
-    pattern = re.compile(rf"SMS to {re.escape(masked)} .*?验证码为 (\d{{6}})")
+    pattern = re.compile(rf"SMS .*?to {re.escape(masked)}: .*?验证码为 ?(\d{{6}})")
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:  # written before the response: found at once, as a rule
+    while time.monotonic() < deadline:  # the worker sends it after the request's commit
         found = pattern.findall(server.log.read_text("utf-8"))
         if found:
             return str(found[-1])
@@ -108,7 +109,7 @@ def run() -> list[Figure]:
         with schema_context(institution.schema_name):
             people = _members(CLIENTS * ROUNDS)
         connection.set_schema_to_public()
-        with serving(HOST, TRUSTED_PROXY_COUNT="1") as server:
+        with serving(HOST, worker=True, TRUSTED_PROXY_COUNT="1") as server:
             cpu_before = server.cpu_seconds()
             with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
                 batches = list(pool.map(lambda i: _client(server, i, people), range(CLIENTS)))

@@ -1,5 +1,7 @@
 """A real web server for a benchmark: what `make run` serves (gunicorn with deploy/gunicorn.conf.py,
-partycloud/devstack.py), started on a free port, and the CPU time its processes have used."""
+partycloud/devstack.py), started on a free port, and the CPU time its processes have used; with
+``worker=True`` also the Celery worker `make run` starts beside it (messages such as the
+development SMS are delivered there, after the request's commit)."""
 
 from __future__ import annotations
 
@@ -61,23 +63,41 @@ class Server:
 
 
 @contextmanager
-def serving(host: str, **env: str) -> Iterator[Server]:
+def serving(host: str, *, worker: bool = False, **env: str) -> Iterator[Server]:
     """Serve on a free port with ``env`` on top of this process's environment (plain HTTP); the
-    server's log (where the development SMS lines go) is written to ``Server.log``."""
+    server's log (and the worker's, where the development SMS lines go) is written to
+    ``Server.log``. The worker is not the server's: its CPU time is not in ``cpu_seconds``."""
     workdir = Path(tempfile.mkdtemp(prefix="partycloud-bench-"))
     port = _free_port()
     args, extra = devstack.web_server(port, environ=dict(os.environ), metrics_dir=workdir / "metrics")
     full_env = {**os.environ, **extra, "HTTPS": "0", "GUNICORN_ACCESSLOG": "off", **env}
     full_env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
     log = workdir / "server.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(args, env=full_env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    processes: list[subprocess.Popen[bytes]] = []
+    with log.open("ab") as out, log.open("ab") as worker_out:
         try:
+            server = subprocess.Popen(args, env=full_env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+            processes.append(server)
+            if worker:
+                processes.append(
+                    subprocess.Popen(
+                        # --purge: messages a failed earlier run left queued are not delivered now
+                        [*devstack.worker_command(), "--purge"],
+                        env=full_env,
+                        cwd=ROOT,
+                        stdout=worker_out,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
             _wait_until_up(server, port, host)
+            if worker:  # its --purge must not drop the first requests' messages
+                _wait_for_worker(processes[-1], log)
             yield Server(port=port, host=host, pid=server.pid, log=log)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(timeout=30)
             shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -92,6 +112,15 @@ def _wait_until_up(server: subprocess.Popen[bytes], port: int, host: str) -> Non
             pass
         time.sleep(0.1)
     raise RuntimeError("the benchmark's server did not start")
+
+
+def _wait_for_worker(worker: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while worker.poll() is None and time.monotonic() < deadline:
+        if " ready." in log.read_text("utf-8", errors="replace"):
+            return
+        time.sleep(0.1)
+    raise RuntimeError("the benchmark's worker did not start")
 
 
 def csrf_token(client: requests.Session, server: Server, path: str) -> str:

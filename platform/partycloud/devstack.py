@@ -101,6 +101,11 @@ def web_server(port: int, *, environ: dict[str, str], metrics_dir: Path) -> tupl
     return args, env
 
 
+def worker_command() -> list[str]:
+    """The Celery worker's command line (`make run`, and the benchmarks' real server)."""
+    return [sys.executable, "-m", "celery", "-A", "partycloud", "worker", "--loglevel=INFO", "--concurrency=2"]
+
+
 def run(stack: Stack, port: int) -> int:
     stack.env.setdefault("HTTPS", "0")  # plain HTTP on localhost
     stack.start_services()
@@ -111,7 +116,7 @@ def run(stack: Stack, port: int) -> int:
     python = sys.executable
     web_args, web_env = web_server(port, environ=stack.env, metrics_dir=stack.data_dir / "prometheus")
     stack.spawn(*web_args, env=web_env)
-    stack.spawn(python, "-m", "celery", "-A", "partycloud", "worker", "--loglevel=INFO", "--concurrency=2")
+    stack.spawn(*worker_command())
     stack.spawn(
         python,
         "-m",

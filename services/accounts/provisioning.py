@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 
+from services.kernel.bulk import insert_many
+
 from .models import User
 
 
@@ -47,12 +49,16 @@ def usernames_for(holders: Sequence[Holder]) -> list[str]:
     return chosen
 
 
-def accounts_create_many(*, holders: Sequence[Holder]) -> list[User]:
+def accounts_create_many(*, holders: Sequence[Holder]) -> list[int]:
     """Make one account per holder (not activated: an unusable password), in one INSERT;
-    returns them in the holders' order. The caller links and audits them in its transaction."""
-    unusable = make_password(None)
-    users = [
-        User(username=username, display_name=holder.name, password=unusable)
-        for holder, username in zip(holders, usernames_for(holders), strict=True)
-    ]
-    return User.objects.bulk_create(users, batch_size=2000)
+    returns their ids in the holders' order. The caller links and audits them in its
+    transaction."""
+    usernames = usernames_for(holders)
+    rows = insert_many(
+        User,
+        constants={"password": make_password(None)},
+        columns={"username": usernames, "display_name": [holder.name for holder in holders]},
+        returning=("id", "username"),
+    )
+    ids = dict((username, pk) for pk, username in rows)
+    return [ids[username] for username in usernames]

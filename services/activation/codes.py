@@ -27,12 +27,15 @@ def phone_code_send(*, user: User, phone: str, reset: bool) -> bool:
     Inside the caller's transaction; a refused send raises the notification channel's
     ``ValidationError`` (its Chinese message is the person's answer)."""
     now = timezone.now()
-    live = ActivationCode.objects.select_for_update().filter(
-        user=user, kind=Kind.PHONE, used_at__isnull=True, replaced_at__isnull=True
+    live = list(  # locked, read once: a new account (the usual case) has none, and nothing to update
+        ActivationCode.objects.select_for_update()
+        .filter(user=user, kind=Kind.PHONE, used_at__isnull=True, replaced_at__isnull=True)
+        .values_list("pk", "created_at", "expires_at")
     )
-    if live.filter(created_at__gt=now - timedelta(seconds=RESEND_SECONDS), expires_at__gt=now).exists():
+    if any(created > now - timedelta(seconds=RESEND_SECONDS) and expires > now for _pk, created, expires in live):
         return False
-    live.update(replaced_at=now)
+    if live:
+        ActivationCode.objects.filter(pk__in=[pk for pk, _created, _expires in live]).update(replaced_at=now)
     code = new_phone_code()
     row = ActivationCode.objects.create(
         user=user,

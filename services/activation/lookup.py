@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, Subquery
 
 from services.accounts.models import User
 from services.development.accounts import dossier_accounts_ensure
@@ -62,6 +62,12 @@ def _number_q(number: str) -> Q:
     return Q(number=number) | Q(number=number.upper())
 
 
+# What the steps read of the record: the rest (the national ID, encrypted: a decryption each)
+# stays in the database.
+_MEMBER_FIELDS = ("pk", "user_id", "number", "name", "phone", "branch_id")
+_DOSSIER_FIELDS = ("pk", "user_id", "number", "name")
+
+
 def find(*, number: str, name: str, id_tail: str) -> Person | None:
     """The person with this number, name and ID tail (members on the roll first, then open
     dossiers not yet become members), or None."""
@@ -73,12 +79,14 @@ def find(*, number: str, name: str, id_tail: str) -> Person | None:
         Member.objects.filter(_number_q(number), name=name, national_id_tail_index=tail)
         .exclude(status__in=OFF_ROLL_STATUSES)
         .order_by("pk")
+        .only(*_MEMBER_FIELDS)
         .first()
     )
     dossier = (
         Dossier.objects.filter(_number_q(number), name=name, national_id_tail_index=tail, member__isnull=True)
         .exclude(stage=Stage.ENDED)
         .order_by("pk")
+        .only(*_DOSSIER_FIELDS)
         .first()
     )
     if member is not None:
@@ -91,14 +99,16 @@ def find(*, number: str, name: str, id_tail: str) -> Person | None:
 def account_ensure(person: Person) -> User:
     """The person's account, made (not activated) when they have none; inside the caller's
     transaction."""
+    if person.user_id is not None:
+        return User.objects.get(pk=person.user_id)
     if person.member is not None:
         member_accounts_ensure(members=[person.member], acting_user=None)
-        user_id = Member.objects.filter(pk=person.member.pk).values_list("user_id", flat=True).get()
+        made = Subquery(Member.objects.filter(pk=person.member.pk).values("user_id"))
     else:
         assert person.dossier is not None
         dossier_accounts_ensure(dossiers=[person.dossier], acting_user=None)
-        user_id = Dossier.objects.filter(pk=person.dossier.pk).values_list("user_id", flat=True).get()
-    return User.objects.get(pk=user_id)
+        made = Subquery(Dossier.objects.filter(pk=person.dossier.pk).values("user_id"))
+    return User.objects.get(pk=made)  # one query for the account just linked
 
 
 def record_of(user: User) -> Member | Dossier | None:

@@ -29,17 +29,17 @@ def dossier_accounts_ensure(*, dossiers: Iterable[Dossier], acting_user: Any) ->
             .order_by("pk")
             .only("pk", "name", "number", "user_id")
         )
-        users = accounts_create_many(
+        user_ids = accounts_create_many(
             holders=[Holder(number=d.number, name=d.name, fallback=f"d{d.pk}") for d in locked]
         )
-        for dossier, user in zip(locked, users, strict=True):
-            dossier.user_id = user.pk
+        for dossier, user_id in zip(locked, user_ids, strict=True):
+            dossier.user_id = user_id
         Dossier.objects.bulk_update(locked, ["user"], batch_size=2000)
         audit_record_many(
             event=account_events.ACCOUNTS_PROVISIONED,
             acting_user=acting_user,
-            targets=[("accounts.user", user.pk) for user in users],
+            targets=[("accounts.user", user_id) for user_id in user_ids],
             detail={"for": "dossier"},
-            per_target={user.pk: {"record": dossier.pk} for dossier, user in zip(locked, users, strict=True)},
+            per_target={dossier.user_id: {"record": dossier.pk} for dossier in locked},
         )
     return len(locked)

@@ -47,18 +47,18 @@ def member_accounts_ensure(*, members: Iterable[Member], acting_user: Any) -> in
             .order_by("pk")
             .only("pk", "name", "number", "user_id")
         )
-        users = accounts_create_many(
+        user_ids = accounts_create_many(
             holders=[Holder(number=m.number, name=m.name, fallback=f"m{m.pk}") for m in locked]
         )
-        for member, user in zip(locked, users, strict=True):
-            member.user_id = user.pk
+        for member, user_id in zip(locked, user_ids, strict=True):
+            member.user_id = user_id
         _link(locked)
         audit_record_many(
             event=account_events.ACCOUNTS_PROVISIONED,
             acting_user=acting_user,
-            targets=[("accounts.user", user.pk) for user in users],
+            targets=[("accounts.user", user_id) for user_id in user_ids],
             detail={"for": "member"},
-            per_target={user.pk: {"record": member.pk} for member, user in zip(locked, users, strict=True)},
+            per_target={member.user_id: {"record": member.pk} for member in locked},
         )
     return len(locked)
 

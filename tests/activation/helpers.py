@@ -11,7 +11,7 @@ import zxingcpp
 from PIL import Image, ImageOps
 from pypdf import PdfReader
 
-_INLINE = re.compile(rb"BI /W (\d+) /H (\d+) /BPC 8 /CS /G /F /AHx ID ([0-9a-f]+)> EI")
+_INLINE = re.compile(rb"BI /W (\d+) /H (\d+) /BPC 1 /CS /G /F /AHx ID ([0-9a-f]+)> EI")
 
 
 def page_streams(pdf: bytes) -> list[bytes]:
@@ -23,7 +23,7 @@ def qr_links(pdf: bytes) -> list[str]:
     links = []
     for stream in page_streams(pdf):
         for width, height, data in _INLINE.findall(stream):
-            image = Image.frombytes("L", (int(width), int(height)), bytes.fromhex(data.decode()))
+            image = Image.frombytes("1", (int(width), int(height)), bytes.fromhex(data.decode())).convert("L")
             image = ImageOps.expand(image.resize((int(width) * 4, int(height) * 4), Image.NEAREST), border=16, fill=255)
             found = zxingcpp.read_barcode(image)
             assert found is not None, "a QR code on the page does not decode"
