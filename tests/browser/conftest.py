@@ -42,7 +42,7 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, P
 from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import Settings
 
-from services.accounts.models import ApiToken, User
+from services.accounts.models import User
 from tenants.models import Institution
 from tests.conftest import Institutions, host_of
 from tests.factories import PASSWORD, UserFactory
@@ -129,18 +129,13 @@ def _committed_user(schema: str, username: str, **fields: object) -> User:
 
 def _delete_user(schema: str, user: User) -> None:
     with schema_context(schema):
-        # Sessions the live server stored for this user, then the user (audit rows are append-only).
+        # Sessions the live server stored for this user, then the user with what refers to it in
+        # this schema only (its session index, tokens; User.delete stays in the schema, so the
+        # public copy never looks for institution-only tables).
         for session in Session.objects.all():
             if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
                 session.delete()
-        users = User.objects.filter(pk=user.pk)
-        if schema == "public":
-            # Django's cascade would look for institution-only tables (admin grants, member
-            # records) that the public schema does not have: remove the public rows directly.
-            ApiToken.objects.filter(user_id=user.pk).delete()
-            users._raw_delete(users.db)
-        else:
-            users.delete()
+        User.objects.get(pk=user.pk).delete()
 
 
 @pytest.fixture(scope="package")
