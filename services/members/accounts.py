@@ -12,55 +12,23 @@ from django.db import transaction
 
 from services.accounts import audit_events as account_events
 from services.accounts.models import User
-from services.accounts.provisioning import Holder, accounts_create_many
+from services.accounts.provisioning import accounts_link
 from services.accounts.revocation import access_revoke_many
 from services.audit.services import audit_record_many
-from tenants.db import connection
 
 from .models import Member
 from .status import OFF_ROLL_STATUSES
 
 
-def _link(members: list[Member]) -> None:
-    """Store each member's new ``user_id`` in one UPDATE (bulk_update's CASE per row took most of
-    the time for 20,000 records)."""
-    table = connection.ops.quote_name(Member._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} AS m SET user_id = v.user_id"
-            " FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, user_id) WHERE m.id = v.id",
-            [[m.pk for m in members], [m.user_id for m in members]],
-        )
-
-
 def member_accounts_ensure(*, members: Iterable[Member], acting_user: Any) -> int:
-    """Give every member in ``members`` without an account a new, not yet activated one, linked
-    to the record; returns how many were made. One transaction, a constant number of queries."""
-    pending = [member for member in members if member.user_id is None]
+    """Give every member in ``members`` on the roll without an account a new, not yet activated
+    one, linked to the record (``m<id>`` when the number cannot be the username); returns how
+    many were made. One transaction, a constant number of queries."""
+    pending = [member.pk for member in members if member.user_id is None]
     if not pending:
         return 0
-    with transaction.atomic():
-        locked = list(
-            Member.objects.select_for_update()
-            .filter(pk__in=[m.pk for m in pending], user__isnull=True)
-            .exclude(status__in=OFF_ROLL_STATUSES)  # accounts are for people on the roll
-            .order_by("pk")
-            .only("pk", "name", "number", "user_id")
-        )
-        user_ids = accounts_create_many(
-            holders=[Holder(number=m.number, name=m.name, fallback=f"m{m.pk}") for m in locked]
-        )
-        for member, user_id in zip(locked, user_ids, strict=True):
-            member.user_id = user_id
-        _link(locked)
-        audit_record_many(
-            event=account_events.ACCOUNTS_PROVISIONED,
-            acting_user=acting_user,
-            targets=[("accounts.user", user_id) for user_id in user_ids],
-            detail={"for": "member"},
-            per_target={member.user_id: {"record": member.pk} for member in locked},
-        )
-    return len(locked)
+    records = Member.objects.filter(pk__in=pending).exclude(status__in=OFF_ROLL_STATUSES)  # people on the roll
+    return accounts_link(records=records, prefix="m", acting_user=acting_user)
 
 
 def member_accounts_close(*, member_ids: Sequence[int], reason: str, acting_user: Any) -> int:
