@@ -114,12 +114,7 @@ class SheetStartView(APIView):
         data = body.validated_data
         job = slips.slip_job_start(
             acting_user=request.user,
-            selection=Selection(
-                unit_id=data["unit"],
-                not_activated=data["not_activated"],
-                category=data["category"],
-                statuses=tuple(data["statuses"]),
-            ),
+            selection=Selection.from_json(data["unit"], data),
             valid_days=data["valid_days"],
             schema_name=connection.schema_name,
             language=get_language(),

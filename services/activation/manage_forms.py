@@ -28,10 +28,4 @@ class SlipIssueForm(forms.Form):
         ]
 
     def selection(self) -> Selection:
-        data = self.cleaned_data
-        return Selection(
-            unit_id=data["unit"],
-            not_activated=data["not_activated"],
-            category=data["category"],
-            statuses=tuple(data["statuses"]),
-        )
+        return Selection.from_json(self.cleaned_data["unit"], self.cleaned_data)
