@@ -80,6 +80,16 @@ class Member(models.Model):
     number = models.CharField(_("学号/工号"), max_length=30, blank=True)
     status = models.CharField(_("党籍状态"), max_length=20, choices=Status.choices, default=Status.NORMAL)
     branch = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="members", verbose_name=_("所在支部"))
+    # The party group (党小组) within the branch the member belongs to, if the branch has groups.
+    party_group = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="group_members",
+        limit_choices_to={"kind": "party_group"},
+        verbose_name=_("所在党小组"),
+    )
     joined_on = models.DateField(_("入党日期"), null=True, blank=True)
     confirmed_on = models.DateField(_("转正日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -80,6 +80,7 @@ FIELDS: tuple[RecordField, ...] = (
 INTERNAL: dict[str, str] = {
     "id": "the primary key: pages and the API name a record by it (API_FIELDS); nothing writes it",
     "user": "the member's login account, linked by the accounts capability; accounts are per institution",
+    "party_group": "the party group within the branch, assigned on the branch's groups page (services/orglife)",
     "created_at": "set by the database when the record is written (auto_now_add)",
     "updated_at": "set by the database on every save (auto_now)",
 }

@@ -48,6 +48,7 @@ TENANT_APPS = [
     "services.documents",
     "services.search",
     "services.development",
+    "services.orglife",
     "services.votes",
     "services.transfers",
     "services.reminders",

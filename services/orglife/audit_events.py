@@ -1,0 +1,11 @@
+"""The audit events of organizational life (services/kernel/audit_events.py)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from services.kernel.audit_events import declare
+
+EVENT_MEETING_CREATED = declare(
+    "meeting.created", label=_("新建会议"), detail="after: unit, kind, starts_at, topic, should_attend"
+)
