@@ -99,6 +99,14 @@ def on_starting(server):  # type: ignore[no-untyped-def]
         )
 
 
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """A new worker pays its one-time costs (views imported, templates compiled, catalogues
+    read) before its first request, not during it (partycloud/warmup.py)."""
+    from partycloud.warmup import warm_up
+
+    warm_up()
+
+
 def child_exit(server, worker):  # type: ignore[no-untyped-def]
     """A worker exited (recycled, killed, or shut down): drop its live-gauge files."""
     if _multiproc_dir:

@@ -21,17 +21,20 @@ RESEND_SECONDS = 60  # a second request within a minute does not send another SM
 Kind = ActivationCode.Kind
 
 
-def phone_code_send(*, user: User, phone: str, reset: bool) -> bool:
+def phone_code_send(*, user: User, phone: str, reset: bool, new_account: bool = False) -> bool:
     """Issue a phone code to ``user`` and send it to ``phone`` after commit, replacing any earlier
     unused one; returns False (nothing sent) when a code sent under a minute ago still stands.
     Inside the caller's transaction; a refused send raises the notification channel's
-    ``ValidationError`` (its Chinese message is the person's answer)."""
+    ``ValidationError`` (its Chinese message is the person's answer). ``new_account``: the
+    account was made in this transaction, so it has no code yet (nothing to read or replace)."""
     now = timezone.now()
-    live = list(  # locked, read once: a new account (the usual case) has none, and nothing to update
-        ActivationCode.objects.select_for_update()
-        .filter(user=user, kind=Kind.PHONE, used_at__isnull=True, replaced_at__isnull=True)
-        .values_list("pk", "created_at", "expires_at")
-    )
+    live = []
+    if not new_account:  # locked, read once
+        live = list(
+            ActivationCode.objects.select_for_update()
+            .filter(user=user, kind=Kind.PHONE, used_at__isnull=True, replaced_at__isnull=True)
+            .values_list("pk", "created_at", "expires_at")
+        )
     if any(created > now - timedelta(seconds=RESEND_SECONDS) and expires > now for _pk, created, expires in live):
         return False
     if live:

@@ -96,19 +96,19 @@ def find(*, number: str, name: str, id_tail: str) -> Person | None:
     return None
 
 
-def account_ensure(person: Person) -> User:
-    """The person's account, made (not activated) when they have none; inside the caller's
-    transaction."""
+def account_ensure(person: Person) -> tuple[User, bool]:
+    """The person's account, made (not activated) when they have none, and whether it was made
+    now; inside the caller's transaction."""
     if person.user_id is not None:
-        return User.objects.get(pk=person.user_id)
+        return User.objects.get(pk=person.user_id), False
     if person.member is not None:
-        member_accounts_ensure(members=[person.member], acting_user=None)
-        made = Subquery(Member.objects.filter(pk=person.member.pk).values("user_id"))
+        made = member_accounts_ensure(members=[person.member], acting_user=None)
+        linked = Subquery(Member.objects.filter(pk=person.member.pk).values("user_id"))
     else:
         assert person.dossier is not None
-        dossier_accounts_ensure(dossiers=[person.dossier], acting_user=None)
-        made = Subquery(Dossier.objects.filter(pk=person.dossier.pk).values("user_id"))
-    return User.objects.get(pk=made)  # one query for the account just linked
+        made = dossier_accounts_ensure(dossiers=[person.dossier], acting_user=None)
+        linked = Subquery(Dossier.objects.filter(pk=person.dossier.pk).values("user_id"))
+    return User.objects.get(pk=linked), made > 0  # one query for the account just linked
 
 
 def record_of(user: User) -> Member | Dossier | None:

@@ -86,12 +86,12 @@ def activation_start(*, number: str, name: str, id_tail: str) -> Step:
         return _refused(audit_events.REFUSED, {"reason": "phone_taken"}, phone_taken_message(), target=person.record)
     try:
         with transaction.atomic():
-            user = lookup.account_ensure(person)
+            user, new_account = lookup.account_ensure(person)
             if not user.is_active:
                 message = _("该账号已停用，请联系所在党支部书记。")
                 return _refused(audit_events.REFUSED, {"reason": "disabled"}, message, target=user)
             reset = _is_active_account(user)
-            sent = codes.phone_code_send(user=user, phone=phone, reset=reset)
+            sent = codes.phone_code_send(user=user, phone=phone, reset=reset, new_account=new_account)
             purpose = "reset" if reset else "activate"
             audit_record(event=audit_events.CODE_SENT, target=user, detail={"purpose": purpose, "sent": sent})
     except ValidationError as refused:  # the SMS channel's refusal: nothing was made

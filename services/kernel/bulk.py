@@ -30,11 +30,14 @@ def insert_many(
     constants: dict[str, Any],
     columns: dict[str, Sequence[Any]],
     returning: Sequence[str] = (),
+    conflict_ignore: Sequence[str] = (),
 ) -> list[tuple[Any, ...]]:
     """Insert ``len`` of ``columns``' sequences rows of ``model``: each field in ``columns`` takes
     its sequence's values in order (JSON fields take Python values), each in ``constants`` its
     value for every row, every other concrete field but an automatic key its default. Returns
-    the ``returning`` columns of each row, in the order given."""
+    the ``returning`` columns of each row, in the order given. With ``conflict_ignore`` (the
+    fields of a unique constraint) a row that would break it is skipped (``ON CONFLICT DO
+    NOTHING``) and not returned."""
     lengths = {len(values) for values in columns.values()}
     if len(lengths) != 1:
         raise ValueError("every column needs one value per row")
@@ -72,6 +75,8 @@ def insert_many(
         f" SELECT {', '.join(selects)} FROM unnest({', '.join(arrays)}) WITH ORDINALITY AS v({aliases}, n)"
         " ORDER BY v.n"
     )
+    if conflict_ignore:
+        sql += f" ON CONFLICT ({', '.join(quote(str(fields[n].column)) for n in conflict_ignore)}) DO NOTHING"
     if returning:
         sql += f" RETURNING {', '.join(quote(column[n]) for n in returning)}"
     with connection.cursor() as cursor:

@@ -12,6 +12,7 @@ rate-limited per recipient (``RateLimited``, a ``ValidationError`` with a Chines
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from django.conf import settings
@@ -106,7 +107,9 @@ def send_to_phone(*, phone: str, template: str, params: dict[str, str], idempote
     """Send the SMS ``template`` (declared: "activation_code", "password_reset_code", …) with
     ``params`` to ``phone``. A secret parameter (the code) is sent, never stored. Refused with a
     Chinese ``ValidationError`` for a malformed number, when no SMS provider is configured, or
-    when the number has had too many messages (``RateLimited``)."""
+    when the number has had too many messages (``RateLimited``). In the caller's transaction
+    when there is one (no savepoint of its own: a refusal is raised before anything is written),
+    else in its own."""
     declared = kinds.template(template)
     missing = [name for name in declared.params if name not in params]
     if missing:
@@ -114,7 +117,7 @@ def send_to_phone(*, phone: str, template: str, params: dict[str, str], idempote
     number = normalise_phone(phone)
     if not sms_configured():
         raise ValidationError(_("短信服务尚未配置，暂时无法发送短信，请联系管理员。"), code="sms_not_configured")
-    with transaction.atomic():
+    with nullcontext() if connection.in_atomic_block else transaction.atomic():
         message, sealed = write(
             user=None,
             channel=kinds.Channel.SMS,

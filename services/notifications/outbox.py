@@ -22,12 +22,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max
+from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from services.crypto import blind_index, decrypt, encrypt
+from services.kernel.bulk import insert_many
 
 from .kinds import Channel, SmsTemplate
 from .models import Message
@@ -78,15 +78,26 @@ def _lock_recipient(channel: str, index: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"notify:{channel}:{index}"])
 
 
-def check_rate(*, channel: str, index: str, now: datetime) -> None:
-    """Refuse a send to a recipient who has had too many (see the module docstring)."""
-    _lock_recipient(channel, index)
-    recent = Message.objects.filter(
-        recipient_index=index, channel=channel, created_at__gte=now - timedelta(hours=1)
-    ).aggregate(last=Max("created_at"), count=Count("pk"))  # one query for both checks
+def _made_and_recent(*, key: str, channel: str, index: str, since: datetime) -> tuple[int | None, datetime | None, int]:
+    """One query: the id of the message ``key`` already made on ``channel`` (None), and the
+    recipient's last message on it since ``since`` with their count."""
+    table = connection.ops.quote_name(Message._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT id FROM {table} WHERE idempotency_key = %s AND channel = %s),"
+            f" max(created_at), count(*) FROM {table}"
+            " WHERE recipient_index = %s AND channel = %s AND created_at >= %s",
+            [key, channel, index, channel, since],
+        )
+        made, last, count = cursor.fetchone()
+    return made, last, int(count)
+
+
+def check_rate(*, channel: str, last: datetime | None, count: int, now: datetime) -> None:
+    """Refuse a send to a recipient who has had too many (see the module docstring): ``last``
+    and ``count`` are their last message's time and how many they had in the hour before ``now``."""
     if channel == Channel.SMS:
         interval = settings.NOTIFY_SMS_INTERVAL_SECONDS
-        last = recent["last"]
         if last is not None and last > now - timedelta(seconds=interval):
             wait = interval - int((now - last).total_seconds())
             raise RateLimited(
@@ -95,7 +106,7 @@ def check_rate(*, channel: str, index: str, now: datetime) -> None:
         limit = settings.NOTIFY_SMS_PER_HOUR
     else:
         limit = settings.NOTIFY_OTHER_PER_HOUR
-    if recent["count"] >= limit:
+    if count >= limit:
         raise RateLimited(
             _("该收件人一小时内已收到 %(count)s 条消息，请稍后再试。") % {"count": limit}, code="rate_limited"
         )
@@ -115,40 +126,50 @@ def write(
     params: dict[str, str] | None = None,
 ) -> tuple[Message, str]:
     """Write one message (or return the one this key already made); returns it and the sealed
-    secret values for its delivery task ("" when it has none or already existed)."""
-    existing = Message.objects.filter(idempotency_key=idempotency_key, channel=channel).first()
-    if existing is not None:
-        return existing, ""
+    secret values for its delivery task ("" when it has none or already existed). Three
+    statements, no savepoint: the recipient's lock, the key and the rate in one query, the row
+    (``ON CONFLICT DO NOTHING``: a concurrent call with the same key wins, its row is returned)."""
+    key = idempotency_key[:200]
     now = timezone.now()
     index = blind_index(f"{channel}:{recipient.lower()}")
-    check_rate(channel=channel, index=index, now=now)
+    _lock_recipient(channel, index)
+    made, last, count = _made_and_recent(key=key, channel=channel, index=index, since=now - timedelta(hours=1))
+    if made is not None:
+        return Message.objects.get(pk=made), ""
+    check_rate(channel=channel, last=last, count=count, now=now)
     params = dict(params or {})
     secret = {name: params[name] for name in (template.secret if template else ()) if name in params}
     stored = {**params, **dict.fromkeys(secret, MASK)}
     expires_at = None
     if secret:  # a code is worth sending only while it is valid
         expires_at = now + timedelta(minutes=int(params.get("minutes", "10") or 10))
-    message = Message(
-        user=user,
-        channel=channel,
-        kind=kind,
-        recipient=recipient,
-        recipient_index=index,
-        recipient_masked=mask_address(channel, recipient),
-        template=template.code if template else "",
-        params=stored,
-        subject=subject[:200],
-        body=sms_text(template, stored) if template else body,
-        link=link[:500],
-        idempotency_key=idempotency_key[:200],
-        has_secret=bool(secret),
-        expires_at=expires_at,
-        created_at=now,
-        next_attempt_at=now,
+    fields = {
+        "user": user,
+        "channel": channel,
+        "kind": kind,
+        "recipient": recipient,
+        "recipient_index": index,
+        "recipient_masked": mask_address(channel, recipient),
+        "template": template.code if template else "",
+        "params": stored,
+        "subject": subject[:200],
+        "body": sms_text(template, stored) if template else body,
+        "link": link[:500],
+        "has_secret": bool(secret),
+        "expires_at": expires_at,
+        "created_at": now,
+        "next_attempt_at": now,
+    }
+    constants = {**fields, "user": getattr(user, "pk", None)}
+    rows = insert_many(
+        Message,
+        constants=constants,
+        columns={"idempotency_key": [key]},
+        returning=("id",),
+        conflict_ignore=("idempotency_key", "channel"),
     )
-    try:
-        with transaction.atomic():
-            message.save()
-    except IntegrityError:  # the same key, written by a concurrent call: theirs stands
-        return Message.objects.get(idempotency_key=idempotency_key, channel=channel), ""
+    if not rows:  # the same key, written by a concurrent call: theirs stands
+        return Message.objects.get(idempotency_key=key, channel=channel), ""
+    message = Message(pk=rows[0][0], idempotency_key=key, **fields)
+    message._state.adding, message._state.db = False, connection.alias
     return message, seal(secret)

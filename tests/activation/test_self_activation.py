@@ -53,6 +53,25 @@ def test_a_member_activates_with_the_code_sent_to_the_phone_on_their_record(
         assert response.status_code == 302 and response.url == "/", name
 
 
+def test_step_one_for_a_new_account_stays_at_a_few_statements(inst_a: Institution, sms: Any) -> None:
+    """A regression guard for the activation figure (docs/accounts.md, Performance): the lookup,
+    the account made and audited, the code, the outbox row and its checks, the audit row and the
+    session, without a statement more than that."""
+    member = member_on_roll(inst_a)
+    client = client_for(inst_a)
+    client.get("/accounts/activate/")  # the form first, as a person does: the host's route is known
+    with CaptureQueriesContext(connection) as captured:
+        assert start(client, member).status_code == 302
+    statements = [q["sql"] for q in captured.captured_queries]
+    # 24 with the savepoints the test's own transaction turns the request's transactions into
+    # (30 before the outbox wrote its row in three statements and a new account's codes were
+    # no longer read)
+    assert len(statements) <= 24, "\n".join(statements)
+    with in_schema(inst_a):
+        user = Member.objects.get(pk=member.pk).user
+        assert user is not None and ActivationCode.objects.filter(user=user, kind="phone").count() == 1
+
+
 def test_wrong_answers_get_one_message_whatever_was_wrong_and_do_the_same_work(inst_a: Institution, sms: Any) -> None:
     member = member_on_roll(inst_a)
     client = client_for(inst_a)

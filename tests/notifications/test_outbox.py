@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
-from services.notifications import tasks
+from services.notifications import kinds, outbox, tasks
 from services.notifications.api import RateLimited, notify, send_to_phone
 from services.notifications.delivery import outbox_drain
 from services.notifications.models import Message
@@ -102,6 +102,29 @@ def test_the_same_idempotency_key_never_sends_twice(
                 mailed
             ]
         assert len([m for m in mail.outbox if "idem@example.edu.cn" in m.to]) == 1
+
+
+def test_a_concurrent_send_with_the_same_key_returns_the_row_that_won(
+    inst_a: Institution, providers: FakeProviders, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    settings.NOTIFY_SMS_INTERVAL_SECONDS = 0
+    with in_schema(inst_a):
+        first = _code_sms(key="activation:race")
+        # The other request read the key before this one's row was committed: its insert meets
+        # the constraint, writes nothing and hands back the winner's row, with nothing to seal.
+        made_and_recent = outbox._made_and_recent
+        monkeypatch.setattr(outbox, "_made_and_recent", lambda **kw: (None, *made_and_recent(**kw)[1:]))
+        message, sealed = outbox.write(
+            user=None,
+            channel="sms",
+            kind=kinds.ACCOUNT_SECURITY,
+            recipient="13800138000",
+            idempotency_key="activation:race",
+            template=kinds.template("activation_code"),
+            params={"code": "111111", "minutes": "10"},
+        )
+        assert message.pk == first.pk and sealed == ""
+        assert Message.objects.filter(idempotency_key="activation:race").count() == 1
 
 
 def test_one_sms_a_minute_and_a_few_an_hour_per_phone(inst_a: Institution, providers: FakeProviders) -> None:
