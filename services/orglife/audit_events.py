@@ -9,3 +9,16 @@ from services.kernel.audit_events import declare
 EVENT_MEETING_CREATED = declare(
     "meeting.created", label=_("新建会议"), detail="after: unit, kind, starts_at, topic, should_attend"
 )
+# Minutes (minutes.py)
+EVENT_MINUTES_STARTED = declare("minutes.started", label=_("开始记录会议纪要"), detail="after: meeting, template")
+EVENT_MINUTES_UPDATED = declare(
+    "minutes.updated", label=_("修改会议纪要"), detail="after: sections and records changed"
+)
+EVENT_MINUTES_ATTACHED = declare("minutes.attached", label=_("上传纪要附件"), detail="after: filename, size, step")
+EVENT_MINUTES_DETACHED = declare("minutes.detached", label=_("删除纪要附件"), detail="before: filename")
+EVENT_MINUTES_CONFIRMED = declare("minutes.confirmed", label=_("确认会议纪要"), detail="after: role (host/recorder)")
+EVENT_MINUTES_FINALIZED = declare("minutes.finalized", label=_("会议纪要定稿"), detail="after: attendance summary")
+EVENT_MINUTES_ADDENDUM = declare("minutes.addendum_added", label=_("添加纪要补充说明"), detail="after: text")
+EVENT_LOCAL_MEETING_STEP = declare(
+    "minutes.local_step_saved", label=_("设置本校会议步骤"), detail="after: title, after_step, active"
+)

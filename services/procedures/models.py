@@ -85,3 +85,79 @@ class TemplateStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+
+class MeetingTemplate(models.Model):
+    """The published procedure of one meeting type (三会一课 and more, docs/domain.md#orglife-templates): its
+    agenda steps in order, which of them need a record in the minutes, and the minutes' sections.
+
+    ``kind`` is the meeting type's code as organizational life stores it ("life_meeting"...);
+    ``variant`` tells apart procedures of one type ("admission": the branch member meeting that
+    admits a probationary member). Versioned like the development template: a new version is a new
+    row with a later ``effective_from``, never an edit, so minutes keep the version they followed."""
+
+    kind = models.CharField(_("会议类型"), max_length=30)
+    variant = models.CharField(_("程序"), max_length=30, blank=True, default="")
+    version = models.PositiveIntegerField(_("版本"))
+    title = models.CharField(_("名称"), max_length=100)
+    citation = models.CharField(_("依据"), max_length=200)
+    effective_from = models.DateField(_("生效日期"))
+    published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("会议程序模板")
+        verbose_name_plural = _("会议程序模板")
+        ordering = ["kind", "variant", "-effective_from", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "variant", "version"], name="procedures_meeting_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+
+class MeetingStep(models.Model):
+    """One agenda step of a meeting template; ``record_required``: the minutes cannot be finalized
+    until this step has its record (text or an attachment). ``code`` is stable across versions."""
+
+    template = models.ForeignKey(MeetingTemplate, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField(_("步骤序号"))
+    code = models.CharField(_("代码"), max_length=40)
+    title = models.CharField(_("步骤"), max_length=100)
+    description = models.TextField(_("说明"), blank=True)
+    record_required = models.BooleanField(_("须有记录"), default=False)
+    record_hint = models.CharField(_("记录内容"), max_length=200, blank=True)
+    citation = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("会议步骤")
+        verbose_name_plural = _("会议步骤")
+        ordering = ["template", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "number"], name="procedures_meeting_step_number_unique"),
+            models.UniqueConstraint(fields=["template", "code"], name="procedures_meeting_step_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class MinutesSectionTemplate(models.Model):
+    """One section of the minutes a meeting template asks for (会议议题, 讨论情况, 会议决议...)."""
+
+    template = models.ForeignKey(MeetingTemplate, on_delete=models.CASCADE, related_name="sections")
+    number = models.PositiveSmallIntegerField(_("序号"))
+    code = models.CharField(_("代码"), max_length=40)
+    title = models.CharField(_("名称"), max_length=100)
+    hint = models.CharField(_("填写提示"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("纪要栏目")
+        verbose_name_plural = _("纪要栏目")
+        ordering = ["template", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "code"], name="procedures_minutes_section_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -220,6 +220,18 @@ def _document(branch: models.Model | None, marker: str) -> models.Model:
     return document
 
 
+def _minutes_meeting(branch: models.Model, marker: str) -> models.Model:
+    from tests.isolation.cases_orglife_d import minutes_meeting
+
+    return minutes_meeting(branch, marker)
+
+
+def _minutes_attachment(branch: models.Model, marker: str) -> models.Model:
+    from tests.isolation.cases_orglife_d import minutes_attachment
+
+    return minutes_attachment(branch, marker)
+
+
 BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "member": _member,
     "dossier": _dossier,
@@ -233,6 +245,8 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "elector": _elector,
     "excluded_elector": lambda branch, marker: _elector(branch, marker, excluded=True),
     "document": _document,
+    "minutes_meeting": _minutes_meeting,
+    "minutes_attachment": _minutes_attachment,
 }
 
 
