@@ -21,6 +21,7 @@ urlpatterns = [
     path("documents/", include("services.documents.urls")),
     path("search/", include("services.search.urls")),
     path("development/", include("services.development.urls")),
+    path("orglife/calendar/", include("services.orglife.calendar_urls")),
     path("votes/", include("services.votes.urls")),
     path("transfers/", include("services.transfers.urls")),
     path("reminders/", include("services.reminders.urls")),

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from services.crypto import EncryptedTextField
 from services.members.models import Member
 from services.organization.models import OrgUnit
 
@@ -164,3 +165,29 @@ class Attendee(models.Model):
     @property
     def excused(self) -> bool:
         return self.leave == self.Leave.APPROVED
+
+
+class CalendarFeed(models.Model):
+    """A member's private iCalendar address (我的会议日历): ``/orglife/calendar/<token>.ics``.
+
+    The token is the only credential a calendar app can send, so it is long (192 bits), found by
+    its keyed hash and kept encrypted so the owner can copy the address again. Revoking it (or
+    making a new one, which revokes the old) ends every subscription at once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token = EncryptedTextField()
+    token_index = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("会议日历订阅")
+        verbose_name_plural = _("会议日历订阅")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="calendar_feed_one_live_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
