@@ -22,6 +22,7 @@ urlpatterns = [
     path("search/", include("services.search.urls")),
     path("development/", include("services.development.urls")),
     path("orglife/calendar/", include("services.orglife.calendar_urls")),
+    path("orglife/appraisals/", include("services.orglife.appraisal_urls")),
     path("votes/", include("services.votes.urls")),
     path("transfers/", include("services.transfers.urls")),
     path("reminders/", include("services.reminders.urls")),

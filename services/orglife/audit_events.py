@@ -13,3 +13,13 @@ EVENT_CALENDAR_ISSUED = declare(
     "meeting.calendar_issued", label=_("生成会议日历订阅地址"), detail="after: feed; before: the feed it replaced"
 )
 EVENT_CALENDAR_REVOKED = declare("meeting.calendar_revoked", label=_("停用会议日历订阅地址"), detail="before: feed")
+EVENT_APPRAISAL_OPENED = declare(
+    "appraisal.opened", label=_("开始民主评议"), detail="after: branch, year, rating_closes_on, subjects"
+)
+EVENT_APPRAISAL_SELF = declare("appraisal.self_submitted", label=_("提交个人自评"), detail="after: appraisal")
+EVENT_APPRAISAL_RATED = declare(
+    "appraisal.rated", label=_("提交民主评议互评"), detail="after: appraisal, rated (how many; never the grades)"
+)
+EVENT_APPRAISAL_CONCLUDED = declare(
+    "appraisal.concluded", label=_("作出民主评议结论"), detail="after: appraisal, counts per grade"
+)

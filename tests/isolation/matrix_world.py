@@ -220,6 +220,23 @@ def _document(branch: models.Model | None, marker: str) -> models.Model:
     return document
 
 
+def _appraisal(branch: models.Model, marker: str) -> models.Model:
+    """The branch's democratic appraisal, open, with the branch's people at build time as subjects."""
+    from django.utils import timezone
+
+    from services.members.models import Member
+    from services.orglife.models import Appraisal, AppraisalSubject, Meeting
+
+    starts = timezone.now()
+    meeting = Meeting.objects.create(
+        unit=branch, kind=Meeting.Kind.APPRAISAL, topic=marker, starts_at=starts, ends_at=starts + timedelta(hours=2)
+    )
+    appraisal = Appraisal.objects.create(branch=branch, year=2026, rating_closes_on=date(2099, 1, 1), meeting=meeting)
+    for member in Member.objects.filter(branch=branch):
+        AppraisalSubject.objects.create(appraisal=appraisal, member=member, name=member.name)
+    return appraisal
+
+
 BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "member": _member,
     "dossier": _dossier,
@@ -233,6 +250,7 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "elector": _elector,
     "excluded_elector": lambda branch, marker: _elector(branch, marker, excluded=True),
     "document": _document,
+    "appraisal": _appraisal,
 }
 
 
