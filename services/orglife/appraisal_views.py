@@ -139,7 +139,7 @@ def appraisal_conclude(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConcludeForm(request.POST, tallies=tallies)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect("orglife_appraisal:detail", pk=pk)
     return run_and_redirect(
         request,
