@@ -23,6 +23,7 @@ urlpatterns = [
     path("development/", include("services.development.urls")),
     path("orglife/calendar/", include("services.orglife.calendar_urls")),
     path("orglife/appraisals/", include("services.orglife.appraisal_urls")),
+    path("orglife/life-notes/", include("services.orglife.life_note_urls")),
     path("votes/", include("services.votes.urls")),
     path("transfers/", include("services.transfers.urls")),
     path("reminders/", include("services.reminders.urls")),

@@ -23,3 +23,6 @@ EVENT_APPRAISAL_RATED = declare(
 EVENT_APPRAISAL_CONCLUDED = declare(
     "appraisal.concluded", label=_("作出民主评议结论"), detail="after: appraisal, counts per grade"
 )
+EVENT_LIFE_NOTE_SAVED = declare(
+    "meeting.life_note_saved", label=_("记录批评与自我批评"), detail="after: meeting, member, fields changed"
+)

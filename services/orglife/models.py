@@ -263,3 +263,27 @@ class PeerRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rater_id}->{self.subject_id}"
+
+
+class LifeMeetingNote(models.Model):
+    """One participant's record at an organizational life meeting (组织生活会, 教育管理条例 第十七条):
+    their self-criticism, the criticism others raised, and what they will rectify. Written by the
+    recorder or a manager of the branch; part of the meeting's minutes."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="life_notes")
+    member = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
+    name = models.CharField(_("姓名"), max_length=50)
+    self_criticism = models.TextField(_("自我批评"), blank=True)
+    criticism_received = models.TextField(_("批评意见"), blank=True)
+    rectification = models.TextField(_("整改措施"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("批评与自我批评记录")
+        verbose_name_plural = _("批评与自我批评记录")
+        ordering = ["meeting", "name", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="life_note_meeting_member_unique")]
+
+    def __str__(self) -> str:
+        return self.name

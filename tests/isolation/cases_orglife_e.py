@@ -3,7 +3,7 @@ test_isolation's CASES)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import models
 
@@ -24,6 +24,19 @@ def _still_open(obj: models.Model) -> bool:
     return Appraisal.objects.filter(pk=obj.pk, status=Appraisal.Status.OPEN).exists()
 
 
+def _life_meeting(owner: User, marker: str) -> models.Model:
+    from django.utils import timezone
+
+    from services.orglife.models import Meeting
+    from tests.factories import OrgUnitFactory
+
+    starts = timezone.now()
+    return Meeting.objects.create(
+        unit=OrgUnitFactory(name=marker), kind=Meeting.Kind.LIFE_MEETING, topic=marker, starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+    )  # fmt: skip
+
+
 CASES: dict[tuple[str, str], Case] = {
     (TENANT, "orglife_calendar:page"): Case("page", methods=("get", "post")),
     # Opened by its token alone; an unknown token serves nothing.
@@ -34,4 +47,5 @@ CASES: dict[tuple[str, str], Case] = {
     (TENANT, "orglife_appraisal:self"): Case("object", factory=_appraisal, methods=("post",)),
     (TENANT, "orglife_appraisal:rate"): Case("object", factory=_appraisal, methods=("post",)),
     (TENANT, "orglife_appraisal:conclude"): Case("object", factory=_appraisal, methods=("post",), exists=_still_open),
+    (TENANT, "orglife_life:notes"): Case("object", factory=_life_meeting, methods=("get", "post")),
 }

@@ -34,4 +34,6 @@ MATRIX: dict[tuple[str, str], Row] = {
     # The conclusion is the branch committee's alone (the secretary of X): not the members, and not
     # the admins above the branch, who manage it but sit on no committee of it.
     (TENANT, "orglife_appraisal:conclude"): Row(BRANCH_MANAGE, "appraisal", override=NOT_LISTED),
+    # The organizational life meeting's per-person record: the recorder and the unit's managers.
+    (TENANT, "orglife_life:notes"): Row(BRANCH_MANAGE, "life_meeting"),
 }

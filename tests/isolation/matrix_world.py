@@ -237,6 +237,20 @@ def _appraisal(branch: models.Model, marker: str) -> models.Model:
     return appraisal
 
 
+def _life_meeting(branch: models.Model, marker: str) -> models.Model:
+    from django.utils import timezone
+
+    from services.orglife.models import Meeting
+
+    from services.orglife.services import meeting_create
+
+    starts = timezone.now()
+    return meeting_create(  # with its list: the branch's people at build time
+        acting_user=None, unit=branch, kind=Meeting.Kind.LIFE_MEETING, topic=marker, starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+    )  # fmt: skip
+
+
 BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "member": _member,
     "dossier": _dossier,
@@ -251,6 +265,7 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "excluded_elector": lambda branch, marker: _elector(branch, marker, excluded=True),
     "document": _document,
     "appraisal": _appraisal,
+    "life_meeting": _life_meeting,
 }
 
 
