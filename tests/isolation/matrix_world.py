@@ -241,7 +241,6 @@ def _life_meeting(branch: models.Model, marker: str) -> models.Model:
     from django.utils import timezone
 
     from services.orglife.models import Meeting
-
     from services.orglife.services import meeting_create
 
     starts = timezone.now()
