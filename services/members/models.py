@@ -242,3 +242,30 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.status})"
+
+
+class AppraisalResult(models.Model):
+    """The branch's conclusion of a member's annual democratic appraisal (民主评议党员), written by
+    organizational life when the branch concludes the appraisal; one a year, never edited."""
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "excellent", _("优秀")
+        QUALIFIED = "qualified", _("合格")
+        BASIC = "basic", _("基本合格")
+        UNQUALIFIED = "unqualified", _("不合格")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="appraisals")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    grade = models.CharField(_("评议结果"), max_length=20, choices=Grade.choices)
+    concluded_on = models.DateField(_("结论日期"))
+    branch_name = models.CharField(_("作出结论的支部"), max_length=100)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("民主评议结果")
+        verbose_name_plural = _("民主评议结果")
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["member", "year"], name="appraisal_result_member_year_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year} {self.grade}"

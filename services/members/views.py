@@ -29,7 +29,7 @@ from services.organization.scope import Scope, scope_for
 
 from . import selectors, services
 from .forms import MemberForm, RevealForm, RosterFilterForm, StatusChangeForm
-from .models import Member, MemberChange
+from .models import AppraisalResult, Member, MemberChange
 from .record import masked
 
 ROSTER_PAGE_SIZE = 50
@@ -44,11 +44,13 @@ HISTORY_KINDS = {
     "imported": gettext_lazy("导入"),
     "transferred": gettext_lazy("组织关系转接"),
     "branch_merged": gettext_lazy("支部合并"),
+    "appraisal": gettext_lazy("民主评议"),
 }
 # History entries carry these besides Member fields.
 HISTORY_EXTRA_FIELDS = {
     "effective_on": gettext_lazy("生效日期"),
     "retained_since": gettext_lazy("保留组织关系起始日期"),  # imports.columns.RETAINED_SINCE
+    "appraisal": gettext_lazy("民主评议结果"),  # appraisals.py, with AppraisalResult.Grade's codes
 }
 
 
@@ -90,6 +92,7 @@ def _load_record_sets(member: Member) -> Member:
         [member],
         Prefetch("positions", queryset=Position.objects.select_related("unit")),
         "rewards",
+        "appraisals",
         "time_abroad",
         "hardships",
         "family",
@@ -132,7 +135,10 @@ def _member_field(name: str) -> Any:
 def _field_value(field: str, value: Any) -> str:
     if value in (None, ""):
         return "—"
-    choices = dict(getattr(_member_field(field), "flatchoices", None) or [])
+    if field == "appraisal":
+        choices = dict(AppraisalResult.Grade.choices)
+    else:
+        choices = dict(getattr(_member_field(field), "flatchoices", None) or [])
     return str(choices.get(value, value))
 
 

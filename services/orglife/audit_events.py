@@ -22,3 +22,20 @@ EVENT_MINUTES_ADDENDUM = declare("minutes.addendum_added", label=_("添加纪要
 EVENT_LOCAL_MEETING_STEP = declare(
     "minutes.local_step_saved", label=_("设置本校会议步骤"), detail="after: title, after_step, active"
 )
+EVENT_CALENDAR_ISSUED = declare(
+    "meeting.calendar_issued", label=_("生成会议日历订阅地址"), detail="after: feed; before: the feed it replaced"
+)
+EVENT_CALENDAR_REVOKED = declare("meeting.calendar_revoked", label=_("停用会议日历订阅地址"), detail="before: feed")
+EVENT_APPRAISAL_OPENED = declare(
+    "appraisal.opened", label=_("开始民主评议"), detail="after: branch, year, rating_closes_on, subjects"
+)
+EVENT_APPRAISAL_SELF = declare("appraisal.self_submitted", label=_("提交个人自评"), detail="after: appraisal")
+EVENT_APPRAISAL_RATED = declare(
+    "appraisal.rated", label=_("提交民主评议互评"), detail="after: appraisal, rated (how many; never the grades)"
+)
+EVENT_APPRAISAL_CONCLUDED = declare(
+    "appraisal.concluded", label=_("作出民主评议结论"), detail="after: appraisal, counts per grade"
+)
+EVENT_LIFE_NOTE_SAVED = declare(
+    "meeting.life_note_saved", label=_("记录批评与自我批评"), detail="after: meeting, member, fields changed"
+)

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from services.crypto import EncryptedTextField
 from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.procedures.models import MeetingStep, MeetingTemplate
@@ -169,7 +170,7 @@ class Attendee(models.Model):
 
 # --- Minutes (docs/orglife.md "Minutes") -------------------------------------------------------
 # Finalized minutes, their sections, step records and attachments, and the attendance rows of
-# their meeting are refused UPDATE and DELETE by triggers (migration 0003_d_minutes_immutable);
+# their meeting are refused UPDATE and DELETE by triggers (migration 0002_d_minutes);
 # addenda are append-only from the start.
 
 
@@ -323,3 +324,125 @@ class MinutesAddendum(models.Model):
 
     def __str__(self) -> str:
         return self.text[:30]
+
+
+class CalendarFeed(models.Model):
+    """A member's private iCalendar address (我的会议日历): ``/orglife/calendar/<token>.ics``.
+
+    The token is the only credential a calendar app can send, so it is long (192 bits), found by
+    its keyed hash and kept encrypted so the owner can copy the address again. Revoking it (or
+    making a new one, which revokes the old) ends every subscription at once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token = EncryptedTextField()
+    token_index = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("会议日历订阅")
+        verbose_name_plural = _("会议日历订阅")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="calendar_feed_one_live_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class Appraisal(models.Model):
+    """A branch's annual democratic appraisal of its members (民主评议党员, 教育管理条例 第十八条):
+    each member's self-assessment, peer ratings, then the branch committee's conclusion, which goes
+    onto the member records. The people appraised (and rating) are the branch's members on the roll
+    when it opens (``AppraisalSubject``)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("评议中")
+        CONCLUDED = "concluded", _("已作出结论")
+
+    branch = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="appraisals", verbose_name=_("党支部"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("评议会议")
+    )
+    rating_closes_on = models.DateField(_("互评截止日期"))
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    concluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    concluded_on = models.DateField(_("结论日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("民主评议")
+        verbose_name_plural = _("民主评议")
+        ordering = ["-year", "branch__path"]
+        constraints = [models.UniqueConstraint(fields=["branch", "year"], name="appraisal_branch_year_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.year}"
+
+
+class AppraisalSubject(models.Model):
+    """One member in an appraisal: appraised, and a rater of the others."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="subjects")
+    member = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
+    name = models.CharField(_("姓名"), max_length=50)
+    self_assessment = models.TextField(_("个人自评"), blank=True)
+    self_submitted_at = models.DateTimeField(null=True, blank=True)
+    conclusion = models.CharField(_("支部结论"), max_length=20, blank=True)  # members.AppraisalResult.Grade
+    conclusion_note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["appraisal", "name", "id"]
+        constraints = [models.UniqueConstraint(fields=["appraisal", "member"], name="appraisal_subject_member_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PeerRating(models.Model):
+    """One member's rating of another (优秀 / 合格 / 基本合格 / 不合格). Secret: the ratees' peers
+    never see it, and the branch committee sees only the counts per member."""
+
+    rater = models.ForeignKey(AppraisalSubject, on_delete=models.CASCADE, related_name="given")
+    subject = models.ForeignKey(AppraisalSubject, on_delete=models.CASCADE, related_name="received")
+    grade = models.CharField(max_length=20)  # members.AppraisalResult.Grade
+    rated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rater", "subject"], name="peer_rating_once"),
+            models.CheckConstraint(condition=~Q(rater=F("subject")), name="peer_rating_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rater_id}->{self.subject_id}"
+
+
+class LifeMeetingNote(models.Model):
+    """One participant's record at an organizational life meeting (组织生活会, 教育管理条例 第十七条):
+    their self-criticism, the criticism others raised, and what they will rectify. Written by the
+    recorder or a manager of the branch; part of the meeting's minutes."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="life_notes")
+    member = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
+    name = models.CharField(_("姓名"), max_length=50)
+    self_criticism = models.TextField(_("自我批评"), blank=True)
+    criticism_received = models.TextField(_("批评意见"), blank=True)
+    rectification = models.TextField(_("整改措施"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("批评与自我批评记录")
+        verbose_name_plural = _("批评与自我批评记录")
+        ordering = ["meeting", "name", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="life_note_meeting_member_unique")]
+
+    def __str__(self) -> str:
+        return self.name

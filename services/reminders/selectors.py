@@ -29,6 +29,8 @@ KIND_LABELS = {
     "development.approval": _("上级党委审批"),
     "development.probation_end": _("预备党员转正"),
     "transfers.not_received": _("组织关系转接未接收"),
+    "orglife.leave_waiting": _("请假待审批"),
+    "orglife.absent_three": _("连续缺席组织生活"),
 }
 
 

@@ -20,6 +20,7 @@ from services.kernel import inputs
 from services.kernel.serializers import InputSerializer
 from services.kernel.text import single_line
 from services.organization.models import OrgUnit
+from services.orglife.models import Meeting
 
 from . import selectors, services
 from .inputs import VoteInput
@@ -78,6 +79,7 @@ class VoteSerializer(serializers.ModelSerializer):
             "branch",
             "branch_name",
             "kind",
+            "meeting",
             "meeting_on",
             "place",
             "host",
@@ -103,6 +105,7 @@ class VoteDetailSerializer(VoteSerializer):
 class VoteCreateSerializer(InputSerializer):
     branch = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH))
     kind = serializers.ChoiceField(choices=BranchVote.Kind.choices)
+    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all(), required=False, allow_null=True)
     meeting_on = serializers.DateField()
     place = serializers.CharField(
         validators=[single_line], max_length=100, required=False, allow_blank=True, default=""

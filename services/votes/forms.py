@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.kernel.inputs import ascii_int
@@ -32,13 +33,26 @@ class VoteStartForm(forms.Form):
         self.fields["branch"].queryset = branches  # type: ignore[attr-defined]
 
 
-class VoteCreateForm(forms.Form):
-    """Step 2 (POST): the meeting and the candidates (each voted separately)."""
+class MeetingChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{timezone.localtime(obj.starts_at):%Y-%m-%d %H:%M} {obj.topic}"
 
-    meeting_on = forms.DateField(label=_("会议日期"), widget=DateInput)
+
+class VoteCreateForm(forms.Form):
+    """Step 2 (POST): the meeting and the candidates (each voted separately). A branch member
+    meeting planned in organizational life may be chosen: its date, place, host and recorder fill
+    the fields left blank."""
+
+    meeting = MeetingChoiceField(
+        label=_("在哪次支部党员大会上表决"),
+        queryset=None,
+        required=False,
+        empty_label=_("（未在组织生活中安排）"),
+    )
+    meeting_on = forms.DateField(label=_("会议日期"), widget=DateInput, required=False)
     place = forms.CharField(label=_("会议地点"), max_length=100, required=False)
-    host = forms.CharField(label=_("主持人"), max_length=50)
-    recorder = forms.CharField(label=_("记录人"), max_length=50)
+    host = forms.CharField(label=_("主持人"), max_length=50, required=False)
+    recorder = forms.CharField(label=_("记录人"), max_length=50, required=False)
     dossiers: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("表决对象"),
         queryset=None,
@@ -46,9 +60,27 @@ class VoteCreateForm(forms.Form):
         error_messages={"required": _("请至少选择一名表决对象。")},
     )
 
-    def __init__(self, *args: Any, dossiers: QuerySet[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, dossiers: QuerySet[Any], meetings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["dossiers"].queryset = dossiers  # type: ignore[attr-defined]
+        self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        meeting = data.get("meeting")
+        if meeting is not None:
+            filled = {
+                "meeting_on": timezone.localtime(meeting.starts_at).date(),
+                "place": meeting.place,
+                "host": meeting.host.name if meeting.host else "",
+                "recorder": meeting.recorder.name if meeting.recorder else "",
+            }
+            for name, value in filled.items():
+                if not data.get(name):
+                    data[name] = value
+        if not data.get("meeting_on") and "meeting_on" not in self.errors:
+            self.add_error("meeting_on", _("请填写会议日期，或选择一次支部党员大会。"))
+        return data
 
 
 APPROVED_EXCLUSIONS = [

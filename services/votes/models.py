@@ -35,6 +35,15 @@ class BranchVote(models.Model):
 
     branch = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="votes", verbose_name=_("党支部"))
     kind = models.CharField(_("表决事项"), max_length=20, choices=Kind.choices)
+    # The branch member meeting (organizational life) the vote is held at, when it was planned there.
+    meeting = models.ForeignKey(
+        "orglife.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="votes",
+        verbose_name=_("支部党员大会"),
+    )
     meeting_on = models.DateField(_("会议日期"))
     place = models.CharField(_("会议地点"), max_length=100, blank=True)
     host = models.CharField(_("主持人"), max_length=50)

@@ -4,14 +4,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from fractions import Fraction
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from services.organization.models import OrgUnit
 from services.organization.scope import Scope, scope_for
+from services.orglife.models import Meeting
 
 from . import counting
 from .models import BranchVote, Candidate, Elector
@@ -29,7 +32,7 @@ def vote_list(*, acting_user: Any, scope: Scope | None = None, branch_id: int | 
 
 def vote_get(*, acting_user: Any, pk: int) -> BranchVote:
     """One vote the user may see; ``BranchVote.DoesNotExist`` otherwise (a 404)."""
-    return vote_list(acting_user=acting_user).get(pk=pk)
+    return vote_list(acting_user=acting_user).select_related("meeting").get(pk=pk)
 
 
 def elector_get(*, acting_user: Any, pk: int) -> Elector:
@@ -44,6 +47,15 @@ def managed_branches(*, acting_user: Any) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(
         scope.units_q(manage=True), kind=OrgUnit.Kind.BRANCH, closed_on__isnull=True
     ).order_by("path")
+
+
+def vote_meetings(*, branch: OrgUnit) -> QuerySet[Meeting]:
+    """The branch member meetings of ``branch`` a vote may be held at: not cancelled, from the last
+    year on (a vote is recorded within months of its meeting), latest first."""
+    since = timezone.now() - timedelta(days=366)
+    return Meeting.objects.filter(
+        unit=branch, kind=Meeting.Kind.MEMBER_MEETING, status=Meeting.Status.PLANNED, starts_at__gte=since
+    ).order_by("-starts_at", "-pk")
 
 
 def votable_dossiers(*, branch: OrgUnit, kind: str) -> QuerySet[Any]:

@@ -14,10 +14,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from services.members.models import Member
 from services.organization.models import OrgUnit
+from services.orglife.models import Meeting
 
 from .common import (
     CHOICES,
@@ -63,6 +65,7 @@ def vote_create(
     dossiers: Sequence[Any],
     acting_user: Any,
     place: str = "",
+    meeting: Meeting | None = None,
 ) -> BranchVote:
     """A draft vote of ``branch`` on ``dossiers`` (each voted separately), with the electorate
     snapshot: the branch's members, full members (status normal) entitled, probationary members and
@@ -70,10 +73,12 @@ def vote_create(
     _require_manager(acting_user, branch)
     unique = list({dossier.pk: dossier for dossier in dossiers}.values())
     _require_valid_vote(branch=branch, kind=kind, host=host, recorder=recorder, dossiers=unique)
+    _require_the_meeting(branch=branch, meeting=meeting, meeting_on=meeting_on)
     with transaction.atomic():
         vote = BranchVote.objects.create(
             branch=branch,
             kind=kind,
+            meeting=meeting,
             meeting_on=meeting_on,
             place=place.strip(),
             host=host.strip(),
@@ -95,6 +100,7 @@ def vote_create(
                 "branch": branch.pk,
                 "kind": kind,
                 "meeting_on": meeting_on.isoformat(),
+                "meeting": meeting.pk if meeting is not None else None,
                 "dossiers": [dossier.pk for dossier in unique],
             },
         )
@@ -133,6 +139,27 @@ def _require_valid_vote(*, branch: OrgUnit, kind: str, host: str, recorder: str,
             )
     if errors:
         raise ValidationError(errors)
+
+
+def _require_the_meeting(*, branch: OrgUnit, meeting: Meeting | None, meeting_on: date) -> None:
+    """A vote held at a planned meeting: a branch member meeting of the same branch, not
+    cancelled, on the vote's date (细则: admission and confirmation are voted at the 支部党员大会)."""
+    if meeting is None:
+        return
+    if meeting.kind != Meeting.Kind.MEMBER_MEETING or meeting.unit_id != branch.pk:
+        raise ValidationError(
+            {
+                "meeting": _("表决应在本支部的支部党员大会上进行，请选择“%(unit)s”的一次支部党员大会。")
+                % {"unit": branch.name}
+            }
+        )
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError({"meeting": _("所选的支部党员大会已取消。")})
+    held_on = timezone.localtime(meeting.starts_at).date()
+    if held_on != meeting_on:
+        raise ValidationError(
+            {"meeting_on": _("会议日期应与所选支部党员大会的日期（%(date)s）一致。") % {"date": held_on.isoformat()}}
+        )
 
 
 def _electorate(vote: BranchVote, branch: OrgUnit) -> list[Elector]:

@@ -67,7 +67,11 @@ def vote_create(request: HttpRequest) -> HttpResponse:
         return render(request, "votes/create.html", {"start": start, "form": None})
     branch, kind = start.cleaned_data["branch"], start.cleaned_data["kind"]
     dossiers = selectors.votable_dossiers(branch=branch, kind=kind)
-    form = VoteCreateForm(request.POST if request.method == "POST" else None, dossiers=dossiers)
+    form = VoteCreateForm(
+        request.POST if request.method == "POST" else None,
+        dossiers=dossiers,
+        meetings=selectors.vote_meetings(branch=branch),
+    )
     if request.method == "POST" and form.is_valid():
         done = run_service(
             request,

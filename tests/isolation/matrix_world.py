@@ -232,6 +232,36 @@ def _minutes_attachment(branch: models.Model, marker: str) -> models.Model:
     return minutes_attachment(branch, marker)
 
 
+def _appraisal(branch: models.Model, marker: str) -> models.Model:
+    """The branch's democratic appraisal, open, with the branch's people at build time as subjects."""
+    from django.utils import timezone
+
+    from services.members.models import Member
+    from services.orglife.models import Appraisal, AppraisalSubject, Meeting
+
+    starts = timezone.now()
+    meeting = Meeting.objects.create(
+        unit=branch, kind=Meeting.Kind.APPRAISAL, topic=marker, starts_at=starts, ends_at=starts + timedelta(hours=2)
+    )
+    appraisal = Appraisal.objects.create(branch=branch, year=2026, rating_closes_on=date(2099, 1, 1), meeting=meeting)
+    for member in Member.objects.filter(branch=branch):
+        AppraisalSubject.objects.create(appraisal=appraisal, member=member, name=member.name)
+    return appraisal
+
+
+def _life_meeting(branch: models.Model, marker: str) -> models.Model:
+    from django.utils import timezone
+
+    from services.orglife.models import Meeting
+    from services.orglife.services import meeting_create
+
+    starts = timezone.now()
+    return meeting_create(  # with its list: the branch's people at build time
+        acting_user=None, unit=branch, kind=Meeting.Kind.LIFE_MEETING, topic=marker, starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+    )  # fmt: skip
+
+
 BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "member": _member,
     "dossier": _dossier,
@@ -247,6 +277,8 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "document": _document,
     "minutes_meeting": _minutes_meeting,
     "minutes_attachment": _minutes_attachment,
+    "appraisal": _appraisal,
+    "life_meeting": _life_meeting,
 }
 
 

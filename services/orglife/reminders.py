@@ -1,0 +1,3 @@
+"""The reminder sources of organizational life, found by the registry's autodiscovery."""
+
+from . import reminders_attendance  # noqa: F401  (registers its sources)
