@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from services.kernel import inputs
 from services.kernel.serializers import InputSerializer
-from services.kernel.text import free_text, single_line
+from services.kernel.text import FREE_TEXT_MAX, free_text, single_line
 from services.members.models import Member
 from services.organization.models import OrgUnit
 
@@ -128,7 +128,7 @@ def _members() -> Any:
 
 class MeetingFieldsSerializer(InputSerializer):
     topic = serializers.CharField(validators=[single_line], max_length=200)
-    agenda = serializers.CharField(validators=[free_text], required=False, allow_blank=True)
+    agenda = serializers.CharField(validators=[free_text], max_length=FREE_TEXT_MAX, required=False, allow_blank=True)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     place = serializers.CharField(validators=[single_line], max_length=200, required=False, allow_blank=True)

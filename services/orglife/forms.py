@@ -10,6 +10,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from services.kernel.text import FREE_TEXT_MAX
+
 from .models import Attendee, Meeting
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -41,7 +43,9 @@ class MeetingFieldsForm(forms.Form):
     """What a meeting says about itself: shared by the new meeting and its change."""
 
     topic = forms.CharField(label=_("主题"), max_length=200)
-    agenda = forms.CharField(label=_("议程"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    agenda = forms.CharField(
+        label=_("议程"), required=False, max_length=FREE_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
     starts_at = _when(_("开始时间"))
     ends_at = _when(_("结束时间"))
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
