@@ -30,6 +30,7 @@ DESTINATIONS: tuple[tuple[str, Any, str, str, str], ...] = (
     ("org", _("组织架构"), "organization:tree", "tree", EVERYONE),
     ("rules", _("规则设置"), "rules:page", "book", EVERYONE),
     ("documents", _("文档资料"), "documents:library", "doc", EVERYONE),
+    ("orglife", _("组织生活"), "orglife:mine", "list", EVERYONE),
     ("development", _("发展党员"), "development:board", "flag", MANAGE),
     ("votes", _("表决"), "votes:list", "vote", MANAGE),
     ("transfers", _("组织关系转接"), "transfers:transfer_list", "swap", MANAGE),

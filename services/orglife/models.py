@@ -73,6 +73,9 @@ class Meeting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # A cancelled meeting stays on record with why it was called off (services.meeting_cancel).
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("会议")

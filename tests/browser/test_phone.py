@@ -82,6 +82,7 @@ SECRETARY_DESTINATIONS = (
     "/org/",
     "/rules/",
     "/documents/",
+    "/orglife/mine/",
     "/development/",
     "/votes/",
     "/transfers/",
@@ -89,13 +90,16 @@ SECRETARY_DESTINATIONS = (
     "/members/import/",
     "/accounts/manage/",
 )
-MEMBER_DESTINATIONS = ("/", "/members/me/", "/org/", "/rules/", "/documents/", "/reminders/")
+MEMBER_DESTINATIONS = ("/", "/members/me/", "/org/", "/rules/", "/documents/", "/orglife/mine/", "/reminders/")
 # The pages each one works in: the destinations and the pages they lead to.
 SECRETARY_PAGES = (
     *SECRETARY_DESTINATIONS,
     "/development/new/",
     "/development/template/",
     "/votes/new/",
+    "/orglife/meetings/",
+    "/orglife/meetings/new/",
+    "/orglife/leave/",
     "/transfers/batch/",
     "/search/?q=%E5%85%9A",
 )

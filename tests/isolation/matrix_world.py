@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 from django.db import models
 from django.test import Client
+from django.utils import timezone
 
 from services.accounts.models import User
 from services.accounts.services import api_token_create
@@ -262,6 +263,30 @@ def _life_meeting(branch: models.Model, marker: str) -> models.Model:
     )  # fmt: skip
 
 
+def _meeting(branch: models.Model, marker: str) -> models.Model:
+    """A planned member meeting in three days, every member of the branch on its list."""
+    from services.members.models import Member
+    from services.orglife.models import Attendee, Meeting
+
+    starts = timezone.now() + timedelta(days=3)
+    meeting = Meeting.objects.create(
+        unit=branch, kind=Meeting.Kind.MEMBER_MEETING, topic=marker, starts_at=starts,
+        ends_at=starts + timedelta(hours=2), place=marker,
+    )  # fmt: skip
+    Attendee.objects.bulk_create(
+        Attendee(meeting=meeting, member=member, name=member.name) for member in Member.objects.filter(branch=branch)
+    )
+    return meeting
+
+
+def _leave_attendee(branch: models.Model, marker: str) -> models.Model:
+    from services.orglife.models import Attendee
+
+    return Attendee.objects.create(
+        meeting=_meeting(branch, f"{marker}-meeting"), name=marker, leave=Attendee.Leave.REQUESTED, leave_reason=marker
+    )
+
+
 BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "member": _member,
     "dossier": _dossier,
@@ -279,6 +304,8 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "minutes_attachment": _minutes_attachment,
     "appraisal": _appraisal,
     "life_meeting": _life_meeting,
+    "meeting": _meeting,
+    "leave_attendee": _leave_attendee,
 }
 
 
