@@ -20,6 +20,7 @@ from services.audit.services import audit_record
 from services.organization.scope import require_manage
 
 from .audit_events import EVENT_LEAVE_DECIDED, EVENT_LEAVE_REQUESTED
+from .minutes import require_attendance_open
 from .models import Attendee, Meeting
 from .services import NOT_YOURS
 
@@ -77,6 +78,7 @@ def leave_decide(*, acting_user: Any, attendee: Attendee, decision: str) -> Atte
         locked = Attendee.objects.select_for_update().select_related("meeting").get(pk=attendee.pk)
         if locked.meeting.status == Meeting.Status.CANCELLED:
             raise ValidationError(_("这次会议已取消，无需审批请假。"))
+        require_attendance_open(locked.meeting)
         if not locked.leave:
             raise ValidationError(_("%(name)s 没有请假。") % {"name": locked.name})
         if locked.checked_in_at is not None and decision == Attendee.Leave.APPROVED:

@@ -18,6 +18,7 @@ from services.members.models import Member
 from services.organization.scope import can_manage
 
 from .audit_events import EVENT_LIFE_NOTE_SAVED
+from .minutes import attendance_frozen
 from .models import Attendee, LifeMeetingNote, Meeting
 
 FIELDS = ("self_criticism", "criticism_received", "rectification")
@@ -44,6 +45,8 @@ def life_note_save(*, acting_user: Any, meeting: Meeting, member: Member, **text
         raise ValidationError(_("只有组织生活会需要填写批评与自我批评记录。"))
     if not meeting.attendees.filter(member=member, role=Attendee.Role.MEMBER).exists():
         raise ValidationError(_("%(name)s 不在本次会议的应到名单中。") % {"name": member.name})
+    if attendance_frozen(meeting.pk):
+        raise ValidationError(_("会议纪要已定稿，批评与自我批评记录不能再修改；如需更正，请添加纪要补充说明。"))
     values = {field: (texts.get(field) or "").strip() for field in FIELDS}
     with transaction.atomic():
         note, created = LifeMeetingNote.objects.select_for_update().get_or_create(

@@ -281,3 +281,22 @@ def test_a_committee_meeting_counts_its_checked_in_committee(branch: Branch) -> 
     quorum = committee_quorum(meeting)
     assert quorum is not None and (quorum.committee, quorum.present, quorum.met) == (3, 2, True)
     assert committee_quorum(plan(branch)) is None
+
+
+def test_a_leave_decision_after_the_minutes_are_finalized_is_refused_with_a_message(branch: Branch, inst_a) -> None:  # type: ignore[no-untyped-def]
+    from services.orglife import minutes as minutes_service
+    from tests.orglife.test_d_minutes import filled
+
+    recorder = make_user(inst_a, username="lv_fin_recorder")
+    branch.members[1].user = recorder
+    branch.members[1].save(update_fields=["user"])
+    minutes = filled(branch, recorder)
+    row = minutes.meeting.attendees.get(member=branch.members[5])
+    Attendee.objects.filter(pk=row.pk).update(leave=Attendee.Leave.REQUESTED)  # asked, never decided
+    minutes_service.minutes_finalize(acting_user=recorder, minutes=minutes)
+    minutes_service.minutes_finalize(acting_user=branch.secretary, minutes=minutes)
+    row.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        leave_decide(acting_user=branch.secretary, attendee=row, decision=Attendee.Leave.APPROVED)
+    assert "定稿" in str(refused.value)
+    assert Attendee.objects.get(pk=row.pk).leave == Attendee.Leave.REQUESTED

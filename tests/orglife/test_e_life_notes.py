@@ -78,3 +78,28 @@ def test_a_recorder_who_is_a_plain_member_reaches_the_page(branch: Branch, inst_
     branch.members[7].user = other
     branch.members[7].save(update_fields=["user"])
     assert client_for(inst_a, other).get(url).status_code == 403  # on the list, not the recorder
+
+
+def test_finalized_minutes_freeze_the_record_in_the_service_and_the_database(
+    branch: Branch, inst_a: Institution
+) -> None:
+    from django.db import DatabaseError, connection, transaction
+
+    from tests.orglife.test_d_minutes import finalized
+
+    recorder = make_user(inst_a, username="ln_fin_recorder")
+    branch.members[1].user = recorder
+    branch.members[1].save(update_fields=["user"])
+    meeting = finalized(branch, recorder).meeting
+    person = branch.members[5]
+    with pytest.raises(ValidationError) as refused:
+        life_note_save(acting_user=branch.secretary, meeting=meeting, member=person, self_criticism="补写")
+    assert "已定稿" in str(refused.value)
+    with pytest.raises(DatabaseError) as blocked, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO orglife_lifemeetingnote (meeting_id, member_id, name, self_criticism, criticism_received,"
+            " rectification, updated_at) VALUES (%s, %s, 'x', 'x', '', '', now())",
+            [meeting.pk, person.pk],
+        )
+    assert "已定稿" in str(blocked.value)
+    assert not LifeMeetingNote.objects.exists()
