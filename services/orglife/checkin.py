@@ -33,6 +33,7 @@ from .models import Attendee, Meeting
 
 NOT_HOST = gettext_lazy("只有会议主持人和“%(unit)s”的管理人员可以管理签到。")
 EXPIRED = gettext_lazy("签到码已过期，请扫描屏幕上的最新二维码。")
+NOT_LISTED = gettext_lazy("您不在本次会议的应到名单上，不能签到。如有疑问请联系会议主持人。")
 
 
 @dataclass(frozen=True)
@@ -95,19 +96,46 @@ def require_checkin_open(meeting: Meeting, now: datetime) -> None:
         raise ValidationError(_("签到已结束，如确实参会请联系会议主持人补记。"))
 
 
-def _require_code(meeting: Meeting, value: str, at: datetime) -> None:
+def _require_code(meeting: Meeting, value: str, at: datetime, user: Any) -> None:
     found = checkin_codes.check(meeting.checkin_secret, meeting.pk, value, at)
     if found == checkin_codes.Check.EXPIRED:
         raise ValidationError(str(EXPIRED))
     if found == checkin_codes.Check.WRONG:
+        other = _meeting_of_code(value, at, user, but=meeting)
+        if other is not None:
+            raise ValidationError(
+                _("这是会议“%(topic)s”的签到码，不是本场会议的，请选择正确的会议。") % {"topic": other.topic}
+            )
         raise ValidationError(_("签到码不是本场会议的，请核对屏幕上的签到码后重试。"))
+
+
+def _meeting_of_code(value: str, at: datetime, user: Any, *, but: Meeting) -> Meeting | None:
+    """Another meeting of ``user``'s, open now, whose current code ``value`` is (a typed code
+    entered for the wrong meeting)."""
+    for meeting in open_meetings_of(user=user, now=at):
+        if meeting.pk != but.pk and checkin_codes.check(meeting.checkin_secret, meeting.pk, value, at) == (
+            checkin_codes.Check.VALID
+        ):
+            return meeting
+    return None
+
+
+def open_meetings_of(*, user: Any, now: datetime) -> list[Meeting]:
+    """The meetings ``user`` is on the list of whose check-in is open at ``now``, soonest first."""
+    near = Meeting.objects.filter(
+        status=Meeting.Status.PLANNED,
+        starts_at__lte=now + timedelta(days=1),
+        ends_at__gte=now - timedelta(days=1),
+        pk__in=Attendee.objects.filter(_person_q(user)).values("meeting_id"),
+    ).order_by("starts_at", "pk")
+    return [meeting for meeting in near if checkin_open(meeting, now)]
 
 
 def _person_q(user: Any) -> Q:
     return Q(member__user=user) | Q(dossier__user=user)
 
 
-def _mine(meeting: Meeting, user: Any) -> Attendee | None:
+def mine(meeting: Meeting, user: Any) -> Attendee | None:
     return Attendee.objects.filter(_person_q(user), meeting=meeting).order_by("pk").first()
 
 
@@ -125,23 +153,40 @@ def checkin_record(
     to sign in (the view keeps it in the session); accepted up to ORGLIFE_CHECKIN_SIGNIN_SECONDS.
     Idempotent: a second check-in changes nothing and says when the first one was."""
     now = now or timezone.now()
-    require_checkin_open(meeting, now)
-    value = token or code
-    at = now
-    if scanned_at is not None and timedelta(0) <= now - scanned_at <= _signin_grace():
-        at = scanned_at
-    _require_code(meeting, value, at)
+    checkin_check(acting_user=acting_user, meeting=meeting, token=token, code=code, now=now, scanned_at=scanned_at)
     method = Attendee.Method.QR if token else Attendee.Method.CODE
     late = now > meeting.starts_at + timedelta(minutes=settings.ORGLIFE_CHECKIN_LATE_GRACE_MINUTES)
-    mine = Attendee.objects.filter(_person_q(acting_user), meeting=meeting)
+    rows = Attendee.objects.filter(_person_q(acting_user), meeting=meeting)
     changed = Attendee.objects.filter(
-        pk__in=mine.filter(checked_in_at__isnull=True).values("pk")[:1],
+        pk__in=rows.filter(checked_in_at__isnull=True).values("pk")[:1],
         checked_in_at__isnull=True,
     ).update(checked_in_at=now, checkin_method=method, late=late)
-    attendee = _mine(meeting, acting_user)
+    attendee = mine(meeting, acting_user)
     if attendee is not None:
         return CheckinResult(attendee=attendee, already=not changed)
     return _checkin_guest(acting_user=acting_user, meeting=meeting, now=now, method=method, late=late)
+
+
+def checkin_check(
+    *,
+    acting_user: Any,
+    meeting: Meeting,
+    token: str = "",
+    code: str = "",
+    now: datetime,
+    scanned_at: datetime | None = None,
+    listed: bool = False,
+) -> None:
+    """Refuse (ValidationError) what ``checkin_record`` would refuse before writing: a cancelled
+    meeting, the window, the code; with ``listed``, also someone not on the list where guests are
+    not allowed (the confirm page asks before the member taps)."""
+    require_checkin_open(meeting, now)
+    at = now
+    if scanned_at is not None and timedelta(0) <= now - scanned_at <= _signin_grace():
+        at = scanned_at
+    _require_code(meeting, token or code, at, acting_user)
+    if listed and not meeting.allow_guests and mine(meeting, acting_user) is None:
+        raise ValidationError(str(NOT_LISTED))
 
 
 def _signin_grace() -> timedelta:
@@ -150,7 +195,7 @@ def _signin_grace() -> timedelta:
 
 def _checkin_guest(*, acting_user: Any, meeting: Meeting, now: datetime, method: str, late: bool) -> CheckinResult:
     if not meeting.allow_guests:
-        raise ValidationError(_("您不在本次会议的应到名单上，不能签到。如有疑问请联系会议主持人。"))
+        raise ValidationError(str(NOT_LISTED))
     member = Member.objects.filter(user=acting_user).first()
     dossier = None if member else Dossier.objects.filter(user=acting_user).order_by("pk").first()
     person = member or dossier
@@ -170,7 +215,7 @@ def _checkin_guest(*, acting_user: Any, meeting: Meeting, now: datetime, method:
                 late=late,
             )
     except IntegrityError:  # the same person's other tap won the race
-        found = _mine(meeting, acting_user)
+        found = mine(meeting, acting_user)
         assert found is not None
         return CheckinResult(attendee=found, already=True)
     return CheckinResult(attendee=attendee, already=False)
@@ -180,7 +225,7 @@ def checkout_record(*, acting_user: Any, meeting: Meeting, now: datetime | None 
     """Check ``acting_user`` out (签退) while check-in is open; once."""
     now = now or timezone.now()
     require_checkin_open(meeting, now)
-    attendee = _mine(meeting, acting_user)
+    attendee = mine(meeting, acting_user)
     if attendee is None or attendee.checked_in_at is None:
         raise ValidationError(_("您尚未签到，不能签退。"))
     changed = Attendee.objects.filter(pk=attendee.pk, checked_out_at__isnull=True).update(checked_out_at=now)
