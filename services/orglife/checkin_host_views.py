@@ -62,7 +62,7 @@ def screen_state(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     """What the screen shows now: the code (while check-in is open) and who has checked in."""
     now = timezone.now()
     rows = list(meeting.attendees.values("pk", "name", "expected", "leave", "checked_in_at", "late", "checkin_method"))
-    present = sorted((r for r in rows if r["checked_in_at"]), key=lambda r: r["checked_in_at"], reverse=True)
+    present = sorted((r for r in rows if r["checked_in_at"]), key=lambda r: r["checked_in_at"] or now, reverse=True)
     state: dict[str, Any] = {
         "open": checkin.checkin_open(meeting, now),
         "expected": sum(1 for r in rows if r["expected"]),
