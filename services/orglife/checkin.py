@@ -175,18 +175,14 @@ def checkin_check(
     code: str = "",
     now: datetime,
     scanned_at: datetime | None = None,
-    listed: bool = False,
 ) -> None:
-    """Refuse (ValidationError) what ``checkin_record`` would refuse before writing: a cancelled
-    meeting, the window, the code; with ``listed``, also someone not on the list where guests are
-    not allowed (the confirm page asks before the member taps)."""
+    """Refuse (ValidationError) what ``checkin_record`` refuses before writing: a cancelled
+    meeting, outside the window, a code that is expired or not this meeting's."""
     require_checkin_open(meeting, now)
     at = now
     if scanned_at is not None and timedelta(0) <= now - scanned_at <= _signin_grace():
         at = scanned_at
     _require_code(meeting, token or code, at, acting_user)
-    if listed and not meeting.allow_guests and mine(meeting, acting_user) is None:
-        raise ValidationError(str(NOT_LISTED))
 
 
 def _signin_grace() -> timedelta:

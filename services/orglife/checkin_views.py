@@ -1,5 +1,5 @@
-"""Check-in pages of a member's phone: the link in the QR code (a confirm page, then the
-check-in), the code-entry page for phones without a camera, and the result with check-out.
+"""Check-in pages of a member's phone: the link in the QR code (opening it checks in), the
+code-entry page for phones without a camera, and the result with check-out.
 
 A phone that scans the QR code before signing in keeps the moment it scanned a valid code in its
 session (``SCANS``), so the sign-in that follows does not make the code expire on the way; a
@@ -13,9 +13,8 @@ from datetime import datetime
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,52 +52,35 @@ def _meeting_or_404(pk: int) -> Meeting:
 
 
 def scan(request: HttpRequest, pk: int, token: str) -> HttpResponse:
-    """The QR code's link: remember a valid scan, send the visitor to sign in if needed, show the
-    confirm page (GET) or check in (POST)."""
+    """The QR code's link: remember a valid scan, send the visitor to sign in if needed, then
+    check in at once (one scan, one request: a lecture hall at the door) and show the result, or
+    the refusal."""
     now = timezone.now()
-    meeting = Meeting.objects.filter(pk=pk).first()
+    meeting = Meeting.objects.select_related("unit").filter(pk=pk).first()
     if meeting is not None and checkin_codes.check(meeting.checkin_secret, meeting.pk, token, now) == (
         checkin_codes.Check.VALID
     ):
         _remember_scan(request, meeting, token, now)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    meeting = _meeting_or_404(pk)
-    attendee = checkin.mine(meeting, request.user)
-    if attendee is not None and attendee.checked_in_at is not None:
-        return redirect("orglife_checkin:done", pk=meeting.pk)
-    scanned_at = _scanned_at(request, meeting, token)
-    if request.method == "POST":
-        done = run_service(
-            request,
-            lambda: checkin.checkin_record(
-                acting_user=request.user, meeting=meeting, token=token, now=now, scanned_at=scanned_at
-            ),
-            success=lambda result: result.message,
-            redirect_to=reverse("orglife_checkin:done", kwargs={"pk": meeting.pk}),
-        )
-        if done.response:
-            return done.response
-        refusal = error_lines(done.error) if done.error else []
-    else:
-        refusal = _refusal(request, meeting, token=token, now=now, scanned_at=scanned_at)
-    return render(
+    if meeting is None:
+        raise Http404
+    done = run_service(
         request,
-        "orglife/checkin_scan.html",
-        {"meeting": meeting, "attendee": attendee, "refusal": refusal, "show_meeting": not refusal},
+        lambda: checkin.checkin_record(
+            acting_user=request.user,
+            meeting=meeting,
+            token=token,
+            now=now,
+            scanned_at=_scanned_at(request, meeting, token),
+        ),
+        success=lambda result: result.message,
+        redirect_to=reverse("orglife_checkin:done", kwargs={"pk": meeting.pk}),
     )
-
-
-def _refusal(
-    request: HttpRequest, meeting: Meeting, *, token: str, now: datetime, scanned_at: datetime | None
-) -> list[str]:
-    try:
-        checkin.checkin_check(
-            acting_user=request.user, meeting=meeting, token=token, now=now, scanned_at=scanned_at, listed=True
-        )
-    except ValidationError as exc:
-        return error_lines(exc)
-    return []
+    if done.response:
+        return done.response
+    refusal = error_lines(done.error) if done.error else []
+    return render(request, "orglife/checkin_scan.html", {"refusal": refusal})
 
 
 class CodeForm(forms.Form):

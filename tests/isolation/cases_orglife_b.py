@@ -43,9 +43,7 @@ def _not_checked_in(obj: models.Model) -> bool:
 
 
 CASES: dict[tuple[str, str], Case] = {
-    (TENANT, "orglife_checkin:scan"): Case(
-        "object", factory=_meeting, url_kwargs={"token": "x"}, methods=("get", "post")
-    ),
+    (TENANT, "orglife_checkin:scan"): Case("object", factory=_meeting, url_kwargs={"token": "x"}),
     (TENANT, "orglife_checkin:enter"): Case("page", methods=("get", "post")),
     (TENANT, "orglife_checkin:done"): Case("object", factory=_meeting),
     (TENANT, "orglife_checkin:checkout"): Case("object", factory=_meeting, methods=("post",)),

@@ -14,8 +14,8 @@ from tests.isolation.matrix import BRANCH_MANAGE, RECORD_READ, SIGNED_IN, Row
 ON_THE_LIST = {"member_other": "ok", "unit_admin_in": "404", "institution_admin": "404"}
 
 MATRIX: dict[tuple[str, str], Row] = {
-    # The QR code's link: any signed-in person may open it; a wrong code shows only the refusal
-    # (nothing of the meeting), and an anonymous visitor is sent to sign in.
+    # The QR code's link: any signed-in person may open it (it checks them in); a wrong code shows
+    # only the refusal (nothing of the meeting), and an anonymous visitor is sent to sign in.
     (TENANT, "orglife_checkin:scan"): Row(SIGNED_IN, "checkin_meeting"),
     (TENANT, "orglife_checkin:enter"): Row(SIGNED_IN),
     (TENANT, "orglife_checkin:done"): Row(RECORD_READ, "checkin_meeting", override=ON_THE_LIST),
