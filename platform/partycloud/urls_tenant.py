@@ -31,6 +31,7 @@ urlpatterns = [
     path("reminders/", include("services.reminders.urls")),
     path("accounts/", include("services.activation.urls")),
     path("accounts/notifications/", include("services.notifications.urls")),
+    path("orglife/", include("services.orglife.checkin_urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
     path("api/", include(router.urls)),

@@ -9,7 +9,7 @@ font file to ship; Chinese readers supply the glyphs).
 Speed (20,000 slips are one college's first week): the QR codes are encoded by zxing-cpp (a C++
 encoder, about 0.5 ms a code; the pure-Python encoders measured 8–80 ms a code: reportlab's
 own widget about 80 ms, the ``qrcode`` package 65 ms choosing its mask and 8 ms with a fixed
-one; zxing-cpp itself 0.18 ms with the mask fixed, ``QR_MASK``) and drawn as a small 1-bit inline
+one; zxing-cpp itself 0.18 ms with the mask fixed, services/kernel/qr.py) and drawn as a small 1-bit inline
 image instead of hundreds of rectangles each.
 """
 
@@ -18,9 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import IO, Any, cast
+from typing import IO
 
-import zxingcpp
 from django.utils.translation import gettext as _
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
@@ -28,6 +27,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
+
+from services.kernel.qr import qr_matrix
 
 FONT = "STSong-Light"
 CODE_FONT = "Courier-Bold"
@@ -61,19 +62,7 @@ def _font() -> str:
     return FONT
 
 
-# A fixed mask pattern instead of the encoder's choice among all eight: the choice (scoring each
-# candidate against the standard's penalty rules) is three quarters of zxing-cpp's time, and every
-# reader decodes every mask; the checkerboard pattern seldom makes the long runs the rules avoid.
-QR_MASK = 0
 _BITS = bytes.maketrans(bytes([0, 255]), b"01")
-
-
-def qr_matrix(text: str) -> tuple[int, bytes]:
-    """The QR code of ``text`` (error correction M, no quiet zone): its width in modules and its
-    modules row by row, one byte each (0 dark, 255 light)."""
-    barcode = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M", data_mask=QR_MASK)
-    image = barcode.to_image(scale=1, add_quiet_zones=False)
-    return image.shape[1], bytes(memoryview(cast(Any, image)))  # the stubs miss its buffer protocol
 
 
 def qr_bits(width: int, modules: bytes) -> bytes:

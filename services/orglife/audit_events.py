@@ -52,3 +52,9 @@ EVENT_LEAVE_DECIDED = declare(
 EVENT_PARTY_GROUP_ASSIGNED = declare(
     "party_group.assigned", label=_("调整党小组"), detail="after: branch, group, members (before: their groups)"
 )
+EVENT_ATTENDANCE_MARKED = declare(
+    "meeting.attendance_marked", label=_("补记签到"), detail="after: attendee, name, reason (the host's hand mark)"
+)
+EVENT_ATTENDANCE_UNMARKED = declare(
+    "meeting.attendance_unmarked", label=_("撤销补记签到"), detail="before: attendee, name, reason"
+)

@@ -279,12 +279,41 @@ def _meeting(branch: models.Model, marker: str) -> models.Model:
     return meeting
 
 
+def _checkin_meeting(branch: models.Model, marker: str) -> models.Model:
+    """A meeting whose check-in is open, its list the branch's members now."""
+    from django.utils import timezone
+
+    from services.members.models import Member
+    from services.orglife.models import Attendee, Meeting
+
+    starts = timezone.now() - timedelta(minutes=10)
+    meeting = Meeting.objects.create(
+        unit=branch,
+        kind=Meeting.Kind.MEMBER_MEETING,
+        topic=marker,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+    )
+    Attendee.objects.bulk_create(
+        Attendee(meeting=meeting, member=member, name=member.name) for member in Member.objects.filter(branch=branch)
+    )
+    return meeting
+
+
 def _leave_attendee(branch: models.Model, marker: str) -> models.Model:
     from services.orglife.models import Attendee
 
     return Attendee.objects.create(
         meeting=_meeting(branch, f"{marker}-meeting"), name=marker, leave=Attendee.Leave.REQUESTED, leave_reason=marker
     )
+
+
+def _checkin_attendee(branch: models.Model, marker: str) -> models.Model:
+    from services.orglife.models import Attendee
+
+    meeting = _checkin_meeting(branch, marker)
+    member = _member(branch, f"{marker}-attendee")
+    return Attendee.objects.create(meeting=meeting, member=member, name=marker)
 
 
 BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
@@ -306,6 +335,8 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "life_meeting": _life_meeting,
     "meeting": _meeting,
     "leave_attendee": _leave_attendee,
+    "checkin_meeting": _checkin_meeting,
+    "checkin_attendee": _checkin_attendee,
 }
 
 

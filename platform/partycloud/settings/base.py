@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .env import DATA_DIR, ROOT_DIR, env_bool, env_str
+from .env import DATA_DIR, ROOT_DIR, env_bool, env_int, env_str
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
@@ -134,3 +134,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}, "pgserver": {"level": "WARNING"}},
 }
+
+# Meeting check-in (services/orglife/checkin_codes.py, docs/orglife.md "Check-in"): the code on the
+# host's screen changes every SLICE seconds and is accepted in its slice and the next one; a phone
+# that scanned in time and then signs in has SIGNIN_SECONDS to come back; arriving more than
+# LATE_GRACE_MINUTES after the start is late.
+ORGLIFE_CHECKIN_SLICE_SECONDS = env_int("ORGLIFE_CHECKIN_SLICE_SECONDS", 10)
+ORGLIFE_CHECKIN_SIGNIN_SECONDS = env_int("ORGLIFE_CHECKIN_SIGNIN_SECONDS", 300)
+ORGLIFE_CHECKIN_LATE_GRACE_MINUTES = env_int("ORGLIFE_CHECKIN_LATE_GRACE_MINUTES", 5)
