@@ -38,6 +38,7 @@ from .forms import (
 from .groups import branch_groups, group_overview, party_group_assign
 from .models import Attendee, Meeting
 from .quorum import committee_quorum
+from .work_links import meeting_work_links
 
 PERIOD_LABELS = {
     "all": gettext_lazy("全部"),
@@ -143,6 +144,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": can_manage(acting_user=request.user, unit=meeting.unit),
             "editable": _editable(meeting),
             "decide_form": LeaveDecideForm(),
+            "work": meeting_work_links(acting_user=request.user, meeting=meeting),
         },
     )
 
