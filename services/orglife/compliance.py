@@ -12,8 +12,9 @@ selector the board, the plan generator, the reminders and the API read.
 - **Status** of a period: held (at least one held meeting of the kind in it), due (the current
   period, not yet held), overdue (a past period without one), upcoming (a future period).
 
-One aggregate query for the meetings (GROUP BY unit, kind, month; a month is the finest period,
-the months are folded into periods here), one for the party groups, two per distinct rule date.
+One aggregate query for the meetings (GROUP BY unit, kind, month: a month is the finest period,
+the months are folded into each kind's periods here), one for the party groups, two for the
+rules (two more per month when a rule changes inside the range).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db import connection
+from django.db.models import Count, IntegerField, Q
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,7 +81,7 @@ def local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Period:
     """Months ``first`` to ``last`` (month indexes, both included) under a rule of ``months``."""
 
@@ -117,7 +119,7 @@ class Period:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class PeriodStatus:
     period: Period
     status: str
@@ -161,10 +163,15 @@ class KindCompliance:
 
 
 class RuleCalendar:
-    """The rules of every required kind, resolved on the first day of a month (cached per month)."""
+    """The rules of every required kind for months ``first``..``last``, resolved on the first day
+    of a month. When every version in force at the end of the range was already in force at its
+    start, no rule changed in between: the end's answer serves every month (two queries)."""
 
-    def __init__(self) -> None:
+    def __init__(self, first: int, last: int) -> None:
         self._by_month: dict[int, dict[str, RuleValue]] = {}
+        self.last = last
+        start = month_start(first)
+        self.constant = all(cited.effective_from <= start for cited in self.on(last).values())
 
     def on(self, index: int) -> dict[str, RuleValue]:
         if index not in self._by_month:
@@ -172,7 +179,7 @@ class RuleCalendar:
         return self._by_month[index]
 
     def of(self, kind: str, index: int) -> RuleValue:
-        return self.on(index)[KIND_RULES[kind]]
+        return self.on(self.last if self.constant else index)[KIND_RULES[kind]]
 
 
 def periods_of(kind: str, first: int, last: int, rules: RuleCalendar) -> list[tuple[Period, RuleValue]]:
@@ -192,9 +199,7 @@ def periods_of(kind: str, first: int, last: int, rules: RuleCalendar) -> list[tu
     return found
 
 
-def _status(period: Period, held: int, today: date) -> str:
-    if held:
-        return HELD
+def _unheld_status(period: Period, today: date) -> str:
     if period.end <= today:
         return OVERDUE
     if period.start <= today:
@@ -202,30 +207,29 @@ def _status(period: Period, held: int, today: date) -> str:
     return UPCOMING
 
 
-def _units(branches: Iterable[OrgUnit]) -> tuple[list[tuple[OrgUnit, str, int]], list[int]]:
-    """(unit, kind, branch id) rows for every required kind of the branches and their open groups."""
-    branches = list(branches)
-    wanted: list[tuple[OrgUnit, str, int]] = []
-    for branch in branches:
-        wanted += [(branch, kind, branch.pk) for kind in BRANCH_KINDS]
-    groups = OrgUnit.objects.filter(
-        kind=OrgUnit.Kind.PARTY_GROUP, parent__in=[b.pk for b in branches], closed_on__isnull=True
-    ).order_by("path")
-    by_branch: dict[int, list[OrgUnit]] = defaultdict(list)
-    for group in groups:
-        by_branch[int(group.parent_id or 0)].append(group)
-    ordered: list[tuple[OrgUnit, str, int]] = []
-    for branch in branches:
-        ordered += [row for row in wanted if row[2] == branch.pk]
-        ordered += [(group, GROUP_KIND, branch.pk) for group in by_branch[branch.pk]]
-    return ordered, [row[0].pk for row in ordered]
+def _units(branches: Iterable[OrgUnit]) -> list[tuple[int, str, str, int]]:
+    """(unit id, name, kind, branch id) for every required kind of the branches and of their open
+    party groups: a branch's kinds, then its groups."""
+    pairs = [(b.pk, b.name) for b in branches]
+    groups = (
+        OrgUnit.objects.filter(kind=OrgUnit.Kind.PARTY_GROUP, parent__in=[p[0] for p in pairs], closed_on__isnull=True)
+        .order_by("path")
+        .values_list("pk", "name", "parent_id")
+    )
+    by_branch: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for pk, name, parent_id in groups:
+        by_branch[parent_id].append((pk, name))
+    ordered: list[tuple[int, str, str, int]] = []
+    for branch_id, branch_name in pairs:
+        ordered += [(branch_id, branch_name, kind, branch_id) for kind in BRANCH_KINDS]
+        ordered += [(pk, name, GROUP_KIND, branch_id) for pk, name in by_branch[branch_id]]
+    return ordered
 
 
-def _monthly_counts(
-    unit_ids: Sequence[int], since: date, until: date, now: datetime
-) -> dict[tuple[int, str, int], Any]:
-    """Held and planned meetings per (unit, kind, month): one aggregate query."""
-    rows = (
+def _monthly_counts(unit_ids: Sequence[int], since: date, until: date, now: datetime) -> Iterable[tuple[Any, ...]]:
+    """(unit id, kind, month index, held, planned): one aggregate query, the month in local time."""
+    month = Cast(ExtractYear("starts_at") * 12 + ExtractMonth("starts_at") - 1, IntegerField())
+    counted = (
         Meeting.objects.filter(
             unit_id__in=unit_ids,
             kind__in=list(REQUIRED_KINDS),
@@ -233,15 +237,16 @@ def _monthly_counts(
             starts_at__lt=local_midnight(until),
         )
         .exclude(status=Meeting.Status.CANCELLED)
-        .annotate(month=TruncMonth("starts_at"))
+        .annotate(month=month)
         .order_by()
         .values_list("unit_id", "kind", "month")
         .annotate(held=Count("pk", filter=held_q(now)), planned=Count("pk", filter=Q(starts_at__gt=now)))
     )
-    counts: dict[tuple[int, str, int], Any] = {}
-    for unit_id, kind, month, held, planned in rows:
-        counts[(unit_id, kind, month_index(timezone.localtime(month).date()))] = (held, planned)
-    return counts
+    # Plain tuples of ints and strings: the ORM's per-row converters would cost more than the query.
+    sql, params = counted.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def compliance(
@@ -253,26 +258,50 @@ def compliance(
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     first, last = month_index(since), month_index(until)
-    rules = RuleCalendar()
-    units, unit_ids = _units(branches)
+    rules = RuleCalendar(first, last)
+    units = _units(branches)
     schedule = {kind: periods_of(kind, first, last, rules) for kind in REQUIRED_KINDS}
+    # Each kind's month → the position of its period; the status of each period without a meeting.
+    position = {
+        kind: {m: i for i, (p, _) in enumerate(periods) for m in range(p.first, p.last + 1)}
+        for kind, periods in schedule.items()
+    }
+    unheld = {kind: [_unheld_status(p, today) for p, _ in periods] for kind, periods in schedule.items()}
     earliest = min(periods[0][0].first for periods in schedule.values())
     latest = max(periods[-1][0].last for periods in schedule.values())
-    counts = _monthly_counts(unit_ids, month_start(earliest), month_start(latest + 1), now)
+    tallies: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
+    for unit_id, kind, month, held, planned in _monthly_counts(
+        [u[0] for u in units], month_start(earliest), month_start(latest + 1), now
+    ):
+        i = position[kind].get(month)
+        if i is None:
+            continue
+        tally = tallies.get((unit_id, kind))
+        if tally is None:
+            size = len(schedule[kind])
+            tally = tallies[(unit_id, kind)] = ([0] * size, [0] * size)
+        tally[0][i] += held
+        tally[1][i] += planned
     result: list[KindCompliance] = []
-    for unit, kind, branch_id in units:
-        row = KindCompliance(unit_id=unit.pk, unit_name=unit.name, branch_id=branch_id, kind=kind)
-        for period, cited in schedule[kind]:
-            held = planned = 0
-            for index in range(period.first, period.last + 1):
-                found = counts.get((unit.pk, kind, index))
-                if found:
-                    held, planned = held + found[0], planned + found[1]
-            row.periods.append(
-                PeriodStatus(period=period, status=_status(period, held, today), held=held, planned=planned)
+    for unit_id, name, kind, branch_id in units:
+        periods = schedule[kind]
+        held_in, planned_in = tallies.get((unit_id, kind)) or ([0] * len(periods), [0] * len(periods))
+        statuses = unheld[kind]
+        result.append(
+            KindCompliance(
+                unit_id=unit_id,
+                unit_name=name,
+                branch_id=branch_id,
+                kind=kind,
+                periods=[
+                    PeriodStatus(
+                        period=p, status=HELD if held_in[i] else statuses[i], held=held_in[i], planned=planned_in[i]
+                    )
+                    for i, (p, _) in enumerate(periods)
+                ],
+                rules=[cited for _, cited in periods],
             )
-            row.rules.append(cited)
-        result.append(row)
+        )
     return result
 
 
