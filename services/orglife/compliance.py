@@ -21,13 +21,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cached_property
 from typing import Any
 
 from django.db import connection
 from django.db.models import Count, IntegerField, Q
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,31 +132,56 @@ class PeriodStatus:
         return self.period.label
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """The periods of one kind over the range, with the rule of each and the status each period
+    has when no meeting was held in it (overdue, due, upcoming): the same for every unit."""
+
+    periods: list[Period]
+    rules: list[RuleValue]
+    unheld: list[str]
+
+
 @dataclass
 class KindCompliance:
-    """One unit's one required kind over the range: its periods, with the rule each was read from."""
+    """One unit's one required kind over the range: the meetings held and planned per period of
+    its schedule. ``periods`` reads them as ``PeriodStatus`` rows (made on first use: a whole
+    institution's figure is counts, its pages read a few branches)."""
 
     unit_id: int
     unit_name: str
     branch_id: int
     kind: str
-    periods: list[PeriodStatus] = field(default_factory=list)
-    rules: list[RuleValue] = field(default_factory=list)  # the rule of each period, in order
+    schedule: Schedule
+    held: list[int]
+    planned: list[int]
 
     @property
     def kind_label(self) -> str:
         return str(Meeting.Kind(self.kind).label)
 
     @property
+    def rules(self) -> list[RuleValue]:
+        """The rule of each period, in order."""
+        return self.schedule.rules
+
+    @property
     def rule(self) -> RuleValue:
         """The rule of the last period of the range (the one a page shows beside the row)."""
-        return self.rules[-1]
+        return self.schedule.rules[-1]
 
-    def counts(self) -> dict[str, int]:
-        found: dict[str, int] = defaultdict(int)
-        for row in self.periods:
-            found[row.status] += 1
-        return dict(found)
+    @property
+    def statuses(self) -> list[str]:
+        return [HELD if held else unheld for held, unheld in zip(self.held, self.schedule.unheld, strict=True)]
+
+    @cached_property
+    def periods(self) -> list[PeriodStatus]:
+        return [
+            PeriodStatus(period=period, status=status, held=held, planned=planned)
+            for period, status, held, planned in zip(
+                self.schedule.periods, self.statuses, self.held, self.planned, strict=True
+            )
+        ]
 
     def on(self, day: date) -> PeriodStatus | None:
         """The period that contains ``day``, if the range covers it."""
@@ -226,15 +252,15 @@ def _units(branches: Iterable[OrgUnit]) -> list[tuple[int, str, str, int]]:
     return ordered
 
 
-def _monthly_counts(unit_ids: Sequence[int], since: date, until: date, now: datetime) -> Iterable[tuple[Any, ...]]:
-    """(unit id, kind, month index, held, planned): one aggregate query, the month in local time."""
-    month = Cast(ExtractYear("starts_at") * 12 + ExtractMonth("starts_at") - 1, IntegerField())
+def _monthly_counts(unit_ids: Sequence[int], first: int, last: int, now: datetime) -> list[tuple[Any, ...]]:
+    """(unit id, kind, bucket, held, planned) for months ``first``..``last`` (bucket 1 is month
+    ``first``): one aggregate query. The bucket of ``starts_at`` among the months' local midnights
+    (``width_bucket``, a binary search) is cheaper than converting every row to local time."""
+    bounds = [local_midnight(month_start(index)) for index in range(first, last + 2)]
+    month = RawSQL("width_bucket(starts_at, %s::timestamptz[])", (bounds,), output_field=IntegerField())
     counted = (
         Meeting.objects.filter(
-            unit_id__in=unit_ids,
-            kind__in=list(REQUIRED_KINDS),
-            starts_at__gte=local_midnight(since),
-            starts_at__lt=local_midnight(until),
+            unit_id__in=unit_ids, kind__in=list(REQUIRED_KINDS), starts_at__gte=bounds[0], starts_at__lt=bounds[-1]
         )
         .exclude(status=Meeting.Status.CANCELLED)
         .annotate(month=month)
@@ -249,6 +275,18 @@ def _monthly_counts(unit_ids: Sequence[int], since: date, until: date, now: date
         return cursor.fetchall()
 
 
+def _schedules(first: int, last: int, today: date) -> dict[str, Schedule]:
+    rules = RuleCalendar(first, last)
+    found = {}
+    for kind in REQUIRED_KINDS:
+        pairs = periods_of(kind, first, last, rules)
+        periods = [period for period, _ in pairs]
+        found[kind] = Schedule(
+            periods=periods, rules=[cited for _, cited in pairs], unheld=[_unheld_status(p, today) for p in periods]
+        )
+    return found
+
+
 def compliance(
     *, branches: Iterable[OrgUnit], since: date, until: date, now: datetime | None = None
 ) -> list[KindCompliance]:
@@ -256,50 +294,39 @@ def compliance(
     cover the months ``since``..``until`` (both included, any day of the month), as of ``now``.
     One row per unit and required kind, the branch's kinds then its groups, in the given order."""
     now = now or timezone.now()
-    today = timezone.localtime(now).date()
-    first, last = month_index(since), month_index(until)
-    rules = RuleCalendar(first, last)
+    schedules = _schedules(month_index(since), month_index(until), timezone.localtime(now).date())
     units = _units(branches)
-    schedule = {kind: periods_of(kind, first, last, rules) for kind in REQUIRED_KINDS}
-    # Each kind's month → the position of its period; the status of each period without a meeting.
+    earliest = min(s.periods[0].first for s in schedules.values())
+    latest = max(s.periods[-1].last for s in schedules.values())
+    # Each kind's bucket (month - earliest + 1) → the position of its period.
     position = {
-        kind: {m: i for i, (p, _) in enumerate(periods) for m in range(p.first, p.last + 1)}
-        for kind, periods in schedule.items()
+        kind: {m - earliest + 1: i for i, p in enumerate(s.periods) for m in range(p.first, p.last + 1)}
+        for kind, s in schedules.items()
     }
-    unheld = {kind: [_unheld_status(p, today) for p, _ in periods] for kind, periods in schedule.items()}
-    earliest = min(periods[0][0].first for periods in schedule.values())
-    latest = max(periods[-1][0].last for periods in schedule.values())
     tallies: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
-    for unit_id, kind, month, held, planned in _monthly_counts(
-        [u[0] for u in units], month_start(earliest), month_start(latest + 1), now
-    ):
-        i = position[kind].get(month)
+    for unit_id, kind, bucket, held, planned in _monthly_counts([u[0] for u in units], earliest, latest, now):
+        i = position[kind].get(bucket)
         if i is None:
             continue
         tally = tallies.get((unit_id, kind))
         if tally is None:
-            size = len(schedule[kind])
+            size = len(schedules[kind].periods)
             tally = tallies[(unit_id, kind)] = ([0] * size, [0] * size)
         tally[0][i] += held
         tally[1][i] += planned
     result: list[KindCompliance] = []
     for unit_id, name, kind, branch_id in units:
-        periods = schedule[kind]
-        held_in, planned_in = tallies.get((unit_id, kind)) or ([0] * len(periods), [0] * len(periods))
-        statuses = unheld[kind]
+        schedule = schedules[kind]
+        held_in, planned_in = tallies.get((unit_id, kind)) or ([0] * len(schedule.periods),) * 2
         result.append(
             KindCompliance(
                 unit_id=unit_id,
                 unit_name=name,
                 branch_id=branch_id,
                 kind=kind,
-                periods=[
-                    PeriodStatus(
-                        period=p, status=HELD if held_in[i] else statuses[i], held=held_in[i], planned=planned_in[i]
-                    )
-                    for i, (p, _) in enumerate(periods)
-                ],
-                rules=[cited for _, cited in periods],
+                schedule=schedule,
+                held=held_in,
+                planned=planned_in,
             )
         )
     return result
