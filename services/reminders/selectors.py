@@ -29,6 +29,8 @@ KIND_LABELS = {
     "development.approval": _("上级党委审批"),
     "development.probation_end": _("预备党员转正"),
     "transfers.not_received": _("组织关系转接未接收"),
+    "orglife.compliance": _("三会一课应开未开"),
+    "orglife.tomorrow": _("明天的会议"),
 }
 
 
