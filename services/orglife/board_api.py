@@ -9,10 +9,10 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext_lazy as _lazy
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -52,21 +52,43 @@ class ComplianceSerializer(serializers.Serializer):
     periods = PeriodSerializer(many=True)
 
 
-def _month(value: str, name: str) -> date:
-    try:
-        year, month = (int(part) for part in value.split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        raise ValidationError({name: _("请按“年-月”填写，如 2026-03。")}) from None
+MONTH = r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"
+LONGEST = 36  # months one request covers
+NOT_A_MONTH = _lazy("请按“年-月”填写，如 2026-03。")
 
 
-def _range(params: Any) -> tuple[date, date]:
-    year = timezone.localdate().year
-    since = _month(params["since"], "since") if params.get("since") else date(year, 1, 1)
-    until = _month(params["until"], "until") if params.get("until") else date(since.year, 12, 1)
-    if until < since or (until.year - since.year) * 12 + until.month - since.month >= 36:
-        raise ValidationError({"until": _("查询范围应在 36 个月以内，且结束月份不早于开始月份。")})
-    return since, until
+class ComplianceQuery(serializers.Serializer):
+    since = serializers.RegexField(
+        MONTH,
+        required=False,
+        error_messages={"invalid": NOT_A_MONTH},
+        help_text="first month, YYYY-MM (default: January of this year)",
+    )
+    until = serializers.RegexField(
+        MONTH,
+        required=False,
+        error_messages={"invalid": NOT_A_MONTH},
+        help_text=f"last month, YYYY-MM (default: December of since's year; at most {LONGEST} months)",
+    )
+    branch = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="one branch of the caller's scope"
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        since = _month(attrs["since"]) if attrs.get("since") else date(timezone.localdate().year, 1, 1)
+        until = _month(attrs["until"]) if attrs.get("until") else date(since.year, 12, 1)
+        # A range given backwards or too long is read as far as it goes: from since, LONGEST months.
+        last = min(max(_index(until), _index(since)), _index(since) + LONGEST - 1)
+        return {**attrs, "since": since, "until": date(last // 12, last % 12 + 1, 1)}
+
+
+def _month(value: str) -> date:
+    year, month = value.split("-")
+    return date(int(year), int(month), 1)
+
+
+def _index(day: date) -> int:
+    return day.year * 12 + day.month - 1
 
 
 class ComplianceView(APIView):
@@ -74,23 +96,18 @@ class ComplianceView(APIView):
 
     @extend_schema(
         summary="Meetings held vs required per branch, meeting type and period",
-        parameters=[
-            OpenApiParameter("since", OpenApiTypes.STR, description="first month, YYYY-MM (default: January)"),
-            OpenApiParameter("until", OpenApiTypes.STR, description="last month, YYYY-MM (default: December)"),
-            OpenApiParameter("branch", OpenApiTypes.INT, description="one branch of the caller's scope"),
-        ],
+        parameters=[ComplianceQuery],
         responses=ComplianceSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
         scope = scope_for(request.user)
         if not sees_the_tree(scope):
             raise PermissionDenied(_("组织生活看板供党组织负责人和组织管理员查看。"))
-        since, until = _range(request.query_params)
+        query = ComplianceQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
         branches = c.branches_in_sight(scope=scope)
-        if request.query_params.get("branch"):
-            try:
-                branches = branches.filter(pk=int(request.query_params["branch"]))
-            except ValueError:
-                raise ValidationError({"branch": _("请填写党支部编号。")}) from None
+        if query.validated_data.get("branch"):
+            branches = branches.filter(pk=query.validated_data["branch"])
+        since, until = query.validated_data["since"], query.validated_data["until"]
         rows = c.compliance(branches=list(branches[:MAX_BRANCHES]), since=since, until=until)
         return Response(ComplianceSerializer(rows, many=True).data)

@@ -121,5 +121,9 @@ def test_the_api_refuses_a_bad_range_in_chinese(branch: Branch, inst_a: Institut
     client = client_for(inst_a, branch.secretary)
     bad = client.get(reverse("orglife-compliance"), {"since": "2026-13"})
     assert bad.status_code == 400 and "年-月" in bad.content.decode()
-    long = client.get(reverse("orglife-compliance"), {"since": "2020-01", "until": "2026-01"})
-    assert long.status_code == 400
+    long = client.get(reverse("orglife-compliance"), {"since": "2020-01", "until": "2026-01"}).json()
+    member = next(row for row in long if row["kind"] == "member_meeting")
+    assert member["periods"][-1]["title"] == "2022年第4季度"  # 36 months from since, no more
+    backwards = client.get(reverse("orglife-compliance"), {"since": "2026-05", "until": "2026-01"}).json()
+    assert [p["title"] for p in next(r for r in backwards if r["kind"] == "theme_day")["periods"]] == ["2026年5月"]
+    assert client.get(reverse("orglife-compliance"), {"branch": "x"}).status_code == 400
