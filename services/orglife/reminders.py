@@ -5,7 +5,10 @@
   whose previous period ended without one (overdue), to the managers of the unit. Read from the
   compliance selector (compliance.py) for every open branch of the institution at once, as of the
   scan day's start; the key names the period, so a meeting held or planned closes it at the next
-  scan and the next period is a new reminder.
+  scan and the next period is a new reminder. Only once the institution uses organizational life
+  (its first meeting, ``in_use_since``) and for periods that end after that day: an institution
+  that starts with the capability is not told on its first morning that every branch missed
+  everything.
 - ``orglife.tomorrow``: a meeting that starts tomorrow, to each expected attendee with an
   account (one query over the attendance lists).
 """
@@ -17,6 +20,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,8 +53,18 @@ def _compliance_due(row: KindCompliance, period: Period, status: str, branch_url
     )
 
 
+def in_use_since() -> date | None:
+    """The day the institution recorded its first meeting (planned or held): before it, the
+    capability was not in use, and no branch is reminded of the periods that ended earlier."""
+    first = Meeting.objects.aggregate(first=Min("starts_at"))["first"]
+    return timezone.localtime(first).date() if first is not None else None
+
+
 @reminder_source("orglife.compliance")
 def meeting_type_due(today: date) -> Iterator[Due]:
+    adopted = in_use_since()
+    if adopted is None:
+        return
     horizon = today + timedelta(days=rule("reminders.lead_days", on=today).number)
     branches = OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH, closed_on__isnull=True).order_by("path")
     # From the month before today: the previous period of every kind, and the current one.
@@ -63,6 +77,8 @@ def meeting_type_due(today: date) -> Iterator[Due]:
         for i, period in enumerate(row.schedule.periods):
             # The range starts last month: a period over by today is the previous one.
             status = statuses[i]
+            if period.end <= adopted:
+                continue
             wanted = status == OVERDUE or (
                 status == DUE and not row.planned[i] and period.end - timedelta(days=1) <= horizon
             )

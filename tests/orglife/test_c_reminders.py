@@ -27,7 +27,16 @@ def _titles(today: date) -> dict[str, object]:
     return {due.key: due for due in meeting_type_due(today)}
 
 
+def test_nothing_is_reminded_before_the_institution_records_its_first_meeting(branch: Branch) -> None:
+    assert _titles(date(2026, 5, 3)) == {}
+    _held(branch, Meeting.Kind.LECTURE, date(2026, 4, 20))
+    found = _titles(date(2026, 5, 3))
+    assert f"orglife.compliance:{branch.unit.pk}:theme_day:2026-04-01" in found
+    assert f"orglife.compliance:{branch.unit.pk}:member_meeting:2026-01-01" not in found  # over before it
+
+
 def test_the_previous_month_without_a_theme_day_is_overdue_to_the_branchs_managers(branch: Branch) -> None:
+    _held(branch, Meeting.Kind.LECTURE, date(2026, 1, 5))  # the capability in use since January
     found = _titles(date(2026, 5, 3))
     key = f"orglife.compliance:{branch.unit.pk}:theme_day:2026-04-01"
     due = found[key]
@@ -51,6 +60,7 @@ def test_a_held_meeting_closes_the_period_and_a_planned_one_silences_the_due_rem
 
 
 def test_a_quarter_is_not_due_before_the_lead_time(branch: Branch) -> None:
+    _held(branch, Meeting.Kind.LECTURE, date(2025, 12, 5))
     found = _titles(date(2026, 4, 2))  # the second quarter ends 89 days later; the lead time is 30
     assert f"orglife.compliance:{branch.unit.pk}:member_meeting:2026-04-01" not in found
     assert f"orglife.compliance:{branch.unit.pk}:member_meeting:2026-01-01" in found  # the first one: overdue
