@@ -52,7 +52,7 @@ class ComplianceSerializer(serializers.Serializer):
     periods = PeriodSerializer(many=True)
 
 
-MONTH = r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"
+MONTH = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"  # the standard rule set starts in 2000
 LONGEST = 36  # months one request covers
 NOT_A_MONTH = _lazy("请按“年-月”填写，如 2026-03。")
 

@@ -121,6 +121,7 @@ def test_the_api_refuses_a_bad_range_in_chinese(branch: Branch, inst_a: Institut
     client = client_for(inst_a, branch.secretary)
     bad = client.get(reverse("orglife-compliance"), {"since": "2026-13"})
     assert bad.status_code == 400 and "年-月" in bad.content.decode()
+    assert client.get(reverse("orglife-compliance"), {"since": "1999-12"}).status_code == 400  # before the rules
     long = client.get(reverse("orglife-compliance"), {"since": "2020-01", "until": "2026-01"}).json()
     member = next(row for row in long if row["kind"] == "member_meeting")
     assert member["periods"][-1]["title"] == "2022年第4季度"  # 36 months from since, no more
