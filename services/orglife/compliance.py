@@ -256,6 +256,8 @@ def _monthly_counts(unit_ids: Sequence[int], first: int, last: int, now: datetim
     """(unit id, kind, bucket, held, planned) for months ``first``..``last`` (bucket 1 is month
     ``first``): one aggregate query. The bucket of ``starts_at`` among the months' local midnights
     (``width_bucket``, a binary search) is cheaper than converting every row to local time."""
+    if not unit_ids:
+        return []  # an empty IN compiles to no SQL at all (EmptyResultSet)
     bounds = [local_midnight(month_start(index)) for index in range(first, last + 2)]
     month = RawSQL("width_bucket(starts_at, %s::timestamptz[])", (bounds,), output_field=IntegerField())
     counted = (

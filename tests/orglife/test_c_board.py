@@ -128,3 +128,5 @@ def test_the_api_refuses_a_bad_range_in_chinese(branch: Branch, inst_a: Institut
     backwards = client.get(reverse("orglife-compliance"), {"since": "2026-05", "until": "2026-01"}).json()
     assert [p["title"] for p in next(r for r in backwards if r["kind"] == "theme_day")["periods"]] == ["2026年5月"]
     assert client.get(reverse("orglife-compliance"), {"branch": "x"}).status_code == 400
+    unknown = client.get(reverse("orglife-compliance"), {"branch": branch.unit.pk + 1000})
+    assert (unknown.status_code, unknown.json()) == (200, [])

@@ -187,3 +187,7 @@ def test_the_whole_institution_is_a_fixed_number_of_queries(branch: Branch, djan
     branches = [branch.unit] + [OrgUnitFactory(name=f"支部{i}") for i in range(5)]
     with django_assert_max_num_queries(2 + 2 * 12):  # groups, meetings, two per month's rules
         compliance(branches=branches, since=date(2026, 1, 1), until=date(2026, 12, 1), now=at(date(2026, 6, 1)))
+
+
+def test_no_branches_is_an_empty_answer_not_an_error(branch: Branch) -> None:
+    assert compliance(branches=[], since=date(2026, 1, 1), until=date(2026, 3, 1)) == []
