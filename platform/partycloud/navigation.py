@@ -33,6 +33,7 @@ DESTINATIONS: tuple[tuple[str, Any, str, str, str], ...] = (
     ("orglife", _("组织生活"), "orglife:mine", "list", EVERYONE),
     ("development", _("发展党员"), "development:board", "flag", MANAGE),
     ("votes", _("表决"), "votes:list", "vote", MANAGE),
+    ("orglife_board", _("三会一课"), "orglife_board:board", "list", ROSTER),
     ("transfers", _("组织关系转接"), "transfers:transfer_list", "swap", MANAGE),
     ("reminders", _("提醒"), "reminders:inbox", "bell", EVERYONE),
     ("import", _("导入党员"), "member_import:page", "upload", MANAGE),

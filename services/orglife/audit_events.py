@@ -58,3 +58,9 @@ EVENT_ATTENDANCE_MARKED = declare(
 EVENT_ATTENDANCE_UNMARKED = declare(
     "meeting.attendance_unmarked", label=_("撤销补记签到"), detail="before: attendee, name, reason"
 )
+EVENT_PLAN_ACCEPTED = declare(
+    "meeting.plan_accepted", label=_("采纳会议计划"), detail="after: year, meetings (each also meeting.created)"
+)
+EVENT_LIFE_SETTINGS_CHANGED = declare(
+    "orglife.settings_changed", label=_("修改支部组织生活设置"), detail="before/after: theme_day_of_month"
+)

@@ -449,3 +449,29 @@ class LifeMeetingNote(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BranchLifeSettings(models.Model):
+    """A branch's own settings of organizational life (compliance.py, planning.py): the fixed day
+    of the month of its theme party day (主题党日), 1–28 so that every month has it."""
+
+    branch = models.OneToOneField(
+        OrgUnit, on_delete=models.CASCADE, related_name="life_settings", verbose_name=_("党支部")
+    )
+    theme_day_of_month = models.PositiveSmallIntegerField(_("主题党日固定日期（每月几日）"), default=15)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("支部组织生活设置")
+        verbose_name_plural = _("支部组织生活设置")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(theme_day_of_month__gte=1, theme_day_of_month__lte=28), name="life_settings_theme_day_1_28"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.theme_day_of_month}"

@@ -27,7 +27,7 @@ from django.db.migrations.operations import RunPython
 
 from .readers import ROOT, Readings, find_readers
 
-# Rules of organizational life, study and dues (docs/domain.md#organizational-life, #study, #dues)
+# Rules of study and dues (docs/domain.md#study, #dues)
 # come before the capabilities that will read them; the audit log's retention is a setting
 # (AUDIT_RETENTION_DAYS, at least this rule's 180 days: services/audit).
 NOT_READ_YET = frozenset(
@@ -37,13 +37,6 @@ NOT_READ_YET = frozenset(
         "dues.max_arrears_months",
         "dues.student_monthly_yuan",
         "dues.voluntary_remit_yuan",
-        "meetings.appraisal_months",
-        "meetings.committee_meeting_months",
-        "meetings.group_meeting_months",
-        "meetings.lecture_months",
-        "meetings.life_meeting_months",
-        "meetings.member_meeting_months",
-        "meetings.theme_day_months",
         "study.cadre_hours",
         "study.member_hours",
     }

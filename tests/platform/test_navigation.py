@@ -16,7 +16,15 @@ from tests.conftest import client_for, in_schema, make_user
 from tests.members.helpers import build_tree, person, unit_admin
 
 EVERYONE = {"/", "/members/me/", "/org/", "/rules/", "/documents/", "/orglife/mine/", "/reminders/"}
-MANAGING = {"/members/", "/development/", "/votes/", "/transfers/", "/members/import/", "/accounts/manage/"}
+MANAGING = {
+    "/members/",
+    "/orglife/board/",
+    "/development/",
+    "/votes/",
+    "/transfers/",
+    "/members/import/",
+    "/accounts/manage/",
+}
 
 
 def _navigation(inst: Institution, user: User, path: str = "/") -> Navigation:
@@ -46,7 +54,7 @@ def people(inst_a: Institution) -> dict[str, User]:
     ("who", "destinations", "bar"),
     [
         ("member", EVERYONE, ["/", "/members/me/", "/documents/", "/reminders/"]),
-        ("viewer", EVERYONE | {"/members/"}, ["/", "/members/", "/documents/", "/reminders/"]),
+        ("viewer", EVERYONE | {"/members/", "/orglife/board/"}, ["/", "/members/", "/documents/", "/reminders/"]),
         ("secretary", EVERYONE | MANAGING, ["/", "/members/", "/development/", "/reminders/"]),
         ("college_admin", EVERYONE | MANAGING, ["/", "/members/", "/development/", "/reminders/"]),
         ("admin", EVERYONE | MANAGING | {"/audit/"}, ["/", "/members/", "/development/", "/reminders/"]),
@@ -69,6 +77,7 @@ def test_each_role_has_its_destinations_four_on_the_bar_and_the_rest_under_more(
         ("/members/me/", "me"),
         ("/members/import/", "import"),
         ("/votes/new/", "votes"),
+        ("/orglife/board/", "orglife_board"),
         ("/search/?q=x", None),
     ],
 )
@@ -77,7 +86,7 @@ def test_the_page_marks_its_own_destination(
 ) -> None:
     navigation = _navigation(inst_a, people["secretary"], path)
     assert [d.name for d in navigation.destinations if d.current] == ([current] if current else [])
-    assert navigation.more_current == (current in {"me", "import", "votes"})
+    assert navigation.more_current == (current in {"me", "import", "votes", "orglife_board"})
 
 
 def test_reminders_carry_the_unread_count_on_the_bar(inst_a: Institution, people: dict[str, User]) -> None:
