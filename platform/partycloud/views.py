@@ -8,13 +8,19 @@ from django.shortcuts import render
 
 from services.organization.models import OrgUnit
 from services.organization.overview import org_tree_in_scope, tree_scope_for
+from services.orglife.todo import orglife_todo
+from services.reminders.selectors import kind_label, reminder_list
+
+REMINDERS_SHOWN = 5
 
 
 @login_required
 def portal_home(request: HttpRequest) -> HttpResponse:
-    """The institution's front page: the part of the tree the reader's role covers, with the same
-    counts as the org-tree editor — the whole institution only for its administrators, a college
-    for its administrator, a branch for its secretary and, for a member, their own branch."""
+    """The institution's front page: first what asks for the reader today (meetings to check in
+    to and coming up; for managers, leave to decide, minutes to finalize and their open reminders),
+    then the part of the tree the reader's role covers, with the same counts as the org-tree
+    editor — the whole institution only for its administrators, a college for its administrator, a
+    branch for its secretary and, for a member, their own branch."""
     shown = tree_scope_for(request.user)
     tree = org_tree_in_scope(shown=shown)
     counted = [entry for entry in tree if entry.counted]
@@ -29,5 +35,9 @@ def portal_home(request: HttpRequest) -> HttpResponse:
             "covered": [entry.unit for entry in tree if entry.unit.path in shown.outermost_roots],
             "branch_count": sum(1 for entry in counted if entry.unit.kind == OrgUnit.Kind.BRANCH),
             "member_total": sum(entry.member_count for entry in counted),
+            "todo": orglife_todo(acting_user=request.user, scope=shown.scope),
+            "reminders": [
+                (reminder, kind_label(reminder.kind)) for reminder in reminder_list(user=request.user)[:REMINDERS_SHOWN]
+            ],
         },
     )
