@@ -1,6 +1,7 @@
-"""The work of one meeting, as links on its page: for those who run it, the check-in screen and
-the attendance, the minutes, and the records its kind needs (the life meeting's per-person
-record, the appraisal); for the people on its list, checking in. Each page checks again."""
+"""The work of one meeting, as links on its page (which its unit's people in scope see; the members
+on its list find it in 我的会议, with the code entry): for those who run it, the check-in screen
+and the attendance, the minutes, and the records its kind needs (the life meeting's per-person
+record, the appraisal). Each page checks again."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .checkin import can_run_checkin, checkin_open
+from .checkin import can_run_checkin
 from .life_notes import can_write_life_notes
 from .minutes_selectors import can_draft
 from .models import Meeting
@@ -32,10 +32,6 @@ def meeting_work_links(*, acting_user: Any, meeting: Meeting) -> list[WorkLink]:
     if can_run_checkin(acting_user=acting_user, meeting=meeting):
         links.append(WorkLink(_("签到大屏"), reverse("orglife_checkin:screen", args=[pk]), primary=True))
         links.append(WorkLink(_("签到情况"), reverse("orglife_checkin:attendance", args=[pk])))
-    elif meeting.attendees.filter(member__user=acting_user).exists():
-        if checkin_open(meeting, timezone.now()):  # scan the host's screen, or type its code here
-            links.append(WorkLink(_("输入签到码"), reverse("orglife_checkin:enter"), primary=True))
-        links.append(WorkLink(_("我的出席情况"), reverse("orglife_checkin:done", args=[pk])))
     if can_draft(acting_user=acting_user, meeting=meeting):
         links.append(WorkLink(_("会议纪要"), reverse("orglife_minutes:detail", args=[pk])))
     if meeting.kind == Meeting.Kind.LIFE_MEETING and can_write_life_notes(acting_user=acting_user, meeting=meeting):

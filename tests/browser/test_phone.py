@@ -85,6 +85,7 @@ SECRETARY_DESTINATIONS = (
     "/orglife/mine/",
     "/development/",
     "/votes/",
+    "/orglife/board/",
     "/transfers/",
     "/reminders/",
     "/members/import/",

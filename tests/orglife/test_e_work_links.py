@@ -31,12 +31,14 @@ def test_the_secretary_sees_the_screen_minutes_and_life_record_links(branch: Bra
         assert reverse(name, args=[meeting.pk]) in body
 
 
-def test_a_member_on_the_list_sees_only_their_own_check_in(branch: Branch, inst_a: Institution) -> None:
-    user = make_user(inst_a, username="wl_member")
-    branch.members[6].user = user
-    branch.members[6].save(update_fields=["user"])
+def test_a_unit_admin_who_is_not_the_recorder_sees_the_screen_but_drafts_no_minutes(
+    branch: Branch, inst_a: Institution
+) -> None:
+    from services.organization.models import AdminGrant
+
+    admin = make_user(inst_a, username="wl_admin")
+    AdminGrant.objects.create(user=admin, role=AdminGrant.Role.UNIT_ADMIN, unit=branch.unit)
     meeting = plan(branch)
-    body = page(client_for(inst_a, user), meeting)
-    assert reverse("orglife_checkin:done", args=[meeting.pk]) in body
-    assert reverse("orglife_checkin:screen", args=[meeting.pk]) not in body
-    assert reverse("orglife_minutes:detail", args=[meeting.pk]) not in body
+    body = page(client_for(inst_a, admin), meeting)
+    assert reverse("orglife_checkin:screen", args=[meeting.pk]) in body
+    assert reverse("orglife_life:notes", args=[meeting.pk]) not in body  # not a life meeting
