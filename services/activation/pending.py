@@ -5,11 +5,12 @@ step after it) was a fifth of the statements of a step.
 
 The value is encrypted and authenticated (Fernet: AES-128-CBC and HMAC-SHA256) under a key derived
 from SECRET_KEY for this purpose and this institution's schema, so the person cannot read it (a
-reset asked for an unknown name carries no account, and nothing shows that) nor change it, another
-institution's host cannot use it, and it is refused PENDING_SECONDS after it was made (the token's
-own timestamp). It is host-only, HttpOnly, Secure under HTTPS and SameSite=Lax, like the session
-cookie. Replaying an older value gains nothing: a code is checked against the account's latest
-codes with the same lockouts, and the password step needs a code that has not been used.
+reset asked for an unknown name carries no account, and nothing shows that: the value is padded
+to one size) nor change it, another institution's host cannot use it, and it is refused
+PENDING_SECONDS after it was made (the token's own timestamp). It is host-only, HttpOnly, Secure
+under HTTPS and SameSite=Lax, like the session cookie. Replaying an older value gains nothing: a
+code is checked against the account's latest codes with the same lockouts, and the password step
+needs a code that has not been used.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from tenants.db import connection
 COOKIE = "activation_pending"
 PATH = "/accounts/"
 PENDING_SECONDS = 15 * 60
+PADDED_BYTES = 1024  # above any value: 150 characters typed, 4 bytes each at most, and the rest
 
 
 def _fernet() -> Fernet:
@@ -49,7 +51,10 @@ def read(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def keep(response: HttpResponse, value: dict[str, Any]) -> None:
-    token = _fernet().encrypt(json.dumps(value, separators=(",", ":")).encode()).decode()
+    plain = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    # Padded to one length (JSON ignores trailing blanks): the cookie's size must not tell an
+    # account (``user:<id>``) from a name nobody has (the name as typed, up to 150 characters).
+    token = _fernet().encrypt(plain.ljust(PADDED_BYTES)).decode()
     response.set_cookie(
         COOKIE,
         token,

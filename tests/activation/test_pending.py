@@ -52,3 +52,20 @@ def test_an_altered_or_stale_pending_value_starts_over(
     assert "操作已超时，请重新开始。" in answer.content.decode()
     client.cookies[pending.COOKIE] = token  # the genuine value still works within its time
     assert client.post("/accounts/activate/verify/", {"code": code}).url == "/accounts/activate/password/"
+
+
+def test_the_cookie_is_the_same_size_for_an_account_and_for_a_name_nobody_has(
+    inst_a: Institution, sms: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """忘记密码 answers the same whether the account exists: the pending value's size too."""
+    sizes = set()
+    for identifier in ("2024100", "someone-nobody-is-" * 8, "13900000000"):
+        client = client_for(inst_a)
+        client.post("/accounts/password/forgot/", {"identifier": identifier})
+        sizes.add(len(client.cookies[pending.COOKIE].value))
+    member = member_on_roll(inst_a)
+    client = client_for(inst_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        start(client, member)
+    sizes.add(len(client.cookies[pending.COOKIE].value))
+    assert len(sizes) == 1, sizes
