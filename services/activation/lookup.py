@@ -2,16 +2,17 @@
 or staff number and name, the last six characters of the national ID compared through their
 blind index (``national_id_tail_index``: nothing is decrypted to compare).
 
-A wrong answer does the same work whatever lies behind it: both queries run, each an indexed
-lookup by number, and nothing tells a record that does not exist from one that does not match.
+A wrong answer does the same work whatever lies behind it: one statement searches both tables,
+each part an indexed lookup by number, and nothing tells a record that does not exist from one
+that does not match.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-
-from django.db.models import Q, Subquery
+from functools import cache
+from typing import Any
 
 from services.accounts.models import User
 from services.development.accounts import dossier_accounts_ensure
@@ -20,6 +21,7 @@ from services.members.accounts import member_accounts_ensure
 from services.members.models import Member
 from services.members.national_id import tail_index
 from services.members.status import OFF_ROLL_STATUSES
+from tenants.db import connection
 
 
 def normalise_number(value: str) -> str:
@@ -58,14 +60,27 @@ class Person:
         return self.record.number
 
 
-def _number_q(number: str) -> Q:
-    return Q(number=number) | Q(number=number.upper())
-
-
 # What the steps read of the record: the rest (the national ID, encrypted: a decryption each)
-# stays in the database.
-_MEMBER_FIELDS = ("pk", "user_id", "number", "name", "phone", "branch_id")
-_DOSSIER_FIELDS = ("pk", "user_id", "number", "name")
+# stays in the database. Both tables in one statement (one round trip, no ORM compilation):
+# a member on the roll first, then an open dossier not yet become a member; each part an indexed
+# lookup by number, so every answer, right or wrong, does the same work.
+_FIND_SQL = """
+(SELECT 'member', id, user_id, number, name, phone, branch_id FROM {member}
+  WHERE number IN (%(number)s, %(upper)s) AND name = %(name)s AND national_id_tail_index = %(tail)s
+    AND NOT (status = ANY(%(off_roll)s))
+  ORDER BY id LIMIT 1)
+UNION ALL
+(SELECT 'dossier', id, user_id, number, name, NULL, NULL FROM {dossier}
+  WHERE number IN (%(number)s, %(upper)s) AND name = %(name)s AND national_id_tail_index = %(tail)s
+    AND member_id IS NULL AND stage <> %(ended)s
+  ORDER BY id LIMIT 1)
+"""
+
+
+@cache
+def _find_sql() -> str:
+    quote = connection.ops.quote_name
+    return _FIND_SQL.format(member=quote(Member._meta.db_table), dossier=quote(Dossier._meta.db_table))
 
 
 def find(*, number: str, name: str, id_tail: str) -> Person | None:
@@ -74,26 +89,37 @@ def find(*, number: str, name: str, id_tail: str) -> Person | None:
     number, name = normalise_number(number), normalise_name(name)
     tail = tail_index(id_tail)
     if not number or not name:
-        number = name = "\x00"  # matches nobody, by the same queries
-    member = (
-        Member.objects.filter(_number_q(number), name=name, national_id_tail_index=tail)
-        .exclude(status__in=OFF_ROLL_STATUSES)
-        .order_by("pk")
-        .only(*_MEMBER_FIELDS)
-        .first()
-    )
-    dossier = (
-        Dossier.objects.filter(_number_q(number), name=name, national_id_tail_index=tail, member__isnull=True)
-        .exclude(stage=Stage.ENDED)
-        .order_by("pk")
-        .only(*_DOSSIER_FIELDS)
-        .first()
-    )
-    if member is not None:
-        return Person(member=member)
-    if dossier is not None:
-        return Person(dossier=dossier)
+        number = name = "\x00"  # matches nobody, by the same query
+    params = {
+        "number": number,
+        "upper": number.upper(),
+        "name": name,
+        "tail": tail,
+        "off_roll": list(OFF_ROLL_STATUSES),
+        "ended": str(Stage.ENDED),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_find_sql(), params)
+        rows = {row[0]: row[1:] for row in cursor.fetchall()}
+    if "member" in rows:
+        pk, user_id, found_number, found_name, phone, branch_id = rows["member"]
+        phone = Member._meta.get_field("phone").from_db_value(phone, None, connection)
+        found = {"id": pk, "user_id": user_id, "number": found_number, "name": found_name}
+        return Person(member=_loaded(Member, {**found, "phone": phone, "branch_id": branch_id}))
+    if "dossier" in rows:
+        pk, user_id, found_number, found_name, _phone, _branch = rows["dossier"]
+        found = {"id": pk, "user_id": user_id, "number": found_number, "name": found_name}
+        return Person(dossier=_loaded(Dossier, found))
     return None
+
+
+def _loaded(model: type[Member] | type[Dossier], values: dict[str, object]) -> Any:
+    """An instance of ``model`` as the ORM loads one with only these fields (the rest deferred)."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
+_LINKED_SQL = "SELECT u.* FROM {user} AS u JOIN {record} AS r ON r.user_id = u.id WHERE r.id = %s"
 
 
 def account_ensure(person: Person) -> tuple[User, bool]:
@@ -103,12 +129,12 @@ def account_ensure(person: Person) -> tuple[User, bool]:
         return User.objects.get(pk=person.user_id), False
     if person.member is not None:
         made = member_accounts_ensure(members=[person.member], acting_user=None)
-        linked = Subquery(Member.objects.filter(pk=person.member.pk).values("user_id"))
     else:
         assert person.dossier is not None
         made = dossier_accounts_ensure(dossiers=[person.dossier], acting_user=None)
-        linked = Subquery(Dossier.objects.filter(pk=person.dossier.pk).values("user_id"))
-    return User.objects.get(pk=linked), made > 0  # one query for the account just linked
+    quote = connection.ops.quote_name
+    sql = _LINKED_SQL.format(user=quote(User._meta.db_table), record=quote(type(person.record)._meta.db_table))
+    return next(iter(User.objects.raw(sql, [person.record.pk]))), made > 0  # the account just linked
 
 
 def record_of(user: User) -> Member | Dossier | None:

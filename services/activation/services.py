@@ -7,7 +7,7 @@ exception: its audit row and lockout count must be committed (docs/accounts.md).
 2. ``code_check`` compares the SMS code;
 3. ``password_set`` sets the password: the account is activated (or its password reset) and the
    code used, in one transaction.
-The pending account between steps is kept by the caller in the server-side session.
+The pending account between steps is carried by the caller (views.py, pending.py).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""激活账号 and 忘记密码: anonymous pages, phone first. Between steps the pending account lives in
-the server-side session (never in a hidden field), for PENDING_SECONDS."""
+"""激活账号 and 忘记密码: anonymous pages, phone first. Between steps the pending account is carried
+in a cookie the server encrypted for this institution (never in a hidden field), for
+PENDING_SECONDS (pending.py)."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.contrib import messages
@@ -16,11 +16,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from services.accounts.models import User
 
+from . import pending as pending_state
 from . import services
 from .forms import CodeForm, ForgotForm, PasswordForm, SlipForm, StartForm
-
-_PENDING = "activation_pending"
-PENDING_SECONDS = 15 * 60
 
 
 def _page(request: HttpRequest, form: Any, *, title: str, intro: str = "", submit: str, **extra: Any) -> HttpResponse:
@@ -29,30 +27,25 @@ def _page(request: HttpRequest, form: Any, *, title: str, intro: str = "", submi
 
 
 def _pending(request: HttpRequest, step: str) -> dict[str, Any] | None:
-    pending = request.session.get(_PENDING)
-    if not isinstance(pending, dict) or pending.get("step") != step:
-        return None
-    if time.time() - float(pending.get("at", 0)) > PENDING_SECONDS:
-        request.session.pop(_PENDING, None)
+    pending = pending_state.read(request)
+    if pending is None or pending.get("step") != step:
         return None
     return pending
 
 
-def _keep(request: HttpRequest, step: str, result: services.Step, *, how: str) -> None:
-    request.session[_PENDING] = {
-        "step": step,
-        "u": result.user_id,
-        "s": result.subject,
-        "r": result.reset,
-        "c": result.code_id,
-        "how": how,
-        "at": time.time(),
-    }
+def _next(to: str, step: str, result: services.Step, *, how: str) -> HttpResponse:
+    """A redirect to the next step, carrying what it needs."""
+    response = redirect(to)
+    value = {"step": step, "u": result.user_id, "s": result.subject, "r": result.reset, "c": result.code_id}
+    pending_state.keep(response, {**value, "how": how})
+    return response
 
 
 def _start_over(request: HttpRequest) -> HttpResponse:
     messages.error(request, _("操作已超时，请重新开始。"))
-    return redirect("activation:start")
+    response = redirect("activation:start")
+    pending_state.drop(response)
+    return response
 
 
 @sensitive_post_parameters("id_tail")
@@ -65,8 +58,7 @@ def start_view(request: HttpRequest) -> HttpResponse:
             number=form.cleaned_data["number"], name=form.cleaned_data["name"], id_tail=form.cleaned_data["id_tail"]
         )
         if not result.error:
-            _keep(request, "code", result, how="phone")
-            return redirect("activation:verify")
+            return _next("activation:verify", "code", result, how="phone")
         form.add_error(None, result.error)
     intro = _("请输入学号/工号、姓名和身份证号后6位，验证码将发送到党员档案中登记的手机号。")
     return _page(request, form, title=_("激活账号"), intro=intro, submit=_("获取验证码"), activate=True)
@@ -79,9 +71,8 @@ def forgot_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = services.reset_start(identifier=form.cleaned_data["identifier"])
         if not result.error:
-            _keep(request, "code", result, how="phone")
             messages.info(request, _("如果账号存在且已绑定手机，验证码已发送"))
-            return redirect("activation:verify")
+            return _next("activation:verify", "code", result, how="phone")
         form.add_error(None, result.error)
     intro = _("请输入用户名或已绑定的手机号，验证码将发送到该账号绑定的手机。")
     return _page(request, form, title=_("忘记密码"), intro=intro, submit=_("获取验证码"))
@@ -98,8 +89,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = services.code_check(user_id=pending["u"], subject=pending["s"], code=form.cleaned_data["code"])
         if not result.error:
-            _keep(request, "password", result, how="phone")
-            return redirect("activation:password")
+            return _next("activation:password", "password", result, how="phone")
         form.add_error("code", result.error)
     title = _("重设密码") if pending["r"] else _("激活账号")
     intro = _("请输入短信中的6位验证码，10 分钟内有效。")
@@ -115,8 +105,7 @@ def slip_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = services.slip_check(username=form.cleaned_data["username"], code=form.cleaned_data["code"])
         if not result.error:
-            _keep(request, "password", result, how="slip")
-            return redirect("activation:password")
+            return _next("activation:password", "password", result, how="slip")
         form.add_error(None, result.error)
     intro = _("请输入激活单上的用户名和激活码（扫描激活单上的二维码可自动填写）。")
     return _page(request, form, title=_("激活单激活"), intro=intro, submit=_("下一步"))
@@ -135,13 +124,16 @@ def password_view(request: HttpRequest) -> HttpResponse:
         result = services.password_set(
             user_id=user.pk, code_id=pending["c"], how=pending["how"], password=form.cleaned_data["new_password1"]
         )
-        request.session.pop(_PENDING, None)
         if result.error:
             messages.error(request, result.error)
-            return redirect("activation:start")
-        done = _("密码已重设，请重新登录。") if result.reset else _("账号已激活，请登录。")
-        user.refresh_from_db(fields=["username"])
-        messages.success(request, done + " " + _("用户名：%(u)s，也可用绑定的手机号登录。") % {"u": user.username})
-        return redirect("accounts:login")
+            response = redirect("activation:start")
+        else:
+            done = _("密码已重设，请重新登录。") if result.reset else _("账号已激活，请登录。")
+            user.refresh_from_db(fields=["username"])
+            message = done + " " + _("用户名：%(u)s，也可用绑定的手机号登录。") % {"u": user.username}
+            messages.success(request, message)
+            response = redirect("accounts:login")
+        pending_state.drop(response)
+        return response
     title = _("重设密码") if pending["r"] else _("设置密码")
     return _page(request, form, title=title, submit=_("保存密码"), username=user.username)

@@ -55,21 +55,38 @@ def test_a_member_activates_with_the_code_sent_to_the_phone_on_their_record(
 
 def test_step_one_for_a_new_account_stays_at_a_few_statements(inst_a: Institution, sms: Any) -> None:
     """A regression guard for the activation figure (docs/accounts.md, Performance): the lookup,
-    the account made and audited, the code, the outbox row and its checks, the audit row and the
-    session, without a statement more than that."""
+    the account made and audited, the code, the outbox row and its checks and the audit row,
+    without a statement more than that (no session: the pending account is in its cookie)."""
     member = member_on_roll(inst_a)
     client = client_for(inst_a)
     client.get("/accounts/activate/")  # the form first, as a person does: the host's route is known
     with CaptureQueriesContext(connection) as captured:
         assert start(client, member).status_code == 302
     statements = [q["sql"] for q in captured.captured_queries]
-    # 24 with the savepoints the test's own transaction turns the request's transactions into
+    # 19 with the savepoints the test's own transaction turns the request's transactions into
     # (30 before the outbox wrote its row in three statements and a new account's codes were
-    # no longer read)
-    assert len(statements) <= 24, "\n".join(statements)
+    # no longer read; 24 before both record tables were searched in one statement and the
+    # pending account left the server-side session)
+    assert len(statements) <= 19, "\n".join(statements)
+    assert not any("django_session" in sql for sql in statements)
     with in_schema(inst_a):
         user = Member.objects.get(pk=member.pk).user
         assert user is not None and ActivationCode.objects.filter(user=user, kind="phone").count() == 1
+
+
+def test_step_two_stays_at_a_few_statements(
+    inst_a: Institution, sms: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Step 2 reads the lockout counters, the account and its latest codes, nothing more: no
+    session (the pending account is in its cookie)."""
+    member = member_on_roll(inst_a)
+    client = client_for(inst_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        start(client, member)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.post("/accounts/activate/verify/", {"code": last_code(sms)}).status_code == 302
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert len(statements) <= 4, "\n".join(statements)  # 8 with the session
 
 
 def test_wrong_answers_get_one_message_whatever_was_wrong_and_do_the_same_work(inst_a: Institution, sms: Any) -> None:
