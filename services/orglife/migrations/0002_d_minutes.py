@@ -137,6 +137,7 @@ DROP TRIGGER IF EXISTS orglife_minutessection_immutable ON orglife_minutessectio
 DROP TRIGGER IF EXISTS orglife_minutes_immutable ON orglife_minutes;
 DROP FUNCTION IF EXISTS orglife_addendum_guard();
 DROP FUNCTION IF EXISTS orglife_attendee_guard();
+DROP FUNCTION IF EXISTS orglife_meeting_part_guard();
 DROP FUNCTION IF EXISTS orglife_minutes_part_guard();
 DROP FUNCTION IF EXISTS orglife_minutes_guard();
 DROP FUNCTION IF EXISTS orglife_meeting_finalized(text, bigint);
