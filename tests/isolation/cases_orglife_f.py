@@ -1,10 +1,11 @@
-"""Isolation cases of the check-in API (organizational life, merged into test_isolation's CASES):
-the same meetings and attendees as the check-in pages' cases."""
+"""Isolation cases of the check-in and 民主评议 APIs (organizational life, merged into
+test_isolation's CASES): the same objects as the pages' cases."""
 
 from __future__ import annotations
 
 from tests.isolation.case import TENANT, Case
 from tests.isolation.cases_orglife_b import _attendee, _meeting, _not_checked_in
+from tests.isolation.cases_orglife_e import _appraisal, _still_open
 
 CASES: dict[tuple[str, str], Case] = {
     (TENANT, "orglife-checkin"): Case("object", factory=_meeting, methods=("post",)),
@@ -13,4 +14,9 @@ CASES: dict[tuple[str, str], Case] = {
     (TENANT, "orglife-checkin-attendance"): Case("object", factory=_meeting),
     (TENANT, "orglife-attendance-mark"): Case("object", factory=_attendee, methods=("post",), exists=_not_checked_in),
     (TENANT, "orglife-attendance-unmark"): Case("object", factory=_attendee, methods=("post",)),
+    (TENANT, "orglife-appraisal-list"): Case("collection", factory=_appraisal, methods=("get", "post")),
+    (TENANT, "orglife-appraisal-detail"): Case("object", factory=_appraisal),
+    (TENANT, "orglife-appraisal-self-assessment"): Case("object", factory=_appraisal, methods=("post",)),
+    (TENANT, "orglife-appraisal-ratings"): Case("object", factory=_appraisal, methods=("post",)),
+    (TENANT, "orglife-appraisal-conclude"): Case("object", factory=_appraisal, methods=("post",), exists=_still_open),
 }
