@@ -49,6 +49,7 @@ urlpatterns = [
     path("api/", include("services.orglife.board_api_urls")),
     path("api/", include("services.orglife.checkin_api_urls")),
     path("api/", include("services.orglife.appraisal_api_urls")),
+    path("api/", include("services.orglife.life_notes_api_urls")),
     path("api/", include("services.transfers.api_urls")),
     path("api/", include("services.reminders.api_urls")),
     path("api/", include("services.activation.api_urls")),

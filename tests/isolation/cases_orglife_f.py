@@ -1,11 +1,11 @@
-"""Isolation cases of the check-in and 民主评议 APIs (organizational life, merged into
+"""Isolation cases of the check-in, 民主评议 and 组织生活会 record APIs (organizational life, merged into
 test_isolation's CASES): the same objects as the pages' cases."""
 
 from __future__ import annotations
 
 from tests.isolation.case import TENANT, Case
 from tests.isolation.cases_orglife_b import _attendee, _meeting, _not_checked_in
-from tests.isolation.cases_orglife_e import _appraisal, _still_open
+from tests.isolation.cases_orglife_e import _appraisal, _life_meeting, _still_open
 
 CASES: dict[tuple[str, str], Case] = {
     (TENANT, "orglife-checkin"): Case("object", factory=_meeting, methods=("post",)),
@@ -19,4 +19,5 @@ CASES: dict[tuple[str, str], Case] = {
     (TENANT, "orglife-appraisal-self-assessment"): Case("object", factory=_appraisal, methods=("post",)),
     (TENANT, "orglife-appraisal-ratings"): Case("object", factory=_appraisal, methods=("post",)),
     (TENANT, "orglife-appraisal-conclude"): Case("object", factory=_appraisal, methods=("post",), exists=_still_open),
+    (TENANT, "orglife-life-notes"): Case("object", factory=_life_meeting, methods=("get", "post")),
 }

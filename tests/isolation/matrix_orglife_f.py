@@ -1,7 +1,7 @@
-"""Matrix rows (``matrix.py``) of the check-in and 民主评议 APIs, the same as their pages'
+"""Matrix rows (``matrix.py``) of the check-in, 民主评议 and 组织生活会 record APIs, the same as their pages'
 (``matrix_orglife_b.py``, ``matrix_orglife_e.py``). Check-in: a meeting of branch X (IN) or W
 (OUT) whose check-in is open, its list the branch's members, and one of its attendees; appraisal:
-the branch's open appraisal, its list the branch's members."""
+the branch's open appraisal, its list the branch's members; the record: a 组织生活会 of the branch."""
 
 from __future__ import annotations
 
@@ -29,4 +29,6 @@ MATRIX: dict[tuple[str, str], Row] = {
     (TENANT, "orglife-appraisal-ratings"): Row(BRANCH_READ, "appraisal", override=NOT_LISTED),
     # The conclusion is the branch committee's alone (the secretary of X).
     (TENANT, "orglife-appraisal-conclude"): Row(BRANCH_MANAGE, "appraisal", override=NOT_LISTED),
+    # The organizational life meeting's per-person record: the recorder and the unit's managers.
+    (TENANT, "orglife-life-notes"): Row(BRANCH_MANAGE, "life_meeting"),
 }
