@@ -150,6 +150,7 @@ class AppraisalViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     permission_classes = [IsAuthenticated]
     serializer_class = AppraisalSerializer
+    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self) -> Any:
         return service.appraisals_seen(acting_user=self.request.user)
