@@ -47,11 +47,11 @@ def _hosted(request: HttpRequest, meeting: Meeting | None) -> Meeting:
     raise Http404
 
 
-def _hosted_meeting(request: HttpRequest, pk: int) -> Meeting:
+def hosted_meeting(request: HttpRequest, pk: int) -> Meeting:
     return _hosted(request, Meeting.objects.select_related("unit").filter(pk=pk).first())
 
 
-def _hosted_attendee(request: HttpRequest, pk: int) -> Attendee:
+def hosted_attendee(request: HttpRequest, pk: int) -> Attendee:
     attendee = Attendee.objects.select_related("meeting__unit").filter(pk=pk).first()
     _hosted(request, attendee.meeting if attendee else None)
     assert attendee is not None
@@ -104,7 +104,7 @@ def screen_state(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
 @login_required
 @never_cache
 def screen(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _hosted_meeting(request, pk)
+    meeting = hosted_meeting(request, pk)
     return render(
         request,
         "orglife/checkin_screen.html",
@@ -120,7 +120,7 @@ def screen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 def screen_state_json(request: HttpRequest, pk: int) -> JsonResponse:
-    return JsonResponse(screen_state(request, _hosted_meeting(request, pk)))
+    return JsonResponse(screen_state(request, hosted_meeting(request, pk)))
 
 
 class MarkForm(forms.Form):
@@ -134,7 +134,7 @@ class MarkForm(forms.Form):
 @login_required
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """Everyone on the list with their check-in, and a hand mark for those not checked in."""
-    meeting = _hosted_meeting(request, pk)
+    meeting = hosted_meeting(request, pk)
     attendees = list(meeting.attendees.select_related("marked_by"))
     return render(
         request,
@@ -152,7 +152,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark(request: HttpRequest, pk: int) -> HttpResponse:
-    attendee = _hosted_attendee(request, pk)
+    attendee = hosted_attendee(request, pk)
     form = MarkForm(request.POST)
     back = reverse("orglife_checkin:attendance", kwargs={"pk": attendee.meeting_id})
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -167,7 +167,7 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def unmark(request: HttpRequest, pk: int) -> HttpResponse:
     """Undo a hand mark, after a confirmation (GET shows it)."""
-    attendee = _hosted_attendee(request, pk)
+    attendee = hosted_attendee(request, pk)
     if request.method != "POST":
         return render(request, "orglife/checkin_unmark_confirm.html", {"attendee": attendee})
     return run_and_redirect(

@@ -33,7 +33,9 @@ class LifeNoteForm(forms.Form):
     )
 
 
-def _meeting_or_404(request: HttpRequest, pk: int) -> Meeting:
+def writable_meeting(request: HttpRequest, pk: int) -> Meeting:
+    """The meeting whose record the user writes: a 404 if they do not see it, else a 403 if they
+    may not write it (the API uses it too)."""
     scope = scope_for(request.user)
     listed = Q(attendees__member__user=request.user) if request.user.is_authenticated else Q(pk__in=[])
     seen = Meeting.objects.filter(pk=pk).select_related("unit")
@@ -47,7 +49,7 @@ def _meeting_or_404(request: HttpRequest, pk: int) -> Meeting:
 
 @login_required
 def life_notes_page(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_or_404(request, pk)
+    meeting = writable_meeting(request, pk)
     if request.method == "POST":
         member = Member.objects.filter(pk=ascii_int(request.POST.get("member", "")) or 0).first()
         form = LifeNoteForm(request.POST, prefix=f"p{member.pk}" if member else None)
