@@ -24,6 +24,7 @@ urlpatterns = [
     path("orglife/calendar/", include("services.orglife.calendar_urls")),
     path("orglife/appraisals/", include("services.orglife.appraisal_urls")),
     path("orglife/life-notes/", include("services.orglife.life_note_urls")),
+    path("orglife/templates/", include("services.orglife.template_urls")),
     path("votes/", include("services.votes.urls")),
     path("orglife/minutes/", include("services.orglife.minutes_urls")),
     path("orglife/", include("services.orglife.urls")),

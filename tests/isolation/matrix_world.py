@@ -421,6 +421,13 @@ def _incoming(marker: str) -> models.Model:
     return IncomingLetter.objects.create(letter_id=letter.pk)
 
 
+def _meeting_local_step(marker: str) -> models.Model:
+    from services.orglife.models import LocalMeetingStep
+    from services.procedures.models import MeetingStep
+
+    return LocalMeetingStep.objects.create(after_step=MeetingStep.objects.order_by("pk").first(), title=marker)
+
+
 def _local_step(marker: str) -> models.Model:
     from services.development.models import LocalStep
     from services.procedures.models import TemplateStep
@@ -453,6 +460,7 @@ INSTITUTION_SUBJECTS: dict[str, Callable[[str], models.Model]] = {
     "admin_grant": _admin_grant,
     "incoming": _incoming,
     "local_step": _local_step,
+    "meeting_local_step": _meeting_local_step,
     "rule_override": _rule_override,
 }
 
