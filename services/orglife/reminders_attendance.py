@@ -2,6 +2,9 @@
 
 - ``orglife.leave_waiting``: a leave request (请假) not yet decided for a meeting that has not
   started — to the managers of the meeting's unit; due on the meeting's day.
+- ``orglife.minutes_pending``: the minutes of a held meeting (not a heart-to-heart talk) not
+  finalized ``meetings.minutes_finalize_days`` after it ended — to the managers of its unit and to
+  its host and recorder, who confirm them; due on that day. Meetings of the last 90 days only.
 - ``orglife.absent_three``: a member who missed the last three meetings they were expected at
   (held, not cancelled; approved leave is not an absence) — to the branch's secretary only
   (副书记 included), never to the member or the wider management; due on the third missed
@@ -12,7 +15,7 @@ Each is one or two queries for the institution.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
@@ -23,11 +26,15 @@ from services.members.status import OFF_ROLL_STATUSES
 from services.organization.models import Position
 from services.organization.scope import current_positions_q
 from services.reminders.recipients import managers, recipients
-from services.reminders.registry import Due, reminder_source
+from services.reminders.registry import Due, reminder_source, url_maker
+from services.rules.resolver import rule
 
-from .models import Attendee, Meeting
+from .models import Attendee, Meeting, Minutes
 
 LEAVE_WAITING = "orglife.leave_waiting"
+MINUTES_PENDING = "orglife.minutes_pending"
+MINUTES_RULE = "meetings.minutes_finalize_days"
+MINUTES_WITHIN_DAYS = 90
 ABSENT_THREE = "orglife.absent_three"
 IN_A_ROW = 3
 
@@ -55,6 +62,39 @@ def leave_waiting(today: date) -> Iterator[Due]:
             recipient_ids=who.of_unit(unit_id),
             detail=_("会议时间 %(when)s") % {"when": timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M")},
             extra={"meeting": str(meeting_id)},
+        )
+
+
+@reminder_source(MINUTES_PENDING)
+def minutes_pending(today: date) -> Iterator[Due]:
+    days = rule(MINUTES_RULE, on=today)
+    ended_by = _end_of(today - timedelta(days=days.number))
+    meetings = (
+        Meeting.objects.filter(
+            status=Meeting.Status.PLANNED,
+            ends_at__lte=ended_by,
+            starts_at__gte=_end_of(today - timedelta(days=MINUTES_WITHIN_DAYS)),
+        )
+        .exclude(kind=Meeting.Kind.TALK)
+        .exclude(minutes__status=Minutes.Status.FINALIZED)
+        .values_list("pk", "topic", "ends_at", "unit_id", "host__user_id", "recorder__user_id")
+    )
+    who = None
+    url = None
+    for pk, topic, ends_at, unit_id, host_user, recorder_user in meetings:
+        who = who or managers(on=today)
+        url = url or url_maker("orglife_minutes:detail")
+        ended = timezone.localtime(ends_at).date()
+        yield Due(
+            key=f"{MINUTES_PENDING}:{pk}",
+            kind=MINUTES_PENDING,
+            title=_("“%(topic)s”的会议纪要尚未定稿") % {"topic": topic},
+            due_on=ended + timedelta(days=days.number),
+            recipient_ids=recipients([*who.of_unit(unit_id), host_user, recorder_user]),
+            url=url(pk),
+            rule_key=MINUTES_RULE,
+            citation=days.explanation,
+            detail=_("会议于 %(day)s 召开") % {"day": ended.isoformat()},
         )
 
 

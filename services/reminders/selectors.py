@@ -31,6 +31,7 @@ KIND_LABELS = {
     "transfers.not_received": _("组织关系转接未接收"),
     "orglife.leave_waiting": _("请假待审批"),
     "orglife.absent_three": _("连续缺席组织生活"),
+    "orglife.minutes_pending": _("会议纪要未定稿"),
     "orglife.compliance": _("三会一课应开未开"),
     "orglife.tomorrow": _("明天的会议"),
 }

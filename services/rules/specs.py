@@ -81,6 +81,7 @@ SPECS: dict[str, Spec] = {
     "meetings.theme_day_months": _whole(1, 24),
     "meetings.life_meeting_months": _whole(1, 24),
     "meetings.appraisal_months": _whole(1, 24),
+    "meetings.minutes_finalize_days": _whole(1, 90),
     "study.member_hours": _whole(0, 1000),
     "study.cadre_hours": _whole(0, 1000),
     # Dues (docs/domain.md#dues).

@@ -56,6 +56,7 @@ TITLES = (
     gettext_noop("支部党员大会有表决权的到会人数须超过应到会有表决权人数的比例"),
     gettext_noop("赞成人数须超过应到会有表决权的正式党员的比例（书面意见计入票数）"),
     gettext_noop("到期事项提前提醒天数"),
+    gettext_noop("会后纪要定稿期限"),
     gettext_noop("培养联系人最少人数（正式党员）"),
     gettext_noop("培养联系人最多人数（正式党员）"),
     gettext_noop("入党介绍人人数（正式党员）"),

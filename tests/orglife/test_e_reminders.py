@@ -66,3 +66,20 @@ def test_cancelled_and_future_meetings_are_not_absences(branch: Branch) -> None:
     Position.objects.filter(member=branch.members[0]).delete()  # no secretary: nobody to tell
     plan(branch, starts_at=past(5), acting_user=None)
     assert all(d.recipient_ids == () for d in absent_three(timezone.localdate()))
+
+
+def test_minutes_not_finalized_a_week_after_the_meeting_are_reminded(branch: Branch, inst_a: Institution) -> None:
+    from services.orglife.reminders_attendance import MINUTES_PENDING, minutes_pending
+
+    recorder = make_user(inst_a, username="rm_recorder")
+    branch.members[1].user = recorder
+    branch.members[1].save(update_fields=["user"])
+    old = plan(branch, starts_at=past(10), topic="十天前的会")
+    plan(branch, starts_at=past(3), topic="三天前的会")  # within the seven days
+    talk = plan(branch, kind=Meeting.Kind.TALK, starts_at=past(10), participants=[branch.members[3]])
+    due = list(minutes_pending(timezone.localdate()))
+    assert [d.key for d in due] == [f"{MINUTES_PENDING}:{old.pk}"]  # the talk has no minutes to finalize
+    assert set(due[0].recipient_ids) >= {branch.secretary.pk, recorder.pk}
+    assert due[0].due_on == timezone.localtime(old.ends_at).date() + timedelta(days=7)
+    assert due[0].rule_key == "meetings.minutes_finalize_days"
+    assert f"{MINUTES_PENDING}:{talk.pk}" not in [d.key for d in due]
