@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy as _
 from services.crypto import EncryptedTextField
 from services.members.models import Member
 from services.organization.models import OrgUnit
-from services.procedures.models import MeetingStep, MeetingTemplate
 
 
 def new_checkin_secret() -> str:
@@ -171,162 +170,30 @@ class Attendee(models.Model):
         return self.leave == self.Leave.APPROVED
 
 
-# --- Minutes (docs/orglife.md "Minutes") -------------------------------------------------------
-# Finalized minutes, their sections, step records and attachments, and the attendance rows of
-# their meeting are refused UPDATE and DELETE by triggers (migration 0002_d_minutes);
-# addenda are append-only from the start.
+class BranchLifeSettings(models.Model):
+    """A branch's own settings of organizational life (compliance.py, planning.py): the fixed day
+    of the month of its theme party day (主题党日), 1–28 so that every month has it."""
 
-
-class LocalMeetingStep(models.Model):
-    """A step an institution adds to a published meeting template, after one of its steps."""
-
-    after_step = models.ForeignKey(
-        MeetingStep, on_delete=models.PROTECT, related_name="+", verbose_name=_("位于标准步骤之后")
+    branch = models.OneToOneField(
+        OrgUnit, on_delete=models.CASCADE, related_name="life_settings", verbose_name=_("党支部")
     )
-    title = models.CharField(_("步骤"), max_length=100)
-    description = models.TextField(_("说明"), blank=True)
-    record_required = models.BooleanField(_("须有记录"), default=False)
-    record_hint = models.CharField(_("记录内容"), max_length=200, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("顺序"), default=0)
-    active = models.BooleanField(_("启用"), default=True)
-    created_by = models.ForeignKey(
+    theme_day_of_month = models.PositiveSmallIntegerField(_("主题党日固定日期（每月几日）"), default=15)
+    updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("本校会议步骤")
-        verbose_name_plural = _("本校会议步骤")
-        ordering = ["after_step__number", "sort_order", "id"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class Minutes(models.Model):
-    """The minutes of one meeting, following one version of its type's template. ``attendance``
-    is the summary read from the meeting's attendee rows (refreshed while a draft, frozen when
-    finalized). Finalized when both the host and the recorder have confirmed."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("草稿")
-        FINALIZED = "finalized", _("已定稿")
-
-    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
-    template = models.ForeignKey(
-        MeetingTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("程序模板")
-    )
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    attendance = models.JSONField(_("出席情况"), default=dict)
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    host_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    host_confirmed_at = models.DateTimeField(_("主持人确认时间"), null=True, blank=True)
-    recorder_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    recorder_confirmed_at = models.DateTimeField(_("记录人确认时间"), null=True, blank=True)
-    finalized_at = models.DateTimeField(_("定稿时间"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("会议纪要")
-        verbose_name_plural = _("会议纪要")
+        verbose_name = _("支部组织生活设置")
+        verbose_name_plural = _("支部组织生活设置")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(theme_day_of_month__gte=1, theme_day_of_month__lte=28), name="life_settings_theme_day_1_28"
+            )
+        ]
 
     def __str__(self) -> str:
-        return str(self.meeting)
-
-    @property
-    def finalized(self) -> bool:
-        return self.status == self.Status.FINALIZED
-
-
-class MinutesSection(models.Model):
-    """One section of the minutes (会议议题, 讨论情况, 会议决议...), as the template names it."""
-
-    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="sections")
-    number = models.PositiveSmallIntegerField(_("序号"))
-    code = models.CharField(_("代码"), max_length=40)
-    title = models.CharField(_("栏目"), max_length=100)
-    hint = models.CharField(_("填写提示"), max_length=200, blank=True)
-    text = models.TextField(_("内容"), blank=True)
-
-    class Meta:
-        verbose_name = _("纪要栏目")
-        verbose_name_plural = _("纪要栏目")
-        ordering = ["minutes", "number"]
-        constraints = [models.UniqueConstraint(fields=["minutes", "code"], name="minutes_section_code_unique")]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class MinutesStep(models.Model):
-    """One item of the minutes' checklist: a template step or a local one, with its record."""
-
-    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="steps")
-    number = models.PositiveSmallIntegerField(_("序号"))
-    template_step = models.ForeignKey(MeetingStep, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    local_step = models.ForeignKey(LocalMeetingStep, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    title = models.CharField(_("步骤"), max_length=100)
-    record_required = models.BooleanField(_("须有记录"), default=False)
-    record_hint = models.CharField(_("记录内容"), max_length=200, blank=True)
-    text = models.TextField(_("记录"), blank=True)
-
-    class Meta:
-        verbose_name = _("纪要步骤")
-        verbose_name_plural = _("纪要步骤")
-        ordering = ["minutes", "number"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class MinutesAttachment(models.Model):
-    """A file of the minutes (a photo, the slides), stored through services/storage; ``step``:
-    the checklist item it is the record of, if any."""
-
-    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="attachments")
-    step = models.ForeignKey(MinutesStep, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
-    filename = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    storage_key = models.CharField(max_length=300, unique=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("纪要附件")
-        verbose_name_plural = _("纪要附件")
-        ordering = ["minutes", "uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.filename
-
-
-class MinutesAddendum(models.Model):
-    """A correction of finalized minutes, shown beside the original; append-only (a trigger)."""
-
-    minutes = models.ForeignKey(Minutes, on_delete=models.PROTECT, related_name="addenda")
-    text = models.TextField(_("补充说明"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    author_name = models.CharField(_("补充人"), max_length=100)
-    created_at = models.DateTimeField(_("补充时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("纪要补充说明")
-        verbose_name_plural = _("纪要补充说明")
-        ordering = ["minutes", "created_at", "id"]
-
-    def __str__(self) -> str:
-        return self.text[:30]
+        return f"{self.branch} {self.theme_day_of_month}"
 
 
 class CalendarFeed(models.Model):
@@ -353,125 +220,3 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d}"
-
-
-class Appraisal(models.Model):
-    """A branch's annual democratic appraisal of its members (民主评议党员, 教育管理条例 第十八条):
-    each member's self-assessment, peer ratings, then the branch committee's conclusion, which goes
-    onto the member records. The people appraised (and rating) are the branch's members on the roll
-    when it opens (``AppraisalSubject``)."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("评议中")
-        CONCLUDED = "concluded", _("已作出结论")
-
-    branch = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="appraisals", verbose_name=_("党支部"))
-    year = models.PositiveSmallIntegerField(_("年度"))
-    meeting = models.ForeignKey(
-        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("评议会议")
-    )
-    rating_closes_on = models.DateField(_("互评截止日期"))
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.OPEN)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    opened_at = models.DateTimeField(auto_now_add=True)
-    concluded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    concluded_on = models.DateField(_("结论日期"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("民主评议")
-        verbose_name_plural = _("民主评议")
-        ordering = ["-year", "branch__path"]
-        constraints = [models.UniqueConstraint(fields=["branch", "year"], name="appraisal_branch_year_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.branch} {self.year}"
-
-
-class AppraisalSubject(models.Model):
-    """One member in an appraisal: appraised, and a rater of the others."""
-
-    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="subjects")
-    member = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
-    name = models.CharField(_("姓名"), max_length=50)
-    self_assessment = models.TextField(_("个人自评"), blank=True)
-    self_submitted_at = models.DateTimeField(null=True, blank=True)
-    conclusion = models.CharField(_("支部结论"), max_length=20, blank=True)  # members.AppraisalResult.Grade
-    conclusion_note = models.CharField(_("说明"), max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["appraisal", "name", "id"]
-        constraints = [models.UniqueConstraint(fields=["appraisal", "member"], name="appraisal_subject_member_unique")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class PeerRating(models.Model):
-    """One member's rating of another (优秀 / 合格 / 基本合格 / 不合格). Secret: the ratees' peers
-    never see it, and the branch committee sees only the counts per member."""
-
-    rater = models.ForeignKey(AppraisalSubject, on_delete=models.CASCADE, related_name="given")
-    subject = models.ForeignKey(AppraisalSubject, on_delete=models.CASCADE, related_name="received")
-    grade = models.CharField(max_length=20)  # members.AppraisalResult.Grade
-    rated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["rater", "subject"], name="peer_rating_once"),
-            models.CheckConstraint(condition=~Q(rater=F("subject")), name="peer_rating_not_self"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.rater_id}->{self.subject_id}"
-
-
-class LifeMeetingNote(models.Model):
-    """One participant's record at an organizational life meeting (组织生活会, 教育管理条例 第十七条):
-    their self-criticism, the criticism others raised, and what they will rectify. Written by the
-    recorder or a manager of the branch; part of the meeting's minutes."""
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="life_notes")
-    member = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
-    name = models.CharField(_("姓名"), max_length=50)
-    self_criticism = models.TextField(_("自我批评"), blank=True)
-    criticism_received = models.TextField(_("批评意见"), blank=True)
-    rectification = models.TextField(_("整改措施"), blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("批评与自我批评记录")
-        verbose_name_plural = _("批评与自我批评记录")
-        ordering = ["meeting", "name", "id"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="life_note_meeting_member_unique")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class BranchLifeSettings(models.Model):
-    """A branch's own settings of organizational life (compliance.py, planning.py): the fixed day
-    of the month of its theme party day (主题党日), 1–28 so that every month has it."""
-
-    branch = models.OneToOneField(
-        OrgUnit, on_delete=models.CASCADE, related_name="life_settings", verbose_name=_("党支部")
-    )
-    theme_day_of_month = models.PositiveSmallIntegerField(_("主题党日固定日期（每月几日）"), default=15)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("支部组织生活设置")
-        verbose_name_plural = _("支部组织生活设置")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(theme_day_of_month__gte=1, theme_day_of_month__lte=28), name="life_settings_theme_day_1_28"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.branch} {self.theme_day_of_month}"
