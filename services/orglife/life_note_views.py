@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,9 +14,8 @@ from django.utils.translation import gettext_lazy
 from services.kernel.inputs import ascii_int
 from services.kernel.web import run_and_redirect
 from services.members.models import Member
-from services.organization.scope import scope_for
 
-from . import life_notes
+from . import life_notes, minutes_selectors
 from .models import LifeMeetingNote, Meeting
 
 
@@ -36,12 +34,10 @@ class LifeNoteForm(forms.Form):
 def writable_meeting(request: HttpRequest, pk: int) -> Meeting:
     """The meeting whose record the user writes: a 404 if they do not see it, else a 403 if they
     may not write it (the API uses it too)."""
-    scope = scope_for(request.user)
-    listed = Q(attendees__member__user=request.user) if request.user.is_authenticated else Q(pk__in=[])
-    seen = Meeting.objects.filter(pk=pk).select_related("unit")
-    meeting = (seen if scope.everything else seen.filter(scope.units_q("unit__") | listed)).distinct().first()
-    if meeting is None:
-        raise Http404
+    try:  # the meetings whose minutes the user reads: its unit in scope, or on its list
+        meeting = minutes_selectors.meeting_get(acting_user=request.user, pk=pk)
+    except Meeting.DoesNotExist:
+        raise Http404 from None
     if not life_notes.can_write_life_notes(acting_user=request.user, meeting=meeting):
         raise PermissionDenied(_("只有会议记录人和支部管理者可以填写批评与自我批评记录。"))
     return meeting
