@@ -49,6 +49,7 @@ TENANT_APPS = [
     "services.search",
     "services.development",
     "services.orglife",
+    "services.dues",
     "services.votes",
     "services.transfers",
     "services.reminders",
