@@ -127,6 +127,9 @@ class BranchSettings(models.Model):
         verbose_name = _("支部党费设置")
         verbose_name_plural = _("支部党费设置")
 
+    def __str__(self) -> str:
+        return f"{self.unit_id} quarterly={self.quarterly}"
+
 
 class Entry(models.Model):
     """One line of the dues ledger. Never updated or deleted (the database refuses)."""
@@ -256,6 +259,9 @@ class Reduction(models.Model):
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="dues_reduction_dates")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.kind} {self.starts_on:%Y-%m}..{self.ends_on:%Y-%m} {self.status}"
+
 
 class PaymentOrder(models.Model):
     """One online payment a member started for some months' bills (or a voluntary amount)."""
@@ -288,6 +294,9 @@ class PaymentOrder(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["member", "status"], name="dues_order_member_status_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.out_trade_no} {self.amount} {self.status}"
+
 
 class ArrearsCase(models.Model):
     """Six consecutive unpaid months without an approved reason (党章 第九条; the 2008 regulation
@@ -319,6 +328,9 @@ class ArrearsCase(models.Model):
             models.UniqueConstraint(fields=["member"], condition=Q(status="open"), name="dues_one_open_case"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.status} {len(self.months)} months"
+
 
 class UseEntry(models.Model):
     """What the institution's retained share of dues paid for (党费使用), append-only like the ledger."""
@@ -347,3 +359,6 @@ class UseEntry(models.Model):
         verbose_name_plural = _("党费使用")
         ordering = ["-spent_on", "-id"]
         indexes = [models.Index(fields=["unit", "spent_on"], name="dues_use_unit_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.spent_on} {self.purpose} {self.amount}"
