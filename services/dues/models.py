@@ -24,8 +24,6 @@ from django.utils.translation import gettext_lazy as _
 from services.members.models import Member
 from services.organization.models import OrgUnit
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-
 
 class Category(models.TextChoices):
     """How a member's dues are computed (the 2008 regulation, 第一至六条)."""
@@ -55,7 +53,7 @@ class Base(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="dues_bases")
     category = models.CharField(_("交纳类别"), max_length=20, choices=Category.choices)
     # After-tax regular monthly pay; empty for the flat categories.
-    monthly_base = models.DecimalField(_("月交纳基数（元）"), null=True, blank=True, **MONEY)
+    monthly_base = models.DecimalField(_("月交纳基数（元）"), null=True, blank=True, max_digits=12, decimal_places=2)
     starts_on = models.DateField(_("起始月份"))  # always the first day of a month
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices, default=Source.MANUAL)
     note = models.CharField(_("说明"), max_length=200, blank=True)
@@ -160,7 +158,7 @@ class Entry(models.Model):
     month = models.PositiveSmallIntegerField(_("所属月份"))
     # …and the open month it was written in (a correction of a closed month is booked in an open one).
     booked = models.ForeignKey(Month, on_delete=models.PROTECT, related_name="entries")
-    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
     method = models.CharField(_("交纳方式"), max_length=10, choices=Method.choices, blank=True, default="")
     # The provider's transaction id, or the branch's receipt number for cash and bank transfers.
     reference = models.CharField(_("凭证号"), max_length=64, blank=True)
@@ -232,7 +230,9 @@ class Reduction(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="dues_reductions")
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     # The monthly amount still due when reduced (empty for an exemption).
-    monthly_amount = models.DecimalField(_("减免后每月交纳（元）"), null=True, blank=True, **MONEY)
+    monthly_amount = models.DecimalField(
+        _("减免后每月交纳（元）"), null=True, blank=True, max_digits=12, decimal_places=2
+    )
     starts_on = models.DateField(_("起始月份"))
     ends_on = models.DateField(_("截止月份"))
     reason = models.CharField(_("理由"), max_length=300)
@@ -276,7 +276,7 @@ class PaymentOrder(models.Model):
     provider = models.CharField(_("支付渠道"), max_length=10, choices=Entry.Method.choices)
     # Our order number, sent to the provider (out_trade_no); unique across the institution.
     out_trade_no = models.CharField(max_length=32, unique=True)
-    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
     # The months it pays: [[2026, 11], [2026, 12]]; empty for a voluntary payment.
     months = models.JSONField(default=list, blank=True)
     voluntary = models.BooleanField(default=False)
@@ -345,7 +345,7 @@ class UseEntry(models.Model):
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     spent_on = models.DateField(_("日期"))
     purpose = models.CharField(_("用途"), max_length=20, choices=Purpose.choices)
-    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
     description = models.CharField(_("摘要"), max_length=200)
     voucher = models.CharField(_("凭证号"), max_length=50, blank=True)
     corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
