@@ -33,9 +33,7 @@ from .readers import ROOT, Readings, find_readers
 NOT_READ_YET = frozenset(
     {
         "audit.retention_days",
-        "dues.brackets",
         "dues.max_arrears_months",
-        "dues.student_monthly_yuan",
         "dues.voluntary_remit_yuan",
         "study.cadre_hours",
         "study.member_hours",

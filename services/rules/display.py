@@ -27,6 +27,13 @@ from .resolver import INSTITUTION
 MORE_UNITS = {"fraction": "", "times": gettext_lazy("次")}
 # Who a dues bracket is for (``dues.brackets``).
 BRACKET_CATEGORIES = {"employed": gettext_lazy("在职党员"), "retiree": gettext_lazy("离退休党员")}
+# The values of a choice rule in words (``dues.rounding``).
+CHOICE_LABELS = {
+    "ROUND_HALF_UP": gettext_lazy("四舍五入"),
+    "ROUND_HALF_EVEN": gettext_lazy("四舍六入五成双"),
+    "ROUND_DOWN": gettext_lazy("舍去（不足一分不收）"),
+    "ROUND_UP": gettext_lazy("进位（不足一分按一分）"),
+}
 
 
 def _field(rule: Any, name: str) -> str:
@@ -58,6 +65,8 @@ def rule_value(rule: Any) -> str:
     brackets = _brackets(value)
     if brackets is not None:
         return brackets
+    if isinstance(value, str) and value in CHOICE_LABELS:
+        return str(CHOICE_LABELS[value])
     unit = rule_unit(rule)
     return f"{value} {unit}" if unit else str(value)
 

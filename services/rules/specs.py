@@ -11,7 +11,8 @@ own (tests/rules/test_specs.py checks both): a capability that seeds a new rule 
 in the same change.
 
 Kinds: ``integer`` (a JSON number without a fraction), ``money`` (yuan as a decimal string, at
-most two decimals: "0.20"), ``fraction`` (a string "a/b"), ``brackets`` (the dues table).
+most two decimals: "0.20"), ``fraction`` (a string "a/b"), ``brackets`` (the dues table),
+``choice`` (one of the spec's strings: the dues rounding mode).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-INTEGER, MONEY, FRACTION, BRACKETS = "integer", "money", "fraction", "brackets"
+INTEGER, MONEY, FRACTION, BRACKETS, CHOICE = "integer", "money", "fraction", "brackets", "choice"
 
 # How far ahead an override may take effect: a rule decided for the coming academic year, not
 # for a date no deadline will ever reach.
@@ -36,6 +37,7 @@ class Spec:
     kind: str
     low: Any = None  # inclusive (int, Decimal or Fraction); None for brackets
     high: Any = None  # inclusive, except for a fraction (strictly below)
+    choices: tuple[str, ...] = ()  # the allowed values of a choice
 
 
 def _whole(low: int, high: int) -> Spec:
@@ -89,6 +91,8 @@ SPECS: dict[str, Spec] = {
     "dues.student_monthly_yuan": Spec(MONEY, Decimal("0.01"), Decimal("100")),
     "dues.max_arrears_months": _whole(1, 24),
     "dues.voluntary_remit_yuan": Spec(MONEY, Decimal("1"), Decimal("1000000")),
+    # How an amount is rounded to the fen (Python's decimal rounding modes; services/dues/calculation.py).
+    "dues.rounding": Spec(CHOICE, choices=("ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN", "ROUND_UP")),
     # Transfers, mobility, reminders, audit (docs/domain.md#transfers, #reminders).
     "transfer.letter_validity_days": _whole(1, 365),
     "retained.max_years": _whole(1, 10),
@@ -152,6 +156,10 @@ def value_problems(*, key: str, value: Any, title: str, unit: str) -> list[str]:
         return [_("规则“%(title)s”没有声明取值范围，不能调整。") % {"title": title}]
     if spec.kind == BRACKETS:
         return _bracket_problems(value)
+    if spec.kind == CHOICE:
+        if value in spec.choices:
+            return []
+        return [_("“%(title)s”应为以下之一：%(choices)s。") % {"title": title, "choices": "、".join(spec.choices)}]
     if spec.kind == INTEGER:
         number = value if isinstance(value, int) and not isinstance(value, bool) else None
         if number is None or not spec.low <= number <= spec.high:

@@ -57,6 +57,7 @@ TITLES = (
     gettext_noop("赞成人数须超过应到会有表决权的正式党员的比例（书面意见计入票数）"),
     gettext_noop("到期事项提前提醒天数"),
     gettext_noop("会后纪要定稿期限"),
+    gettext_noop("党费金额舍入方式（到分）"),
     gettext_noop("培养联系人最少人数（正式党员）"),
     gettext_noop("培养联系人最多人数（正式党员）"),
     gettext_noop("入党介绍人人数（正式党员）"),
