@@ -34,6 +34,8 @@ urlpatterns = [
     path("accounts/", include("services.activation.urls")),
     path("accounts/notifications/", include("services.notifications.urls")),
     path("orglife/", include("services.orglife.checkin_urls")),
+    path("dues/bases/", include("services.dues.base_urls")),
+    path("dues/mine/", include("services.dues.mine_urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
     path("api/", include(router.urls)),
@@ -55,6 +57,7 @@ urlpatterns = [
     path("api/", include("services.reminders.api_urls")),
     path("api/", include("services.activation.api_urls")),
     path("api/", include("services.notifications.api_urls")),
+    path("api/", include("services.dues.base_api_urls")),
 ]
 
 handler400 = "partycloud.errors.bad_request"

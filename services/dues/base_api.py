@@ -1,0 +1,103 @@
+"""API of the dues bases: a manager's list (the base in force this month and its amount), one
+member's base history, and setting a base from a month. Thin over bases.py; money is a decimal
+string in yuan ("4200.00"), never a JSON number. Refusals go through the one exception handler."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from services.kernel.inputs import ascii_int
+from services.kernel.serializers import InputSerializer
+from services.kernel.text import single_line
+
+from . import bases
+from .base_views import member_for_bases
+from .models import Base, Category
+
+
+class BaseSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=Category.choices)
+    category_label = serializers.CharField(source="get_category_display")
+    monthly_base = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    starts_on = serializers.DateField(help_text="the first day of the month it applies from")
+    source = serializers.ChoiceField(choices=Base.Source.choices)  # type: ignore[assignment]
+    note = serializers.CharField(allow_blank=True)
+
+
+class BaseRowSerializer(serializers.Serializer):
+    member = serializers.IntegerField(source="member.pk")
+    name = serializers.CharField(source="member.name")
+    branch = serializers.CharField(source="member.branch.name")
+    base = BaseSerializer(allow_null=True, help_text="null: no base set")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True, help_text="this month's dues")
+    explanation = serializers.CharField(allow_blank=True, help_text="how the amount is computed, with the rule cited")
+
+
+class BaseSetSerializer(InputSerializer):
+    category = serializers.ChoiceField(choices=Category.choices)
+    monthly_base = serializers.CharField(
+        max_length=20,
+        allow_null=True,
+        required=False,
+        help_text='yuan as a decimal string ("4200.00"); null for the flat categories',
+    )
+    starts_on = serializers.DateField(help_text="the first day of the month the base applies from")
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, validators=[single_line])
+
+    def validate_monthly_base(self, value: str | None) -> Decimal | None:
+        return bases.money_parse(value) if value not in (None, "") else None
+
+
+class BaseListView(APIView):
+    """GET: the members the caller manages with the base in force this month (``unit``: one
+    branch; ``category``; ``missing=1``: only those without a base)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("unit", OpenApiTypes.INT, required=False),
+            OpenApiParameter("category", OpenApiTypes.STR, required=False, enum=Category.values),
+            OpenApiParameter("missing", OpenApiTypes.BOOL, required=False),
+        ],
+        responses=BaseRowSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        category = request.query_params.get("category", "")
+        rows = bases.bases_list(
+            acting_user=request.user,
+            unit_id=ascii_int(request.query_params.get("unit", "")),
+            category=category if category in Category.values else "",
+            missing=request.query_params.get("missing") in ("1", "true"),
+        )
+        return Response(BaseRowSerializer(rows, many=True).data)
+
+
+class MemberBasesView(APIView):
+    """GET: one member's bases, latest first; POST: set a base from a month (a base of that month is replaced)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=BaseSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        member = member_for_bases(request, pk)  # type: ignore[arg-type]
+        return Response(BaseSerializer(bases.base_history(member=member), many=True).data)
+
+    @extend_schema(request=BaseSetSerializer, responses={201: BaseSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        member = member_for_bases(request, pk)  # type: ignore[arg-type]
+        body = BaseSetSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data: dict[str, Any] = dict(body.validated_data)
+        data.setdefault("monthly_base", None)
+        base = bases.base_set(acting_user=request.user, member=member, **data)
+        return Response(BaseSerializer(base).data, status=201)
