@@ -15,11 +15,32 @@ def _member(owner: User, marker: str) -> models.Model:
     return MemberFactory(name=marker)
 
 
+def _payroll_job(owner: User, marker: str) -> models.Model:
+    """A payroll import with errors about people: only its uploader may see it."""
+    from services.members.models import ImportJob
+
+    return ImportJob.objects.create(
+        kind="dues_payroll",
+        created_by=owner,
+        filename=f"{marker}.xlsx",
+        file_key=f"x/{marker}.xlsx",
+        errors=[{"row": 2, "message": marker}],
+    )
+
+
 CASES: dict[tuple[str, str], Case] = {
     (TENANT, "dues_bases:list"): Case("collection", factory=_member),
     (TENANT, "dues_bases:edit"): Case("object", factory=_member, methods=("get", "post")),
     (TENANT, "dues-bases"): Case("collection", factory=_member),
     (TENANT, "dues-member-bases"): Case("object", factory=_member, methods=("get", "post")),
+    (TENANT, "dues_bases:import"): Case("page", methods=("get", "post")),
+    (TENANT, "dues_bases:import_template"): Case("page"),
+    (TENANT, "dues_bases:import_job"): Case("object", factory=_payroll_job),
+    (TENANT, "dues_bases:import_confirm"): Case("object", factory=_payroll_job, methods=("post",)),
+    (TENANT, "dues_bases:import_errors"): Case("object", factory=_payroll_job),
+    (TENANT, "dues-bases-imports"): Case("page", methods=("post",)),
+    (TENANT, "dues-bases-import"): Case("object", factory=_payroll_job),
+    (TENANT, "dues-bases-import-confirm"): Case("object", factory=_payroll_job, methods=("post",)),
     (TENANT, "dues_mine:page"): Case("page"),
     (TENANT, "dues-mine"): Case("page"),
 }

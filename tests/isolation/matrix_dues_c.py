@@ -4,13 +4,22 @@ managers of a member's branch set the member's base; a member reads only their o
 from __future__ import annotations
 
 from tests.isolation.case import TENANT
-from tests.isolation.matrix import MANAGE_RECORD, MANAGERS, MINE, Row
+from tests.isolation.matrix import MANAGE_RECORD, MANAGERS, MINE, OWN, Row
 
 MATRIX: dict[tuple[str, str], Row] = {
     (TENANT, "dues_bases:list"): Row(MANAGERS, "member"),
     (TENANT, "dues_bases:edit"): Row(MANAGE_RECORD, "member"),
     (TENANT, "dues-bases"): Row(MANAGERS, "member"),
     (TENANT, "dues-member-bases"): Row(MANAGE_RECORD, "member"),
+    # The payroll import: a job is its uploader's (its preview names people).
+    (TENANT, "dues_bases:import"): Row(MANAGERS),
+    (TENANT, "dues_bases:import_template"): Row(MANAGERS),
+    (TENANT, "dues_bases:import_job"): Row(OWN, "payroll_job"),
+    (TENANT, "dues_bases:import_confirm"): Row(OWN, "payroll_job"),
+    (TENANT, "dues_bases:import_errors"): Row(OWN, "payroll_job"),
+    (TENANT, "dues-bases-imports"): Row(MANAGERS, body_first=True),
+    (TENANT, "dues-bases-import"): Row(OWN, "payroll_job"),
+    (TENANT, "dues-bases-import-confirm"): Row(OWN, "payroll_job"),
     (TENANT, "dues_mine:page"): Row(MINE),
     (TENANT, "dues-mine"): Row(MINE),
 }

@@ -369,6 +369,20 @@ def _import_job(owner: User, marker: str) -> models.Model:
     return _with_file(job, "error_report_key")
 
 
+def _payroll_job(owner: User, marker: str) -> models.Model:
+    from services.members.models import ImportJob
+
+    job = ImportJob.objects.create(
+        kind="dues_payroll",
+        created_by=owner,
+        filename=f"{marker}.xlsx",
+        file_key=f"x/{marker}.xlsx",
+        errors=[{"row": 2, "message": marker}],
+        error_report_key=f"matrix/{marker}-errors.xlsx",
+    )
+    return _with_file(job, "error_report_key")
+
+
 def _batch(owner: User, marker: str) -> models.Model:
     from services.transfers.models import BatchTransfer
 
@@ -392,6 +406,7 @@ OWNED_SUBJECTS: dict[str, Callable[[User, str], models.Model]] = {
     "slip_job": _slip_job,
     "token": _token,
     "import_job": _import_job,
+    "payroll_job": _payroll_job,
     "batch": _batch,
 }
 
