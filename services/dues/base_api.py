@@ -1,6 +1,7 @@
 """API of the dues bases: a manager's list (the base in force this month and its amount), one
-member's base history, and setting a base from a month. Thin over bases.py; money is a decimal
-string in yuan ("4200.00"), never a JSON number. Refusals go through the one exception handler."""
+member's base history, setting a base from a month, and the members' declarations to decide. Thin
+over bases.py and declarations.py; money is a decimal string in yuan ("4200.00"), never a JSON
+number. Refusals go through the one exception handler."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,9 +21,9 @@ from services.kernel.inputs import ascii_int
 from services.kernel.serializers import InputSerializer
 from services.kernel.text import single_line
 
-from . import bases
+from . import bases, declarations
 from .base_views import member_for_bases
-from .models import Base, Category
+from .models import Base, BaseDeclaration, Category
 
 
 class BaseSerializer(serializers.Serializer):
@@ -101,3 +103,60 @@ class MemberBasesView(APIView):
         data.setdefault("monthly_base", None)
         base = bases.base_set(acting_user=request.user, member=member, **data)
         return Response(BaseSerializer(base).data, status=201)
+
+
+class DeclarationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    member = serializers.IntegerField(source="member_id")
+    name = serializers.CharField(source="member.name")
+    monthly_base = serializers.DecimalField(max_digits=12, decimal_places=2)
+    starts_on = serializers.DateField()
+    reason = serializers.CharField()
+    status = serializers.ChoiceField(choices=BaseDeclaration.Status.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    decision_note = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+class DecisionSerializer(InputSerializer):
+    confirm = serializers.BooleanField(help_text="true: set the declared base; false: refuse (a note is required)")
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, validators=[single_line])
+
+
+class DeclarationListView(APIView):
+    """GET: the declarations of the members the caller manages, waiting ones (``all=1``: decided too)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("all", OpenApiTypes.BOOL, required=False)],
+        responses=DeclarationSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        found = declarations.declarations_to_decide(
+            acting_user=request.user, include_decided=request.query_params.get("all") in ("1", "true")
+        )
+        return Response(DeclarationSerializer(found[:200], many=True).data)
+
+
+class DeclarationDecideView(APIView):
+    """POST: confirm or refuse a waiting declaration."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=DecisionSerializer, responses=DeclarationSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        try:
+            declaration = declarations.declaration_get(acting_user=request.user, pk=pk)
+        except BaseDeclaration.DoesNotExist:
+            raise NotFound from None
+        body = DecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        decided = declarations.declaration_decide(
+            acting_user=request.user,
+            declaration=declaration,
+            confirm=body.validated_data["confirm"],
+            note=body.validated_data.get("note", ""),
+        )
+        return Response(DeclarationSerializer(decided).data)

@@ -16,5 +16,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         base_import_api.PayrollImportConfirmView.as_view(),
         name="dues-bases-import-confirm",
     ),
+    path("dues/bases/declarations/", base_api.DeclarationListView.as_view(), name="dues-declarations"),
+    path(
+        "dues/bases/declarations/<int:pk>/decide/",
+        base_api.DeclarationDecideView.as_view(),
+        name="dues-declaration-decide",
+    ),
     path("dues/mine/", mine_api.MyDuesView.as_view(), name="dues-mine"),
+    path("dues/mine/declarations/", mine_api.MyDeclarationsView.as_view(), name="dues-mine-declarations"),
 ]

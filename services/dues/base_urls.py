@@ -12,6 +12,8 @@ app_name = "dues_bases"
 urlpatterns = [
     path("", views.bases_page, name="list"),
     path("members/<int:pk>/", views.base_edit, name="edit"),
+    path("declarations/", views.declarations_page, name="declarations"),
+    path("declarations/<int:pk>/decide/", views.declaration_decide, name="declaration"),
     path("import/", imports.import_page, name="import"),
     path("import/template.xlsx", imports.import_template, name="import_template"),
     # str, not uuid: a malformed id is a 404 from the view, like any unknown id.

@@ -1,6 +1,7 @@
 """Pages of the dues bases (党费基数): a manager's list of members with the base in force and
 its amount (filters: branch, category, no base yet), one member's base history with the form that
-sets a base from a month. Thin: the rules are bases.py's."""
+sets a base from a month, and the members' declarations to confirm or refuse. Thin: the rules are
+bases.py's and declarations.py's."""
 
 from __future__ import annotations
 
@@ -12,17 +13,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from services.kernel.inputs import ascii_int
-from services.kernel.web import run_service
+from services.kernel.web import run_and_redirect, run_service
 from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.organization.scope import scope_for
 
-from . import bases
-from .base_forms import BaseForm
+from . import bases, declarations
+from .base_forms import BaseForm, DecisionForm
 from .calculation import Tariff
-from .models import Category
+from .models import BaseDeclaration, Category
 
 
 def managed_branches(request: HttpRequest) -> list[OrgUnit]:
@@ -97,4 +99,33 @@ def base_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "explanation": explanation,
             "history": bases.base_history(member=member),
         },
+    )
+
+
+@login_required
+def declarations_page(request: HttpRequest) -> HttpResponse:
+    """The declarations of the members the user manages: waiting ones with their two buttons,
+    then (``?all=1``) those decided."""
+    show_all = request.GET.get("all") == "1"
+    found = declarations.declarations_to_decide(acting_user=request.user, include_decided=show_all)
+    return render(request, "dues/base_declarations.html", {"declarations": found[:200], "show_all": show_all})
+
+
+@login_required
+@require_POST
+def declaration_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        declaration = declarations.declaration_get(acting_user=request.user, pk=pk)
+    except BaseDeclaration.DoesNotExist:
+        raise Http404 from None
+    form = DecisionForm(request.POST)
+    confirm = form.is_valid() and form.cleaned_data["confirm"]
+    note = form.cleaned_data.get("note", "") if form.is_valid() else ""
+    return run_and_redirect(
+        request,
+        lambda: declarations.declaration_decide(
+            acting_user=request.user, declaration=declaration, confirm=bool(confirm), note=note
+        ),
+        to=redirect("dues_bases:declarations"),
+        success=_("已确认该申报，新的基数已生效。") if confirm else _("已不采纳该申报。"),
     )

@@ -12,8 +12,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import mine
-from .base_api import BaseSerializer
+from services.kernel.serializers import InputSerializer
+from services.kernel.text import single_line
+
+from . import declarations, mine
+from .base_api import BaseSerializer, DeclarationSerializer
+from .base_forms import month_parse
+from .bases import money_parse
 from .models import Entry
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
@@ -68,3 +73,34 @@ class MyDuesView(APIView):
     @extend_schema(responses=MyDuesSerializer)
     def get(self, request: Request) -> Response:
         return Response(MyDuesSerializer(mine.my_dues(acting_user=request.user)).data)
+
+
+class DeclareSerializer(InputSerializer):
+    monthly_base = serializers.CharField(max_length=20, help_text='the new base, yuan as a decimal string ("5200.00")')
+    starts_on = serializers.CharField(max_length=10, help_text="the month the pay changed: 2027-03")
+    reason = serializers.CharField(max_length=200, validators=[single_line])
+
+    def validate_monthly_base(self, value: str) -> Any:
+        return money_parse(value)
+
+    def validate_starts_on(self, value: str) -> Any:
+        return month_parse(value)
+
+
+class MyDeclarationsView(APIView):
+    """GET: the caller's declarations, latest first; POST: declare a changed base (the branch confirms it)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=DeclarationSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        member = mine.my_member(acting_user=request.user)
+        found = declarations.my_declarations(member=member) if member else []
+        return Response(DeclarationSerializer(found, many=True).data)
+
+    @extend_schema(request=DeclareSerializer, responses={201: DeclarationSerializer})
+    def post(self, request: Request) -> Response:
+        body = DeclareSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        declaration = declarations.declaration_submit(acting_user=request.user, **body.validated_data)
+        return Response(DeclarationSerializer(declaration).data, status=201)

@@ -10,4 +10,5 @@ app_name = "dues_mine"
 
 urlpatterns = [
     path("", views.mine_page, name="page"),
+    path("declare/", views.declare_page, name="declare"),
 ]

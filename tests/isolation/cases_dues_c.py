@@ -28,6 +28,24 @@ def _payroll_job(owner: User, marker: str) -> models.Model:
     )
 
 
+def _declaration(owner: User, marker: str) -> models.Model:
+    from datetime import date
+    from decimal import Decimal
+
+    from services.dues.models import BaseDeclaration
+    from tests.factories import MemberFactory
+
+    return BaseDeclaration.objects.create(
+        member=MemberFactory(name=marker), monthly_base=Decimal("5000"), starts_on=date(2027, 1, 1), reason=marker
+    )
+
+
+def _pending(obj: models.Model) -> bool:
+    from services.dues.models import BaseDeclaration
+
+    return BaseDeclaration.objects.filter(pk=obj.pk, status=BaseDeclaration.Status.PENDING).exists()
+
+
 CASES: dict[tuple[str, str], Case] = {
     (TENANT, "dues_bases:list"): Case("collection", factory=_member),
     (TENANT, "dues_bases:edit"): Case("object", factory=_member, methods=("get", "post")),
@@ -41,6 +59,12 @@ CASES: dict[tuple[str, str], Case] = {
     (TENANT, "dues-bases-imports"): Case("page", methods=("post",)),
     (TENANT, "dues-bases-import"): Case("object", factory=_payroll_job),
     (TENANT, "dues-bases-import-confirm"): Case("object", factory=_payroll_job, methods=("post",)),
+    (TENANT, "dues_bases:declarations"): Case("collection", factory=_declaration),
+    (TENANT, "dues_bases:declaration"): Case("object", factory=_declaration, methods=("post",), exists=_pending),
+    (TENANT, "dues-declarations"): Case("collection", factory=_declaration),
+    (TENANT, "dues-declaration-decide"): Case("object", factory=_declaration, methods=("post",), exists=_pending),
+    (TENANT, "dues_mine:declare"): Case("page", methods=("get", "post")),
+    (TENANT, "dues-mine-declarations"): Case("page", methods=("get", "post")),
     (TENANT, "dues_mine:page"): Case("page"),
     (TENANT, "dues-mine"): Case("page"),
 }

@@ -4,7 +4,7 @@ managers of a member's branch set the member's base; a member reads only their o
 from __future__ import annotations
 
 from tests.isolation.case import TENANT
-from tests.isolation.matrix import MANAGE_RECORD, MANAGERS, MINE, OWN, Row
+from tests.isolation.matrix import MANAGE_RECORD, MANAGERS, MANAGERS_IN_SCOPE, MINE, OWN, Row
 
 MATRIX: dict[tuple[str, str], Row] = {
     (TENANT, "dues_bases:list"): Row(MANAGERS, "member"),
@@ -20,6 +20,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     (TENANT, "dues-bases-imports"): Row(MANAGERS, body_first=True),
     (TENANT, "dues-bases-import"): Row(OWN, "payroll_job"),
     (TENANT, "dues-bases-import-confirm"): Row(OWN, "payroll_job"),
+    # Declarations: the member declares their own; managers of the member's branch decide.
+    (TENANT, "dues_bases:declarations"): Row(MANAGERS, "base_declaration"),
+    (TENANT, "dues_bases:declaration"): Row(MANAGERS_IN_SCOPE, "base_declaration"),
+    (TENANT, "dues-declarations"): Row(MANAGERS, "base_declaration"),
+    (TENANT, "dues-declaration-decide"): Row(MANAGERS_IN_SCOPE, "base_declaration"),
+    (TENANT, "dues_mine:declare"): Row(MINE),
+    (TENANT, "dues-mine-declarations"): Row(MINE),
     (TENANT, "dues_mine:page"): Row(MINE),
     (TENANT, "dues-mine"): Row(MINE),
 }

@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import models
 from django.test import Client
@@ -316,6 +317,15 @@ def _checkin_attendee(branch: models.Model, marker: str) -> models.Model:
     return Attendee.objects.create(meeting=meeting, member=member, name=marker)
 
 
+def _base_declaration(branch: models.Model, marker: str) -> models.Model:
+    from services.dues.models import BaseDeclaration
+
+    member = _member(branch, f"{marker}-declarer")
+    return BaseDeclaration.objects.create(
+        member=member, monthly_base=Decimal("5000"), starts_on=date(2027, 1, 1), reason=marker
+    )
+
+
 BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "member": _member,
     "dossier": _dossier,
@@ -337,6 +347,7 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "leave_attendee": _leave_attendee,
     "checkin_meeting": _checkin_meeting,
     "checkin_attendee": _checkin_attendee,
+    "base_declaration": _base_declaration,
 }
 
 
