@@ -8,8 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
@@ -17,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from services.kernel.inputs import ascii_int
+from services.kernel import inputs
 from services.kernel.serializers import InputSerializer
 from services.kernel.text import single_line
 
@@ -59,27 +58,27 @@ class BaseSetSerializer(InputSerializer):
         return bases.money_parse(value) if value not in (None, "") else None
 
 
+LIST_UNIT = inputs.Id("unit", "one branch's members")
+LIST_CATEGORY = inputs.choice("category", Category.values, "the base in force is of this category")
+LIST_MISSING = inputs.choice("missing", ("1", "0"), "1: only the members without a base")
+LIST_PARAMETERS = (LIST_UNIT, LIST_CATEGORY, LIST_MISSING)
+DECLARATIONS_ALL = inputs.choice("all", ("1", "0"), "1: the decided declarations too")
+
+
 class BaseListView(APIView):
     """GET: the members the caller manages with the base in force this month (``unit``: one
     branch; ``category``; ``missing=1``: only those without a base)."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("unit", OpenApiTypes.INT, required=False),
-            OpenApiParameter("category", OpenApiTypes.STR, required=False, enum=Category.values),
-            OpenApiParameter("missing", OpenApiTypes.BOOL, required=False),
-        ],
-        responses=BaseRowSerializer(many=True),
-    )
+    @extend_schema(parameters=[p.openapi() for p in LIST_PARAMETERS], responses=BaseRowSerializer(many=True))
     def get(self, request: Request) -> Response:
-        category = request.query_params.get("category", "")
+        params = request.query_params
         rows = bases.bases_list(
             acting_user=request.user,
-            unit_id=ascii_int(request.query_params.get("unit", "")),
-            category=category if category in Category.values else "",
-            missing=request.query_params.get("missing") in ("1", "true"),
+            unit_id=LIST_UNIT.read(params),
+            category=LIST_CATEGORY.read(params),
+            missing=LIST_MISSING.read(params) == "1",
         )
         return Response(BaseRowSerializer(rows, many=True).data)
 
@@ -129,14 +128,10 @@ class DeclarationListView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        parameters=[OpenApiParameter("all", OpenApiTypes.BOOL, required=False)],
-        responses=DeclarationSerializer(many=True),
-    )
+    @extend_schema(parameters=[DECLARATIONS_ALL.openapi()], responses=DeclarationSerializer(many=True))
     def get(self, request: Request) -> Response:
-        found = declarations.declarations_to_decide(
-            acting_user=request.user, include_decided=request.query_params.get("all") in ("1", "true")
-        )
+        include_decided = DECLARATIONS_ALL.read(request.query_params) == "1"
+        found = declarations.declarations_to_decide(acting_user=request.user, include_decided=include_decided)
         return Response(DeclarationSerializer(found[:200], many=True).data)
 
 

@@ -23,7 +23,7 @@ from services.organization.scope import scope_for
 
 from . import bases, declarations
 from .base_forms import BaseForm, DecisionForm
-from .calculation import Tariff
+from .calculation import MissingBase, Tariff
 from .models import BaseDeclaration, Category
 
 
@@ -88,7 +88,10 @@ def base_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return done.response
     explanation = ""
     if current is not None:
-        explanation = Tariff.on(today.replace(day=1)).amount(current.category, current.monthly_base).explain()
+        try:
+            explanation = Tariff.on(today.replace(day=1)).amount(current.category, current.monthly_base).explain()
+        except MissingBase:  # a row written outside the service
+            explanation = ""
     return render(
         request,
         "dues/base_edit.html",

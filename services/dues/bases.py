@@ -32,7 +32,7 @@ from services.members.status import OFF_ROLL_STATUSES
 from services.organization.scope import can_manage, require_manage, scope_for
 
 from .audit_events import EVENT_BASE_SET
-from .calculation import FEN, Tariff
+from .calculation import FEN, MissingBase, Tariff
 from .models import FLAT_CATEGORIES, Base, Category, Month
 
 MAX_MONTHLY_BASE = Decimal("1000000")
@@ -222,6 +222,9 @@ def bases_list(
         base = bases.get(member.base_id)  # type: ignore[attr-defined]
         if category and (base is None or base.category != category):
             continue
-        amount = tariff.amount(base.category, base.monthly_base) if base else None
+        try:
+            amount = tariff.amount(base.category, base.monthly_base) if base else None
+        except MissingBase:  # a row written outside the service (the database allows it)
+            amount = None
         rows.append(BaseRow(member, base, amount.amount if amount else None, amount.explain() if amount else ""))
     return rows
