@@ -37,6 +37,8 @@ urlpatterns = [
     path("dues/arrears/", include("services.dues.arrears_urls")),
     path("dues/disclosure/", include("services.dues.disclosure_urls")),
     path("dues/reductions/", include("services.dues.reduction_urls")),
+    path("dues/bases/", include("services.dues.base_urls")),
+    path("dues/mine/", include("services.dues.mine_urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
     path("api/", include(router.urls)),
@@ -61,6 +63,7 @@ urlpatterns = [
     path("api/", include("services.dues.arrears_api_urls")),
     path("api/", include("services.dues.disclosure_api_urls")),
     path("api/", include("services.dues.reduction_api_urls")),
+    path("api/", include("services.dues.base_api_urls")),
 ]
 
 handler400 = "partycloud.errors.bad_request"

@@ -366,4 +366,46 @@ class UseEntry(models.Model):
         return f"{self.spent_on} {self.purpose} {self.amount}"
 
 
+# --- Part C: a member's declaration of a changed base ---------------------------------------------
+
+
+class BaseDeclaration(models.Model):
+    """A member declares that their pay changed (本人申报): the new monthly base from a month, with
+    the reason. A manager of the member's branch confirms it (a ``Base`` from that month, source
+    "declared") or refuses it with a note. One declaration waits at a time per member."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        REFUSED = "refused", _("未采纳")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="dues_declarations")
+    monthly_base = models.DecimalField(_("月交纳基数（元）"), max_digits=12, decimal_places=2)
+    starts_on = models.DateField(_("起始月份"))
+    reason = models.CharField(_("变动原因"), max_length=200)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("处理意见"), max_length=200, blank=True)
+    base = models.ForeignKey(Base, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("党费基数申报")
+        verbose_name_plural = _("党费基数申报")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(status="pending"), name="dues_one_pending_declaration"
+            ),
+            models.CheckConstraint(condition=Q(starts_on__day=1), name="dues_declaration_starts_on_first"),
+            models.CheckConstraint(condition=Q(monthly_base__gte=0), name="dues_declaration_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.monthly_base} from {self.starts_on:%Y-%m} {self.status}"
+
+
 from .disclosure_models import Disclosure  # noqa: E402, F401  (part D: registered with the app)

@@ -44,7 +44,7 @@ class ImportColumnSerializer(serializers.Serializer):
         allow_null=True, help_text="the member record's field read from it (null: nothing is read from it)"
     )
     field_label = serializers.CharField(
-        allow_blank=True, help_text="that field's column in the import template (身份证号, 所在支部, …)"
+        allow_blank=True, help_text="that field's column in the import's template (身份证号, 所在支部, …)"
     )
 
 
@@ -94,7 +94,7 @@ def job_columns(job: ImportJob) -> list[dict[str, Any]]:
         {
             "column": column["column"],
             "field": column["field"] or None,
-            "field_label": imports.template_header(column["field"]),
+            "field_label": imports.kind_of(job).column_label(column["field"]),
         }
         for column in job.columns
     ]

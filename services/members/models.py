@@ -193,7 +193,8 @@ class FamilyMember(models.Model):
 
 
 class ImportJob(models.Model):
-    """One roster import: upload -> validate (preview with row-level errors) -> commit.
+    """One import of a spreadsheet (a roster, a payroll): upload -> validate (a preview with
+    row-level errors) -> commit.
     Runs on the worker; the page polls ``processed_rows``/``total_rows`` for progress."""
 
     class Status(models.TextChoices):
@@ -205,6 +206,9 @@ class ImportJob(models.Model):
         FAILED = "failed", _("失败")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # What the file is (imports/kinds.py): "roster", or a kind another capability registers
+    # ("dues_payroll"); the job's steps, leases and pages are the same for every kind.
+    kind = models.CharField(max_length=30, default="roster")
     created_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

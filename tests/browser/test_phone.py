@@ -103,8 +103,11 @@ SECRETARY_PAGES = (
     "/orglife/leave/",
     "/transfers/batch/",
     "/search/?q=%E5%85%9A",
+    "/dues/bases/",
+    "/dues/bases/import/",
+    "/dues/bases/declarations/",
 )
-MEMBER_PAGES = (*MEMBER_DESTINATIONS, "/development/", "/votes/")
+MEMBER_PAGES = (*MEMBER_DESTINATIONS, "/development/", "/votes/", "/dues/mine/", "/dues/mine/declare/")
 
 
 @dataclass(frozen=True)

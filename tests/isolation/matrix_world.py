@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import models
 from django.test import Client
@@ -371,6 +372,15 @@ def _dues_use_entry(branch: models.Model, marker: str) -> models.Model:
     )
 
 
+def _base_declaration(branch: models.Model, marker: str) -> models.Model:
+    from services.dues.models import BaseDeclaration
+
+    member = _member(branch, f"{marker}-declarer")
+    return BaseDeclaration.objects.create(
+        member=member, monthly_base=Decimal("5000"), starts_on=date(2027, 1, 1), reason=marker
+    )
+
+
 BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "member": _member,
     "dossier": _dossier,
@@ -397,6 +407,7 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "dues_disclosure": dues_disclosure,
     "dues_use_entry": _dues_use_entry,
     "dues_reduction": dues_reduction,
+    "base_declaration": _base_declaration,
 }
 
 
@@ -429,6 +440,20 @@ def _import_job(owner: User, marker: str) -> models.Model:
     return _with_file(job, "error_report_key")
 
 
+def _payroll_job(owner: User, marker: str) -> models.Model:
+    from services.members.models import ImportJob
+
+    job = ImportJob.objects.create(
+        kind="dues_payroll",
+        created_by=owner,
+        filename=f"{marker}.xlsx",
+        file_key=f"x/{marker}.xlsx",
+        errors=[{"row": 2, "message": marker}],
+        error_report_key=f"matrix/{marker}-errors.xlsx",
+    )
+    return _with_file(job, "error_report_key")
+
+
 def _batch(owner: User, marker: str) -> models.Model:
     from services.transfers.models import BatchTransfer
 
@@ -452,6 +477,7 @@ OWNED_SUBJECTS: dict[str, Callable[[User, str], models.Model]] = {
     "slip_job": _slip_job,
     "token": _token,
     "import_job": _import_job,
+    "payroll_job": _payroll_job,
     "batch": _batch,
 }
 

@@ -1,4 +1,5 @@
-"""Member roster import: upload -> validate (a preview with every error of every row) -> confirm -> commit.
+"""Member roster import, on the job engine other imports share (kinds.py): upload -> validate (a
+preview with every error of every row) -> confirm -> commit.
 
 The file format is the exporter's (exports.py): one header row of Chinese column names
 (``COLUMNS``), Chinese choice labels, dates as YYYY-MM-DD. Files as they really arrive import too:
@@ -28,6 +29,9 @@ Where each part lives (each module imports only the ones listed before it):
 - ``checking.py``: a whole sheet against the database -> ``Plan`` (``import_check``).
 - ``writing.py``: the set-based writes of a plan (COPY into a staging table, INSERT/UPDATE from it).
 - ``sheets.py``: spreadsheets for people: the template and the error report.
+- ``kinds.py``: what varies between the imports that share this job engine (``ImportKind``: the
+  headers, the check, the write); the roster is registered by jobs.py, other capabilities register
+  theirs (the dues payroll).
 - ``leases.py``: the leases of the worker steps, the sweep that re-queues an orphaned job
   (``jobs_sweep``) and what the page says about it (``job_note``).
 - ``jobs.py``: the ``ImportJob`` steps (``import_start`` ... ``import_commit``) and the storage
@@ -72,6 +76,7 @@ from .jobs import (
     import_start,
     import_validate,
 )
+from .kinds import ROSTER, ImportKind, kind_of, kind_register
 from .leases import job_give_up, job_note, jobs_sweep
 from .reading import ImportFileError, Progress, Sheet, sheet_read
 from .row_checks import parse_date
@@ -89,11 +94,13 @@ __all__ = [
     "MAX_ROWS",
     "MAX_UPLOAD_BYTES",
     "PROGRESS_EVERY",
+    "ROSTER",
     "TEMPLATE_SHEET",
     "VALUE_ALIASES",
     "Column",
     "ColumnMap",
     "ImportFileError",
+    "ImportKind",
     "Plan",
     "Progress",
     "Sheet",
@@ -113,6 +120,8 @@ __all__ = [
     "job_give_up",
     "job_note",
     "jobs_sweep",
+    "kind_of",
+    "kind_register",
     "parse_date",
     "sheet_read",
     "template_header",

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..models import Member
@@ -136,9 +136,10 @@ def choice_lookup(field: str, choices: Any) -> dict[str, str]:
     return lookup
 
 
-def header_score(headers: Iterable[str]) -> int:
-    """How many fields a candidate header row names (its cells already ``header_key``-ed)."""
-    return len({FIELD_OF_HEADER[header] for header in headers if header in FIELD_OF_HEADER})
+def header_score(headers: Iterable[str], known: Mapping[str, str] = FIELD_OF_HEADER) -> int:
+    """How many fields a candidate header row names (its cells already ``header_key``-ed);
+    ``known``: the import kind's headers (the roster's by default)."""
+    return len({known[header] for header in headers if header in known})
 
 
 class ColumnMap:

@@ -1,6 +1,9 @@
 """The import job: upload -> validate (on the worker) -> confirm -> commit (on the worker) and
 the files it keeps in storage. Each worker step runs under a lease (leases.py): a job whose
-worker died is picked up again by the housekeeping sweep, never by two workers at once."""
+worker died is picked up again by the housekeeping sweep, never by two workers at once.
+
+The steps are the same for every kind of import (kinds.py): the job's kind reads, checks and
+writes its rows. The member roster is the kind registered here."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from services.audit.services import audit_record
 from services.members import audit_events
@@ -28,8 +32,10 @@ from tenants.queueing import publish_after_commit
 from ..accounts import member_accounts_ensure
 from ..models import ImportJob, Member
 from ..status import OFF_ROLL_STATUSES
+from .aliases import FIELD_OF_HEADER, template_header
 from .checking import Plan, import_check
-from .columns import EXTENSIONS, MAX_UPLOAD_BYTES
+from .columns import EXTENSIONS, MAX_UPLOAD_BYTES, TEMPLATE_SHEET
+from .kinds import ROSTER, ImportKind, kind_of, kind_register
 from .leases import commit_claim, heartbeat, lease_claim
 from .reading import ImportFileError, Progress, Sheet, sheet_read
 from .row_checks import _error
@@ -62,18 +68,22 @@ def _report_key(job: ImportJob) -> str:
     return f"{_job_dir(job)}/derived/errors.xlsx"
 
 
-def import_start(*, acting_user: Any, upload: IO[bytes], filename: str, schema_name: str, language: str) -> ImportJob:
-    """Store the upload under ``<schema>/imports/<job id>/<filename>``, create the job and queue
-    its validation once the job is committed. Only people who manage some unit may import."""
+def import_start(
+    *, acting_user: Any, upload: IO[bytes], filename: str, schema_name: str, language: str, kind: str = ROSTER
+) -> ImportJob:
+    """Store the upload under ``<schema>/imports/<job id>/<filename>``, create the job of ``kind``
+    and queue its validation once the job is committed. Only people who manage some unit may import."""
     if not scope_for(acting_user).is_manager:
-        raise PermissionDenied(_("只有管理党组织的人员才能导入党员名册。"))
+        raise PermissionDenied(kind_of(kind).refusal)
     name = _safe_filename(filename)
     if PurePosixPath(name).suffix not in EXTENSIONS:
         raise ValidationError(_("只能导入 .xlsx 或 .csv 文件。"))
     data = upload.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         raise ValidationError(_("文件超过 %(size)s MB。") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)})
-    job = ImportJob(created_by=acting_user, filename=name[:200], language=language[:10], queued_at=timezone.now())
+    job = ImportJob(
+        kind=kind, created_by=acting_user, filename=name[:200], language=language[:10], queued_at=timezone.now()
+    )
     job.file_key = f"{schema_name}/imports/{job.pk}/{name}"
     with transaction.atomic():
         job.save()
@@ -102,7 +112,7 @@ def _finish(job: ImportJob, plan: Plan, *, sheet: Sheet, ok_status: str) -> None
         job.finished_at = timezone.now()
         if any(error["row"] for error in plan.errors):
             buffer = io.BytesIO()
-            error_report_write(sheet=sheet, errors=plan.errors, out=buffer)
+            error_report_write(sheet=sheet, errors=plan.errors, out=buffer, title=kind_of(job).sheet_title)
             buffer.seek(0)
             get_storage().save(_report_key(job), buffer)
             job.error_report_key = _report_key(job)
@@ -127,11 +137,12 @@ def import_validate(*, job: ImportJob) -> ImportJob:
     if not lease_claim(job):
         return job  # this step already ran, or a live worker has it (or it was given up)
     storage = get_storage()
+    kind = kind_of(job)
     try:
         with storage.open(job.file_key) as content:
-            sheet = sheet_read(content=content, filename=job.filename, progress=_recorder(job))
+            sheet = sheet_read(content=content, filename=job.filename, progress=_recorder(job), known=kind.headers)
         heartbeat(job)
-        plan = import_check(sheet=sheet, acting_user=job.created_by)
+        plan = kind.check(sheet=sheet, acting_user=job.created_by)
         if not plan.errors:
             storage.save(_rows_key(job), io.BytesIO(sheet.dumps()))
         _finish(job, plan, sheet=sheet, ok_status=ImportJob.Status.PREVIEW)
@@ -173,11 +184,12 @@ def import_confirm(
 
 
 def import_commit(*, job: ImportJob) -> ImportJob:
-    """Write the confirmed rows in one transaction: members, their "imported" history rows, one
-    audit row and the job's outcome commit together or not at all."""
+    """Write the confirmed rows in one transaction: the kind's rows (members and their "imported"
+    history rows), its audit row and the job's outcome commit together or not at all."""
     if not commit_claim(job):
         return job  # committed already, never confirmed, a live worker holds it, or given up
     storage = get_storage()
+    kind = kind_of(job)
     try:
         with storage.open(_rows_key(job)) as content:
             sheet = Sheet.loads(content.read())
@@ -188,29 +200,9 @@ def import_commit(*, job: ImportJob) -> ImportJob:
             if locked.status != ImportJob.Status.COMMITTING:
                 job.refresh_from_db()
                 return job  # a duplicate run that waited for the lock of the one that committed
-            plan = import_check(sheet=sheet, acting_user=actor, lock=True)
-            if not plan.errors and (plan.creates or plan.updates):
-                with connection.cursor() as cursor:
-                    _stage(cursor, plan)
-                    _write_members(cursor, plan)
-                    reason = f"导入：{job.filename}"[:200]
-                    _write_history(cursor, actor=actor, reason=reason)
-                    _write_retained_since(cursor, actor=actor, reason=reason)
-                    _queue_search(cursor)
-                pause_if_asked(PAUSE_ENV)
+            plan = kind.check(sheet=sheet, acting_user=actor, lock=True)
             if not plan.errors:
-                audit_record(
-                    event=audit_events.MEMBERS_IMPORTED,
-                    actor=actor,
-                    target=job,
-                    detail={
-                        "filename": job.filename,
-                        "rows": plan.rows,
-                        "created": len(plan.creates),
-                        "updated": len(plan.updates),
-                        "unchanged": plan.unchanged,
-                    },
-                )
+                kind.write(job, plan)
             # Records changed since the preview: the new errors are shown, nothing is written.
             _finish(job, plan, sheet=sheet, ok_status=ImportJob.Status.DONE)
     except SoftTimeLimitExceeded:
@@ -220,9 +212,40 @@ def import_commit(*, job: ImportJob) -> ImportJob:
         return _fail(job, _("导入失败，数据未作任何修改。请稍后重试；问题持续请联系管理员。"))
     if job.status == ImportJob.Status.DONE:
         storage.delete(_rows_key(job))  # the upload itself stays, as the record of what was imported
-        if job.create_accounts:
-            _accounts_for_imported(job, plan)
+        if kind.after_commit is not None:
+            kind.after_commit(job, plan)
     return job
+
+
+def _roster_write(job: ImportJob, plan: Plan) -> None:
+    """The roster's rows, set-based, and the import's audit row (inside the commit's transaction)."""
+    actor = job.created_by
+    if plan.creates or plan.updates:
+        with connection.cursor() as cursor:
+            _stage(cursor, plan)
+            _write_members(cursor, plan)
+            reason = f"导入：{job.filename}"[:200]
+            _write_history(cursor, actor=actor, reason=reason)
+            _write_retained_since(cursor, actor=actor, reason=reason)
+            _queue_search(cursor)
+        pause_if_asked(PAUSE_ENV)
+    audit_record(
+        event=audit_events.MEMBERS_IMPORTED,
+        actor=actor,
+        target=job,
+        detail={
+            "filename": job.filename,
+            "rows": plan.rows,
+            "created": len(plan.creates),
+            "updated": len(plan.updates),
+            "unchanged": plan.unchanged,
+        },
+    )
+
+
+def _roster_after_commit(job: ImportJob, plan: Plan) -> None:
+    if job.create_accounts:
+        _accounts_for_imported(job, plan)
 
 
 def _accounts_for_imported(job: ImportJob, plan: Plan) -> None:
@@ -253,11 +276,25 @@ def _members_without_account(indexes: list[str], ids: list[int]) -> list[Member]
     )
 
 
-def import_job_get(*, acting_user: Any, pk: str) -> ImportJob:
-    """The uploader's own job (ImportJob.DoesNotExist otherwise, a 404: the preview lists
-    errors about people)."""
-    return ImportJob.objects.get(pk=pk, created_by=acting_user)
+def import_job_get(*, acting_user: Any, pk: str, kind: str = ROSTER) -> ImportJob:
+    """The uploader's own job of ``kind`` (ImportJob.DoesNotExist otherwise, a 404: the preview
+    lists errors about people)."""
+    return ImportJob.objects.get(pk=pk, created_by=acting_user, kind=kind)
 
 
-def import_job_list(*, acting_user: Any, limit: int = 10) -> list[ImportJob]:
-    return list(ImportJob.objects.filter(created_by=acting_user).order_by("-created_at")[:limit])
+def import_job_list(*, acting_user: Any, limit: int = 10, kind: str = ROSTER) -> list[ImportJob]:
+    return list(ImportJob.objects.filter(created_by=acting_user, kind=kind).order_by("-created_at")[:limit])
+
+
+ROSTER_KIND: ImportKind = kind_register(
+    ImportKind(
+        name=ROSTER,
+        headers=FIELD_OF_HEADER,
+        check=import_check,
+        write=_roster_write,
+        column_label=template_header,
+        sheet_title=TEMPLATE_SHEET,
+        refusal=gettext_lazy("只有管理党组织的人员才能导入党员名册。"),
+        after_commit=_roster_after_commit,
+    )
+)

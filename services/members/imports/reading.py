@@ -8,7 +8,7 @@ import io
 import itertools
 import json
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePosixPath
@@ -72,29 +72,29 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _find_header(rows: Sequence[Sequence[Any]]) -> int | None:
+def _find_header(rows: Sequence[Sequence[Any]], known: Mapping[str, str] = FIELD_OF_HEADER) -> int | None:
     """Index of the row that names the most known columns, counting the names ``_headers`` takes
     from the row above (the first of equals): title rows, merged or not, and the group row of a
     two-level header lose to the header row. The row itself must name at least two (a line of the
     template's 说明 sheet names one column, and one of its other names is the row above's)."""
     best, best_score = None, 1
     for index, row in enumerate(rows):
-        if header_score(_header(cell) for cell in row) < 2:
+        if header_score((_header(cell) for cell in row), known) < 2:
             continue
-        score = header_score(_headers(rows, index))
+        score = header_score(_headers(rows, index, known), known)
         if score > best_score:
             best, best_score = index, score
     return best
 
 
-def _headers(rows: Sequence[Sequence[Any]], found: int) -> list[str]:
+def _headers(rows: Sequence[Sequence[Any]], found: int, known: Mapping[str, str] = FIELD_OF_HEADER) -> list[str]:
     """The header row's names; in a two-level header a column merged down over both rows has its
     name in the row above (a merged cell keeps its value in its first cell only)."""
     headers = [_header(cell) for cell in rows[found]]
     above = [_header(cell) for cell in rows[found - 1]] if found else []
     headers.extend([""] * (len(above) - len(headers)))
     for index, name in enumerate(above):
-        if not headers[index] and name in FIELD_OF_HEADER:
+        if not headers[index] and name in known:
             headers[index] = name
     return headers
 
@@ -121,7 +121,7 @@ def _unreadable_xlsx() -> str:
     return _("无法读取该 Excel 文件，请确认它是 .xlsx 格式（旧版 .xls 请先另存为 .xlsx）。")
 
 
-def _read_xlsx(data: bytes, progress: Progress | None) -> Sheet:
+def _read_xlsx(data: bytes, progress: Progress | None, known: Mapping[str, str]) -> Sheet:
     try:
         zip_inflation_check(data)
     except ArchiveTooLarge as exc:
@@ -145,10 +145,10 @@ def _read_xlsx(data: bytes, progress: Progress | None) -> Sheet:
             worksheet.reset_dimensions()  # type: ignore[union-attr]
             rows = enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1)
             head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
-            found = _find_header([cells for _, cells in head])
+            found = _find_header([cells for _, cells in head], known)
             if found is None:
                 continue
-            headers = _headers([cells for _, cells in head], found)
+            headers = _headers([cells for _, cells in head], found, known)
             return _collect(itertools.chain(head[found + 1 :], rows), headers, progress, estimate - found - 1)
         first = next(workbook.worksheets[0].iter_rows(min_row=1, max_row=1, values_only=True), ())
         return Sheet(headers=[_header(cell) for cell in first])
@@ -172,28 +172,31 @@ def _decode_csv(data: bytes) -> str:
         raise ImportFileError(_("无法识别该 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码。")) from exc
 
 
-def _read_csv(data: bytes, progress: Progress | None) -> Sheet:
+def _read_csv(data: bytes, progress: Progress | None, known: Mapping[str, str]) -> Sheet:
     reader = csv.reader(io.StringIO(_decode_csv(data), newline=""))
     try:
         numbered = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
         raise ImportFileError(_("无法读取该 CSV 文件：%(reason)s") % {"reason": exc}) from exc
     head = [row for _, row in numbered[:HEADER_SEARCH_ROWS]]
-    found = _find_header(head)
+    found = _find_header(head, known)
     if found is None:
         return Sheet(headers=[_header(cell) for cell in numbered[0][1]] if numbered else [])
-    headers = _headers(head, found)
+    headers = _headers(head, found, known)
     return _collect(numbered[found + 1 :], headers, progress, len(numbered) - found - 1)
 
 
-def sheet_read(*, content: IO[bytes], filename: str, progress: Progress | None = None) -> Sheet:
-    """Read an uploaded .xlsx or .csv (UTF-8 with or without BOM, else GB18030) into text rows."""
+def sheet_read(
+    *, content: IO[bytes], filename: str, progress: Progress | None = None, known: Mapping[str, str] = FIELD_OF_HEADER
+) -> Sheet:
+    """Read an uploaded .xlsx or .csv (UTF-8 with or without BOM, else GB18030) into text rows;
+    ``known``: the headers of the import's kind (kinds.py), the roster's by default."""
     data = content.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportFileError(_("文件超过 %(size)s MB。") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)})
     suffix = PurePosixPath(filename.lower()).suffix
     if suffix == ".xlsx":
-        return _read_xlsx(data, progress)
+        return _read_xlsx(data, progress, known)
     if suffix == ".csv":
-        return _read_csv(data, progress)
+        return _read_csv(data, progress, known)
     raise ImportFileError(_("只能导入 .xlsx 或 .csv 文件。"))

@@ -70,7 +70,9 @@ def template_write(*, out: IO[bytes]) -> None:
     workbook.save(out)
 
 
-def error_report_write(*, sheet: Sheet, errors: list[dict[str, Any]], out: IO[bytes]) -> None:
+def error_report_write(
+    *, sheet: Sheet, errors: list[dict[str, Any]], out: IO[bytes], title: str = TEMPLATE_SHEET
+) -> None:
     """The uploaded rows as they were, with an extra "错误" column filled on each bad row:
     fix the file, upload it again (the extra column is ignored)."""
     by_row: dict[int, list[str]] = {}
@@ -79,7 +81,7 @@ def error_report_write(*, sheet: Sheet, errors: list[dict[str, Any]], out: IO[by
             text = f"{error['column']}：{error['message']}" if error["column"] else error["message"]
             by_row.setdefault(error["row"], []).append(text)
     workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(TEMPLATE_SHEET)
+    worksheet = workbook.create_sheet(title)
     worksheet.freeze_panes = "A2"
     headers = [header for header in sheet.headers if header != ERROR_COLUMN]
     keep = [index for index, header in enumerate(sheet.headers) if header != ERROR_COLUMN]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dues', '0002_append_only'),
+        ('dues', '0003_c_base_declaration'),
         ('organization', '0004_grant_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
