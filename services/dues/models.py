@@ -362,3 +362,7 @@ class UseEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.spent_on} {self.purpose} {self.amount}"
+
+
+# Paying online keeps its own tables (services/dues/payments/models.py), registered with this app.
+from services.dues.payments.models import Mismatch, OrderMonth, Statement  # noqa: E402, F401
