@@ -12,7 +12,8 @@ month. Whatever cannot be booked is never dropped: it becomes a reconciliation l
 - the member transferred out meanwhile → ``transferred_out`` (a refund is due);
 - no month open for booking → ``not_booked``: the order is kept paid, the commissioner books it
   once a month is open (``order_book``);
-- a month the order pays that was settled meanwhile (cash at the branch) → ``already_paid``.
+- anything paid, reduced or corrected for the order's months since the order was made (cash at the
+  branch, another order) → ``already_paid``: the order's amounts are stale, a refund may be due.
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from services.audit.services import audit_record
 from services.dues.audit_events import EVENT_PAYMENT_MISMATCH, EVENT_PAYMENT_RECORDED
 from services.dues.models import Entry, Month, PaymentOrder
-from services.dues.selectors import member_months, open_month_for_booking
+from services.dues.selectors import open_month_for_booking
 from services.members.models import Member
 from services.organization.scope import require_manage
 
@@ -97,9 +99,14 @@ def _mismatch(kind: str, order: PaymentOrder, notice: Notice) -> Booked:
     return Booked(kind, order)
 
 
-def _settled_meanwhile(member: Member, lines: list[OrderMonth]) -> bool:
-    outstanding = {(line.year, line.month): line.outstanding for line in member_months(member)}
-    return any(outstanding.get((line.year, line.month), Decimal(0)) < line.amount for line in lines)
+def _settled_meanwhile(order: PaymentOrder, lines: list[OrderMonth]) -> bool:
+    """Whether anything was paid, reduced or corrected for the order's months since the order fixed
+    their amounts (cash at the branch, another order): then this payment would count twice."""
+    months = Q()
+    for line in lines:
+        months |= Q(year=line.year, month=line.month)
+    later = Entry.objects.filter(months, member_id=order.member_id, created_at__gte=order.created_at)
+    return later.exclude(kind__in=[Entry.Kind.BILL, Entry.Kind.VOLUNTARY]).exists()
 
 
 def _write_entries(order: PaymentOrder, lines: list[OrderMonth], month: Month, acting_user: Any = None) -> None:
@@ -138,8 +145,7 @@ def _write_entries(order: PaymentOrder, lines: list[OrderMonth], month: Month, a
 
 def _book(order: PaymentOrder, notice: Notice, acting_user: Any = None) -> Booked:
     """Write the paid order's entries, or the line saying why they cannot be written."""
-    member = Member.objects.select_for_update().get(pk=order.member_id)  # one member's payments, one at a time
-    order.member = member
+    member = order.member
     if member.status == Member.Status.TRANSFERRED_OUT:
         return _mismatch(Mismatch.Kind.TRANSFERRED_OUT, order, notice)
     try:
@@ -147,7 +153,7 @@ def _book(order: PaymentOrder, notice: Notice, acting_user: Any = None) -> Booke
     except ValidationError:
         return _mismatch(Mismatch.Kind.NOT_BOOKED, order, notice)
     lines = list(order.lines.all())
-    if _settled_meanwhile(member, lines):
+    if _settled_meanwhile(order, lines):
         return _mismatch(Mismatch.Kind.ALREADY_PAID, order, notice)
     _write_entries(order, lines, month, acting_user)
     return Booked("booked", order)
@@ -157,7 +163,15 @@ def _book(order: PaymentOrder, notice: Notice, acting_user: Any = None) -> Booke
 def payment_record(*, provider: str, notice: Notice) -> Booked:
     """Book a verified payment ``notice`` of ``provider`` (a callback, or the provider's answer to
     a query); safe to call any number of times for the same payment."""
-    order = PaymentOrder.objects.select_for_update().filter(out_trade_no=notice.out_trade_no, provider=provider).first()
+    # The order's row and its member's: one payment of an order at a time, and one member's orders
+    # one after another (two orders for the same months).
+    order = (
+        PaymentOrder.objects.select_for_update(of=("self", "member"))
+        .select_related("member")
+        .filter(out_trade_no=notice.out_trade_no, provider=provider)
+        .order_by()
+        .first()
+    )
     if order is None:
         mismatch_record(
             kind=Mismatch.Kind.UNKNOWN_ORDER,
@@ -185,7 +199,11 @@ def order_book(*, acting_user: Any, mismatch: Mismatch) -> Booked:
     (no month was open) into the open month now."""
     if mismatch.kind != Mismatch.Kind.NOT_BOOKED or mismatch.order_id is None:
         raise ValidationError(_("这条对账差异不能直接入账。"), code="not_bookable")
-    order = PaymentOrder.objects.select_for_update().select_related("member__branch").get(pk=mismatch.order_id)
+    order = (
+        PaymentOrder.objects.select_for_update(of=("self", "member"))
+        .select_related("member__branch")
+        .get(pk=mismatch.order_id)
+    )
     require_manage(acting_user=acting_user, unit=order.member.branch, message=_("只有本支部的管理人员可以入账。"))
     if Entry.objects.filter(idempotency_key__startswith=f"{order.provider}:{order.provider_txn}:").exists():
         raise ValidationError(_("这笔支付已经入账。"), code="already_booked")

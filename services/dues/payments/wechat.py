@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import functools
 import io
 import json
 import secrets
@@ -62,6 +63,7 @@ class WechatConfig:
     trade_type: str = "h5"  # or "native"
 
 
+@functools.lru_cache(maxsize=8)
 def load_private_key(pem: str) -> rsa.RSAPrivateKey:
     key = serialization.load_pem_private_key(pem.encode(), password=None)
     if not isinstance(key, rsa.RSAPrivateKey):
@@ -69,6 +71,7 @@ def load_private_key(pem: str) -> rsa.RSAPrivateKey:
     return key
 
 
+@functools.lru_cache(maxsize=8)
 def load_public_key(pem: str) -> rsa.RSAPublicKey:
     key = serialization.load_pem_public_key(pem.encode())
     if not isinstance(key, rsa.RSAPublicKey):
