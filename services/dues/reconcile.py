@@ -12,22 +12,21 @@ transactions, never a query per line (50,000 lines in well under five seconds, b
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Sum
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from services.audit.services import audit_record
 from services.organization.scope import scope_for
 
 from .audit_events import EVENT_STATEMENT_IMPORTED
-from .models import Entry, PaymentOrder
+from .models import PaymentOrder
 from .payments.alipay import parse_business_detail
 from .payments.base import PaymentError, StatementLine
 from .payments.models import Mismatch, Statement
@@ -61,29 +60,36 @@ def parse(provider: str, data: bytes) -> list[StatementLine]:
         raise ValidationError(_("对账单格式不正确，请上传支付渠道下载的原始账单文件。"), code="format") from exc
 
 
+def _batches(values: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(values), BATCH):
+        yield values[start : start + BATCH]
+
+
 def _recorded(provider: str, txns: list[str]) -> dict[str, Decimal]:
-    """What the ledger holds per transaction (positive), one grouped query per batch."""
+    """What the ledger holds per transaction (positive), one grouped query per batch (an array
+    parameter: ``IN`` with ten thousand placeholders costs more to build than to run)."""
     found: dict[str, Decimal] = {}
-    for start in range(0, len(txns), BATCH):
-        rows = (
-            Entry.objects.filter(method=provider, kind=Entry.Kind.PAYMENT, reference__in=txns[start : start + BATCH])
-            .values("reference")
-            .annotate(total=Sum("amount"))
-            .order_by()
-        )
-        found.update({row["reference"]: -row["total"] for row in rows})
+    with connection.cursor() as cursor:
+        for batch in _batches(txns):
+            cursor.execute(
+                "SELECT reference, -SUM(amount) FROM dues_entry"
+                " WHERE method = %s AND kind = 'payment' AND reference = ANY(%s) GROUP BY reference",
+                [provider, batch],
+            )
+            found.update(cursor.fetchall())
     return found
 
 
 def _explained(provider: str, txns: list[str]) -> set[str]:
     """Transactions that already have a line (not booked, transferred out, …)."""
     found: set[str] = set()
-    for start in range(0, len(txns), BATCH):
-        found.update(
-            Mismatch.objects.filter(provider=provider, provider_txn__in=txns[start : start + BATCH]).values_list(
-                "provider_txn", flat=True
+    with connection.cursor() as cursor:
+        for batch in _batches(txns):
+            cursor.execute(
+                "SELECT provider_txn FROM dues_mismatch WHERE provider = %s AND provider_txn = ANY(%s)",
+                [provider, batch],
             )
-        )
+            found.update(txn for (txn,) in cursor.fetchall())
     return found
 
 

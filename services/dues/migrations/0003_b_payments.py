@@ -72,4 +72,9 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['unit', 'created_at'], name='dues_mismatch_unit_idx')],
             },
         ),
+        # Reconciliation finds a statement's transactions among the payments (services/dues/reconcile.py).
+        migrations.RunSQL(
+            "CREATE INDEX dues_entry_payment_ref_idx ON dues_entry (method, reference) WHERE kind = 'payment'",
+            "DROP INDEX IF EXISTS dues_entry_payment_ref_idx",
+        ),
     ]

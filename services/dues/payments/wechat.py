@@ -238,26 +238,30 @@ def parse_trade_bill(text: str) -> list[StatementLine]:
     transaction with every field prefixed by a backtick, then the totals (总交易单数…). Only
     successful payments are returned."""
     rows = csv.reader(io.StringIO(text))
-    columns: list[str] = []
+    header = next((row for row in rows if row), [])
+    columns = [c.strip() for c in header]
+    try:
+        at, txn, no, state = (columns.index(name) for name in ("交易时间", "微信订单号", "商户订单号", "交易状态"))
+        amount = columns.index("订单金额") if "订单金额" in columns else columns.index("应结订单总金额")
+    except ValueError as exc:
+        raise PaymentError("not a WeChat Pay trade bill", code="format") from exc
+    width = max(at, txn, no, state, amount) + 1
     lines = []
     for row in rows:
         if not row:
             continue
-        if not columns:
-            columns = [c.strip() for c in row]
-            continue
         if row[0].startswith("总交易单数"):
             break
-        values = dict(zip(columns, (v.strip().lstrip("`") for v in row), strict=False))
-        if values.get("交易状态") != "SUCCESS":
+        if len(row) < width:
+            raise PaymentError("a short row", code="format")
+        if row[state].strip().lstrip("`") != "SUCCESS":
             continue
-        amount = values.get("订单金额") or values.get("应结订单总金额") or ""
         lines.append(
             StatementLine(
-                txn=values.get("微信订单号", ""),
-                out_trade_no=values.get("商户订单号", ""),
-                amount=yuan(amount),
-                paid_at=values.get("交易时间", ""),
+                txn=row[txn].strip().lstrip("`"),
+                out_trade_no=row[no].strip().lstrip("`"),
+                amount=yuan(row[amount].strip().lstrip("`")),
+                paid_at=row[at].strip().lstrip("`"),
             )
         )
     return lines
