@@ -104,13 +104,14 @@ def _member(request: Request) -> Any:
 
 
 class PeriodsView(APIView):
-    """What the caller may pay now (their outstanding months, or quarters)."""
+    """What the caller may pay now (their outstanding months, or quarters; none without a member record)."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=PeriodSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return Response(PeriodSerializer(payable_periods(_member(request)), many=True).data)
+        member = member_of(request.user)  # an account with no member record owes nothing
+        return Response(PeriodSerializer(payable_periods(member) if member else [], many=True).data)
 
 
 class OrdersView(APIView):

@@ -23,6 +23,10 @@ from .payments.sync import order_sync
 
 
 def _callback_url(request: HttpRequest, provider: str) -> str:
+    """The provider's callback on this institution's host ("" for a name that is no provider: the
+    service refuses it)."""
+    if provider not in enabled_providers():
+        return ""
     return request.build_absolute_uri(reverse("dues_pay:callback", kwargs={"provider": provider}))
 
 
