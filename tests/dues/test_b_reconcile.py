@@ -155,3 +155,16 @@ def test_quarterly_branch_pays_by_quarter(inst_a: Any, branch: Branch, open_mont
         bill(branch.members[0], open_month, number=number)
     (quarter,) = payable_periods(branch.members[0])
     assert quarter.key == "2026-Q4" and quarter.total == Decimal("37.50") and len(quarter.months) == 3
+
+
+def test_the_openapi_schema_describes_the_payment_routes(inst_a: Any, branch: Branch) -> None:
+    body = client_for(inst_a, branch.secretary).get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
+    for route in (
+        "/api/dues/pay/periods/",
+        "/api/dues/pay/orders/",
+        "/api/dues/pay/orders/{out_trade_no}/",
+        "/api/dues/pay/orders/{out_trade_no}/check/",
+        "/api/dues/pay/mismatches/",
+        "/api/dues/pay/statements/",
+    ):
+        assert route in body
