@@ -161,7 +161,7 @@ def run() -> list[Figure]:
         deliveries = [o for o in orders for _ in range(2)] + orders[: ORDERS // 3]
         random.Random(13).shuffle(deliveries)
         lock, errors, times = threading.Lock(), [], []
-        with serving(HOST, **_keys(Path(folder))) as server:
+        with serving(HOST, **_keys(Path(folder))) as server:  # type: ignore[arg-type]  # the keys are str env values
 
             def one(order: PaymentOrder) -> None:
                 took, status = _deliver(server, order)

@@ -40,7 +40,11 @@ def _refuse(provider: str, code: str) -> None:
 def callback(request: HttpRequest, provider: str) -> HttpResponse:
     if provider not in enabled_providers():
         raise Http404
-    adapter = provider_for(provider)
+    try:
+        adapter = provider_for(provider)
+    except PaymentError as exc:  # a key file missing or unreadable: the provider will deliver again
+        logger.error("%s callback cannot be checked: %s", provider, exc)
+        return HttpResponse(status=503)
     body = request.body[: MAX_BODY + 1]
     if len(body) > MAX_BODY:
         _refuse(provider, "too_large")

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -17,19 +18,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from services.documents.selectors import member_of
 from services.kernel.actions import client_ip
 from services.kernel.serializers import InputSerializer
 
 from .models import PaymentOrder
 from .pay_views import order_for
 from .payments.models import Mismatch
-from .payments.orders import order_create, payable_periods
+from .payments.orders import member_of, order_create, payable_periods
 from .payments.sync import order_sync
 from .reconcile import PARSERS, mismatches_for, statement_import
 
 
-class PeriodSerializer(serializers.Serializer):
+class DuesPeriodSerializer(serializers.Serializer):
     key = serializers.CharField(help_text='"2026-11", or "2026-Q4" in a branch that pays quarterly')
     label = serializers.CharField()  # type: ignore[assignment]  # the period's name, not the field's
     total = serializers.DecimalField(max_digits=12, decimal_places=2)
@@ -39,30 +39,30 @@ class PeriodSerializer(serializers.Serializer):
         return [f"{y}-{m:02d}" for y, m, _ in period.months]
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class DuesOrderSerializer(serializers.ModelSerializer):
     class Meta:
         model = PaymentOrder
         fields = ["out_trade_no", "provider", "amount", "months", "status", "provider_txn", "created_at", "paid_at"]
         read_only_fields = fields
 
 
-class OrderCreateSerializer(InputSerializer):
+class DuesOrderCreateSerializer(InputSerializer):
     provider = serializers.ChoiceField(choices=["wechat", "alipay", "sandbox"])
     periods = serializers.ListField(child=serializers.CharField(max_length=10), required=False, max_length=240)
 
 
-class CheckoutSerializer(serializers.Serializer):
-    order = OrderSerializer()
+class DuesCheckoutSerializer(serializers.Serializer):
+    order = DuesOrderSerializer()
     pay_url = serializers.CharField(allow_blank=True, help_text="open it on the phone (H5, Alipay, sandbox)")
     code_url = serializers.CharField(allow_blank=True, help_text="show it as a QR code (WeChat Native)")
 
 
-class CheckSerializer(serializers.Serializer):
+class DuesOrderCheckSerializer(serializers.Serializer):
     state = serializers.CharField(help_text="paid, pending, closed or unknown")
-    order = OrderSerializer()
+    order = DuesOrderSerializer()
 
 
-class MismatchSerializer(serializers.ModelSerializer):
+class DuesMismatchSerializer(serializers.ModelSerializer):
     member_name = serializers.CharField(source="member.name", default="", read_only=True)
 
     class Meta:
@@ -83,23 +83,29 @@ class MismatchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StatementUploadSerializer(InputSerializer):
+class DuesStatementUploadSerializer(InputSerializer):
     provider = serializers.ChoiceField(choices=list(PARSERS))
     day = serializers.DateField()
     file = serializers.FileField()
 
 
-class StatementResultSerializer(serializers.Serializer):
+class DuesStatementSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     lines = serializers.IntegerField()
     total = serializers.DecimalField(max_digits=14, decimal_places=2)
     mismatches = serializers.IntegerField()
 
 
+# An order's number as the app makes it (payments/orders.py: letters and digits, at most 32).
+ORDER_NUMBER = OpenApiParameter(
+    "out_trade_no", str, OpenApiParameter.PATH, required=True, pattern="^[A-Za-z0-9]{1,32}$"
+)
+
+
 def _member(request: Request) -> Any:
     member = member_of(request.user)
     if member is None:
-        raise Http404
+        raise PermissionDenied(_("您的账号没有关联党员档案，无法在线交纳党费。"))
     return member
 
 
@@ -108,10 +114,10 @@ class PeriodsView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=PeriodSerializer(many=True))
+    @extend_schema(responses=DuesPeriodSerializer(many=True))
     def get(self, request: Request) -> Response:
         member = member_of(request.user)  # an account with no member record owes nothing
-        return Response(PeriodSerializer(payable_periods(member) if member else [], many=True).data)
+        return Response(DuesPeriodSerializer(payable_periods(member) if member else [], many=True).data)
 
 
 class OrdersView(APIView):
@@ -119,14 +125,14 @@ class OrdersView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=OrderSerializer(many=True))
+    @extend_schema(responses=DuesOrderSerializer(many=True))
     def get(self, request: Request) -> Response:
         orders = PaymentOrder.objects.filter(member__user_id=request.user.pk or 0).order_by("-created_at")[:100]
-        return Response(OrderSerializer(orders, many=True).data)
+        return Response(DuesOrderSerializer(orders, many=True).data)
 
-    @extend_schema(request=OrderCreateSerializer, responses={201: CheckoutSerializer})
+    @extend_schema(request=DuesOrderCreateSerializer, responses={201: DuesCheckoutSerializer})
     def post(self, request: Request) -> Response:
-        body = OrderCreateSerializer(data=request.data)
+        body = DuesOrderCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         provider = body.validated_data["provider"]
         order, checkout = order_create(
@@ -139,7 +145,7 @@ class OrdersView(APIView):
             client_ip=client_ip(request) or "127.0.0.1",
         )
         data = {"order": order, "pay_url": checkout.pay_url, "code_url": checkout.code_url}
-        return Response(CheckoutSerializer(data).data, status=201)
+        return Response(DuesCheckoutSerializer(data).data, status=201)
 
 
 class OrderView(APIView):
@@ -147,9 +153,9 @@ class OrderView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=OrderSerializer)
+    @extend_schema(parameters=[ORDER_NUMBER], responses=DuesOrderSerializer)
     def get(self, request: Request, out_trade_no: str) -> Response:
-        return Response(OrderSerializer(order_for(request, out_trade_no)).data)
+        return Response(DuesOrderSerializer(order_for(request, out_trade_no)).data)
 
 
 class OrderCheckView(APIView):
@@ -157,12 +163,12 @@ class OrderCheckView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses=CheckSerializer)
+    @extend_schema(parameters=[ORDER_NUMBER], request=None, responses=DuesOrderCheckSerializer)
     def post(self, request: Request, out_trade_no: str) -> Response:
         order = order_for(request, out_trade_no)
         state = order_sync(acting_user=request.user, order=order)
         order.refresh_from_db()
-        return Response(CheckSerializer({"state": state, "order": order}).data)
+        return Response(DuesOrderCheckSerializer({"state": state, "order": order}).data)
 
 
 class MismatchesView(APIView):
@@ -170,9 +176,9 @@ class MismatchesView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=MismatchSerializer(many=True))
+    @extend_schema(responses=DuesMismatchSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return Response(MismatchSerializer(mismatches_for(request.user)[:500], many=True).data)
+        return Response(DuesMismatchSerializer(mismatches_for(request.user)[:500], many=True).data)
 
 
 class StatementsView(APIView):
@@ -182,10 +188,10 @@ class StatementsView(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        request={"multipart/form-data": StatementUploadSerializer}, responses={201: StatementResultSerializer}
+        request={"multipart/form-data": DuesStatementUploadSerializer}, responses={201: DuesStatementSerializer}
     )
     def post(self, request: Request) -> Response:
-        body = StatementUploadSerializer(data=request.data)
+        body = DuesStatementUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]
         statement = statement_import(
@@ -195,4 +201,4 @@ class StatementsView(APIView):
             data=upload.read(),
             filename=upload.name,
         )
-        return Response(StatementResultSerializer(statement).data, status=201)
+        return Response(DuesStatementSerializer(statement).data, status=201)

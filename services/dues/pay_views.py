@@ -11,15 +11,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from services.documents.selectors import member_of
 from services.kernel.actions import client_ip
+from services.kernel.qr import qr_data_uri
 from services.kernel.web import run_and_redirect, run_service
 from services.organization.scope import scope_for
 
 from .models import Entry, PaymentOrder
 from .payments import enabled_providers
-from .payments.orders import order_create, payable_periods
+from .payments.orders import member_of, order_create, payable_periods
 from .payments.sync import order_sync
+
+CHECKOUTS = "dues_pay_checkouts"  # session: out_trade_no → [pay_url, code_url] of the provider
 
 
 def _callback_url(request: HttpRequest, provider: str) -> str:
@@ -57,8 +59,12 @@ def start(request: HttpRequest) -> HttpResponse:
         )
         if done.ok and done.value is not None:
             order, checkout = done.value
-            if checkout.pay_url:
-                return redirect(checkout.pay_url)
+            # The order's page (our own origin) sends the phone on: a form's redirect to another
+            # site would be blocked by the Content-Security-Policy's form-action 'self'.
+            request.session[CHECKOUTS] = {
+                **request.session.get(CHECKOUTS, {}),
+                order.out_trade_no: [checkout.pay_url, checkout.code_url],
+            }
             return redirect("dues_pay:order", out_trade_no=order.out_trade_no)
     return render(request, "dues/pay_start.html", {"member": member, "periods": periods, "providers": providers})
 
@@ -84,10 +90,18 @@ def order(request: HttpRequest, out_trade_no: str) -> HttpResponse:
     """Waiting for the provider (with a button that asks it), or the receipt."""
     found = order_for(request, out_trade_no)
     entries = Entry.objects.filter(note=found.out_trade_no, kind=Entry.Kind.PAYMENT, reference=found.provider_txn)
+    pay_url, code_url = request.session.get(CHECKOUTS, {}).get(found.out_trade_no, ["", ""])
+    waiting = found.status == PaymentOrder.Status.CREATED
     return render(
         request,
         "dues/pay_order.html",
-        {"order": found, "lines": list(found.lines.all()), "booked": entries.exists() if found.provider_txn else False},
+        {
+            "order": found,
+            "lines": list(found.lines.all()),
+            "booked": entries.exists() if found.provider_txn else False,
+            "pay_url": pay_url if waiting else "",
+            "code_qr": qr_data_uri(code_url) if waiting and code_url else "",
+        },
     )
 
 

@@ -228,3 +228,11 @@ def test_repeated_deliveries_book_once(inst_a: Any, branch: Branch, open_month: 
     )
     outcomes = [payment_record(provider="wechat", notice=notice).outcome for _ in range(3)]
     assert outcomes == ["booked", "duplicate", "duplicate"]
+
+
+def test_unreadable_key_file_is_a_503_for_the_provider_to_retry(
+    inst_a: Any, branch: Branch, open_month: Month, providers: Keys, settings: Any
+) -> None:
+    settings.DUES_WECHAT_PLATFORM_KEY_FILE = "/nonexistent/platform.pem"
+    assert post_wechat(inst_a, *wechat_callback("D1", "4200000030", 100)).status_code == 503
+    assert not Mismatch.objects.exists()

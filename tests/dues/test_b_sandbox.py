@@ -6,6 +6,7 @@ callback is made good by asking the sandbox; its statement reconciles with no di
 from __future__ import annotations
 
 import json
+import re
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -65,6 +66,10 @@ def sandbox(providers: Keys, settings: Any, monkeypatch: pytest.MonkeyPatch) -> 
         server.server_close()
 
 
+def order_page(order: PaymentOrder) -> str:
+    return reverse("dues_pay:order", kwargs={"out_trade_no": order.out_trade_no})
+
+
 def browser(url: str, data: dict[str, str] | None = None) -> tuple[int, str, str]:
     """What the phone does on the sandbox's page (no redirects followed)."""
 
@@ -90,13 +95,16 @@ def test_pay_through_the_sandbox_end_to_end(inst_a: Any, branch: Branch, open_mo
     page = phone.get(reverse("dues_pay:start"))
     assert page.status_code == 200 and "2026年10月" in page.content.decode() and "¥12.50" in page.content.decode()
     started = phone.post(reverse("dues_pay:start"), {"period": ["2026-10", "2026-11"], "provider": "sandbox"})
-    assert started.status_code == 302 and started["Location"].startswith(server.sandbox.public_url + "/pay/")
     order = PaymentOrder.objects.get()
     assert order.amount == 25 and order.months == [[2026, 10], [2026, 11]]
+    # The form lands on our own order page (CSP form-action 'self'), which links to the provider's page.
+    assert started.status_code == 302 and started["Location"] == order_page(order)
+    pay_url = re.search(r'href="([^"]+)" data-pay-url', phone.get(order_page(order)).content.decode())[1]
+    assert pay_url.startswith(server.sandbox.public_url + "/pay/")
 
-    status, text, _ = browser(started["Location"])
+    status, text, _ = browser(pay_url)
     assert status == 200 and "确认支付" in text and "25.00" in text
-    status, _, location = browser(started["Location"], {"action": "pay"})
+    status, _, location = browser(pay_url, {"action": "pay"})
     assert status == 303 and location.endswith(reverse("dues_pay:order", kwargs={"out_trade_no": order.out_trade_no}))
     assert deliveries.forward(Client(HTTP_HOST=phone.defaults["HTTP_HOST"])) == [200]
 
@@ -125,9 +133,9 @@ def test_a_lost_callback_is_made_good_by_asking(inst_a: Any, branch: Branch, ope
     server, deliveries = sandbox
     bill(branch.members[0], open_month)
     phone = client_for(inst_a, branch.secretary)
-    started = phone.post(reverse("dues_pay:start"), {"provider": "sandbox"})
+    phone.post(reverse("dues_pay:start"), {"provider": "sandbox"})
     order = PaymentOrder.objects.get()
-    browser(started["Location"], {"action": "pay"})
+    browser(f"{server.sandbox.public_url}/pay/{order.out_trade_no}", {"action": "pay"})
     deliveries.sent.clear()  # the callback never arrives
     waiting = phone.get(reverse("dues_pay:order", kwargs={"out_trade_no": order.out_trade_no}))
     assert "我已支付" in waiting.content.decode()

@@ -23,7 +23,10 @@ def enabled_providers() -> list[str]:
 def _read(path: str) -> str:
     if not path:
         raise PaymentError("a key file is not configured", code="config")
-    return Path(path).read_text().strip()
+    try:
+        return Path(path).read_text().strip()
+    except OSError as exc:
+        raise PaymentError(f"key file {path} cannot be read: {exc}", code="config") from exc
 
 
 def provider_for(name: str) -> Provider:
