@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -106,9 +107,26 @@ def worker_command() -> list[str]:
     return [sys.executable, "-m", "celery", "-A", "partycloud", "worker", "--loglevel=INFO", "--concurrency=2"]
 
 
+def sandbox_payments(stack: Stack) -> None:
+    """The sandbox payment provider (services/dues/sandbox_server.py) beside the app: its key is
+    generated once under the data dir (the file the settings read too), its address handed to the
+    app by environment."""
+    key_file = stack.data_dir / "secrets" / "dues_sandbox_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(32))
+        key_file.chmod(0o600)
+    sandbox_port = stack.env.get("DUES_SANDBOX_PORT") or "8020"
+    stack.env.setdefault("DUES_SANDBOX_KEY", key_file.read_text().strip())
+    stack.env.setdefault("DUES_SANDBOX_URL", f"http://127.0.0.1:{sandbox_port}")
+    stack.env.setdefault("DUES_SANDBOX_PUBLIC_URL", f"http://localhost:{sandbox_port}")
+    stack.spawn(sys.executable, "-m", "services.dues.sandbox_server", "--port", sandbox_port)
+
+
 def run(stack: Stack, port: int) -> int:
     stack.env.setdefault("HTTPS", "0")  # plain HTTP on localhost
     stack.start_services()
+    sandbox_payments(stack)
     stack.manage("compiletranslations")
     stack.manage("migrate", "--noinput", "-v", "0")
     stack.manage("seed_demo")

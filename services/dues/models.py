@@ -409,3 +409,6 @@ class BaseDeclaration(models.Model):
 
 
 from .disclosure_models import Disclosure  # noqa: E402, F401  (part D: registered with the app)
+
+# Paying online keeps its own tables (services/dues/payments/models.py), registered with this app.
+from .payments.models import Mismatch, OrderMonth, Statement  # noqa: E402, F401

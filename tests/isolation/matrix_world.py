@@ -58,6 +58,18 @@ class World:
     units: dict[str, models.Model]
 
 
+def _payment_order(member: models.Model) -> models.Model:
+    from tests.isolation.cases_dues_pay import payment_order
+
+    return payment_order(member)
+
+
+def _payment_mismatch(branch: models.Model, marker: str) -> models.Model:
+    from tests.isolation.cases_dues_pay import payment_mismatch
+
+    return payment_mismatch(branch, marker)
+
+
 def _tree() -> dict[str, models.Model]:
     from services.organization.models import OrgUnit
     from tests.factories import OrgUnitFactory
@@ -402,6 +414,8 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "leave_attendee": _leave_attendee,
     "checkin_meeting": _checkin_meeting,
     "checkin_attendee": _checkin_attendee,
+    "payment_order": lambda branch, marker: _payment_order(_member(branch, marker)),
+    "payment_mismatch": lambda branch, marker: _payment_mismatch(branch, marker),
     "dues_arrears_member": dues_arrears_member,
     "dues_arrears_case": dues_arrears_case,
     "dues_disclosure": dues_disclosure,
@@ -562,6 +576,7 @@ def build_world(institution: Institution) -> World:
                 inside=make(units["X"], f"MX-IN-{name}"), outside=make(units["W"], f"MX-OUT-{name}")
             )
         subjects["member"].own["member"] = own_records["member"]
+        subjects["payment_order"].own["member"] = _payment_order(own_records["member"])
         subjects["dossier"].own["applicant"] = _dossier(units["X"], "MX-SELF-dossier", user=users["applicant"])
         subjects["org_unit"] = Subject(inside=units["X"], outside=units["W"])
         for name, make_owned in OWNED_SUBJECTS.items():

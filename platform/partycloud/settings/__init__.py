@@ -10,6 +10,7 @@ from .database import *  # noqa: F403
 from .mail import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .operations import *  # noqa: F403
+from .payments import *  # noqa: F403
 from .search import *  # noqa: F403
 from .security import *  # noqa: F403
 from .storage import *  # noqa: F403
