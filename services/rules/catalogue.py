@@ -34,7 +34,6 @@ NOT_READ_YET = frozenset(
     {
         "audit.retention_days",
         "dues.max_arrears_months",
-        "dues.voluntary_remit_yuan",
         "study.cadre_hours",
         "study.member_hours",
     }
