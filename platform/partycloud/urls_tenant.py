@@ -34,6 +34,7 @@ urlpatterns = [
     path("accounts/", include("services.activation.urls")),
     path("accounts/notifications/", include("services.notifications.urls")),
     path("orglife/", include("services.orglife.checkin_urls")),
+    path("dues/", include("services.dues.urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
     path("api/", include(router.urls)),
@@ -55,6 +56,7 @@ urlpatterns = [
     path("api/", include("services.reminders.api_urls")),
     path("api/", include("services.activation.api_urls")),
     path("api/", include("services.notifications.api_urls")),
+    path("api/", include("services.dues.api_urls")),
 ]
 
 handler400 = "partycloud.errors.bad_request"

@@ -316,6 +316,12 @@ def _checkin_attendee(branch: models.Model, marker: str) -> models.Model:
     return Attendee.objects.create(meeting=meeting, member=member, name=marker)
 
 
+def _dues_entry(branch: models.Model, marker: str) -> models.Model:
+    from tests.isolation.cases_dues_a import dues_entry
+
+    return dues_entry(branch, marker)
+
+
 BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "member": _member,
     "dossier": _dossier,
@@ -337,6 +343,7 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "leave_attendee": _leave_attendee,
     "checkin_meeting": _checkin_meeting,
     "checkin_attendee": _checkin_attendee,
+    "dues_entry": _dues_entry,
 }
 
 
@@ -456,8 +463,16 @@ def _admin_grant(marker: str) -> models.Model:
     )  # fmt: skip
 
 
+def _dues_month(marker: str) -> models.Model:
+    from services.dues.models import Month
+
+    month, _ = Month.objects.get_or_create(year=2026, month=11)
+    return month
+
+
 INSTITUTION_SUBJECTS: dict[str, Callable[[str], models.Model]] = {
     "admin_grant": _admin_grant,
+    "dues_month": _dues_month,
     "incoming": _incoming,
     "local_step": _local_step,
     "meeting_local_step": _meeting_local_step,
