@@ -98,18 +98,26 @@ class Billing:
         }
 
 
+@dataclass(frozen=True)
+class Billable:
+    pk: int
+    branch_id: int
+    category: str
+
+
 def _billable(
     year: int, month: int, *, exclude: set[int] | frozenset[int] = frozenset(), unit_id: int | None = None
-) -> list[Member]:
-    """The members billed for the month: a billable status, and admitted by its last day."""
+) -> list[Billable]:
+    """The members billed for the month: a billable status, and admitted by its last day (plain
+    rows, not model instances: 20,000 instances were a third of an opening's time)."""
     until = last_day(year, month)
     rows = Member.objects.filter(status__in=BILLABLE_STATUSES).filter(
         Q(joined_on__isnull=True) | Q(joined_on__lte=until)
     )
     if unit_id is not None:
         rows = rows.filter(branch_id=unit_id)
-    members = list(rows.only("pk", "name", "branch_id", "category", "status").order_by("pk"))
-    return [member for member in members if member.pk not in exclude]
+    values = rows.order_by("pk").values_list("pk", "branch_id", "category")
+    return [Billable(*row) for row in values if row[0] not in exclude]
 
 
 def bases_in_force(first: date) -> dict[int, tuple[str, Decimal | None]]:
@@ -123,11 +131,12 @@ def bases_in_force(first: date) -> dict[int, tuple[str, Decimal | None]]:
         return {member_id: (category, base) for member_id, category, base in cursor.fetchall()}
 
 
-def _write_bills(month: Month, members: list[Member], acting_user: Any) -> Billing:
+def _write_bills(month: Month, members: list[Billable], acting_user: Any) -> Billing:
     first = date(month.year, month.month, 1)
     tariff = Tariff.on(first)
     bases = bases_in_force(first)
     billing = Billing(month=month)
+    missing: list[int] = []
     member_ids: list[int] = []
     unit_ids: list[int] = []
     amounts: list[Decimal] = []
@@ -141,7 +150,7 @@ def _write_bills(month: Month, members: list[Member], acting_user: Any) -> Billi
                 raise MissingBase(member.category)
             amount = tariff.amount(category, base)
         except MissingBase:
-            billing.missing_base.append(member)
+            missing.append(member.pk)
             continue
         member_ids.append(member.pk)
         unit_ids.append(member.branch_id)
@@ -160,6 +169,7 @@ def _write_bills(month: Month, members: list[Member], acting_user: Any) -> Billi
         columns={"member": member_ids, "unit": unit_ids, "amount": amounts, "basis": bases_used},
     )
     billing.bills = len(member_ids)
+    billing.missing_base = list(Member.objects.filter(pk__in=missing).order_by("pk")) if missing else []
     return billing
 
 
@@ -227,11 +237,12 @@ def missing_base(month: Month, *, unit_id: int | None = None) -> list[Member]:
         billed = billed.filter(member__branch_id=unit_id)
     bases = bases_in_force(date(month.year, month.month, 1))
     exclude = set(billed.values_list("member_id", flat=True))
-    return [
-        member
+    ids = [
+        member.pk
         for member in _billable(month.year, month.month, exclude=exclude, unit_id=unit_id)
         if member.pk not in bases and member.category != Member.Category.STUDENT
     ]
+    return list(Member.objects.filter(pk__in=ids).order_by("pk")) if ids else []
 
 
 def close_month(*, acting_user: Any, month: Month) -> Month:

@@ -15,6 +15,7 @@ from services.audit.models import AuditEvent
 from services.dues.calculation import explain
 from services.dues.models import Base, Category, Entry, Month
 from services.dues.months import bill_missing, close_month, close_year, open_month
+from services.kernel.bulk import insert_many
 from services.members.models import Member
 from tests.factories import MemberFactory, UserFactory
 
@@ -161,3 +162,24 @@ def test_the_year_closes_when_its_twelve_months_are_closed(branch: Branch) -> No
     assert Month.objects.filter(year=2025, year_closed=True).count() == 12
     with pytest.raises(ValidationError, match="已经结账"):
         close_year(acting_user=branch.secretary, year=2025)
+
+
+def test_the_database_checks_every_row_of_a_bulk_insert_against_closed_months(branch: Branch) -> None:
+    october = Month.objects.create(year=2026, month=10)
+    november = Month.objects.create(year=2026, month=11)
+    close_month(acting_user=branch.secretary, month=october)
+    rows = {
+        "member": [m.pk for m in branch.members[:2]],
+        "unit": [branch.unit.pk] * 2,
+        "booked": [november.pk, october.pk],
+    }
+    with pytest.raises(DatabaseError, match="已结账"), transaction.atomic():
+        insert_many(
+            Entry, constants={"kind": "bill", "year": 2026, "month": 10, "amount": Decimal("1.00")}, columns=rows
+        )
+    assert not Entry.objects.exists()
+    insert_many(
+        Entry, constants={"kind": "bill", "year": 2026, "month": 11, "amount": Decimal("1.00"), "booked": november.pk},
+        columns={"member": rows["member"], "unit": rows["unit"]},
+    )  # fmt: skip
+    assert Entry.objects.count() == 2
