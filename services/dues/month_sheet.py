@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from services.members.models import Member
 from services.organization.models import OrgUnit
@@ -129,7 +129,7 @@ def sheet(*, unit: OrgUnit, year: int, month: int) -> Sheet:
 def year_lines(*, unit: OrgUnit, year: int) -> list[dict[str, Any]]:
     """Per member of the branch's year: billed, paid, reduced and outstanding for each month."""
     rows = month_totals(Entry.objects.filter(unit=unit, year=year))
-    names = dict(Member.objects.filter(Q(pk__in={r["member_id"] for r in rows})).values_list("pk", "name"))
+    names = dict(Member.objects.filter(pk__in={r["member_id"] for r in rows}).values_list("pk", "name"))
     result: dict[int, dict[str, Any]] = {}
     for row in rows:
         person = result.setdefault(row["member_id"], {"name": names.get(row["member_id"], ""), "months": {}})

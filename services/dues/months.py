@@ -120,14 +120,15 @@ def _billable(
     return [Billable(*row) for row in values if row[0] not in exclude]
 
 
-def bases_in_force(first: date) -> dict[int, tuple[str, Decimal | None]]:
-    """Every member's base in force in the month starting ``first``: one query."""
-    sql = (
-        "SELECT DISTINCT ON (member_id) member_id, category, monthly_base FROM dues_base"
-        " WHERE starts_on <= %s ORDER BY member_id, starts_on DESC"
-    )
+def bases_in_force(first: date, *, member_ids: list[int] | None = None) -> dict[int, tuple[str, Decimal | None]]:
+    """Every member's (or ``member_ids``') base in force in the month starting ``first``: one query."""
+    sql = "SELECT DISTINCT ON (member_id) member_id, category, monthly_base FROM dues_base WHERE starts_on <= %s"
+    params: list[Any] = [first]
+    if member_ids is not None:
+        sql += " AND member_id = ANY(%s)"
+        params.append(member_ids)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [first])
+        cursor.execute(sql + " ORDER BY member_id, starts_on DESC", params)
         return {member_id: (category, base) for member_id, category, base in cursor.fetchall()}
 
 
@@ -235,13 +236,11 @@ def missing_base(month: Month, *, unit_id: int | None = None) -> list[Member]:
     billed = Entry.objects.filter(year=month.year, month=month.month, kind=Entry.Kind.BILL)
     if unit_id is not None:
         billed = billed.filter(member__branch_id=unit_id)
-    bases = bases_in_force(date(month.year, month.month, 1))
     exclude = set(billed.values_list("member_id", flat=True))
-    ids = [
-        member.pk
-        for member in _billable(month.year, month.month, exclude=exclude, unit_id=unit_id)
-        if member.pk not in bases and member.category != Member.Category.STUDENT
-    ]
+    unbilled = _billable(month.year, month.month, exclude=exclude, unit_id=unit_id)
+    candidates = [member.pk for member in unbilled if member.category != Member.Category.STUDENT]
+    bases = bases_in_force(date(month.year, month.month, 1), member_ids=candidates) if candidates else {}
+    ids = [pk for pk in candidates if pk not in bases]
     return list(Member.objects.filter(pk__in=ids).order_by("pk")) if ids else []
 
 

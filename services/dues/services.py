@@ -50,7 +50,3 @@ def branch_settings_set(*, acting_user: Any, unit: OrgUnit, quarterly: bool) -> 
             event=EVENT_BRANCH_SETTINGS, actor=acting_user, target=unit, before=before, after={"quarterly": quarterly}
         )
     return settings
-
-
-def quarterly(unit: OrgUnit) -> bool:
-    return BranchSettings.objects.filter(unit=unit, quarterly=True).exists()
