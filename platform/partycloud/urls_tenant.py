@@ -35,6 +35,9 @@ urlpatterns = [
     path("accounts/notifications/", include("services.notifications.urls")),
     path("orglife/", include("services.orglife.checkin_urls")),
     path("dues/", include("services.dues.urls")),
+    path("dues/arrears/", include("services.dues.arrears_urls")),
+    path("dues/disclosure/", include("services.dues.disclosure_urls")),
+    path("dues/reductions/", include("services.dues.reduction_urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
     path("api/", include(router.urls)),
@@ -57,6 +60,9 @@ urlpatterns = [
     path("api/", include("services.activation.api_urls")),
     path("api/", include("services.notifications.api_urls")),
     path("api/", include("services.dues.api_urls")),
+    path("api/", include("services.dues.arrears_api_urls")),
+    path("api/", include("services.dues.disclosure_api_urls")),
+    path("api/", include("services.dues.reduction_api_urls")),
 ]
 
 handler400 = "partycloud.errors.bad_request"

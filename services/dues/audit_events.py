@@ -38,3 +38,25 @@ EVENT_BRANCH_SETTINGS = declare(
     "dues.branch_settings", label=_("设置支部党费交纳方式"), detail="before/after: quarterly"
 )
 EVENT_EXPORTED = declare("dues.exported", label=_("导出党费表"), detail="after: unit, year, month (empty: the year)")
+# --- Part D: reductions, arrears cases, the use ledger, disclosure ------------------------------
+EVENT_REDUCTION_REQUESTED = declare(
+    "dues.reduction_requested", label=_("申请党费减免"), detail="after: member, kind, months, monthly_amount, reason"
+)
+EVENT_REDUCTION_DECIDED = declare(
+    "dues.reduction_decided", label=_("审批党费减免"), detail="after: step (branch/committee), approved, note"
+)
+EVENT_REDUCTION_BOOKED = declare(
+    "dues.reduction_booked", label=_("记入党费减免"), detail="after: reduction, months and amounts written"
+)
+EVENT_ARREARS_CASE_OPENED = declare(
+    "dues.arrears_case_opened", label=_("欠缴党费立案"), detail="detail: member, unit, months (system, daily)"
+)
+EVENT_ARREARS_CASE_RECORDED = declare(
+    "dues.arrears_case_recorded", label=_("记录欠缴党费谈话"), detail="after: talked_on, outcome, closed"
+)
+EVENT_USE_RECORDED = declare(
+    "dues.use_recorded", label=_("记录党费使用"), detail="after: unit, spent_on, purpose, amount, voucher, corrects"
+)
+EVENT_DISCLOSURE_PUBLISHED = declare(
+    "dues.disclosure_published", label=_("公开党费收缴使用情况"), detail="after: unit, year, totals"
+)

@@ -250,6 +250,8 @@ class Reduction(models.Model):
     )
     committee_decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(_("审批意见"), max_length=300, blank=True)
+    # Part D: the branch's note on its step (``decision_note`` is the higher committee's).
+    branch_note = models.CharField(_("支部意见"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("党费减免")
@@ -362,3 +364,6 @@ class UseEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.spent_on} {self.purpose} {self.amount}"
+
+
+from .disclosure_models import Disclosure  # noqa: E402, F401  (part D: registered with the app)

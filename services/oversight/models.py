@@ -48,3 +48,35 @@ class NoticeSignoffFigures(models.Model):
     @property
     def signed_percent(self) -> int:
         return round(100 * self.signed_count / self.expected_count) if self.expected_count else 100
+
+
+class DuesCollectionFigures(models.Model):
+    """One branch's dues collection in one month, published by the institution's figures job
+    (services/dues/selectors.py ``collection``, the one definition of the rate). No names: the unit
+    is named by its path of ids in the institution's tree and its kind, and member-month counts
+    below ``SMALL_COUNT`` are suppressed (shown as "< 5"), so no one person's payment can be read."""
+
+    SMALL_COUNT = 5
+
+    institution = models.ForeignKey("tenants.Institution", on_delete=models.CASCADE, related_name="dues_figures")
+    unit_path = models.CharField(max_length=255)  # "1.4.17.": ids, never a name
+    unit_kind = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    suppressed = models.BooleanField(default=False)  # fewer than SMALL_COUNT member-months billed
+    billed_count = models.PositiveIntegerField(null=True, blank=True)  # member-months billed
+    settled_count = models.PositiveIntegerField(null=True, blank=True)  # of those, paid or reduced in full
+    rate = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)  # percent of money due
+    computed_at = models.DateTimeField(_("统计时间"))
+
+    class Meta:
+        verbose_name = _("党费收缴统计")
+        verbose_name_plural = _("党费收缴统计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "unit_path", "year", "month"], name="dues_collection_figures_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution_id}/{self.unit_path} {self.year}-{self.month:02d}: {self.rate}"

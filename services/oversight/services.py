@@ -15,6 +15,7 @@ from services.members.models import Member
 from services.members.status import OFF_ROLL_STATUSES
 from services.organization.models import OrgUnit
 
+from .dues_figures import dues_figures_publish
 from .models import InstitutionFigures, NoticeSignoffFigures
 
 
@@ -31,6 +32,7 @@ def figures_publish(*, institution: Any) -> InstitutionFigures:
         },
     )
     signoff_figures_publish(institution=institution)
+    dues_figures_publish(institution=institution)
     return figures
 
 

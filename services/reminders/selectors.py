@@ -34,6 +34,10 @@ KIND_LABELS = {
     "orglife.minutes_pending": _("会议纪要未定稿"),
     "orglife.compliance": _("三会一课应开未开"),
     "orglife.tomorrow": _("明天的会议"),
+    "dues.arrears_member": _("党费未交纳"),
+    "dues.arrears_branch": _("党员连续欠缴党费"),
+    "dues.arrears_case": _("欠缴党费待处理"),
+    "dues.disclosure_due": _("党费收缴使用情况未公开"),
 }
 
 

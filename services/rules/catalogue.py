@@ -33,7 +33,6 @@ from .readers import ROOT, Readings, find_readers
 NOT_READ_YET = frozenset(
     {
         "audit.retention_days",
-        "dues.max_arrears_months",
         "study.cadre_hours",
         "study.member_hours",
     }

@@ -322,6 +322,61 @@ def _dues_entry(branch: models.Model, marker: str) -> models.Model:
     return dues_entry(branch, marker)
 
 
+# --- dues (part D): arrears, disclosure, use --------------------------------------------------------
+
+
+def dues_arrears_member(branch: models.Model, marker: str) -> models.Model:
+    """A member of ``branch`` whose bill for last month is unpaid."""
+    from django.utils import timezone
+
+    from services.dues.arrears import month_before
+    from services.dues.models import Entry, Month
+
+    member = _member(branch, marker)
+    year, month = month_before(timezone.localdate())
+    booked, _ = Month.objects.get_or_create(year=year, month=month)
+    Entry.objects.create(
+        member=member, unit=branch, kind=Entry.Kind.BILL, year=year, month=month, booked=booked, amount=10
+    )
+    return member
+
+
+def dues_arrears_case(branch: models.Model, marker: str) -> models.Model:
+    from services.dues.models import ArrearsCase
+
+    return ArrearsCase.objects.create(member=_member(branch, marker), unit=branch, months=[[2026, 1]])
+
+
+def dues_disclosure(branch: models.Model, marker: str) -> models.Model:
+    """A published disclosure of ``branch``; its snapshot (what members read) carries the marker."""
+    from services.dues.disclosure import disclosure_figures
+    from services.dues.models import Disclosure
+
+    snapshot = {**disclosure_figures(unit=branch, year=2026), "unit": marker}
+    return Disclosure.objects.create(unit=branch, year=2026, snapshot=snapshot)
+
+
+def dues_reduction(branch: models.Model, marker: str) -> models.Model:
+    """A member's request waiting for the branch's step; the member is named ``marker``."""
+    from services.dues.models import Reduction
+
+    return Reduction.objects.create(
+        member=_member(branch, marker),
+        kind="exempt",
+        starts_on=date(2030, 1, 1),
+        ends_on=date(2030, 1, 1),
+        reason=marker,
+    )
+
+
+def _dues_use_entry(branch: models.Model, marker: str) -> models.Model:
+    from services.dues.models import UseEntry
+
+    return UseEntry.objects.create(
+        unit=branch, spent_on=date(2026, 1, 5), purpose="training", amount=1, description=marker
+    )
+
+
 BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "member": _member,
     "dossier": _dossier,
@@ -344,6 +399,11 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "checkin_meeting": _checkin_meeting,
     "checkin_attendee": _checkin_attendee,
     "dues_entry": _dues_entry,
+    "dues_arrears_member": dues_arrears_member,
+    "dues_arrears_case": dues_arrears_case,
+    "dues_disclosure": dues_disclosure,
+    "dues_use_entry": _dues_use_entry,
+    "dues_reduction": dues_reduction,
 }
 
 
