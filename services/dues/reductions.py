@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from services.audit.services import audit_record
+from services.kernel.bulk import insert_many
 from services.members.models import Member
 from services.organization.models import OrgUnit
 from services.organization.scope import can_manage, scope_for
@@ -70,6 +71,36 @@ def reductions_for(member_ids: list[int], year: int, month: int) -> dict[int, Te
         member_id__in=member_ids, status=Reduction.Status.APPROVED, starts_on__lte=day, ends_on__gte=day
     ).order_by("requested_at")
     return {r.member_id: Terms(r.pk, r.kind, r.monthly_amount) for r in rows}
+
+
+def reductions_book_with_bills(
+    month: Month, bills: list[tuple[int, int, Decimal]], *, acting_user: Any
+) -> list[tuple[Any, ...]]:
+    """The month opening's part: for each new bill ``(member_id, unit_id, amount)`` covered by an
+    approved reduction, its reduction entry, in the same INSERT shape as the bills (one query to
+    find the reductions, one to write)."""
+    terms = reductions_for([member_id for member_id, _unit, _amount in bills], month.year, month.month)
+    rows = []
+    for member_id, unit_id, amount in bills:
+        term = terms.get(member_id)
+        cut = ZERO if term is None else reduction_amount(term, billed=amount)
+        if term is not None and cut > 0:
+            rows.append((member_id, unit_id, -cut, term.idempotency_key(month.year, month.month)))
+    if not rows:
+        return []
+    members, units, amounts, keys = (list(column) for column in zip(*rows, strict=True))
+    insert_many(
+        Entry,
+        constants={
+            "kind": Entry.Kind.REDUCTION,
+            "year": month.year,
+            "month": month.month,
+            "booked": month.pk,
+            "created_by": getattr(acting_user, "pk", None),
+        },
+        columns={"member": members, "unit": units, "amount": amounts, "idempotency_key": keys},
+    )
+    return rows
 
 
 def committee_unit(branch: OrgUnit) -> OrgUnit:

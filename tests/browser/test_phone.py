@@ -83,15 +83,26 @@ SECRETARY_DESTINATIONS = (
     "/rules/",
     "/documents/",
     "/orglife/mine/",
+    "/dues/mine/",
     "/development/",
     "/votes/",
     "/orglife/board/",
+    "/dues/",
     "/transfers/",
     "/reminders/",
     "/members/import/",
     "/accounts/manage/",
 )
-MEMBER_DESTINATIONS = ("/", "/members/me/", "/org/", "/rules/", "/documents/", "/orglife/mine/", "/reminders/")
+MEMBER_DESTINATIONS = (
+    "/",
+    "/members/me/",
+    "/org/",
+    "/rules/",
+    "/documents/",
+    "/orglife/mine/",
+    "/dues/mine/",
+    "/reminders/",
+)
 # The pages each one works in: the destinations and the pages they lead to.
 SECRETARY_PAGES = (
     *SECRETARY_DESTINATIONS,
@@ -107,7 +118,7 @@ SECRETARY_PAGES = (
     "/dues/bases/import/",
     "/dues/bases/declarations/",
 )
-MEMBER_PAGES = (*MEMBER_DESTINATIONS, "/development/", "/votes/", "/dues/mine/", "/dues/mine/declare/")
+MEMBER_PAGES = (*MEMBER_DESTINATIONS, "/development/", "/votes/", "/dues/mine/declare/")
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ def test_wechat_callback_books_each_month_once(inst_a: Any, branch: Branch, open
     assert post_wechat(inst_a, headers, body).status_code == 204
     assert post_wechat(inst_a, *wechat_callback(order.out_trade_no, "4200000001", 2500)).status_code == 204
     assert len(payments(member)) == 2
-    assert AuditEvent.objects.filter(event="dues.payment_recorded").count() == 1
+    assert AuditEvent.objects.filter(event="dues.online_payment_recorded").count() == 1
 
 
 @pytest.mark.parametrize(

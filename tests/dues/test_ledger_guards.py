@@ -16,8 +16,8 @@ from .conftest import Branch
 pytestmark = pytest.mark.django_db
 
 
-def bill(branch: Branch, month: Month, amount: str = "10.00") -> Entry:
-    member = branch.members[3]
+def bill(branch: Branch, month: Month, amount: str = "10.00", index: int = 3) -> Entry:
+    member = branch.members[index]
     return Entry.objects.create(
         member=member,
         unit=branch.unit,
@@ -54,7 +54,7 @@ def test_nothing_is_booked_into_a_closed_month_and_it_never_reopens(branch: Bran
     bill(branch, open_month)
     Month.objects.filter(pk=open_month.pk).update(status=Month.Status.CLOSED)
     with pytest.raises(DatabaseError, match="已结账"), transaction.atomic():
-        bill(branch, open_month, "5.00")
+        bill(branch, open_month, "5.00", index=4)
     assert "不能重新打开" in refused("UPDATE dues_month SET status = 'open' WHERE id = %s", [open_month.pk])
     with pytest.raises(IntegrityError), transaction.atomic():  # a year closes only closed months
         Month.objects.create(year=2026, month=12, year_closed=True)

@@ -329,6 +329,12 @@ def _checkin_attendee(branch: models.Model, marker: str) -> models.Model:
     return Attendee.objects.create(meeting=meeting, member=member, name=marker)
 
 
+def _dues_entry(branch: models.Model, marker: str) -> models.Model:
+    from tests.isolation.cases_dues_a import dues_entry
+
+    return dues_entry(branch, marker)
+
+
 # --- dues (part D): arrears, disclosure, use --------------------------------------------------------
 
 
@@ -416,6 +422,7 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "checkin_attendee": _checkin_attendee,
     "payment_order": lambda branch, marker: _payment_order(_member(branch, marker)),
     "payment_mismatch": lambda branch, marker: _payment_mismatch(branch, marker),
+    "dues_entry": _dues_entry,
     "dues_arrears_member": dues_arrears_member,
     "dues_arrears_case": dues_arrears_case,
     "dues_disclosure": dues_disclosure,
@@ -556,8 +563,16 @@ def _admin_grant(marker: str) -> models.Model:
     )  # fmt: skip
 
 
+def _dues_month(marker: str) -> models.Model:
+    from services.dues.models import Month
+
+    month, _ = Month.objects.get_or_create(year=2026, month=11)
+    return month
+
+
 INSTITUTION_SUBJECTS: dict[str, Callable[[str], models.Model]] = {
     "admin_grant": _admin_grant,
+    "dues_month": _dues_month,
     "incoming": _incoming,
     "local_step": _local_step,
     "meeting_local_step": _meeting_local_step,

@@ -15,10 +15,11 @@ from tenants.models import Institution
 from tests.conftest import client_for, in_schema, make_user
 from tests.members.helpers import build_tree, person, unit_admin
 
-EVERYONE = {"/", "/members/me/", "/org/", "/rules/", "/documents/", "/orglife/mine/", "/reminders/"}
+EVERYONE = {"/", "/members/me/", "/org/", "/rules/", "/documents/", "/orglife/mine/", "/dues/mine/", "/reminders/"}
 MANAGING = {
     "/members/",
     "/orglife/board/",
+    "/dues/",
     "/development/",
     "/votes/",
     "/transfers/",

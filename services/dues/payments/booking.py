@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from services.audit.services import audit_record
-from services.dues.audit_events import EVENT_PAYMENT_MISMATCH, EVENT_PAYMENT_RECORDED
+from services.dues.audit_events import EVENT_ONLINE_PAYMENT_RECORDED, EVENT_PAYMENT_MISMATCH
 from services.dues.models import Entry, Month, PaymentOrder
 from services.dues.selectors import open_month_for_booking
 from services.members.models import Member
@@ -129,7 +129,7 @@ def _write_entries(order: PaymentOrder, lines: list[OrderMonth], month: Month, a
         for line in lines
     )
     audit_record(
-        event=EVENT_PAYMENT_RECORDED,
+        event=EVENT_ONLINE_PAYMENT_RECORDED,
         actor=acting_user,
         target=order,
         after={
