@@ -18,6 +18,8 @@ from .calculation import MissingBase, Tariff, explain
 from .models import Base, Entry
 
 RECEIPT_KINDS = (Entry.Kind.PAYMENT, Entry.Kind.VOLUNTARY, Entry.Kind.REFUND)
+# Payments booked from an online order carry the order's number in ``note`` (payments/booking.py).
+ONLINE_METHODS = (Entry.Method.WECHAT, Entry.Method.ALIPAY, Entry.Method.SANDBOX)
 MONTHS_SHOWN = 36
 RECEIPTS_SHOWN = 50
 
@@ -34,10 +36,12 @@ class Receipt:
 
     entry: Entry
     amount: Decimal  # positive: what was paid (or refunded)
+    order_no: str = ""  # an online payment's order (its page is the receipt)
 
     @classmethod
     def of(cls, entry: Entry) -> Receipt:
-        return cls(entry=entry, amount=abs(entry.amount))
+        online = entry.kind == Entry.Kind.PAYMENT and entry.method in ONLINE_METHODS
+        return cls(entry=entry, amount=abs(entry.amount), order_no=entry.note if online else "")
 
 
 @dataclass

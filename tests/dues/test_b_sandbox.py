@@ -112,7 +112,10 @@ def test_pay_through_the_sandbox_end_to_end(inst_a: Any, branch: Branch, open_mo
     assert sorted((e.month, e.amount, e.method) for e in entries) == [(10, -12.5, "sandbox"), (11, -12.5, "sandbox")]
     order.refresh_from_db()
     receipt = phone.get(reverse("dues_pay:order", kwargs={"out_trade_no": order.out_trade_no})).content.decode()
-    assert "党费收据" in receipt and order.provider_txn in receipt and member.name in receipt
+    assert "党费收据" in receipt and "已支付" in receipt and order.provider_txn in receipt and member.name in receipt
+    # 我的党费's receipts lead back to the order's receipt, once per month paid.
+    mine = phone.get(reverse("dues_mine:page")).content.decode()
+    assert mine.count(f'<a href="{order_page(order)}">{order.provider_txn}</a>') == 2
 
     # The sandbox delivers the same callback twice more (a replay): nothing new.
     adapter = SandboxPay(url=server.sandbox.public_url, key=server.sandbox.key)
