@@ -64,13 +64,15 @@ def _months(starts_on: date, ends_on: date) -> list[tuple[int, int]]:
     return [(i // 12, i % 12 + 1) for i in range(first, last + 1)]
 
 
-def reductions_for(member_ids: list[int], year: int, month: int) -> dict[int, Terms]:
-    """The approved reductions covering ``year``-``month`` of these members (one query)."""
+def reductions_for(member_ids: list[int] | None, year: int, month: int) -> dict[int, Terms]:
+    """The approved reductions covering ``year``-``month`` of these members, or of everyone when
+    ``member_ids`` is None (one query; the month opening asks for everyone: there are few
+    reductions, and twenty thousand ids in the query cost more than reading them all)."""
     day = date(year, month, 1)
-    rows = Reduction.objects.filter(
-        member_id__in=member_ids, status=Reduction.Status.APPROVED, starts_on__lte=day, ends_on__gte=day
-    ).order_by("requested_at")
-    return {r.member_id: Terms(r.pk, r.kind, r.monthly_amount) for r in rows}
+    rows = Reduction.objects.filter(status=Reduction.Status.APPROVED, starts_on__lte=day, ends_on__gte=day)
+    if member_ids is not None:
+        rows = rows.filter(member_id__in=member_ids)
+    return {r.member_id: Terms(r.pk, r.kind, r.monthly_amount) for r in rows.order_by("requested_at")}
 
 
 def reductions_book_with_bills(
@@ -79,7 +81,7 @@ def reductions_book_with_bills(
     """The month opening's part: for each new bill ``(member_id, unit_id, amount)`` covered by an
     approved reduction, its reduction entry, in the same INSERT shape as the bills (one query to
     find the reductions, one to write)."""
-    terms = reductions_for([member_id for member_id, _unit, _amount in bills], month.year, month.month)
+    terms = reductions_for(None, month.year, month.month)
     rows = []
     for member_id, unit_id, amount in bills:
         term = terms.get(member_id)
