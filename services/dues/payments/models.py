@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from services.dues.models import Entry, PaymentOrder
+from services.dues.models.ledger import Entry, PaymentOrder
 from services.members.models import Member
 from services.organization.models import OrgUnit
 

@@ -406,9 +406,3 @@ class BaseDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.monthly_base} from {self.starts_on:%Y-%m} {self.status}"
-
-
-from .disclosure_models import Disclosure  # noqa: E402, F401  (part D: registered with the app)
-
-# Paying online keeps its own tables (services/dues/payments/models.py), registered with this app.
-from .payments.models import Mismatch, OrderMonth, Statement  # noqa: E402, F401
