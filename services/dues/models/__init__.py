@@ -4,19 +4,8 @@ writes them and are registered with the app from here."""
 
 from ..disclosure_models import Disclosure
 from ..payments.models import Mismatch, OrderMonth, Statement
-from .ledger import (
-    FLAT_CATEGORIES,
-    ArrearsCase,
-    Base,
-    BaseDeclaration,
-    BranchSettings,
-    Category,
-    Entry,
-    Month,
-    PaymentOrder,
-    Reduction,
-    UseEntry,
-)
+from .ledger import FLAT_CATEGORIES, Base, BranchSettings, Category, Entry, Month, PaymentOrder
+from .requests import ArrearsCase, BaseDeclaration, Reduction, UseEntry
 
 __all__ = [
     "FLAT_CATEGORIES",
