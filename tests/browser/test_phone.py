@@ -117,8 +117,20 @@ SECRETARY_PAGES = (
     "/dues/bases/",
     "/dues/bases/import/",
     "/dues/bases/declarations/",
+    "/dues/reductions/",
+    "/dues/arrears/",
+    "/dues/disclosure/",
+    "/dues/pay/reconcile/",
 )
-MEMBER_PAGES = (*MEMBER_DESTINATIONS, "/development/", "/votes/", "/dues/mine/declare/")
+MEMBER_PAGES = (
+    *MEMBER_DESTINATIONS,
+    "/development/",
+    "/votes/",
+    "/dues/mine/declare/",
+    "/dues/pay/",
+    "/dues/reductions/new/",
+    "/dues/disclosure/",
+)
 
 
 @dataclass(frozen=True)
