@@ -34,15 +34,6 @@ def unit_contains(outer: OrgUnit, inner: OrgUnit) -> bool:
     return inner.path.startswith(outer.path)
 
 
-def member_of(user: Any) -> Any:
-    """The member record linked to ``user`` (with its branch), or None."""
-    from services.members.models import Member
-
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Member.objects.select_related("branch").filter(user_id=user.pk).first()
-
-
 @dataclass(frozen=True)
 class Viewer:
     """Who is looking: their scope and the path of their own branch."""

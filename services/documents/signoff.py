@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from services.members.selectors import member_of
+
 from .audit_events import DocumentEvent
 from .models import Document, Receipt
-from .selectors import in_public_schema, member_of, public_document_get, unit_contains
+from .selectors import in_public_schema, public_document_get, unit_contains
 from .services import _audit
 
 

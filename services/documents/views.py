@@ -27,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from services.kernel.web import run_and_redirect, run_service
+from services.members.selectors import member_of
 from services.storage.backends import get_storage
 from services.storage.uploads import TEXT, allowed_description, decode_text, human_size, max_upload_bytes
 
@@ -268,7 +269,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "max_bytes": max_upload_bytes(),
     }
     if document.requires_signoff:
-        member = selectors.member_of(request.user)
+        member = member_of(request.user)
         context["can_sign"] = member is not None and (
             document.scope_unit is None or selectors.unit_contains(document.scope_unit, member.branch)
         )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from services.audit.services import audit_record
-from services.members.models import Member
+from services.members.selectors import member_of
 from services.organization.models import OrgUnit
 from services.organization.scope import ancestor_paths, can_manage, scope_for
 
@@ -142,7 +142,7 @@ def disclosure_publish(*, acting_user: Any, unit: OrgUnit, year: int) -> Disclos
 
 def _concerning(user: Any) -> Q:
     """The disclosures of the user's own branch and of the units above it."""
-    member = Member.objects.filter(user=user).select_related("branch").first() if user.is_authenticated else None
+    member = member_of(user)
     if member is None:
         return Q(pk__in=[])
     return Q(unit__path__in=ancestor_paths(member.branch.path))

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from services.members.models import Member
+from services.members.selectors import member_of
 
 from . import selectors
 from .bases import base_in_force, first_of_month
@@ -62,9 +63,7 @@ class MyDues:
 
 def my_member(*, acting_user: Any) -> Member | None:
     """The caller's own member record (None for an account without one)."""
-    if not getattr(acting_user, "is_authenticated", False):
-        return None
-    return Member.objects.filter(user=acting_user).select_related("branch").first()
+    return member_of(acting_user)
 
 
 def _explanation(member: Member, base: Base | None) -> tuple[Decimal | None, str, bool]:

@@ -20,11 +20,12 @@ from rest_framework.views import APIView
 
 from services.kernel.actions import client_ip
 from services.kernel.serializers import InputSerializer
+from services.members.selectors import member_of
 
 from .models import PaymentOrder
 from .pay_views import order_for
 from .payments.models import Mismatch
-from .payments.orders import member_of, order_create, payable_periods
+from .payments.orders import order_create, payable_periods
 from .payments.sync import order_sync
 from .reconcile import PARSERS, mismatches_for, statement_import
 

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 from services.kernel.actions import client_ip
 from services.kernel.qr import qr_data_uri
 from services.kernel.web import run_and_redirect, run_service
+from services.members.selectors import member_of
 from services.organization.scope import scope_for
 
 from .models import Entry, PaymentOrder
 from .payments import enabled_providers
-from .payments.orders import member_of, order_create, payable_periods
+from .payments.orders import order_create, payable_periods
 from .payments.sync import order_sync
 
 CHECKOUTS = "dues_pay_checkouts"  # session: out_trade_no → [pay_url, code_url] of the provider

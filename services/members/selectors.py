@@ -15,6 +15,14 @@ __all__ = ["member_get", "member_history", "member_list", "retained_since", "sco
 from .models import Member, MemberChange
 
 
+def member_of(user: Any) -> Member | None:
+    """The member record linked to ``user`` (with its branch), or None: an anonymous visitor, or an
+    account with no record (a console user, an applicant)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Member.objects.select_related("branch").filter(user_id=user.pk).first()
+
+
 def member_list(
     *,
     acting_user: Any,

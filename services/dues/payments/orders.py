@@ -39,13 +39,6 @@ class Period:
         return sum((amount for _, _, amount in self.months), Decimal("0.00"))
 
 
-def member_of(user: Any) -> Member | None:
-    """The member record of ``user`` (with its branch), or None (an account with no record)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Member.objects.select_related("branch").filter(user_id=user.pk).first()
-
-
 def _quarterly(member: Member) -> bool:
     return BranchSettings.objects.filter(unit_id=member.branch_id, quarterly=True).exists()
 
