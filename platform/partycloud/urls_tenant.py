@@ -41,6 +41,11 @@ urlpatterns = [
     path("dues/reductions/", include("services.dues.reduction_urls")),
     path("dues/bases/", include("services.dues.base_urls")),
     path("dues/mine/", include("services.dues.mine_urls")),
+    path("study/", include("services.study.urls")),
+    path("exams/", include("services.exams.urls")),
+    path("reports/", include("services.thought_reports.urls")),
+    path("surveys/", include("services.surveys.urls")),
+    path("openness/", include("services.openness.urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
     path("api/", include(router.urls)),
@@ -68,6 +73,11 @@ urlpatterns = [
     path("api/", include("services.dues.disclosure_api_urls")),
     path("api/", include("services.dues.reduction_api_urls")),
     path("api/", include("services.dues.base_api_urls")),
+    path("api/", include("services.study.api_urls")),
+    path("api/", include("services.exams.api_urls")),
+    path("api/", include("services.thought_reports.api_urls")),
+    path("api/", include("services.surveys.api_urls")),
+    path("api/", include("services.openness.api_urls")),
 ]
 
 handler400 = "partycloud.errors.bad_request"

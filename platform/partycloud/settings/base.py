@@ -55,6 +55,11 @@ TENANT_APPS = [
     "services.reminders",
     "services.activation",
     "services.notifications",
+    "services.study",
+    "services.exams",
+    "services.thought_reports",
+    "services.surveys",
+    "services.openness",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -1,0 +1,7 @@
+"""API routes of 考试, mounted under "api/" on institution sites (named, no namespace)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

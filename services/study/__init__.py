@@ -1,0 +1,3 @@
+"""Study: courses and materials, study plans, hours from heartbeats, lectures attended and external
+training (docs/study.md).
+"""
