@@ -80,3 +80,44 @@ class DuesCollectionFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution_id}/{self.unit_path} {self.year}-{self.month:02d}: {self.rate}"
+
+
+class UnitFact(models.Model):
+    """One de-identified fact about one unit of one institution for one period: a metric as a
+    numerator over a denominator (issue 15's facts; the older tables above move here in time).
+
+    Published by the institution's figures job from the capabilities' own selectors
+    (``services/oversight/facts.py``). No names: the unit is its path of ids and its kind; a
+    denominator below ``SMALL_COUNT`` is suppressed (shown as "< 5"), so no one person's answer,
+    hours or report can be read from it."""
+
+    SMALL_COUNT = 5
+
+    institution = models.ForeignKey("tenants.Institution", on_delete=models.CASCADE, related_name="unit_facts")
+    unit_path = models.CharField(max_length=255)  # "1.4.17.": ids, never a name
+    unit_kind = models.CharField(max_length=20)
+    period = models.CharField(max_length=7)  # "2026" (a year) or "2026-11" (a month)
+    metric = models.CharField(max_length=64)  # "<capability>.<what>", e.g. "study.hours_met"
+    suppressed = models.BooleanField(default=False)
+    numerator = models.PositiveIntegerField(null=True, blank=True)
+    denominator = models.PositiveIntegerField(null=True, blank=True)
+    computed_at = models.DateTimeField(_("统计时间"))
+
+    class Meta:
+        verbose_name = _("基层组织统计")
+        verbose_name_plural = _("基层组织统计")
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "metric", "period", "unit_path"], name="unit_fact_once")
+        ]
+        indexes = [models.Index(fields=["metric", "period"], name="unit_fact_metric_period")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.institution_id}/{self.unit_path} {self.metric} {self.period}: {self.numerator}/{self.denominator}"
+        )
+
+    @property
+    def percent(self) -> int | None:
+        if self.suppressed or not self.denominator or self.numerator is None:
+            return None
+        return round(100 * self.numerator / self.denominator)

@@ -16,6 +16,7 @@ from services.members.status import OFF_ROLL_STATUSES
 from services.organization.models import OrgUnit
 
 from .dues_figures import dues_figures_publish
+from .facts import unit_facts_publish
 from .models import InstitutionFigures, NoticeSignoffFigures
 
 
@@ -33,6 +34,7 @@ def figures_publish(*, institution: Any) -> InstitutionFigures:
     )
     signoff_figures_publish(institution=institution)
     dues_figures_publish(institution=institution)
+    unit_facts_publish(institution=institution)
     return figures
 
 

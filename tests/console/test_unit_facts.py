@@ -1,0 +1,67 @@
+"""The facts capabilities publish for oversight (services/oversight/facts.py): each source's figure
+per branch reaches the public schema under the unit's path of ids, without a name; a denominator
+below the small count is suppressed; publishing again replaces the year's rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import models
+
+from services.kernel.figures import UnitFigure
+from services.oversight import facts
+from services.oversight.facts import unit_facts_publish
+from services.oversight.models import UnitFact
+from tenants.models import Institution
+from tests.conftest import in_schema
+from tests.factories import OrgUnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_source_publishes_per_branch_and_small_counts_are_suppressed(
+    inst_a: Institution, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with in_schema(inst_a.schema_name):
+        big, small = OrgUnitFactory(name="大支部"), OrgUnitFactory(name="小支部")
+    asked: list[int] = []
+
+    def hours_met(*, year: int) -> list[UnitFigure]:
+        asked.append(year)
+        return [UnitFigure(big.pk, 7, 10), UnitFigure(small.pk, 1, 3), UnitFigure(10**9, 1, 9)]
+
+    monkeypatch.setattr(facts, "SOURCES", {"study.hours_met": hours_met})
+    with in_schema(inst_a.schema_name):
+        assert unit_facts_publish(institution=inst_a, year=2026) == 2  # a unit that is gone is skipped
+        assert unit_facts_publish(institution=inst_a, year=2026) == 2  # replaced, not added
+    assert asked == [2026, 2026]
+    with in_schema("public"):
+        rows = {row.unit_path: row for row in UnitFact.objects.filter(institution=inst_a)}
+        assert set(rows) == {big.path, small.path}
+        mine = rows[big.path]
+        assert (mine.metric, mine.period, mine.numerator, mine.denominator, mine.percent) == (
+            "study.hours_met",
+            "2026",
+            7,
+            10,
+            70,
+        )
+        few = rows[small.path]
+        assert few.suppressed and few.numerator is None and few.denominator is None and few.percent is None
+        text = [f.name for f in UnitFact._meta.get_fields() if isinstance(f, models.CharField)]
+        assert sorted(text) == ["metric", "period", "unit_kind", "unit_path"]
+        assert all(set(row.unit_path) <= set("0123456789.") for row in rows.values())
+        assert "支部" not in str([row.__dict__ for row in rows.values()])
+
+
+def test_the_figures_job_publishes_the_facts(inst_a: Institution, monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.oversight.services import figures_publish
+
+    with in_schema(inst_a.schema_name):
+        unit = OrgUnitFactory(name="支部")
+    monkeypatch.setattr(facts, "SOURCES", {"exams.took_part": lambda *, year: [UnitFigure(unit.pk, 5, 6)]})
+    with in_schema(inst_a.schema_name):
+        figures_publish(institution=inst_a)
+    with in_schema("public"):
+        assert list(UnitFact.objects.filter(institution=inst_a).values_list("metric", "numerator", "denominator")) == [
+            ("exams.took_part", 5, 6)
+        ]
