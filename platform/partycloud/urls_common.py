@@ -6,12 +6,12 @@ from django.templatetags.static import static
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from services.accounts import api as accounts_api
 
-from . import health, metrics
+from . import health, metrics, schema_view
 
 
 def common_urls(urlconf: str) -> list[URLPattern | URLResolver]:
@@ -23,7 +23,7 @@ def common_urls(urlconf: str) -> list[URLPattern | URLResolver]:
         path("healthz", health.healthz, name="healthz"),
         path("healthz/live", health.live, name="healthz_live"),
         path("metrics", metrics.metrics_view, name="metrics"),
-        path("api/schema/", SpectacularAPIView.as_view(urlconf=urlconf), name="schema"),
+        path("api/schema/", schema_view.SchemaView.as_view(urlconf=urlconf), name="schema"),
         path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api_docs"),
     ]
 

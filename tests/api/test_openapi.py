@@ -115,3 +115,28 @@ def test_the_console_schema_offers_the_restore_of_an_archive_with_a_bounded_body
     body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     properties = console_schema["components"]["schemas"][body]["properties"]
     assert properties["archive"]["maxLength"] == 300 and properties["confirmation"]["maxLength"] == 30
+
+
+def test_the_schema_is_made_once_per_site_and_language(inst_a: Institution, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drf_spectacular.generators import SchemaGenerator
+
+    from partycloud.schema_view import SchemaView
+
+    monkeypatch.setattr(SchemaView, "_made", {})
+    made: list[str] = []
+    real = SchemaGenerator.get_schema
+
+    def counting(self: SchemaGenerator, *args: Any, **kwargs: Any) -> Any:
+        made.append(str(self.urlconf))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counting)
+    client = client_for(inst_a)
+    first = client.get("/api/schema/?format=json").json()
+    assert client.get("/api/schema/?format=json").json() == first
+    assert made == ["partycloud.urls_tenant"]
+    english = client.get("/api/schema/?format=json&lang=en").json()
+    assert made == ["partycloud.urls_tenant", "partycloud.urls_tenant"]  # each language its own
+    assert english["paths"].keys() == first["paths"].keys()
+    client_for(None).get("/api/schema/?format=json")
+    assert made[-1] == "partycloud.urls_public" and len(made) == 3
