@@ -31,7 +31,17 @@ class ThrottledChinese(Throttled):
     extra_detail_singular = extra_detail_plural = gettext_lazy("请 {wait} 秒后再试。")  # type: ignore[assignment]
 
 
+def _service_code(exc: Exception) -> str | None:
+    """The code a service gave its one refusal (``ValidationError(message, code="no_open_month")``),
+    kept for the client to act on instead of the generic "invalid"."""
+    if not isinstance(exc, DjangoValidationError) or hasattr(exc, "error_dict"):
+        return None
+    codes = {getattr(error, "code", None) for error in exc.error_list}
+    return codes.pop() if len(codes) == 1 and None not in codes else None
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    service_code = _service_code(exc)
     exc = api_exception(exc)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and isinstance(response.data.get("detail"), list):
@@ -41,6 +51,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = getattr(exc, "default_code", None) or getattr(exc, "code", None)
         if code and "code" not in response.data:
             response.data["code"] = getattr(getattr(exc, "detail", None), "code", code)
+        if service_code and response.data.get("code") == "invalid":
+            response.data["code"] = service_code
     request = context.get("request")
     if response is not None and response.status_code == 403 and request is not None:
         audit_permission_denied(

@@ -53,6 +53,10 @@ class ReceiptSerializer(serializers.Serializer):
     reference = serializers.CharField(source="entry.reference", allow_blank=True)
     paid_by_name = serializers.CharField(source="entry.paid_by_name", allow_blank=True)
     created_at = serializers.DateTimeField(source="entry.created_at")
+    order_no = serializers.CharField(
+        allow_blank=True,
+        help_text="an online payment's order number (its receipt: GET /api/dues/pay/orders/{order_no}/)",
+    )
 
 
 class MyDuesSerializer(serializers.Serializer):

@@ -179,6 +179,8 @@ def test_the_api_opens_lists_records_reverses_and_closes(branch: Branch, inst_a:
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     late = send(client, pay_url, body)
     assert late.status_code == 400 and "没有收缴中" in late.json()["detail"]
+    assert late.json()["code"] == "no_open_month"  # the service's code, for a client to act on
+    assert again.json()["code"] == "invalid"  # a refusal that gives no code of its own
 
 
 def test_the_openapi_schema_describes_the_dues_routes(inst_a: Institution) -> None:

@@ -55,6 +55,7 @@ def test_the_page_explains_the_amount_from_the_base(inst_a: Institution, branch:
 def test_the_page_shows_what_is_due_the_history_and_receipts_of_the_member_only(
     inst_a: Institution, branch: Branch, me: Member
 ) -> None:
+    september = Month.objects.create(year=2026, month=9)
     october = Month.objects.create(year=2026, month=10)
     november = Month.objects.create(year=2026, month=11)
     basis = {
@@ -68,6 +69,7 @@ def test_the_page_shows_what_is_due_the_history_and_receipts_of_the_member_only(
     entry(me, october, Entry.Kind.BILL, "15.00", basis=basis)
     entry(me, october, Entry.Kind.PAYMENT, "-15.00", method=Entry.Method.CASH, reference="RCPT-OCT-01")
     entry(me, november, Entry.Kind.BILL, "15.00", basis=basis)
+    entry(me, september, Entry.Kind.PAYMENT, "-15.00", method=Entry.Method.WECHAT, note="DF202609000001")
     other = branch.members[4]
     entry(other, november, Entry.Kind.BILL, "77.77")
     entry(other, october, Entry.Kind.PAYMENT, "-66.66", method=Entry.Method.BANK, reference="OTHER-REF-99")
@@ -79,7 +81,8 @@ def test_the_page_shows_what_is_due_the_history_and_receipts_of_the_member_only(
     data = client.get(reverse("dues-mine")).json()
     assert data["member"] == me.pk and data["outstanding_total"] == "15.00"
     assert [(row["year"], row["month"]) for row in data["outstanding"]] == [(2026, 11)]
-    assert [row["reference"] for row in data["receipts"]] == ["RCPT-OCT-01"]
+    receipts = {row["reference"] or row["method"]: row["order_no"] for row in data["receipts"]}
+    assert receipts == {"RCPT-OCT-01": "", "wechat": "DF202609000001"}  # an online payment names its order
     assert data["history"][1]["methods"] == ["现金"] and "0.5%" in data["explanation"]
 
 
