@@ -2,7 +2,8 @@
 (the provider's signature is the credential), answered in the provider's expected form.
 
 A callback whose signature, timestamp or body does not check out is refused with a 4xx and an
-audit row, and nothing else is written. A verified one is booked exactly once
+audit row (the first ``REFUSALS_AUDITED`` a minute from one address; past that a log line), and
+nothing else is written. A verified one is booked exactly once
 (payments/booking.py); every outcome but a failure to write is acknowledged, so the provider
 stops delivering it (what could not be booked waits on the reconciliation page)."""
 
@@ -10,12 +11,15 @@ from __future__ import annotations
 
 import logging
 
+from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from services.audit.services import audit_record
+from services.kernel.actions import current_action
+from tenants.db import connection
 
 from .audit_events import EVENT_CALLBACK_REFUSED
 from .payments import enabled_providers, provider_for
@@ -24,13 +28,32 @@ from .payments.booking import payment_record
 
 logger = logging.getLogger("partycloud.dues.payments")
 MAX_BODY = 64 * 1024
+REFUSALS_AUDITED = 20  # per client address and minute
 
 
 def _answer(ack: Ack) -> HttpResponse:
     return HttpResponse(ack.body, status=ack.status, content_type=ack.content_type)
 
 
+def _audited_refusal(address: str) -> bool:
+    """True for the first ``REFUSALS_AUDITED`` refusals from one address in a minute: an address that
+    sends forged callbacks in a loop gets log lines, not one audit row each."""
+    key = f"dues-callback-refused:{connection.schema_name}:{address}"
+    if cache.add(key, 1, timeout=60):
+        return True
+    try:
+        return cache.incr(key) <= REFUSALS_AUDITED
+    except ValueError:  # expired between the two calls
+        return cache.add(key, 1, timeout=60)
+
+
 def _refuse(provider: str, code: str) -> None:
+    action = current_action()
+    address = (action.ip if action is not None else None) or ""
+    if not _audited_refusal(address):
+        logger.warning("refused %s callback from %s (%s): not audited, over %s a minute", provider, address, code,
+                       REFUSALS_AUDITED)  # fmt: skip
+        return
     with transaction.atomic():
         audit_record(event=EVENT_CALLBACK_REFUSED, detail={"provider": provider, "code": code})
 

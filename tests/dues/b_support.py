@@ -18,9 +18,11 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.core.cache import cache
 
 from services.dues.models import Entry, Month
 from services.members.models import Member
+from tenants.models import Institution
 
 APIV3_KEY = "0123456789abcdef0123456789abcdef"
 MCHID, APPID, ALIPAY_APP = "1900000001", "wx8888888888888888", "2021000000000001"
@@ -94,6 +96,9 @@ def providers_fixture(settings: object, tmp_path: Path) -> Keys:
     }
     for name, value in values.items():
         setattr(settings, name, value)
+    # Refused callbacks are audited up to a number a minute per address: start each test at zero.
+    schemas = Institution.objects.values_list("schema_name", flat=True)
+    cache.delete_many([f"dues-callback-refused:{schema}:127.0.0.1" for schema in schemas])
     return k
 
 

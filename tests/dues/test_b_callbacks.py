@@ -87,6 +87,23 @@ def test_bad_wechat_callback_is_refused_and_audited(
     assert order.status == "created"
 
 
+def test_an_address_sending_forgeries_in_a_loop_gets_log_lines_after_the_first_audit_rows(
+    inst_a: Any, branch: Branch, open_month: Month, providers: Keys, caplog: pytest.LogCaptureFixture
+) -> None:
+    from services.dues.callbacks import REFUSALS_AUDITED
+
+    order = order_for(branch, "wechat", [(2026, 11, "12.50")])
+    headers, body = wechat_callback(order.out_trade_no, "4200000009", 1250)
+    forged = {**headers, "Wechatpay-Signature": headers["Wechatpay-Signature"][::-1]}
+    for _ in range(REFUSALS_AUDITED + 5):
+        assert post_wechat(inst_a, forged, body).status_code == 400
+    assert AuditEvent.objects.filter(event="dues.callback_refused").count() == REFUSALS_AUDITED
+    assert sum("not audited" in record.getMessage() for record in caplog.records) == 5
+    # Refused is refused, audited or not: the real delivery still books once.
+    assert post_wechat(inst_a, headers, body).status_code == 204
+    assert len(payments(branch.members[0])) == 1
+
+
 def test_stale_replay_of_a_good_callback_is_refused(
     inst_a: Any, branch: Branch, open_month: Month, providers: Keys
 ) -> None:
