@@ -105,13 +105,15 @@ def unpaid_runs(*, today: date, member_ids: list[int] | None = None) -> dict[int
     return runs
 
 
-def arrears_cases_open(*, today: date) -> list[ArrearsCase]:
+def arrears_cases_open(*, today: date, runs: dict[int, list[YearMonth]] | None = None) -> list[ArrearsCase]:
     """Open a case for every member whose run reached ``dues.max_arrears_months`` and who has no
     open case (the system's write, audited in one batch). Idempotent: a second run the same day
     opens none; a closed case and a run still growing open no second one until the member has
-    paid and fallen behind again (the run's first month is then later than the closed case's)."""
+    paid and fallen behind again (the run's first month is then later than the closed case's).
+    ``runs``: ``unpaid_runs(today=today)`` when the caller has it already (the reminder scan)."""
     limit = rule(MAX_RULE, on=today).number
-    runs = {member_id: run for member_id, run in unpaid_runs(today=today).items() if len(run) >= limit}
+    every = unpaid_runs(today=today) if runs is None else runs
+    runs = {member_id: run for member_id, run in every.items() if len(run) >= limit}
     if not runs:
         return []
     with transaction.atomic():

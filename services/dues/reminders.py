@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from services.members.models import Member
 from services.organization.models import OrgUnit
-from services.reminders.recipients import managers, recipients
+from services.reminders.recipients import managers, recipients, scan_memo
 from services.reminders.registry import Due, reminder_source, url_maker
 from services.rules.resolver import rule
 
@@ -40,7 +40,11 @@ def _label(ym: YearMonth) -> str:
 
 
 def _runs(today: date) -> dict[int, list[YearMonth]]:
-    return unpaid_runs(today=today) if Month.objects.exists() else {}
+    """Every member's unpaid run: read from the whole ledger once per scan for the three arrears
+    sources (the case source opens cases from the same answer)."""
+    if not Month.objects.exists():
+        return {}
+    return scan_memo(("dues.unpaid_runs", today), lambda: unpaid_runs(today=today))
 
 
 @reminder_source("dues.arrears_member")
@@ -87,7 +91,7 @@ def arrears_branch(today: date) -> Iterator[Due]:
 def arrears_case(today: date) -> Iterator[Due]:
     if not Month.objects.exists():
         return
-    arrears_cases_open(today=today)
+    arrears_cases_open(today=today, runs=_runs(today))
     cases = ArrearsCase.objects.filter(status=ArrearsCase.Status.OPEN).values_list(
         "pk", "member_id", "member__name", "unit_id", "unit__name", "months"
     )

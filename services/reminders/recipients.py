@@ -6,21 +6,25 @@ of the institution). Computed once per scan and shared by every source (``scan_c
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
+from typing import Any, TypeVar
 
 from services.organization.scope import UnitManagers, managers_to_notify
 
-# Inside a scan (``scan_cache``) every source asks for the same answer: compute it once.
-_scan_cache: ContextVar[dict[date, UnitManagers] | None] = ContextVar("reminders_managers", default=None)
+T = TypeVar("T")
+
+# Inside a scan (``scan_cache``) several sources ask for the same answer: compute it once.
+_scan_cache: ContextVar[dict[Hashable, Any] | None] = ContextVar("reminders_scan", default=None)
 
 
 @contextmanager
 def scan_cache() -> Iterator[None]:
-    """Share ``managers(on=...)`` between the sources of one scan (the tree does not change
-    meanwhile in a way a reminder would notice before the next morning)."""
+    """Share answers between the sources of one scan (``scan_memo``: the managers of every unit,
+    a capability's own costly reading); nothing changes meanwhile in a way a reminder would notice
+    before the next morning."""
     token = _scan_cache.set({})
     try:
         yield
@@ -28,15 +32,20 @@ def scan_cache() -> Iterator[None]:
         _scan_cache.reset(token)
 
 
+def scan_memo(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` once per scan for ``key`` (a tuple naming the owner, what and the day);
+    outside a scan, every call computes."""
+    cache = _scan_cache.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]  # type: ignore[no-any-return]
+
+
 def managers(*, on: date) -> UnitManagers:
     """The managers of every unit, by path and by id (four queries, once per scan)."""
-    cache = _scan_cache.get()
-    if cache is not None and on in cache:
-        return cache[on]
-    found = managers_to_notify(on=on)
-    if cache is not None:
-        cache[on] = found
-    return found
+    return scan_memo(("reminders.managers", on), lambda: managers_to_notify(on=on))
 
 
 def recipients(ids: Iterable[int | None]) -> tuple[int, ...]:

@@ -150,10 +150,14 @@ def test_the_branch_records_the_talk_and_closes_the_case(inst_a: Institution, br
     assert member.status == status
 
 
-def test_the_scan_delivers_the_reminders(inst_a: Institution, branch: Branch) -> None:
+def test_the_scan_delivers_the_reminders(inst_a: Institution, branch: Branch, monkeypatch: pytest.MonkeyPatch) -> None:
     member = with_account(inst_a, branch.members[3], "dues_d_scan")
     unpaid_for(member, 6)
+    read: list[date] = []
+    real = reminders.unpaid_runs
+    monkeypatch.setattr(reminders, "unpaid_runs", lambda *, today: read.append(today) or real(today=today))
     reminder_scan(today=TODAY)
+    assert read == [TODAY]  # the whole ledger is read once for the three arrears sources
     kinds = set(Reminder.objects.filter(key__startswith="dues.").values_list("kind", flat=True))
     # December, and the branch has published nothing for the year: the disclosure is due too.
     assert kinds == {"dues.arrears_member", "dues.arrears_branch", "dues.arrears_case", "dues.disclosure_due"}
