@@ -33,7 +33,9 @@ def _revive_commit(job_id: str, language: str = settings.LANGUAGE_CODE) -> None:
     imports.leases.job_revive(job_id=job_id, status=ImportJob.Status.COMMITTING)
 
 
-@institution_task(verbose_name=_("校验导入的党员名册"), abandon=_give_up, revive=_revive_validation, **IMPORT_LIMITS)
+@institution_task(
+    verbose_name=_("校验导入的表格（名册、工资表）"), abandon=_give_up, revive=_revive_validation, **IMPORT_LIMITS
+)
 def validate_import(job_id: str, language: str = settings.LANGUAGE_CODE) -> str:
     job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
     if job is None:
@@ -42,7 +44,9 @@ def validate_import(job_id: str, language: str = settings.LANGUAGE_CODE) -> str:
         return imports.import_validate(job=job).status
 
 
-@institution_task(verbose_name=_("写入导入的党员名册"), abandon=_give_up, revive=_revive_commit, **IMPORT_LIMITS)
+@institution_task(
+    verbose_name=_("写入导入的表格（名册、工资表）"), abandon=_give_up, revive=_revive_commit, **IMPORT_LIMITS
+)
 def commit_import(job_id: str, language: str = settings.LANGUAGE_CODE) -> str:
     job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
     if job is None:
