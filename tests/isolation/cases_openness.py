@@ -18,6 +18,12 @@ def _item(owner: User, marker: str) -> models.Model:
     return BoardItem.objects.create(kind="notice", unit=unit, title=marker, published_on=date(2026, 1, 1))
 
 
+def _minutes_meeting(owner: User, marker: str) -> models.Model:
+    from tests.isolation.cases_orglife_d import _meeting
+
+    return _meeting(owner, marker)
+
+
 CASES: dict[tuple[str, str], Case] = {
     (TENANT, "openness:board"): Case("collection", factory=_item),
     (TENANT, "openness:item"): Case("object", factory=_item),
@@ -28,4 +34,6 @@ CASES: dict[tuple[str, str], Case] = {
     (TENANT, "openness-item-detail"): Case("object", factory=_item),
     (TENANT, "openness-item-withdraw"): Case("object", factory=_item, methods=("post",)),
     (TENANT, "openness-archive"): Case("collection", factory=_item),
+    # The hooks in the sources: a finalized meeting's summary published from its minutes page
+    (TENANT, "orglife_minutes:publish"): Case("object", factory=_minutes_meeting, methods=("post",)),
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 from tests.isolation.case import TENANT
 from tests.isolation.matrix import (
     BRANCH_READ,
+    IN_SCOPE,
     MANAGERS,
     MANAGERS_IN_SCOPE,
     SEES_BRANCH,
@@ -24,4 +25,6 @@ MATRIX: dict[tuple[str, str], Row] = {
     (TENANT, "openness-item-detail"): Row(BRANCH_READ, "openness_item"),
     (TENANT, "openness-item-withdraw"): Row(MANAGERS_IN_SCOPE, "openness_item"),
     (TENANT, "openness-archive"): Row(MANAGERS, "openness_item"),
+    # 公开会议概要 on the minutes page: as the minutes' other buttons (a refusal is a message)
+    (TENANT, "orglife_minutes:publish"): Row(IN_SCOPE, "minutes_meeting"),
 }
