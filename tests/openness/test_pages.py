@@ -107,6 +107,13 @@ def test_the_api_reads_publishes_and_withdraws(inst_a: Institution, branch: Bran
         content_type="application/json",
     )
     assert bad.status_code == 400 and "手机号码" in bad.content.decode()
+    elsewhere = OrgUnitFactory(name="别的支部")
+    foreign = client.post(
+        "/api/openness/items/",
+        {"kind": "notice", "unit": elsewhere.pk, "title": "通知"},
+        content_type="application/json",
+    )
+    assert foreign.status_code == 403 and "别的支部" in foreign.json()["detail"]
     gone = client.post(f"/api/openness/items/{pk}/withdraw/", {"reason": "重复"}, content_type="application/json")
     assert gone.status_code == 200 and gone.json()["withdrawn"] is True
     twice = client.post(f"/api/openness/items/{pk}/withdraw/", {"reason": "重复"}, content_type="application/json")
