@@ -24,6 +24,7 @@ from services.procedures.models import ProcedureTemplate, Stage, TemplateStep
 from services.procedures.selectors import template_in_force
 
 from .models import Dossier, DossierContact, DossierStep
+from .services import dossier_step_record
 
 DEMO_PER_INSTITUTION = 30
 # Share of each stage in a generated pipeline.
@@ -281,6 +282,23 @@ def seed_institution(*, institution: Any, rng: random.Random) -> None:
         .select_related("unit")
         .first()
     )
-    if position is None or Dossier.objects.filter(branch=position.unit).exists():
+    if position is None:
         return
-    bulk_pipeline(branches=[position.unit], count=DEMO_PER_INSTITUTION, rng=rng, today=date.today())
+    if not Dossier.objects.filter(branch=position.unit).exists():
+        bulk_pipeline(branches=[position.unit], count=DEMO_PER_INSTITUTION, rng=rng, today=date.today())
+    _publicity_now(position=position, today=date.today())
+
+
+def _publicity_now(*, position: Position, today: date) -> None:
+    """One development target of the demo branch in publicity since two days ago: the branch
+    committee's review recorded through the service, so the 党务公开 board shows the notice with
+    its window (once: not when a target of the branch already has that step)."""
+    targets = Dossier.objects.filter(branch=position.unit, stage=Stage.TARGET).order_by("pk")
+    user = position.member.user
+    if user is None or DossierStep.objects.filter(dossier__in=targets, code="committee_review").exists():
+        return
+    dossier = targets.first()
+    if dossier is not None:
+        dossier_step_record(
+            dossier=dossier, acting_user=user, code="committee_review", occurred_on=today - timedelta(days=2)
+        )

@@ -55,6 +55,7 @@ from .common import (
 )
 from .input_checks import _check_age, _check_step, _checked_application, _which_step
 from .models import Dossier, DossierDocument, DossierStep, LocalStep
+from .publicity import publicity_publish
 from .stages import (
     ADMISSION,
     CONFIRMATION,
@@ -254,6 +255,8 @@ def dossier_step_record(
             after={"dossier": locked.pk, "code": step_code, "title": title, "occurred_on": occurred_on.isoformat()},
             detail={"documents": [d.filename for d in documents]},
         )
+        if step_code == "committee_review":  # the publicity starts: the 党务公开 board names the candidate
+            publicity_publish(acting_user=acting_user, dossier=locked)
     return step
 
 

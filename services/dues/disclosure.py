@@ -14,11 +14,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from services.audit.services import audit_record
 from services.members.selectors import member_of
+from services.openness.models import BoardItem
+from services.openness.services import publish_item
 from services.organization.models import OrgUnit
 from services.organization.scope import ancestor_paths, can_manage, scope_for
 
@@ -134,7 +137,24 @@ def disclosure_publish(*, acting_user: Any, unit: OrgUnit, year: int) -> Disclos
                 "use": snapshot["use"]["total"],
             },
         )
+        _to_the_board(acting_user=acting_user, disclosure=disclosure)
     return disclosure
+
+
+def _to_the_board(*, acting_user: Any, disclosure: Disclosure) -> None:
+    """The 党务公开 board shows the year's totals (never a member's line), linking to the disclosure;
+    the year published again replaces its item."""
+    totals, use = disclosure.snapshot["collection"], disclosure.snapshot["use"]
+    publish_item(
+        acting_user=acting_user,
+        kind=BoardItem.Kind.DUES,
+        unit=disclosure.unit,
+        title=_("%(unit)s %(year)s 年度党费收缴使用情况") % {"unit": disclosure.unit.name, "year": disclosure.year},
+        body=_("应交 %(billed)s 元，实交 %(paid)s 元，减免 %(reduced)s 元；党费使用合计 %(use)s 元。")
+        % {"billed": totals["billed"], "paid": totals["paid"], "reduced": totals["reduced"], "use": use["total"]},
+        link=reverse("dues_disclosure:detail", kwargs={"pk": disclosure.pk}),
+        source_key=f"dues:{disclosure.unit_id}:{disclosure.year}",
+    )
 
 
 # --- who reads what ------------------------------------------------------------------------------

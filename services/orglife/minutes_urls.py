@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/finalize/", views.minutes_finalize, name="finalize"),
     path("<int:pk>/addenda/", views.addendum_add, name="addendum_add"),
     path("<int:pk>/pdf/", views.minutes_pdf, name="pdf"),
+    path("<int:pk>/publish/", views.summary_publish, name="publish"),
     path("attachments/<int:pk>/", views.attachment_file, name="attachment"),
     path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
     path("branches/<int:pk>/<int:year>/pdf/", views.year_record_pdf, name="year_pdf"),

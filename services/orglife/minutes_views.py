@@ -24,9 +24,11 @@ from django.views.decorators.http import require_POST
 from services.kernel.inputs import ascii_int
 from services.kernel.web import run_and_redirect
 from services.organization.models import OrgUnit
+from services.organization.scope import can_manage
 from services.storage.backends import get_storage
 
 from . import minutes as service
+from . import minutes_board
 from . import minutes_selectors as selectors
 from .minutes_checklist import missing_records, variants_for
 from .models import Meeting, Minutes, MinutesAttachment
@@ -64,6 +66,8 @@ def _context(request: HttpRequest, meeting: Meeting, minutes: Minutes | None) ->
         or selectors.is_recorder(acting_user=user, meeting=meeting),
         "can_add_addendum": selectors.can_add_addendum(acting_user=user, meeting=meeting),
         "variants": variants_for(meeting),
+        "can_publish_summary": bool(minutes and minutes.finalized and can_manage(acting_user=user, unit=meeting.unit)),
+        "summary_item": minutes_board.summary_item(minutes) if minutes and minutes.finalized else None,
     }
 
 
@@ -211,6 +215,21 @@ def addendum_add(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         refusals=True,
         success=_("补充说明已添加。"),
+        to=redirect("orglife_minutes:detail", pk=meeting.pk),
+    )
+
+
+@login_required
+@require_POST
+def summary_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """公开会议概要: the topics and resolutions of finalized minutes, to the 党务公开 board."""
+    meeting = _meeting_or_404(request, pk)
+    minutes = _minutes_or_404(meeting)
+    return run_and_redirect(
+        request,
+        lambda: minutes_board.minutes_summary_publish(acting_user=request.user, minutes=minutes),
+        refusals=True,
+        success=_("会议概要已公开到党务公开。"),
         to=redirect("orglife_minutes:detail", pk=meeting.pk),
     )
 

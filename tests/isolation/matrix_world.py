@@ -399,6 +399,12 @@ def _base_declaration(branch: models.Model, marker: str) -> models.Model:
     )
 
 
+def _openness_item(branch: models.Model, marker: str) -> models.Model:
+    from services.openness.models import BoardItem
+
+    return BoardItem.objects.create(kind="notice", unit=branch, title=marker, published_on=date(2026, 1, 1))
+
+
 BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "member": _member,
     "dossier": _dossier,
@@ -429,6 +435,7 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "dues_use_entry": _dues_use_entry,
     "dues_reduction": dues_reduction,
     "base_declaration": _base_declaration,
+    "openness_item": _openness_item,
 }
 
 

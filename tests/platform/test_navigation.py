@@ -16,6 +16,7 @@ from tests.conftest import client_for, in_schema, make_user
 from tests.members.helpers import build_tree, person, unit_admin
 
 EVERYONE = {"/", "/members/me/", "/org/", "/rules/", "/documents/", "/orglife/mine/", "/dues/mine/", "/reminders/"}
+EVERYONE |= {"/openness/"}
 MANAGING = {
     "/members/",
     "/orglife/board/",
