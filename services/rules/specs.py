@@ -93,6 +93,8 @@ SPECS: dict[str, Spec] = {
     "dues.voluntary_remit_yuan": Spec(MONEY, Decimal("1"), Decimal("1000000")),
     # How an amount is rounded to the fen (Python's decimal rounding modes; services/dues/calculation.py).
     "dues.rounding": Spec(CHOICE, choices=("ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN", "ROUND_UP")),
+    # Surveys (docs/domain.md#surveys): results hide counts under it; never under 3.
+    "surveys.small_cell": _whole(3, 100),
     # Transfers, mobility, reminders, audit (docs/domain.md#transfers, #reminders).
     "transfer.letter_validity_days": _whole(1, 365),
     "retained.max_years": _whole(1, 10),

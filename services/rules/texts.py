@@ -58,6 +58,7 @@ TITLES = (
     gettext_noop("到期事项提前提醒天数"),
     gettext_noop("会后纪要定稿期限"),
     gettext_noop("党费金额舍入方式（到分）"),
+    gettext_noop("意见征集结果的最小公开人数"),
     gettext_noop("培养联系人最少人数（正式党员）"),
     gettext_noop("培养联系人最多人数（正式党员）"),
     gettext_noop("入党介绍人人数（正式党员）"),

@@ -85,6 +85,7 @@ SECRETARY_DESTINATIONS = (
     "/orglife/mine/",
     "/dues/mine/",
     "/openness/",
+    "/surveys/",
     "/development/",
     "/votes/",
     "/orglife/board/",
@@ -103,6 +104,7 @@ MEMBER_DESTINATIONS = (
     "/orglife/mine/",
     "/dues/mine/",
     "/openness/",
+    "/surveys/",
     "/reminders/",
 )
 # The pages each one works in: the destinations and the pages they lead to.
@@ -125,6 +127,8 @@ SECRETARY_PAGES = (
     "/dues/pay/reconcile/",
     "/openness/publish/",
     "/openness/archive/",
+    "/surveys/manage/",
+    "/surveys/manage/new/",
 )
 MEMBER_PAGES = (
     *MEMBER_DESTINATIONS,

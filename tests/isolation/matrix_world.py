@@ -30,6 +30,7 @@ from services.accounts.services import api_token_create
 from services.storage.backends import get_storage
 from tenants.models import Institution
 from tests.conftest import client_for, in_schema, make_user
+from tests.isolation import cases_surveys
 
 # Actors of an institution's schema, and of the public schema (the console).
 TENANT_ACTORS = ("member", "applicant", "secretary", "unit_admin", "institution_admin")
@@ -436,6 +437,9 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "dues_reduction": dues_reduction,
     "base_declaration": _base_declaration,
     "openness_item": _openness_item,
+    "survey": lambda branch, marker: cases_surveys.survey_of(branch, marker),
+    "survey_section": lambda branch, marker: cases_surveys.section_of(branch, marker),
+    "survey_question": lambda branch, marker: cases_surveys.question_of(branch, marker),
 }
 
 
