@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from services.kernel.web import run_and_redirect, run_service
 from services.organization.scope import scope_for
 
-from . import builder, selectors
+from . import board, builder, selectors
 from .audience import audience_count, can_manage_survey
 from .forms import QuestionForm, SectionForm, SurveyForm
 from .models import Question, Section, Survey
@@ -177,6 +177,20 @@ def survey_close(request: HttpRequest, pk: int) -> HttpResponse:
         success=_("已结束征集。"),
         to=reverse("surveys:results", kwargs={"pk": survey.pk}),
         on_error=_edit_url(survey),
+    )
+
+
+@login_required
+@require_POST
+def results_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """公开征集结果: a notice of a closed survey's results on the 党务公开 board."""
+    survey = _managed(request, pk)
+    return run_and_redirect(
+        request,
+        lambda: board.survey_results_publish(acting_user=request.user, survey=survey),
+        refusals=True,
+        success=_("征集结果已公开到党务公开。"),
+        to=reverse("surveys:results", kwargs={"pk": survey.pk}),
     )
 
 

@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("manage/<int:pk>/sections/", manage_views.section_add, name="section_add"),
     path("manage/<int:pk>/open/", manage_views.survey_open, name="open"),
     path("manage/<int:pk>/close/", manage_views.survey_close, name="close"),
+    path("manage/<int:pk>/publish/", manage_views.results_publish, name="publish"),
     path("manage/<int:pk>/delete/", manage_views.survey_delete, name="delete"),
     path("manage/sections/<int:pk>/questions/", manage_views.question_add, name="question_add"),
     path("manage/sections/<int:pk>/delete/", manage_views.section_delete, name="section_delete"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from services.kernel.web import run_service
 from services.organization.scope import scope_for
 
-from . import answering, exports, selectors
+from . import answering, board, exports, selectors
 from .audience import can_manage_survey
 from .forms import AnswerForm
 from .inputs import submission_from_post
@@ -75,7 +75,14 @@ def survey_results_page(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _get(request, pk, results=True)
     can_manage = can_manage_survey(acting_user=request.user, survey=survey)
     results = survey_results(survey=survey, names=can_manage)
-    context = {"results": results, "survey": survey, "can_manage": can_manage}
+    closed = survey.status == Survey.Status.CLOSED
+    context = {
+        "results": results,
+        "survey": survey,
+        "can_manage": can_manage,
+        "can_publish": can_manage and closed,
+        "board_item": board.results_item(survey) if closed else None,
+    }
     return render(request, "surveys/results.html", context)
 
 

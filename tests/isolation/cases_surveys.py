@@ -75,6 +75,7 @@ CASES: dict[tuple[str, str], Case] = {
     (TENANT, "surveys:section_add"): Case("object", factory=_survey, methods=("post",)),
     (TENANT, "surveys:open"): Case("object", factory=_survey, methods=("post",)),
     (TENANT, "surveys:close"): Case("object", factory=_survey, methods=("post",)),
+    (TENANT, "surveys:publish"): Case("object", factory=_survey, methods=("post",)),
     (TENANT, "surveys:delete"): Case("object", factory=_survey, methods=("post",)),
     (TENANT, "surveys:question_add"): Case("object", factory=_section, methods=("post",)),
     (TENANT, "surveys:section_delete"): Case("object", factory=_section, methods=("post",)),

@@ -24,6 +24,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     (TENANT, "surveys:section_add"): Row(IN_SCOPE, "survey"),
     (TENANT, "surveys:open"): Row(IN_SCOPE, "survey"),
     (TENANT, "surveys:close"): Row(IN_SCOPE, "survey", writes_allowed=False),
+    # The survey of the matrix is open: publishing its results is refused (tested in tests/surveys).
+    (TENANT, "surveys:publish"): Row(IN_SCOPE, "survey", writes_allowed=False),
     (TENANT, "surveys:delete"): Row(IN_SCOPE, "survey", writes_allowed=False),
     (TENANT, "surveys:question_add"): Row(IN_SCOPE, "survey_section"),
     (TENANT, "surveys:section_delete"): Row(IN_SCOPE, "survey_section"),
