@@ -38,6 +38,8 @@ KIND_LABELS = {
     "dues.arrears_branch": _("党员连续欠缴党费"),
     "dues.arrears_case": _("欠缴党费待处理"),
     "dues.disclosure_due": _("党费收缴使用情况未公开"),
+    "thought_reports.due": _("思想汇报待提交"),
+    "thought_reports.overdue": _("思想汇报逾期未交"),
 }
 
 

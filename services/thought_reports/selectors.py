@@ -25,7 +25,9 @@ def reports_visible(*, acting_user: Any, scope: Scope | None = None) -> QuerySet
     if not getattr(acting_user, "is_authenticated", False):
         return Report.objects.none()
     scope = scope or scope_for(acting_user)
-    reviewers = contact_q(acting_user) | (scope.units_q("branch__", manage=True) if scope.is_manager else Q(pk__in=[]))
+    # ``units_q`` is the empty Q for the whole institution, which an OR would drop: say "all" plainly.
+    managed = Q(pk__isnull=False) if scope.everything else scope.units_q("branch__", manage=True)
+    reviewers = contact_q(acting_user) | managed
     condition = Q(author_id=acting_user.pk) | (~Q(status=Report.Status.DRAFT) & reviewers)
     return Report.objects.filter(condition).select_related("branch", "dossier")
 

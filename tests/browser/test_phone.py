@@ -84,6 +84,7 @@ SECRETARY_DESTINATIONS = (
     "/documents/",
     "/orglife/mine/",
     "/dues/mine/",
+    "/reports/",
     "/development/",
     "/votes/",
     "/orglife/board/",
@@ -101,6 +102,7 @@ MEMBER_DESTINATIONS = (
     "/documents/",
     "/orglife/mine/",
     "/dues/mine/",
+    "/reports/",
     "/reminders/",
 )
 # The pages each one works in: the destinations and the pages they lead to.
@@ -121,6 +123,7 @@ SECRETARY_PAGES = (
     "/dues/arrears/",
     "/dues/disclosure/",
     "/dues/pay/reconcile/",
+    "/reports/queue/",
 )
 MEMBER_PAGES = (
     *MEMBER_DESTINATIONS,
