@@ -137,14 +137,14 @@ class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=ReportSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def queue(self, request: Request) -> Response:
         """The reports waiting for the caller's review, oldest first."""
         rows = selectors.review_queue(acting_user=request.user).prefetch_related("notes", "attachments")[:200]
         return Response(ReportSerializer(rows, many=True).data)
 
     @extend_schema(responses=DueDateSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path="due-dates")
+    @action(detail=False, methods=["get"], url_path="due-dates", pagination_class=None)
     def due_dates(self, request: Request) -> Response:
         """The caller's due dates (this year's and the next ones), each with the report answering it."""
         return Response(DueDateSerializer(selectors.my_due_dates(acting_user=request.user), many=True).data)
