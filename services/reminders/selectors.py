@@ -40,6 +40,8 @@ KIND_LABELS = {
     "dues.disclosure_due": _("党费收缴使用情况未公开"),
     "surveys.open": _("待参加的意见征集"),
     "surveys.closing": _("意见征集即将截止"),
+    "thought_reports.due": _("思想汇报待提交"),
+    "thought_reports.overdue": _("思想汇报逾期未交"),
 }
 
 

@@ -86,6 +86,9 @@ SPECS: dict[str, Spec] = {
     "meetings.minutes_finalize_days": _whole(1, 90),
     "study.member_hours": _whole(0, 1000),
     "study.cadre_hours": _whole(0, 1000),
+    # Ideological reports (docs/domain.md#study): one every N months before probation, N during it.
+    "thought_reports.interval_months": _whole(1, 12),
+    "thought_reports.probation_reports": _whole(1, 12),
     # Dues (docs/domain.md#dues).
     "dues.brackets": Spec(BRACKETS),
     "dues.student_monthly_yuan": Spec(MONEY, Decimal("0.01"), Decimal("100")),

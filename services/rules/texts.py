@@ -63,6 +63,8 @@ TITLES = (
     gettext_noop("培养联系人最多人数（正式党员）"),
     gettext_noop("入党介绍人人数（正式党员）"),
     gettext_noop("延长预备期最多次数"),
+    gettext_noop("入党申请人、积极分子、发展对象提交思想汇报间隔"),
+    gettext_noop("预备期内提交思想汇报次数"),
 )
 
 CITATIONS = (

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
+from rest_framework.routers import DefaultRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from .api import ReportViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("thought-reports", ReportViewSet, basename="thought-report")
+
+urlpatterns: list[URLPattern | URLResolver] = [path("", include(router.urls))]

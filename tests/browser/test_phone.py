@@ -86,6 +86,7 @@ SECRETARY_DESTINATIONS = (
     "/dues/mine/",
     "/openness/",
     "/surveys/",
+    "/reports/",
     "/development/",
     "/votes/",
     "/orglife/board/",
@@ -105,6 +106,7 @@ MEMBER_DESTINATIONS = (
     "/dues/mine/",
     "/openness/",
     "/surveys/",
+    "/reports/",
     "/reminders/",
 )
 # The pages each one works in: the destinations and the pages they lead to.
@@ -129,6 +131,7 @@ SECRETARY_PAGES = (
     "/openness/archive/",
     "/surveys/manage/",
     "/surveys/manage/new/",
+    "/reports/queue/",
 )
 MEMBER_PAGES = (
     *MEMBER_DESTINATIONS,

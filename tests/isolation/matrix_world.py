@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.test import Client
@@ -440,7 +441,15 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "survey": lambda branch, marker: cases_surveys.survey_of(branch, marker),
     "survey_section": lambda branch, marker: cases_surveys.section_of(branch, marker),
     "survey_question": lambda branch, marker: cases_surveys.question_of(branch, marker),
+    "thought_report": lambda branch, marker: _thought_reports().thought_report(branch, marker),
+    "thought_report_attachment": lambda branch, marker: _thought_reports().thought_report_attachment(branch, marker),
 }
+
+
+def _thought_reports() -> Any:
+    from tests.isolation import cases_thought_reports
+
+    return cases_thought_reports
 
 
 # --- subjects that belong to a person: each signed-in actor has one, IN means "my own" ------------
@@ -604,6 +613,7 @@ def build_world(institution: Institution) -> World:
         subjects["member"].own["member"] = own_records["member"]
         subjects["payment_order"].own["member"] = _payment_order(own_records["member"])
         subjects["dossier"].own["applicant"] = _dossier(units["X"], "MX-SELF-dossier", user=users["applicant"])
+        _thought_reports().own_reports(subjects, users, units)
         subjects["org_unit"] = Subject(inside=units["X"], outside=units["W"])
         for name, make_owned in OWNED_SUBJECTS.items():
             subjects[name] = _owned(users, name, make_owned)

@@ -25,6 +25,7 @@ EVERYONE = {
     "/dues/mine/",
     "/surveys/",
     "/openness/",
+    "/reports/",
     "/reminders/",
 }
 MANAGING = {
