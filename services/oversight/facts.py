@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from services.kernel.figures import UnitFigure
 from services.organization.models import OrgUnit
+from services.thought_reports.figures import unit_figures as thought_report_figures
 
 from .models import UnitFact
 
@@ -25,7 +26,10 @@ Source = Callable[..., list[UnitFigure]]
 
 # metric -> unit_figures(*, year): what each capability offers. Read when the job runs, so that a
 # test can add one.
-SOURCES: dict[str, Source] = {}
+SOURCES: dict[str, Source] = {
+    # Ideological reports submitted by their due date, of the due dates passed (docs/thought_reports.md).
+    "thought_reports.on_time": thought_report_figures,
+}
 
 
 def _rows(institution: Any, metric: str, period: str, figures: Iterable[UnitFigure]) -> list[UnitFact]:

@@ -13,6 +13,8 @@ from services.thought_reports import services
 from services.thought_reports.figures import unit_figures
 from services.thought_reports.models import Report
 from services.thought_reports.reminders import report_due, report_overdue
+from tenants.models import Institution
+from tests.conftest import in_schema
 
 from .conftest import People
 
@@ -47,3 +49,19 @@ def test_a_submitted_report_answers_its_due_date_and_counts_in_the_figure(people
         assert mine.numerator == 0 and mine.denominator >= 1
     last_year = {f.unit_id: f for f in unit_figures(year=today.year - 1)}[people.branch.unit.pk]
     assert (last_year.numerator, last_year.denominator) == (0, 3)
+
+
+def test_the_figures_job_publishes_the_branch_figure_for_oversight(people: People, inst_a: Institution) -> None:
+    from services.oversight.facts import unit_facts_publish
+    from services.oversight.models import UnitFact
+
+    today = timezone.localdate()
+    Member.objects.filter(status=Member.Status.PROBATIONARY).update(status=Member.Status.NORMAL)
+    Dossier.objects.filter(pk=people.dossier.pk).update(applied_on=date(today.year - 1, 1, 1))
+    unit_facts_publish(institution=inst_a, year=today.year - 1)
+    with in_schema("public"):
+        row = UnitFact.objects.get(
+            institution=inst_a, metric="thought_reports.on_time", unit_path=people.branch.unit.path
+        )
+    # Three due dates, none met: fewer than five, so published as suppressed, without the counts.
+    assert row.period == str(today.year - 1) and row.suppressed and row.numerator is None
