@@ -84,6 +84,7 @@ SECRETARY_DESTINATIONS = (
     "/documents/",
     "/orglife/mine/",
     "/dues/mine/",
+    "/exams/",
     "/development/",
     "/votes/",
     "/orglife/board/",
@@ -101,6 +102,7 @@ MEMBER_DESTINATIONS = (
     "/documents/",
     "/orglife/mine/",
     "/dues/mine/",
+    "/exams/",
     "/reminders/",
 )
 # The pages each one works in: the destinations and the pages they lead to.
@@ -121,6 +123,12 @@ SECRETARY_PAGES = (
     "/dues/arrears/",
     "/dues/disclosure/",
     "/dues/pay/reconcile/",
+    "/exams/manage/",
+    "/exams/manage/new/",
+    "/exams/manage/marking/",
+    "/exams/bank/",
+    "/exams/bank/new/",
+    "/exams/bank/import/",
 )
 MEMBER_PAGES = (
     *MEMBER_DESTINATIONS,

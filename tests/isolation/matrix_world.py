@@ -399,6 +399,12 @@ def _base_declaration(branch: models.Model, marker: str) -> models.Model:
     )
 
 
+def _exams():  # type: ignore[no-untyped-def]
+    from tests.isolation import cases_exams
+
+    return cases_exams
+
+
 BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "member": _member,
     "dossier": _dossier,
@@ -429,6 +435,9 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "dues_use_entry": _dues_use_entry,
     "dues_reduction": dues_reduction,
     "base_declaration": _base_declaration,
+    "exam": lambda branch, marker: _exams().exam(branch, marker),
+    "exam_question": lambda branch, marker: _exams().exam_question(branch, marker),
+    "exam_answer": lambda branch, marker: _exams().exam_answer(branch, marker),
 }
 
 
