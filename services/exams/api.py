@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -226,7 +227,7 @@ class QuestionsView(APIView):
         data = dict(body.validated_data)
         unit = bank.bank_units(acting_user=request.user).filter(pk=data.pop("unit")).first()
         if unit is None:
-            raise Http404
+            raise ValidationError({"unit": _("该组织不存在，或您无权维护它的题库。")})
         question = bank.question_save(acting_user=request.user, unit=unit, data=question_input(**data))
         return Response(QuestionSerializer(question).data, status=201)
 

@@ -70,7 +70,7 @@ def rules_parse(text: str) -> tuple[dict[str, Any], ...]:
         category = (found.group("category") or "").strip()
         rules.append(
             {
-                "category": "" if category == "全部" else category,
+                "category": "" if category.casefold() in ("全部", "all") else category,
                 "tag": found.group("tag") or "",
                 "count": int(found.group("count")),
                 "points": found.group("points") or "1",

@@ -55,6 +55,12 @@ def test_the_manager_api_lists_and_adds_questions(inst_a: Institution, branch: B
         content_type="application/json",
     )
     assert bad.status_code == 400 and "请指定正确选项" in str(bad.json())
+    elsewhere = client.post(
+        reverse("exams-questions"),
+        {"unit": 987654, "kind": "true_false", "text": "判断", "answer": "对"},
+        content_type="application/json",
+    )
+    assert elsewhere.status_code == 400 and "无权维护" in str(elsewhere.json())
     assert [q["text"] for q in client.get(reverse("exams-questions")).json()] == ["多选"]
 
 
