@@ -35,6 +35,7 @@ DESTINATIONS: tuple[tuple[str, Any, str, str, str], ...] = (
     ("openness", _("党务公开"), "openness:board", "doc", EVERYONE),
     ("surveys", _("意见征集"), "surveys:list", "vote", EVERYONE),
     ("thought_reports", _("思想汇报"), "thought_reports:mine", "doc", EVERYONE),
+    ("exams", _("考试"), "exams:home", "doc", EVERYONE),
     ("development", _("发展党员"), "development:board", "flag", MANAGE),
     ("votes", _("表决"), "votes:list", "vote", MANAGE),
     ("orglife_board", _("三会一课"), "orglife_board:board", "list", ROSTER),

@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("exams/mine/", api.MyExamsView.as_view(), name="exams-mine"),
+    path("exams/<int:pk>/start/", api.StartView.as_view(), name="exams-start"),
+    path("exams/<int:pk>/answers/", api.AnswerView.as_view(), name="exams-answer"),
+    path("exams/<int:pk>/submit/", api.SubmitView.as_view(), name="exams-submit"),
+    path("exams/<int:pk>/result/", api.ResultView.as_view(), name="exams-result"),
+    path("exams/questions/", api.QuestionsView.as_view(), name="exams-questions"),
+    path("exams/manage/", api.ExamsView.as_view(), name="exams-exams"),
+    path("exams/manage/<int:pk>/publish/", api.PublishView.as_view(), name="exams-publish"),
+]

@@ -87,6 +87,7 @@ SECRETARY_DESTINATIONS = (
     "/openness/",
     "/surveys/",
     "/reports/",
+    "/exams/",
     "/development/",
     "/votes/",
     "/orglife/board/",
@@ -107,6 +108,7 @@ MEMBER_DESTINATIONS = (
     "/openness/",
     "/surveys/",
     "/reports/",
+    "/exams/",
     "/reminders/",
 )
 # The pages each one works in: the destinations and the pages they lead to.
@@ -132,6 +134,12 @@ SECRETARY_PAGES = (
     "/surveys/manage/",
     "/surveys/manage/new/",
     "/reports/queue/",
+    "/exams/manage/",
+    "/exams/manage/new/",
+    "/exams/manage/marking/",
+    "/exams/bank/",
+    "/exams/bank/new/",
+    "/exams/bank/import/",
 )
 MEMBER_PAGES = (
     *MEMBER_DESTINATIONS,

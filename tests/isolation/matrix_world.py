@@ -407,6 +407,12 @@ def _openness_item(branch: models.Model, marker: str) -> models.Model:
     return BoardItem.objects.create(kind="notice", unit=branch, title=marker, published_on=date(2026, 1, 1))
 
 
+def _exams():  # type: ignore[no-untyped-def]
+    from tests.isolation import cases_exams
+
+    return cases_exams
+
+
 BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "member": _member,
     "dossier": _dossier,
@@ -443,6 +449,9 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "survey_question": lambda branch, marker: cases_surveys.question_of(branch, marker),
     "thought_report": lambda branch, marker: _thought_reports().thought_report(branch, marker),
     "thought_report_attachment": lambda branch, marker: _thought_reports().thought_report_attachment(branch, marker),
+    "exam": lambda branch, marker: _exams().exam(branch, marker),
+    "exam_question": lambda branch, marker: _exams().exam_question(branch, marker),
+    "exam_answer": lambda branch, marker: _exams().exam_answer(branch, marker),
 }
 
 

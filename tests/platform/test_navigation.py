@@ -26,6 +26,7 @@ EVERYONE = {
     "/surveys/",
     "/openness/",
     "/reports/",
+    "/exams/",
     "/reminders/",
 }
 MANAGING = {
