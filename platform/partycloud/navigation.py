@@ -32,6 +32,7 @@ DESTINATIONS: tuple[tuple[str, Any, str, str, str], ...] = (
     ("documents", _("文档资料"), "documents:library", "doc", EVERYONE),
     ("orglife", _("组织生活"), "orglife:mine", "list", EVERYONE),
     ("dues_mine", _("我的党费"), "dues_mine:page", "book", EVERYONE),
+    ("study", _("学习"), "study:mine", "book", EVERYONE),
     ("development", _("发展党员"), "development:board", "flag", MANAGE),
     ("votes", _("表决"), "votes:list", "vote", MANAGE),
     ("orglife_board", _("三会一课"), "orglife_board:board", "list", ROSTER),

@@ -86,6 +86,9 @@ SPECS: dict[str, Spec] = {
     "meetings.minutes_finalize_days": _whole(1, 90),
     "study.member_hours": _whole(0, 1000),
     "study.cadre_hours": _whole(0, 1000),
+    "study.class_minutes": _whole(30, 60),
+    # Study rankings are off unless an institution turns them on (services/study/hours.py).
+    "study.rankings": Spec(CHOICE, choices=("off", "on")),
     # Dues (docs/domain.md#dues).
     "dues.brackets": Spec(BRACKETS),
     "dues.student_monthly_yuan": Spec(MONEY, Decimal("0.01"), Decimal("100")),

@@ -62,6 +62,8 @@ TITLES = (
     gettext_noop("培养联系人最多人数（正式党员）"),
     gettext_noop("入党介绍人人数（正式党员）"),
     gettext_noop("延长预备期最多次数"),
+    gettext_noop("每学时折合分钟数"),
+    gettext_noop("学习排名"),
 )
 
 CITATIONS = (
@@ -89,4 +91,5 @@ CITATIONS = (
     gettext_noop("《中国共产党发展党员工作细则》(2014) 第二十条；转正：第三十三条"),
     gettext_noop("《中国共产党发展党员工作细则》(2014) 第二十一条；转正：第三十三条"),
     gettext_noop("《中国共产党章程》 第七条；《中国共产党发展党员工作细则》(2014) 第三十二条"),
+    gettext_noop("整治“指尖上的形式主义”有关要求（2023）"),
 )

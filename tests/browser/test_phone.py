@@ -84,6 +84,7 @@ SECRETARY_DESTINATIONS = (
     "/documents/",
     "/orglife/mine/",
     "/dues/mine/",
+    "/study/",
     "/development/",
     "/votes/",
     "/orglife/board/",
@@ -101,6 +102,7 @@ MEMBER_DESTINATIONS = (
     "/documents/",
     "/orglife/mine/",
     "/dues/mine/",
+    "/study/",
     "/reminders/",
 )
 # The pages each one works in: the destinations and the pages they lead to.
@@ -121,6 +123,8 @@ SECRETARY_PAGES = (
     "/dues/arrears/",
     "/dues/disclosure/",
     "/dues/pay/reconcile/",
+    "/study/branches/",
+    "/study/review/",
 )
 MEMBER_PAGES = (
     *MEMBER_DESTINATIONS,
@@ -130,6 +134,7 @@ MEMBER_PAGES = (
     "/dues/pay/",
     "/dues/reductions/new/",
     "/dues/disclosure/",
+    "/study/training/",
 )
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from types import ModuleType
 
 from django.db import models
 from django.test import Client
@@ -329,6 +330,12 @@ def _checkin_attendee(branch: models.Model, marker: str) -> models.Model:
     return Attendee.objects.create(meeting=meeting, member=member, name=marker)
 
 
+def _study() -> ModuleType:
+    import tests.isolation.cases_study as study
+
+    return study
+
+
 def _dues_entry(branch: models.Model, marker: str) -> models.Model:
     from tests.isolation.cases_dues_a import dues_entry
 
@@ -429,6 +436,7 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "dues_use_entry": _dues_use_entry,
     "dues_reduction": dues_reduction,
     "base_declaration": _base_declaration,
+    "study_training": lambda branch, marker: _study().branch_training(branch, marker),
 }
 
 
@@ -577,6 +585,8 @@ INSTITUTION_SUBJECTS: dict[str, Callable[[str], models.Model]] = {
     "local_step": _local_step,
     "meeting_local_step": _meeting_local_step,
     "rule_override": _rule_override,
+    "study_course": lambda marker: _study().study_course(marker),
+    "study_material": lambda marker: _study().study_material(marker),
 }
 
 
@@ -592,6 +602,7 @@ def build_world(institution: Institution) -> World:
             )
         subjects["member"].own["member"] = own_records["member"]
         subjects["payment_order"].own["member"] = _payment_order(own_records["member"])
+        subjects["study_training"].own["member"] = _study().study_training(own_records["member"], "MX-SELF-training")
         subjects["dossier"].own["applicant"] = _dossier(units["X"], "MX-SELF-dossier", user=users["applicant"])
         subjects["org_unit"] = Subject(inside=units["X"], outside=units["W"])
         for name, make_owned in OWNED_SUBJECTS.items():
