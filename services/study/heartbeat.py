@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from .models import Material, Plan, Presence, Progress
 from .people import groups_of
 
-BEAT_SECONDS = 20  # how often a visible page beats (the page's script reads it from the page)
-GAP_SECONDS = 75  # a longer silence ends the session: one lost beat is forgiven, two are not
+BEAT_SECONDS = 30  # how often a visible page beats (the page's script reads it from the page)
+GAP_SECONDS = 75  # a longer silence ends the session: one lost beat is forgiven (60 s), two are not
 
 _BEAT = """
 UPDATE study_progress AS g

@@ -15,7 +15,17 @@ from tenants.models import Institution
 from tests.conftest import client_for, in_schema, make_user
 from tests.members.helpers import build_tree, person, unit_admin
 
-EVERYONE = {"/", "/members/me/", "/org/", "/rules/", "/documents/", "/orglife/mine/", "/dues/mine/", "/reminders/"}
+EVERYONE = {
+    "/",
+    "/members/me/",
+    "/org/",
+    "/rules/",
+    "/documents/",
+    "/orglife/mine/",
+    "/dues/mine/",
+    "/study/",
+    "/reminders/",
+}
 MANAGING = {
     "/members/",
     "/orglife/board/",
