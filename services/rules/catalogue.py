@@ -27,16 +27,9 @@ from django.db.migrations.operations import RunPython
 
 from .readers import ROOT, Readings, find_readers
 
-# Rules of study and dues (docs/domain.md#study, #dues)
-# come before the capabilities that will read them; the audit log's retention is a setting
-# (AUDIT_RETENTION_DAYS, at least this rule's 180 days: services/audit).
-NOT_READ_YET = frozenset(
-    {
-        "audit.retention_days",
-        "study.cadre_hours",
-        "study.member_hours",
-    }
-)
+# The audit log's retention is a setting (AUDIT_RETENTION_DAYS, at least this rule's 180 days:
+# services/audit).
+NOT_READ_YET = frozenset({"audit.retention_days"})
 NOT_READ = "not read by code yet"
 COMMAND = "manage.py rules_catalogue > docs/rules.md"
 

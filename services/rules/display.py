@@ -27,8 +27,10 @@ from .resolver import INSTITUTION
 MORE_UNITS = {"fraction": "", "times": gettext_lazy("次")}
 # Who a dues bracket is for (``dues.brackets``).
 BRACKET_CATEGORIES = {"employed": gettext_lazy("在职党员"), "retiree": gettext_lazy("离退休党员")}
-# The values of a choice rule in words (``dues.rounding``).
+# The values of a choice rule in words (``dues.rounding``, ``study.rankings``).
 CHOICE_LABELS = {
+    "off": gettext_lazy("不排名"),
+    "on": gettext_lazy("按学时排名"),
     "ROUND_HALF_UP": gettext_lazy("四舍五入"),
     "ROUND_HALF_EVEN": gettext_lazy("四舍六入五成双"),
     "ROUND_DOWN": gettext_lazy("舍去（不足一分不收）"),

@@ -65,6 +65,8 @@ TITLES = (
     gettext_noop("延长预备期最多次数"),
     gettext_noop("入党申请人、积极分子、发展对象提交思想汇报间隔"),
     gettext_noop("预备期内提交思想汇报次数"),
+    gettext_noop("每学时折合分钟数"),
+    gettext_noop("学习排名"),
 )
 
 CITATIONS = (
@@ -92,4 +94,5 @@ CITATIONS = (
     gettext_noop("《中国共产党发展党员工作细则》(2014) 第二十条；转正：第三十三条"),
     gettext_noop("《中国共产党发展党员工作细则》(2014) 第二十一条；转正：第三十三条"),
     gettext_noop("《中国共产党章程》 第七条；《中国共产党发展党员工作细则》(2014) 第三十二条"),
+    gettext_noop("整治“指尖上的形式主义”有关要求（2023）"),
 )

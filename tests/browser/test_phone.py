@@ -88,6 +88,7 @@ SECRETARY_DESTINATIONS = (
     "/surveys/",
     "/reports/",
     "/exams/",
+    "/study/",
     "/development/",
     "/votes/",
     "/orglife/board/",
@@ -109,6 +110,7 @@ MEMBER_DESTINATIONS = (
     "/surveys/",
     "/reports/",
     "/exams/",
+    "/study/",
     "/reminders/",
 )
 # The pages each one works in: the destinations and the pages they lead to.
@@ -140,6 +142,8 @@ SECRETARY_PAGES = (
     "/exams/bank/",
     "/exams/bank/new/",
     "/exams/bank/import/",
+    "/study/branches/",
+    "/study/review/",
 )
 MEMBER_PAGES = (
     *MEMBER_DESTINATIONS,
@@ -149,6 +153,7 @@ MEMBER_PAGES = (
     "/dues/pay/",
     "/dues/reductions/new/",
     "/dues/disclosure/",
+    "/study/training/",
 )
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from types import ModuleType
 from typing import Any
 
 from django.db import models
@@ -331,6 +332,12 @@ def _checkin_attendee(branch: models.Model, marker: str) -> models.Model:
     return Attendee.objects.create(meeting=meeting, member=member, name=marker)
 
 
+def _study() -> ModuleType:
+    import tests.isolation.cases_study as study
+
+    return study
+
+
 def _dues_entry(branch: models.Model, marker: str) -> models.Model:
     from tests.isolation.cases_dues_a import dues_entry
 
@@ -452,6 +459,7 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "exam": lambda branch, marker: _exams().exam(branch, marker),
     "exam_question": lambda branch, marker: _exams().exam_question(branch, marker),
     "exam_answer": lambda branch, marker: _exams().exam_answer(branch, marker),
+    "study_training": lambda branch, marker: _study().branch_training(branch, marker),
 }
 
 
@@ -606,6 +614,8 @@ INSTITUTION_SUBJECTS: dict[str, Callable[[str], models.Model]] = {
     "local_step": _local_step,
     "meeting_local_step": _meeting_local_step,
     "rule_override": _rule_override,
+    "study_course": lambda marker: _study().study_course(marker),
+    "study_material": lambda marker: _study().study_material(marker),
 }
 
 
@@ -621,6 +631,7 @@ def build_world(institution: Institution) -> World:
             )
         subjects["member"].own["member"] = own_records["member"]
         subjects["payment_order"].own["member"] = _payment_order(own_records["member"])
+        subjects["study_training"].own["member"] = _study().study_training(own_records["member"], "MX-SELF-training")
         subjects["dossier"].own["applicant"] = _dossier(units["X"], "MX-SELF-dossier", user=users["applicant"])
         _thought_reports().own_reports(subjects, users, units)
         subjects["org_unit"] = Subject(inside=units["X"], outside=units["W"])

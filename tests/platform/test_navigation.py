@@ -27,6 +27,7 @@ EVERYONE = {
     "/openness/",
     "/reports/",
     "/exams/",
+    "/study/",
     "/reminders/",
 }
 MANAGING = {
