@@ -16,8 +16,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from services.exams.figures import unit_figures as exam_figures
 from services.kernel.figures import UnitFigure
 from services.organization.models import OrgUnit
+from services.study.figures import unit_figures as study_figures
 from services.thought_reports.figures import unit_figures as thought_report_figures
 
 from .models import UnitFact
@@ -27,6 +29,10 @@ Source = Callable[..., list[UnitFigure]]
 # metric -> unit_figures(*, year): what each capability offers. Read when the job runs, so that a
 # test can add one.
 SOURCES: dict[str, Source] = {
+    # Members meeting the year's study hours, of the members on the roll (docs/study.md).
+    "study.hours_met": study_figures,
+    # Papers submitted, of the papers drawn for the year's exams (docs/exams.md).
+    "exams.took_part": exam_figures,
     # Ideological reports submitted by their due date, of the due dates passed (docs/thought_reports.md).
     "thought_reports.on_time": thought_report_figures,
 }

@@ -65,3 +65,23 @@ def test_the_figures_job_publishes_the_facts(inst_a: Institution, monkeypatch: p
         assert list(UnitFact.objects.filter(institution=inst_a).values_list("metric", "numerator", "denominator")) == [
             ("exams.took_part", 5, 6)
         ]
+
+
+def test_the_real_sources_publish_a_branch_that_studied_nothing(inst_a: Institution) -> None:
+    """Every source the job knows runs on a real institution; a branch of five members who have
+    studied nothing this year is published as 0 of 5 for study."""
+    from datetime import date
+
+    from tests.factories import MemberFactory
+
+    with in_schema(inst_a.schema_name):
+        branch = OrgUnitFactory(name="学习支部")
+        for i in range(5):
+            MemberFactory(branch=branch, name=f"学员{i}")
+        unit_facts_publish(institution=inst_a, year=date.today().year)
+    with in_schema("public"):
+        rows = UnitFact.objects.filter(institution=inst_a, unit_path=branch.path)
+        assert {(r.metric, r.numerator, r.denominator) for r in rows if r.metric == "study.hours_met"} == {
+            ("study.hours_met", 0, 5)
+        }
+        assert set(rows.values_list("metric", flat=True)) <= set(facts.SOURCES)
