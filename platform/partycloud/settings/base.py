@@ -74,6 +74,8 @@ MIDDLEWARE = [
     # Before any view: NUL, control characters, lone surrogates, invalid UTF-8 are a 400.
     "partycloud.hygiene.RequestHygieneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The idle timeout: renews a signed-in session at most once a minute (partycloud/sessions.py).
+    "partycloud.sessions.SessionRenewalMiddleware",
     "partycloud.i18n.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -133,9 +133,10 @@ LOGIN_THROTTLE_PER_MINUTE = env_int("LOGIN_THROTTLE_PER_MINUTE", 20)
 ACTIVATION_THROTTLE_PER_MINUTE = env_int("ACTIVATION_THROTTLE_PER_MINUTE", 20)
 ACTIVATION_ADDRESS_THRESHOLD = env_int("ACTIVATION_ADDRESS_THRESHOLD", 30)
 
-# Idle session timeout (seconds): a request renews it.
+# Idle session timeout (seconds): a request renews it, writing the session at most once a minute
+# (partycloud/sessions.py), not on every request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 1800 if MLPS3 else 8 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 
 # Local memory by default; Redis in production for rate limits shared by all processes.
 CACHES = {
