@@ -42,6 +42,9 @@ KIND_LABELS = {
     "surveys.closing": _("意见征集即将截止"),
     "thought_reports.due": _("思想汇报待提交"),
     "thought_reports.overdue": _("思想汇报逾期未交"),
+    "exams.opening": _("考试即将开始"),
+    "exams.closing": _("考试即将截止"),
+    "study.behind": _("学习进度提示"),
 }
 
 

@@ -47,6 +47,7 @@ class DevWorld:
 
 
 def _clean(schema: str) -> None:
+    from services.openness.models import BoardItem
     from services.votes.models import BranchVote
 
     with schema_context(schema):
@@ -54,6 +55,8 @@ def _clean(schema: str) -> None:
         for dossier in Dossier.objects.filter(branch__in=branches):
             get_storage().delete_prefix(f"{schema}/development/{dossier.pk}/")
         BranchVote.objects.filter(branch__in=branches).delete()
+        # Recording the committee's review published the publicity on the 党务公开 board.
+        BoardItem.objects.filter(unit__in=branches).delete()
         Dossier.objects.filter(branch__in=branches).delete()
         Member.objects.filter(branch__in=branches).delete()
         User.objects.filter(username=SECRETARY).delete()

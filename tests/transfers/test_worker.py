@@ -16,6 +16,7 @@ from services.accounts.models import User
 from services.development.models import Dossier, DossierDocument, DossierStep, Stage
 from services.development.services import dossier_document_key
 from services.members.models import Member
+from services.openness.models import BoardItem
 from services.organization.models import OrgUnit
 from services.storage.backends import get_storage
 from services.transfer_exchange.models import ExchangeLetter
@@ -70,6 +71,7 @@ def _cleanup(schema: str, usernames: list[str]) -> None:
         IncomingLetter.objects.all().delete()
         Member.objects.filter(name__isnull=False, user__username__in=usernames).update(user=None)
         Member.objects.all().delete()
+        BoardItem.objects.all().delete()  # what other committed tests published to the units
         for unit in OrgUnit.objects.order_by("-path"):
             unit.delete()
         User.objects.filter(username__in=usernames).delete()
