@@ -37,7 +37,14 @@ SET credited_seconds = LEAST(
             THEN floor(extract(epoch FROM now() - g.last_beat_at))::int
             ELSE 0
         END),
-    last_beat_at = now()
+    -- A credited gap moves the mark by the whole seconds credited: the fraction left over counts
+    -- with the next beat instead of being lost at every beat.
+    last_beat_at = CASE
+        WHEN g.last_beat_at IS NOT NULL AND now() > g.last_beat_at
+             AND now() - g.last_beat_at <= make_interval(secs => %(gap)s)
+        THEN g.last_beat_at + make_interval(secs => floor(extract(epoch FROM now() - g.last_beat_at)))
+        ELSE now()
+    END
 FROM study_presence AS p
 WHERE p.user_id = %(user)s AND p.tab = %(tab)s AND p.material_id = %(material)s
   AND g.user_id = p.user_id AND g.material_id = p.material_id AND g.year = %(year)s

@@ -88,3 +88,19 @@ def test_an_account_without_a_member_record_has_no_plan_to_study_for_credit(worl
     nobody = User.objects.create(username="st_nobody_here")
     with pytest.raises(ValidationError, match="学习计划"):
         study_open(acting_user=nobody, material_id=world.material.pk)
+
+
+def test_the_fractions_of_seconds_between_beats_add_up_instead_of_being_lost(world: World) -> None:
+    from django.db import connection
+
+    tab, _progress = study_open(acting_user=world.member, material_id=world.material.pk)
+    study_beat(acting_user=world.member, material_id=world.material.pk, tab=tab)
+    for _ in range(3):  # three gaps of 20.6 s: 61.8 s studied, 61 whole seconds credited (not 3 × 20)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE study_progress SET last_beat_at = last_beat_at - make_interval(secs => 20.6)"
+                " WHERE user_id = %s AND material_id = %s",
+                [world.member.pk, world.material.pk],
+            )
+        beat = study_beat(acting_user=world.member, material_id=world.material.pk, tab=tab)
+    assert beat.credited_seconds == 61
