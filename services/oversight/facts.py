@@ -38,8 +38,9 @@ SOURCES: dict[str, Source] = {
 }
 
 
-def _rows(institution: Any, metric: str, period: str, figures: Iterable[UnitFigure]) -> list[UnitFact]:
-    units = {pk: (path, kind) for pk, path, kind in OrgUnit.objects.values_list("pk", "path", "kind")}
+def _rows(
+    institution: Any, metric: str, period: str, figures: Iterable[UnitFigure], units: dict[int, tuple[str, str]]
+) -> list[UnitFact]:
     now = timezone.now()
     rows = []
     for figure in figures:
@@ -68,7 +69,12 @@ def unit_facts_publish(*, institution: Any, year: int | None = None) -> int:
     default), replacing what this institution published for that year. Returns the rows written."""
     year = year or date.today().year
     period = str(year)
-    rows = [row for metric, source in SOURCES.items() for row in _rows(institution, metric, period, source(year=year))]
+    units = {pk: (path, kind) for pk, path, kind in OrgUnit.objects.values_list("pk", "path", "kind")}
+    rows = [
+        row
+        for metric, source in SOURCES.items()
+        for row in _rows(institution, metric, period, source(year=year), units)
+    ]
     with transaction.atomic():
         UnitFact.objects.filter(institution_id=institution.pk, period=period).delete()
         UnitFact.objects.bulk_create(rows)
