@@ -95,6 +95,7 @@ class UnitFact(models.Model):
 
     institution = models.ForeignKey("tenants.Institution", on_delete=models.CASCADE, related_name="unit_facts")
     unit_path = models.CharField(max_length=255)  # "1.4.17.": ids, never a name
+    depth = models.PositiveSmallIntegerField(default=1)  # ids in the path: 1 is the institution's root unit
     unit_kind = models.CharField(max_length=20)
     period = models.CharField(max_length=7)  # "2026" (a year) or "2026-11" (a month)
     metric = models.CharField(max_length=64)  # "<capability>.<what>", e.g. "study.hours_met"
@@ -109,7 +110,11 @@ class UnitFact(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["institution", "metric", "period", "unit_path"], name="unit_fact_once")
         ]
-        indexes = [models.Index(fields=["metric", "period"], name="unit_fact_metric_period")]
+        indexes = [
+            models.Index(fields=["metric", "period"], name="unit_fact_metric_period"),
+            # The committee's dashboard: every institution's root unit for one period.
+            models.Index(fields=["period", "depth", "metric"], name="unit_fact_period_depth"),
+        ]
 
     def __str__(self) -> str:
         return (

@@ -8,7 +8,8 @@ import pytest
 from django.db import models
 
 from services.kernel.figures import UnitFigure
-from services.oversight import facts
+from services.metrics import registry
+from services.metrics.registry import Metric
 from services.oversight.facts import unit_facts_publish
 from services.oversight.models import UnitFact
 from tenants.models import Institution
@@ -29,7 +30,7 @@ def test_each_source_publishes_per_branch_and_small_counts_are_suppressed(
         asked.append(year)
         return [UnitFigure(big.pk, 7, 10), UnitFigure(small.pk, 1, 3), UnitFigure(10**9, 1, 9)]
 
-    monkeypatch.setattr(facts, "SOURCES", {"study.hours_met": hours_met})
+    monkeypatch.setattr(registry, "METRICS", {"study.hours_met": Metric("学时", hours_met)})
     with in_schema(inst_a.schema_name):
         assert unit_facts_publish(institution=inst_a, year=2026) == 2  # a unit that is gone is skipped
         assert unit_facts_publish(institution=inst_a, year=2026) == 2  # replaced, not added
@@ -37,6 +38,7 @@ def test_each_source_publishes_per_branch_and_small_counts_are_suppressed(
     with in_schema("public"):
         rows = {row.unit_path: row for row in UnitFact.objects.filter(institution=inst_a)}
         assert set(rows) == {big.path, small.path}
+        assert rows[big.path].depth == big.path.count(".")
         mine = rows[big.path]
         assert (mine.metric, mine.period, mine.numerator, mine.denominator, mine.percent) == (
             "study.hours_met",
@@ -58,7 +60,9 @@ def test_the_figures_job_publishes_the_facts(inst_a: Institution, monkeypatch: p
 
     with in_schema(inst_a.schema_name):
         unit = OrgUnitFactory(name="支部")
-    monkeypatch.setattr(facts, "SOURCES", {"exams.took_part": lambda *, year: [UnitFigure(unit.pk, 5, 6)]})
+    monkeypatch.setattr(
+        registry, "METRICS", {"exams.took_part": Metric("参考", lambda *, year: [UnitFigure(unit.pk, 5, 6)])}
+    )
     with in_schema(inst_a.schema_name):
         figures_publish(institution=inst_a)
     with in_schema("public"):
@@ -84,4 +88,4 @@ def test_the_real_sources_publish_a_branch_that_studied_nothing(inst_a: Institut
         assert {(r.metric, r.numerator, r.denominator) for r in rows if r.metric == "study.hours_met"} == {
             ("study.hours_met", 0, 5)
         }
-        assert set(rows.values_list("metric", flat=True)) <= set(facts.SOURCES)
+        assert set(rows.values_list("metric", flat=True)) <= set(registry.METRICS)

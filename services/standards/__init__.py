@@ -1,0 +1,1 @@
+"""Standardized branches (标准化支部): indicator systems, automatic evidence, scoring and reviews (issue 15)."""
