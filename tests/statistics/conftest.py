@@ -45,7 +45,7 @@ def make_world(institution: Institution, prefix: str = "st") -> World:
     def member(name: str, **fields: object) -> Member:
         fields.setdefault("joined_on", date(2010, 5, 1))
         fields.setdefault("confirmed_on", date(2011, 5, 1))
-        return MemberFactory(name=name, branch=branch, **fields)
+        return MemberFactory(name=f"测名{name}", branch=branch, **fields)
 
     m = {
         # On the roll all year: a woman of a minority, faculty, 45, postgraduate, 15 years a member.

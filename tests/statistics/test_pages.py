@@ -26,7 +26,7 @@ def test_the_page_shows_the_filled_tables_and_checks(inst_a: Institution, world:
     assert response.status_code == 200
     body = response.content.decode()
     assert "表1 党员数量及构成" in body and "校验全部通过" in body
-    assert "老党员" not in body  # counts, never names
+    assert "测名" not in body  # counts, never names
 
 
 def test_a_member_may_not_see_the_tables(inst_a: Institution, world: World) -> None:
