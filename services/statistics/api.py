@@ -21,11 +21,17 @@ from services.kernel import inputs
 
 from .filling import Filled, tables_fill
 from .selectors import can_see_tables
-from .template import TemplateError, edition_for
+from .template import TemplateError, edition_for, editions
 from .views import institution_name, xlsx_response
 from .xlsx import tables_xlsx
 
-YEAR = inputs.Number("year", "the year reported (default: last year)", minimum=2000, maximum=2100)
+# The years the shipped editions cover (template.editions(), read once at import).
+YEAR = inputs.Number(
+    "year",
+    "the year reported (default: last year); the years an edition of the tables covers",
+    minimum=min(e.first_year for e in editions()),
+    maximum=max(e.last_year for e in editions()),
+)
 CONFIRM = inputs.Choice("confirm", "1: export although checks failed", choices=("1",))
 
 

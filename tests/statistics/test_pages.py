@@ -92,4 +92,6 @@ def test_the_api_returns_the_cells_and_checks(inst_a: Institution, world: World)
 
 def test_a_year_without_an_edition_is_a_clear_400(inst_a: Institution, world: World) -> None:
     response = client_for(inst_a, world.admin).get("/api/statistics/tables/", {"year": 2001})
-    assert response.status_code == 400 and "2001 年度没有适用的统计模板" in response.content.decode()
+    assert response.status_code == 400 and "参数 year 必须是 2024 至 2030 之间的整数" in response.content.decode()
+    page = client_for(inst_a, world.admin).get("/statistics/", {"year": 2001})
+    assert page.status_code == 400 and "2001 年度没有适用的统计模板" in page.content.decode()
