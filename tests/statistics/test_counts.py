@@ -3,6 +3,8 @@ and why; the edition's checks pass on consistent records."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from services.statistics.filling import tables_fill
@@ -80,10 +82,24 @@ def test_every_check_passes_on_consistent_records(world: World) -> None:
 
 
 def test_a_later_reporting_date_sees_the_later_changes(world: World) -> None:
-    from datetime import date
-
     cells = tables_fill(edition=edition_for(2026), year=2026, on=date(2026, 3, 31)).cells
     # "later" joined 2026-03-01; "stopped" left 2026-02-01.
     assert cells["t1"]["total"]["total"] == 5
     assert cells["t6"]["total"]["stopped"] == 1
     assert cells["t6"]["total"]["admitted"] == 1
+
+
+def test_filling_costs_the_same_queries_whatever_the_number_of_members(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import MemberFactory
+
+    edition = edition_for(YEAR)
+    with CaptureQueriesContext(connection) as few:
+        tables_fill(edition=edition, year=YEAR)
+    for _ in range(20):
+        MemberFactory(branch=world.branch, joined_on=date(2012, 1, 1), confirmed_on=date(2013, 1, 1))
+    with CaptureQueriesContext(connection) as more:
+        tables_fill(edition=edition, year=YEAR)
+    assert len(more.captured_queries) == len(few.captured_queries) <= 30
