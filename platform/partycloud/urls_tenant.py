@@ -46,6 +46,7 @@ urlpatterns = [
     path("reports/", include("services.thought_reports.urls")),
     path("surveys/", include("services.surveys.urls")),
     path("openness/", include("services.openness.urls")),
+    path("statistics/", include("services.statistics.urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
     path("api/", include(router.urls)),
@@ -78,6 +79,7 @@ urlpatterns = [
     path("api/", include("services.thought_reports.api_urls")),
     path("api/", include("services.surveys.api_urls")),
     path("api/", include("services.openness.api_urls")),
+    path("api/", include("services.statistics.api_urls")),
 ]
 
 handler400 = "partycloud.errors.bad_request"
