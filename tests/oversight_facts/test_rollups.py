@@ -152,9 +152,7 @@ def test_a_past_years_snapshot_is_kept_by_a_later_run(
     assert facts_of(inst_a, tree.root)[("x.snapshot", str(last_year))] == (False, 7, None)
 
 
-def test_a_refresh_rewrites_only_what_changed(
-    inst_a: Institution, tree: Tree, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_refresh_rewrites_only_what_changed(inst_a: Institution, tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
     metrics = _metrics(tree, [])
     monkeypatch.setattr(registry, "METRICS", metrics)
     first = timezone.make_aware(datetime(2026, 1, 1, 3))
