@@ -1,15 +1,15 @@
 """Dues' figure for oversight (services/kernel/figures.py): per branch, the member-months settled
 (paid or reduced in full) over the member-months billed — ``selectors.collection``, the one
-definition the collection page, the disclosure and the committee's figure read. Per year, and per
-month for the trend. No names, no member ids."""
+definition the collection page, the disclosure and the committee's figure read. Per month for the trend
+(one statement for the year), and per year as the sum of its months. No names, no member ids."""
 
 from __future__ import annotations
 
-from django.utils import timezone
+from collections import defaultdict
 
-from services.kernel.figures import UnitFigure
+from services.kernel.figures import UnitFigure, shared
 
-from .selectors import Collection, collection
+from .selectors import Collection, collection_by_month
 
 
 def _figures(rows: list[Collection]) -> list[UnitFigure]:
@@ -20,12 +20,20 @@ def _figures(rows: list[Collection]) -> list[UnitFigure]:
     ]
 
 
+def months_of(year: int) -> dict[int, list[Collection]]:
+    """Every month's collection of ``year``, once per figures run (one statement)."""
+    return shared(("dues.collection_by_month", year), lambda: collection_by_month(year=year))
+
+
 def collected_figures(*, year: int) -> list[UnitFigure]:
-    return _figures(collection(year=year))
+    """The year's figure: the sum of its months (every count is per member-month)."""
+    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for rows in months_of(year).values():
+        for row in rows:
+            sums[row.unit_id][0] += row.members_settled
+            sums[row.unit_id][1] += row.members_billed
+    return [UnitFigure(unit_id=u, numerator=n, denominator=d) for u, (n, d) in sorted(sums.items()) if d]
 
 
 def collected_by_month(*, year: int) -> dict[int, list[UnitFigure]]:
-    """One query per month of the year so far (a month not yet begun has no bills)."""
-    today = timezone.localdate()
-    last = 12 if year < today.year else today.month if year == today.year else 0
-    return {month: _figures(collection(year=year, month=month)) for month in range(1, last + 1)}
+    return {month: _figures(rows) for month, rows in months_of(year).items()}

@@ -28,6 +28,10 @@ _run: ContextVar[dict[Hashable, Any] | None] = ContextVar("figures_run", default
 
 @contextmanager
 def figures_run() -> Iterator[None]:
+    """One run: a run inside a run shares the outer one's results."""
+    if _run.get() is not None:
+        yield
+        return
     token = _run.set({})
     try:
         yield

@@ -8,8 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from services.dues.figures import months_of
 from services.dues.models import Month
-from services.dues.selectors import collection
 from services.organization.models import OrgUnit
 
 from .models import DuesCollectionFigures
@@ -27,7 +27,7 @@ def dues_figures_publish(*, institution: Any) -> int:
     now = timezone.now()
     rows = []
     for year, month in months:
-        for figure in collection(year=year, month=month):
+        for figure in months_of(year).get(month, []):
             small = figure.members_billed < DuesCollectionFigures.SMALL_COUNT
             rows.append(
                 DuesCollectionFigures(

@@ -20,6 +20,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from services.documents.models import Document, Receipt
 from services.documents.selectors import members_signing
+from services.kernel.figures import figures_run
 from services.members.models import Member
 from services.members.status import OFF_ROLL_STATUSES
 from services.organization.models import OrgUnit
@@ -33,6 +34,11 @@ def figures_publish(*, institution: Any, years: Iterable[int] | None = None) -> 
     """Count this institution's members and branches (run inside its schema) and upsert the
     totals into the public schema, then its facts for ``years`` (default: this year and last
     year, every period). Only counts leave the schema, never a person."""
+    with figures_run():  # the old tables and the facts share what they both read
+        return _figures_publish(institution=institution, years=years)
+
+
+def _figures_publish(*, institution: Any, years: Iterable[int] | None) -> InstitutionFigures:
     figures, _ = InstitutionFigures.objects.update_or_create(
         institution_id=institution.pk,
         defaults={

@@ -222,3 +222,22 @@ def test_notices_signed_overall_and_per_notice(inst_a: Institution, tree: Tree) 
     assert college[("documents.notices_signed", str(this_year))] == (False, 3, 10)
     assert college[(f"documents.signed:{notice.pk}", str(this_year))] == (False, 3, 10)
     assert facts_of(inst_a, tree.b1)[(f"documents.signed:{notice.pk}", str(this_year))] == (False, 3, 5)
+
+
+def test_the_collection_by_month_is_the_collection_of_each_month(inst_a: Institution, tree: Tree) -> None:
+    """One statement for the year's months gives what the collection page reads month by month."""
+    from services.dues.selectors import collection, collection_by_month
+
+    with in_schema(inst_a):
+        got = months(2025, 1, 3)
+        for i in range(4):
+            member = MemberFactory(branch=tree.b1 if i % 2 else tree.b2)
+            for number, month in got.items():
+                bill(member, month)
+                if (i + number) % 3:
+                    pay(member, month, "4.00" if i == 3 else "10.00")
+        by_month = collection_by_month(year=2025)
+        assert sorted(by_month) == [1, 2, 3]
+        for number in (1, 2, 3):
+            key = lambda row: row.unit_id  # noqa: E731
+            assert sorted(by_month[number], key=key) == sorted(collection(year=2025, month=number), key=key)
