@@ -4,6 +4,7 @@ institution's housekeeping runs at most once a minute when a write asked for one
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tenants.db import connection
@@ -25,7 +26,12 @@ def publish_figures() -> None:
     figures_publish(institution=connection.tenant)
 
 
-@sweeper("oversight.facts", every_minutes=1, order=50)
+# How often an institution's facts may be refreshed after writes: every minute by default; a
+# deployment with thousands of busy institutions may space it out (docs/oversight.md#refresh).
+REFRESH_MINUTES = settings.OVERSIGHT_FACTS_REFRESH_MINUTES
+
+
+@sweeper("oversight.facts", every_minutes=REFRESH_MINUTES, order=50)
 def _refresh_facts() -> int:
     """The facts of this institution, when a write asked for it since the last run."""
     return facts_refresh_due(institution=connection.tenant)
