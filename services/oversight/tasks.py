@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from services.statistics.services import recent_tables_publish
 from tenants.db import connection
 from tenants.housekeeping import sweeper
 from tenants.tasks import institution_task
@@ -22,8 +23,10 @@ from .services import facts_refresh_due, figures_publish
     track_deliveries=False,  # nightly, idempotent: only a redelivery is counted
 )
 def publish_figures() -> None:
-    """Nightly (beat, through dispatch): every period of this year and last year."""
+    """Nightly (beat, through dispatch): every period of this year and last year, and the annual
+    statistics tables of those years."""
     figures_publish(institution=connection.tenant)
+    recent_tables_publish(institution=connection.tenant)
 
 
 # How often an institution's facts may be refreshed after writes: every minute by default; a

@@ -8,7 +8,21 @@ from django.utils import timezone
 
 from .filling import tables_fill
 from .models import PublishedTables
-from .template import edition_for
+from .template import TemplateError, edition_for
+
+
+def recent_tables_publish(*, institution: Any, year: int | None = None) -> int:
+    """``year``'s tables, or last year's and this year's (last year's are reported in the first
+    months of the next); a year no edition covers has none. Returns the years published."""
+    today = timezone.localdate().year
+    published = 0
+    for each in [year] if year is not None else [today - 1, today]:
+        try:
+            tables_publish(institution=institution, year=each)
+        except TemplateError:
+            continue
+        published += 1
+    return published
 
 
 def tables_publish(*, institution: Any, year: int) -> PublishedTables:

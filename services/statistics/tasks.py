@@ -3,14 +3,12 @@ figures job may call it too."""
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenants.db import connection
 from tenants.tasks import institution_task
 
-from .services import tables_publish
-from .template import TemplateError
+from .services import recent_tables_publish
 
 
 @institution_task(
@@ -22,9 +20,4 @@ from .template import TemplateError
 )
 def publish_tables(year: int | None = None) -> None:
     """This year's tables, and last year's (reported in the first months of the next year)."""
-    years = [year] if year is not None else [timezone.localdate().year - 1, timezone.localdate().year]
-    for each in years:
-        try:
-            tables_publish(institution=connection.tenant, year=each)
-        except TemplateError:
-            continue  # a year no edition covers has no tables
+    recent_tables_publish(institution=connection.tenant, year=year)

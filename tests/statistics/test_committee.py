@@ -97,3 +97,18 @@ def test_the_console_page_and_export_for_the_committee(published: list[str], com
 def test_only_console_roles_see_the_sum(db: None) -> None:
     someone = make_user(None, username="plain_console_user")
     assert client_for(None, someone).get("/statistics/").status_code == 403
+
+
+def test_the_nightly_figures_job_publishes_last_years_and_this_years_tables(inst_a: Institution) -> None:
+    from django.utils import timezone
+
+    from services.oversight.tasks import publish_figures
+
+    with in_schema(inst_a):
+        make_world(inst_a)
+    publish_figures(inst_a.schema_name)  # the job, as the worker runs it each night
+    this_year = timezone.localdate().year
+    assert set(PublishedTables.objects.filter(institution=inst_a).values_list("year", flat=True)) == {
+        this_year - 1,
+        this_year,
+    }
