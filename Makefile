@@ -6,12 +6,13 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 ONLY ?=
 
-.PHONY: run test lint bench system-deps clean-data help
+.PHONY: run test test-citus lint bench system-deps clean-data help
 
 help:
 	@echo "make run    — set everything up and serve http://localhost:8000 (console) and http://<code>.localhost:8000"
 	@echo "make test   — set everything up and run the whole test suite"
 	@echo "make lint   — ruff + mypy + the import layers (lint-imports)"
+	@echo "make test-citus — the Citus suite on a local coordinator + two workers (needs PARTYCLOUD_CITUS_SOURCE)"
 	@echo "make bench  — print every benchmark figure (make bench ONLY=<name> for one)"
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -29,6 +30,12 @@ system-deps:
 
 test: $(STAMP) system-deps
 	PYTHONPATH=platform $(PY) -m partycloud.devstack test -- $(PYTEST_ARGS)
+
+# The Citus suite (tests/citus) on a coordinator and two workers on loopback, built from the
+# source tarball in PARTYCLOUD_CITUS_SOURCE (deploy/citus/README.md). Not part of `make test`.
+CITUS_PYTEST_ARGS ?= -p no:xdist -q tests/citus
+test-citus: $(STAMP)
+	PYTHONPATH=platform $(PY) deploy/citus/cluster.py test -- $(CITUS_PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
