@@ -198,3 +198,30 @@ def schema_nodes(schema_name: str) -> list[str]:
             [f"{schema_name}.%"],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def move_schema(schema_name: str, target: str, *, mode: str = "auto") -> tuple[str, str]:
+    """Move an institution's schema (its whole colocation group) to the worker ``target``
+    ("host:port"); return (source, target). ``auto`` copies with logical replication, so the
+    institution keeps reading and writing while it moves and only waits for the final switch;
+    ``block_writes`` holds writes for the whole copy. Runs outside a transaction."""
+    host, _, port = target.rpartition(":")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT shardid, nodename, nodeport FROM citus_shards WHERE citus_table_type = 'schema'"
+            " AND table_name::text LIKE %s ORDER BY shardid LIMIT 1",
+            [f"{schema_name}.%"],
+        )
+        found = cursor.fetchone()
+        if found is None:
+            raise ValueError(f"{schema_name} is not a distributed schema")
+        shard, source_host, source_port = found
+        source = f"{source_host}:{source_port}"
+        if source == target:
+            return source, target
+        cursor.execute(
+            "SELECT citus_move_shard_placement(%s, %s, %s, %s, %s,"
+            " shard_transfer_mode => %s::citus.shard_transfer_mode)",
+            [shard, source_host, source_port, host, int(port), mode],
+        )
+    return source, target

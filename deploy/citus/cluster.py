@@ -71,6 +71,9 @@ SERVER_SETTINGS = {
     "synchronous_commit": "off",
     "full_page_writes": "off",
     "citus.log_distributed_deadlock_detection": "off",
+    # The append-only and guard triggers of institution tables run on the workers; Citus asks
+    # for this before it distributes, creates or drops a trigger on a distributed table.
+    "citus.enable_unsafe_triggers": "on",
 }
 
 
@@ -306,27 +309,31 @@ class Cluster:
             self.state.write_text(json.dumps({node.name: node.port for node in self.nodes}))
         for node in self.nodes:
             self._init(node)
-            if self.running(node):
-                continue
-            self._configure(node)
-            result = self._as_server_user(
-                [
-                    str(self.bin_dir / "pg_ctl"),
-                    "-D",
-                    str(node.data),
-                    "-w",
-                    "-t",
-                    "60",
-                    "-l",
-                    str(node.data / "log"),
-                    "start",
-                ]
-            )
-            if result.returncode != 0:
-                log_text = (node.data / "log").read_text()[-2000:] if (node.data / "log").exists() else ""
-                raise RuntimeError(f"{node.name} did not start: {result.stderr.strip()}\n{log_text}")
+            if not self.running(node):
+                self.start_node(node)
         self.create_database(database)
         return self.coordinator.url(database)
+
+    def start_node(self, node: Node) -> None:
+        self._configure(node)
+        command = [str(self.bin_dir / "pg_ctl"), "-D", str(node.data), "-w", "-t", "60", "-l", str(node.data / "log")]
+        result = self._as_server_user([*command, "start"])
+        if result.returncode != 0:
+            log_text = (node.data / "log").read_text()[-2000:] if (node.data / "log").exists() else ""
+            raise RuntimeError(f"{node.name} did not start: {result.stderr.strip()}\n{log_text}")
+
+    def crash(self, node: Node) -> None:
+        """Stop ``node`` the way a power cut would (immediate shutdown: no checkpoint, clients cut
+        off, crash recovery at the next start), for the failure tests."""
+        pg_ctl = str(self.bin_dir / "pg_ctl")
+        result = self._as_server_user([pg_ctl, "-D", str(node.data), "-w", "-m", "immediate", "stop"])
+        if result.returncode != 0:
+            raise RuntimeError(f"{node.name} did not stop: {result.stderr.strip()}")
+
+    def node_at(self, address: str) -> Node:
+        """The node listening on ``address`` ("host:port", as Citus names it)."""
+        port = int(address.rpartition(":")[2])
+        return next(node for node in self.nodes if node.port == port)
 
     def create_database(self, database: str) -> None:
         """``database`` on every node with the citus extension, the workers registered with the
