@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 ONLY ?=
 
-.PHONY: run test test-citus lint bench system-deps clean-data help
+.PHONY: run test test-citus bench-citus lint bench system-deps clean-data help
 
 help:
 	@echo "make run    — set everything up and serve http://localhost:8000 (console) and http://<code>.localhost:8000"
@@ -45,6 +45,10 @@ CITUS_PYTEST_ARGS ?= -p no:xdist -q tests/citus tests/tenants tests/audit tests/
 	--deselect=tests/console/test_provisioning.py::test_provisioning_clones_the_template_with_tables_history_and_first_admin
 test-citus: $(STAMP)
 	PYTHONPATH=platform $(PY) deploy/citus/cluster.py test -- $(CITUS_PYTEST_ARGS)
+
+# The Citus figures (bench/citus.py) on the same local cluster.
+bench-citus: $(STAMP)
+	PYTHONPATH=platform $(PY) deploy/citus/cluster.py bench citus_provision_s
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

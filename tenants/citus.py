@@ -189,13 +189,21 @@ def distribute_schema(schema_name: str) -> bool:
     return True
 
 
+# The placements of a schema's shards, from Citus's own catalog (citus_shards also measures
+# every shard's size on the workers), whatever the search path.
+_PLACEMENTS = """
+SELECT s.shardid, n.nodename, n.nodeport FROM pg_dist_shard s
+JOIN pg_dist_placement p ON p.shardid = s.shardid
+JOIN pg_dist_node n ON n.groupid = p.groupid AND n.noderole = 'primary'
+WHERE s.logicalrelid IN (SELECT oid FROM pg_class WHERE relnamespace = %s::regnamespace)
+"""
+
+
 def schema_nodes(schema_name: str) -> list[str]:
     """The nodes (host:port) that hold the schema's tables."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT DISTINCT nodename || ':' || nodeport FROM citus_shards WHERE citus_table_type = 'schema'"
-            " AND table_name::text LIKE %s ORDER BY 1",
-            [f"{schema_name}.%"],
+            f"SELECT DISTINCT nodename || ':' || nodeport FROM ({_PLACEMENTS}) AS placements ORDER BY 1", [schema_name]
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -207,11 +215,7 @@ def move_schema(schema_name: str, target: str, *, mode: str = "auto") -> tuple[s
     ``block_writes`` holds writes for the whole copy. Runs outside a transaction."""
     host, _, port = target.rpartition(":")
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT shardid, nodename, nodeport FROM citus_shards WHERE citus_table_type = 'schema'"
-            " AND table_name::text LIKE %s ORDER BY shardid LIMIT 1",
-            [f"{schema_name}.%"],
-        )
+        cursor.execute(f"{_PLACEMENTS} ORDER BY s.shardid LIMIT 1", [schema_name])
         found = cursor.fetchone()
         if found is None:
             raise ValueError(f"{schema_name} is not a distributed schema")

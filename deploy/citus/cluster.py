@@ -6,6 +6,7 @@ Citus test suite. Production installs Citus from its official packages or images
     python deploy/citus/cluster.py stop            # stop them (the data stays under .data/citus)
     python deploy/citus/cluster.py status
     python deploy/citus/cluster.py test -- <pytest args>   # start, run the Citus suite, stop
+    python deploy/citus/cluster.py bench [figure ...]     # start, run bench figures on it, stop
 
 Where Citus comes from:
 - ``PARTYCLOUD_CITUS_SOURCE``: a Citus source tarball (citus-<version>.tar.gz). It is checked
@@ -392,6 +393,15 @@ def run_suite(cluster: Cluster, pytest_args: list[str]) -> int:
     return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
 
 
+def run_bench(cluster: Cluster, figures: list[str]) -> int:
+    """`make bench`'s runner against the coordinator, in a database of its own (kept between runs)."""
+    cluster.create_database("partycloud_bench")
+    env = {**os.environ, **cluster.environment("partycloud_bench")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "platform"), env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "partycloud.devstack", "bench", *(figures or ["citus_provision_s"])]
+    return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="deploy/citus/cluster.py")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -399,11 +409,13 @@ def main() -> int:
         sub.add_parser(name)
     test_parser = sub.add_parser("test")
     test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    bench_parser = sub.add_parser("bench")
+    bench_parser.add_argument("figures", nargs="*")
     args = parser.parse_args()
     try:
         bin_dir = installation()
     except CitusUnavailable as exc:
-        if args.command == "test":  # nothing to test on: skipped, saying why
+        if args.command in {"test", "bench"}:  # nothing to run on: skipped, saying why
             print(f"Citus suite skipped: {exc}", file=sys.stderr)
             return 0
         print(f"Citus is not available: {exc}", file=sys.stderr)
@@ -430,6 +442,8 @@ def main() -> int:
     cluster.start()
     log(f"cluster up in {time.monotonic() - started:.1f} s: {', '.join(cluster.status())}")
     try:
+        if args.command == "bench":
+            return run_bench(cluster, args.figures)
         return run_suite(cluster, [a for a in args.pytest_args if a != "--"])
     finally:
         cluster.stop()

@@ -44,8 +44,9 @@ def test_institution_schemas_live_on_workers_as_distributed_schemas(institutions
         nodes = citus.schema_nodes(institution.schema_name)
         assert len(nodes) == 1 and set(nodes) <= workers  # one colocation group, on one worker
         shards = scalar(
-            "SELECT count(*) FROM citus_shards WHERE citus_table_type = 'schema' AND table_name::text LIKE %s",
-            [f"{institution.schema_name}.%"],
+            "SELECT count(*) FROM citus_shards WHERE citus_table_type = 'schema'"
+            " AND table_name IN (SELECT oid FROM pg_class WHERE relnamespace = %s::regnamespace)",
+            [institution.schema_name],
         )
         tables = scalar("SELECT count(*) FROM pg_tables WHERE schemaname = %s", [institution.schema_name])
         assert shards == tables  # every table of the institution is distributed
