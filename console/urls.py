@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import platform_user_views, views
+from . import dashboard_api, dashboard_views, platform_user_views, views
 
 app_name = "console"
 
@@ -25,4 +25,14 @@ urlpatterns = [
         platform_user_views.platform_user_set_password,
         name="platform_user_set_password",
     ),
+]
+
+# The committee's dashboard (console/dashboard_views.py).
+urlpatterns += [
+    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
+    path("dashboard/rankings/", dashboard_views.dashboard_rankings, name="dashboard_rankings"),
+    path("dashboard/schools/<str:code>/", dashboard_views.dashboard_school, name="dashboard_school"),
+    path("api/dashboard/schools/", dashboard_api.DashboardSchoolsView.as_view(), name="dashboard-schools"),
+    path("api/dashboard/charts/", dashboard_api.DashboardChartsView.as_view(), name="dashboard-charts"),
+    path("api/dashboard/schools/<str:code>/units/", dashboard_api.DashboardUnitsView.as_view(), name="dashboard-units"),
 ]
