@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -104,28 +104,11 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def school_context(request: HttpRequest, institution: Institution) -> dict[str, Any]:
-    """One institution's drill-down at the unit asked for (404 for a unit that is not a path)."""
-    unit = web.unit_of(request)
-    if unit is None:
-        raise Http404
-    year = web.year_of(request)
-    drill = selectors.drilldown(institution_id=institution.pk, year=year, unit_path=unit)
-    return {
-        "target": institution,
-        "year": year,
-        "drill": drill,
-        "unit": unit,
-        "columns": [(m, selectors.label(m)) for m in selectors.ALL],
-        "unit_data": web.unit_data(drill),
-    }
-
-
 @viewer_required
 @never_cache
 def dashboard_school(request: HttpRequest, code: str) -> HttpResponse:
     institution = get_object_or_404(Institution, code=code, status=Institution.Status.ACTIVE)
-    context = school_context(request, institution)
+    context = web.school_context(request, institution)
     export = request.GET.get("export", "")
     if export in web.EXPORTS:
         title = _("%(name)s %(year)s 年党建看板（%(unit)s）") % {

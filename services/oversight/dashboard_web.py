@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenants.models import Institution
 
-from . import dashboard_export
+from . import dashboard, dashboard_export
 from .dashboard import MONTHLY, RATES, UNIT_PATH, Cell, Drilldown, Filters, GroupRow, SchoolPage, label
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -108,3 +108,20 @@ def export_response(kind: str, *, title: str, sections: list[dashboard_export.Se
     response = HttpResponse(dashboard_export.pdf(title, sections, note), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
     return response
+
+
+def school_context(request: HttpRequest, institution: Institution) -> dict[str, Any]:
+    """One institution's drill-down at the unit asked for (404 for a unit that is not a path)."""
+    unit = unit_of(request)
+    if unit is None:
+        raise Http404
+    year = year_of(request)
+    drill = dashboard.drilldown(institution_id=institution.pk, year=year, unit_path=unit)
+    return {
+        "target": institution,
+        "year": year,
+        "drill": drill,
+        "unit": unit,
+        "columns": [(m, dashboard.label(m)) for m in dashboard.ALL],
+        "unit_data": unit_data(drill),
+    }

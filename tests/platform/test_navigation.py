@@ -72,7 +72,7 @@ def people(inst_a: Institution) -> dict[str, User]:
         ("viewer", EVERYONE | {"/members/", "/orglife/board/"}, ["/", "/members/", "/documents/", "/reminders/"]),
         ("secretary", EVERYONE | MANAGING, ["/", "/members/", "/development/", "/reminders/"]),
         ("college_admin", EVERYONE | MANAGING, ["/", "/members/", "/development/", "/reminders/"]),
-        ("admin", EVERYONE | MANAGING | {"/audit/"}, ["/", "/members/", "/development/", "/reminders/"]),
+        ("admin", EVERYONE | MANAGING | {"/audit/", "/dashboard/"}, ["/", "/members/", "/development/", "/reminders/"]),
     ],
 )
 def test_each_role_has_its_destinations_four_on_the_bar_and_the_rest_under_more(
