@@ -88,9 +88,15 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             "regions": selectors.regions(),
             "columns": list(zip(selectors.TABLE, labels, strict=True)),
             "total_cells": list(zip(labels, data["total"].columns(), strict=True)),
-            "table_rows": [(row, list(zip(labels, row.columns(), strict=True))) for row in page.rows],
+            # Plain strings, not cells: a page has 1,300 of them, and a template looking up an
+            # attribute tries a key first and catches the error, each time.
+            "table_rows": [
+                (row, [(lb, c.text) for lb, c in zip(labels, row.columns(), strict=True)]) for row in page.rows
+            ],
             "heat_columns": [selectors.label(m) for m in selectors.RATES],
-            "heat_rows": [(row, row.columns(selectors.RATES)) for row in page.rows],
+            "heat_rows": [
+                (row.institution.name, [(c.band, c.text) for c in row.columns(selectors.RATES)]) for row in page.rows
+            ],
             "months": [
                 (f"{m + 1:02d}", [data["monthly"][metric][m] for metric in selectors.MONTHLY]) for m in range(12)
             ],

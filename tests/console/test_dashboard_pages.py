@@ -153,3 +153,11 @@ def test_the_vendored_file_is_checked_against_its_pinned_integrity(tmp_path: Pat
 
     with pytest.raises(vendor.IntegrityError):
         vendor._check(vendor.ECHARTS, b"not the tarball")
+
+
+def test_the_dashboard_api_is_in_the_console_schema(committee_user: User) -> None:
+    schema = client_for(None, committee_user).get("/api/schema/", {"format": "json"}).json()
+    for route in ("/api/dashboard/schools/", "/api/dashboard/charts/", "/api/dashboard/schools/{code}/units/"):
+        assert "get" in schema["paths"][route], route
+    names = {p["name"] for p in schema["paths"]["/api/dashboard/schools/"]["get"]["parameters"]}
+    assert {"year", "kind", "region", "sort", "page"} <= names
