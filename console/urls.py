@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import dashboard_api, dashboard_views, platform_user_views, views
 
@@ -34,5 +34,10 @@ urlpatterns += [
     path("dashboard/schools/<str:code>/", dashboard_views.dashboard_school, name="dashboard_school"),
     path("api/dashboard/schools/", dashboard_api.DashboardSchoolsView.as_view(), name="dashboard-schools"),
     path("api/dashboard/charts/", dashboard_api.DashboardChartsView.as_view(), name="dashboard-charts"),
-    path("api/dashboard/schools/<str:code>/units/", dashboard_api.DashboardUnitsView.as_view(), name="dashboard-units"),
+    # The code's pattern in the path, so the schema states it (tenants.models.CODE_VALIDATOR).
+    re_path(
+        r"^api/dashboard/schools/(?P<code>[a-z][a-z0-9]{1,29})/units/$",
+        dashboard_api.DashboardUnitsView.as_view(),
+        name="dashboard-units",
+    ),
 ]
