@@ -148,11 +148,35 @@ def test_the_echarts_file_is_served_from_the_static_files(committee_user: User) 
     assert b"echarts" in body[:2000].lower()
 
 
-def test_the_vendored_file_is_checked_against_its_pinned_integrity(tmp_path: Path) -> None:
+def test_the_vendored_file_is_extracted_only_when_its_integrity_matches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fetch on a registry of our own (a file:// address): the pinned sha512 must match the
+    tarball, or nothing is written."""
+    import base64
+    import hashlib
+    import tarfile
+
     from partycloud import vendor
 
+    content = b"/* echarts stand-in */"
+    tarball = io.BytesIO()
+    with tarfile.open(fileobj=tarball, mode="w:gz") as archive:
+        info = tarfile.TarInfo("package/dist/echarts.min.js")
+        info.size = len(content)
+        archive.addfile(info, io.BytesIO(content))
+    data = tarball.getvalue()
+    registry = tmp_path / "registry"
+    (registry / "echarts" / "-").mkdir(parents=True)
+    (registry / "echarts" / "-" / "echarts-0.0.1.tgz").write_bytes(data)
+    monkeypatch.setenv("NPM_REGISTRY", registry.as_uri())
+    integrity = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+    good = vendor.Package("echarts", "0.0.1", integrity, "package/dist/echarts.min.js", "echarts-0.0.1.min.js")
+    assert vendor.fetch(good, directory=tmp_path / "out").read_bytes() == content
+    bad = vendor.Package("echarts", "0.0.1", vendor.ECHARTS.integrity, good.member, "other.js")
     with pytest.raises(vendor.IntegrityError):
-        vendor._check(vendor.ECHARTS, b"not the tarball")
+        vendor.fetch(bad, directory=tmp_path / "out")
+    assert not (tmp_path / "out" / "other.js").exists()
 
 
 def test_the_dashboard_api_is_in_the_console_schema(committee_user: User) -> None:
