@@ -83,7 +83,8 @@ def _seed(year: int) -> None:
     units = [_unit(u) for u in range(UNITS)]
     counts = list(dashboard.COUNTS)
     with db.cursor() as cursor:
-        # Denominators 0–60 per unit and metric (below 5: suppressed), numerators a little under them.
+        # Denominators 0–60 per unit and metric (below 5: suppressed), numerators a little under
+        # them; a count is its numerator with no denominator, as the facts job writes it.
         cursor.execute(
             f"""
             INSERT INTO oversight_unitfact
@@ -93,7 +94,7 @@ def _seed(year: int) -> None:
                    CASE WHEN d.den < {UnitFact.SMALL_COUNT} THEN NULL
                         WHEN p.metric = ANY(%s) THEN d.den
                         ELSE GREATEST(0, d.den - (i.id + u.k + p.k) %% 7) END,
-                   CASE WHEN d.den < {UnitFact.SMALL_COUNT} THEN NULL ELSE d.den END,
+                   CASE WHEN d.den < {UnitFact.SMALL_COUNT} OR p.metric = ANY(%s) THEN NULL ELSE d.den END,
                    now()
             FROM (SELECT id FROM tenants_institution WHERE code LIKE %s) i
             CROSS JOIN unnest(%s::text[], %s::int[], %s::text[]) WITH ORDINALITY AS u(path, depth, kind, k)
@@ -105,6 +106,7 @@ def _seed(year: int) -> None:
             ) d
             """,
             [
+                counts,
                 counts,
                 f"{PREFIX}%",
                 [u[0] for u in units],

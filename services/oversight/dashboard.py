@@ -32,7 +32,7 @@ from tenants.models import Institution
 
 from .models import UnitFact
 
-# Counts: the numerator is the figure (the denominator repeats it or is empty).
+# Counts: the numerator is the figure (the facts job leaves the denominator empty).
 COUNTS = ("members.on_roll", "members.probationary", "organization.branches")
 # Rates: a percent of numerator over denominator.
 RATES = (
@@ -44,6 +44,7 @@ RATES = (
     "thought_reports.on_time",
     "thought_reports.reviewed_on_time",
     "organization.committee_in_place",
+    "organization.terms_on_time",
     "organization.size_ok",
     "documents.notices_signed",
     "standards.score",

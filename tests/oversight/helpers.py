@@ -25,9 +25,11 @@ def fact(
     period: str = "2026",
     kind: str = "committee",
 ) -> UnitFact:
-    if denominator is None:
-        denominator = numerator
-    small = denominator is not None and denominator < UnitFact.SMALL_COUNT
+    """As the facts job writes one: a count holds its number as the numerator with no denominator,
+    and a count of people or a denominator below ``SMALL_COUNT`` is suppressed (neither number)."""
+    count = denominator is None
+    people = numerator if count else denominator
+    small = people is not None and people < UnitFact.SMALL_COUNT and metric != "organization.branches"
     return UnitFact.objects.create(
         institution=institution,
         unit_path=path,
