@@ -47,6 +47,7 @@ urlpatterns = [
     path("surveys/", include("services.surveys.urls")),
     path("openness/", include("services.openness.urls")),
     path("statistics/", include("services.statistics.urls")),
+    path("dashboard/", include("services.oversight.urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
     path("api/", include(router.urls)),
