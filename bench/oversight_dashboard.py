@@ -54,6 +54,24 @@ def _drop() -> None:
         user.delete()  # in the public schema only (services/accounts/models.py)
 
 
+def leftovers() -> None:
+    """What an interrupted run left (registry rows without schemas, which ``migrate`` would trip
+    on), removed by bench/run.py before it migrates: in SQL, since the models may be ahead of the
+    database then, the rows referring to them first."""
+    with db.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.conrelid::regclass::text, a.attname FROM pg_constraint c"
+            " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
+            " WHERE c.contype = 'f' AND c.confrelid = 'public.tenants_institution'::regclass"
+        )
+        for table, column in cursor.fetchall():
+            cursor.execute(
+                f'DELETE FROM {table} WHERE "{column}" IN (SELECT id FROM tenants_institution WHERE code LIKE %s)',
+                [f"{PREFIX}%"],
+            )
+        cursor.execute("DELETE FROM tenants_institution WHERE code LIKE %s", [f"{PREFIX}%"])
+
+
 def _unit(u: int) -> tuple[str, int, str]:
     if u == 0:
         return "1.", 1, "committee"
