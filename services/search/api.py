@@ -47,12 +47,20 @@ class HitSerializer(serializers.Serializer):
     public = serializers.BooleanField(help_text="published by the municipal committee to every institution")
 
 
+PARTIAL_HELP = "true: some search shards did not answer (a node down); results and count may be short"
+# "partial" is also BaseSerializer's flag for partial updates; the metaclass moves declared
+# fields out of the class attributes, so the flag is untouched (these serializers only describe
+# responses); mypy sees the class body only.
+
+
 class SearchResultsSerializer(serializers.Serializer):
     count = serializers.IntegerField()
+    partial = serializers.BooleanField(help_text=PARTIAL_HELP)  # type: ignore[assignment]
     results = HitSerializer(many=True)
 
 
 class SuggestSerializer(serializers.Serializer):
+    partial = serializers.BooleanField(help_text=PARTIAL_HELP)  # type: ignore[assignment]
     results = HitSerializer(many=True)
 
 
@@ -89,7 +97,7 @@ class SearchView(APIView):
             limit=PAGE_SIZE,
             offset=(page - 1) * PAGE_SIZE,
         )
-        return Response({"count": results.total, "results": _hits(results)})
+        return Response({"count": results.total, "partial": results.partial, "results": _hits(results)})
 
 
 class SuggestView(APIView):
@@ -101,4 +109,4 @@ class SuggestView(APIView):
     def get(self, request: Request) -> Response:
         q = Q.read(request.query_params)
         results = selectors.suggest(acting_user=request.user, q=q)
-        return Response({"results": _hits(results)})
+        return Response({"partial": results.partial, "results": _hits(results)})

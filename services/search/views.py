@@ -44,6 +44,8 @@ def page(request: HttpRequest) -> HttpResponse:
             documents=documents,
             document_rows=[(hit, labels.get(hit.doc_type, hit.doc_type)) for hit in documents.hits],
             members=groups["members"],
+            # A node of the search cluster down and some shards unanswered: say the list may be short.
+            partial=documents.partial or groups["members"].partial,
             page_number=number,
             pages=pages,
             previous_page=number - 1 if number > 1 else None,
