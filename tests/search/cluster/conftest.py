@@ -13,7 +13,7 @@ import signal
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ class Cluster:
     urls: list[str]
     env: dict[str, str]
     start_seconds: float
+    say: Callable[[str], None] = print
 
     @property
     def base(self) -> Path:
@@ -58,6 +59,7 @@ class Cluster:
 
     def start(self, node: int) -> None:
         """Start ``node`` again on its data; returns once the cluster is green with every node."""
+        started = time.monotonic()
         result = subprocess.run(
             ["bash", str(SCRIPTS / "start-cluster.sh")],
             env={**self.env, "ES_NODE": str(node), "ES_CLUSTER_FRESH": "0"},
@@ -65,9 +67,17 @@ class Cluster:
             text=True,
         )
         assert result.returncode == 0, result.stderr[-3000:]
+        self.say(f"node es{node} back, cluster green after {time.monotonic() - started:.1f} s")
 
     def node_number(self, name: str) -> int:
         return int(name.removeprefix("es"))
+
+
+def _say(config: pytest.Config, line: str) -> None:
+    """A line on the terminal past pytest's capture (how long the cluster took, in the job's log)."""
+    capture = config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print(f"\n· {line}", flush=True)
 
 
 def _state(pid: int) -> str:
@@ -101,11 +111,8 @@ def es_cluster(request: pytest.FixtureRequest) -> Iterator[Cluster]:
     cluster = Cluster(
         urls=result.stdout.strip().splitlines()[-1].split(","), env=env, start_seconds=time.monotonic() - started
     )
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(
-            f"· three Elasticsearch nodes green after {cluster.start_seconds:.1f} s: {', '.join(cluster.urls)}"
-        )
+    cluster.say = lambda line: _say(request.config, line)
+    cluster.say(f"three Elasticsearch nodes green after {cluster.start_seconds:.1f} s: {', '.join(cluster.urls)}")
     try:
         yield cluster
     finally:
