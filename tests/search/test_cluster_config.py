@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.search import selectors
-from services.search.backends import Query, Results, Visibility, elastic_indices, get_backend
+from services.search.backends import BackendUnavailable, Query, Results, Visibility, elastic_indices, get_backend
 from services.search.backends.elastic import ElasticsearchBackend, hosts_of, index_settings
 from tests.conftest import client_for, make_user
 
@@ -90,3 +90,19 @@ def test_the_page_and_the_api_say_when_results_may_be_incomplete(inst_a, monkeyp
     api = client.get("/api/search/", {"q": "通知"})
     assert api.status_code == 200 and api.json()["partial"] is True
     assert client.get("/api/search/suggest/", {"q": "通"}).json()["partial"] is True
+
+
+class DownBackend:
+    def search(self, *, schema: str, query: Query) -> Results:
+        raise BackendUnavailable("ConnectionError: no node answered")
+
+
+def test_no_node_answering_is_a_clear_503_not_a_server_error(inst_a, monkeypatch) -> None:
+    admin = make_user(inst_a, username="down_admin", is_superuser=True)
+    client = client_for(inst_a, admin)
+    monkeypatch.setattr(selectors, "get_backend", lambda: DownBackend())
+    page = client.get("/search/", {"q": "通知"})
+    assert page.status_code == 503 and "搜索服务暂时不可用" in page.content.decode()
+    for url in ("/api/search/", "/api/search/suggest/"):
+        api = client.get(url, {"q": "通知"})
+        assert api.status_code == 503 and "搜索服务暂时不可用" in api.json()["detail"]
