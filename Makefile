@@ -46,6 +46,14 @@ CITUS_PYTEST_ARGS ?= -p no:xdist -q tests/citus tests/tenants tests/audit tests/
 test-citus: $(STAMP)
 	PYTHONPATH=platform $(PY) deploy/citus/cluster.py test -- $(CITUS_PYTEST_ARGS)
 
+# Search on a three-node Elasticsearch cluster on loopback (deploy/elasticsearch/start-cluster.sh):
+# a node SIGKILLed during indexing and search (tests/search/cluster). Not part of `make test`: three
+# more JVMs (about 1.2 GB) and a minute and a half on this machine; TEST_ELASTICSEARCH=0 leaves the
+# single node out.
+.PHONY: test-search-cluster
+test-search-cluster: $(STAMP)
+	TEST_ES_CLUSTER=1 TEST_ELASTICSEARCH=0 PYTHONPATH=platform $(PY) -m partycloud.devstack test -- -p no:xdist -q tests/search/cluster
+
 # The Citus figures (bench/citus.py) on the same local cluster.
 bench-citus: $(STAMP)
 	PYTHONPATH=platform $(PY) deploy/citus/cluster.py bench citus_provision_s

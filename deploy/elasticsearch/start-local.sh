@@ -22,6 +22,13 @@
 #   ES_JAVA_HOME (auto: a JDK >= 21 under /usr/lib/jvm, else `java` on PATH)
 #   ES_RUN_USER  (elasticsearch, only used when run as root: Elasticsearch refuses to run as root)
 #   ES_WAIT      (120)          seconds to wait for the node to become healthy
+# One node of a multi-node cluster (start-cluster.sh sets these; unset = a single node):
+#   ES_NODE_NAME     (partycloud-es)     node.name
+#   ES_CLUSTER_NAME  (partycloud-local)  cluster.name
+#   ES_SEED_HOSTS    ("")                comma-separated host:transport_port list -> discovery.seed_hosts
+#   ES_MASTER_NODES  ("")                comma-separated node names -> cluster.initial_master_nodes
+#   ES_HOME_FROM     ("")                an assembled home to copy instead of assembling again
+#   ES_ASSEMBLE_ONLY (0)                 1: assemble ES_HOME and stop there
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -33,6 +40,11 @@ ES_BASE="${ES_BASE:-$REPO/.data/elasticsearch}"
 ES_RUN_USER="${ES_RUN_USER:-elasticsearch}"
 ES_WAIT="${ES_WAIT:-120}"
 ES_HOME="$ES_BASE/home-$ES_VERSION"
+ES_NODE_NAME="${ES_NODE_NAME:-partycloud-es}"
+ES_CLUSTER_NAME="${ES_CLUSTER_NAME:-partycloud-local}"
+ES_SEED_HOSTS="${ES_SEED_HOSTS:-}"
+ES_MASTER_NODES="${ES_MASTER_NODES:-}"
+ES_HOME_FROM="${ES_HOME_FROM:-}"
 DATA_DIR="$ES_BASE/data"
 LOG_DIR="$ES_BASE/logs"
 RUN_DIR="$ES_BASE/run"
@@ -70,6 +82,15 @@ JAVA_FEATURE="$(java_feature "$ES_JAVA_HOME")"
 log "using Java $JAVA_FEATURE from $ES_JAVA_HOME"
 
 # --- Assemble ES_HOME once ---------------------------------------------------------------------
+# A cluster's nodes each need their own config/ (the server reads <home>/config), so each node
+# gets a copy of one assembled home (about 41 MB) rather than assembling it again.
+if [[ ! -f "$ES_HOME/.assembled" && -n "$ES_HOME_FROM" && -f "$ES_HOME_FROM/.assembled" ]]; then
+    rm -rf "$ES_HOME.partial"
+    mkdir -p "$ES_BASE"
+    cp -a "$ES_HOME_FROM" "$ES_HOME.partial"
+    rm -f "$ES_HOME.partial/config/elasticsearch.yml"
+    mv "$ES_HOME.partial" "$ES_HOME"
+fi
 if [[ ! -f "$ES_HOME/.assembled" ]]; then
     command -v mvn >/dev/null || { log "mvn (Maven) is required to fetch Elasticsearch from Maven Central"; exit 1; }
     log "assembling Elasticsearch $ES_VERSION into $ES_HOME (Maven Central, once)"
@@ -163,18 +184,31 @@ DESCRIPTOR
     log "assembled: $(du -sh "$ES_HOME" | cut -f1)"
 fi
 
+if [[ "${ES_ASSEMBLE_ONLY:-0}" == 1 ]]; then
+    exit 0
+fi
+
 # --- Config (rewritten each start so ES_PORT / paths can change) -------------------------------
 mkdir -p "$DATA_DIR" "$LOG_DIR" "$RUN_DIR" "$TMP_DIR"
 cat >"$ES_HOME/config/elasticsearch.yml" <<EOF
 # Written by deploy/elasticsearch/start-local.sh — local development/test node only.
-cluster.name: partycloud-local
-node.name: partycloud-es
+cluster.name: $ES_CLUSTER_NAME
+node.name: $ES_NODE_NAME
 path.data: $DATA_DIR
 path.logs: $LOG_DIR
 network.host: 127.0.0.1
 http.port: $ES_PORT
 transport.port: $((ES_PORT + 100))
-discovery.type: single-node
+EOF
+if [[ -n "$ES_SEED_HOSTS" ]]; then
+    cat >>"$ES_HOME/config/elasticsearch.yml" <<EOF
+discovery.seed_hosts: [${ES_SEED_HOSTS}]
+cluster.initial_master_nodes: [${ES_MASTER_NODES}]
+EOF
+else
+    echo "discovery.type: single-node" >>"$ES_HOME/config/elasticsearch.yml"
+fi
+cat >>"$ES_HOME/config/elasticsearch.yml" <<EOF
 # A dev machine's disk may be fuller than Elasticsearch's watermarks; never go read-only here.
 cluster.routing.allocation.disk.threshold_enabled: false
 action.destructive_requires_name: false

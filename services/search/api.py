@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +18,7 @@ from rest_framework.views import APIView
 from services.kernel import inputs
 
 from . import selectors
+from .backends import BackendUnavailable, Results
 from .forms import DOC_TYPES, SearchForm
 from .views import visible_units
 
@@ -47,13 +49,39 @@ class HitSerializer(serializers.Serializer):
     public = serializers.BooleanField(help_text="published by the municipal committee to every institution")
 
 
+PARTIAL_HELP = "true: some search shards did not answer (a node down); results and count may be short"
+# "partial" is also BaseSerializer's flag for partial updates; the metaclass moves declared
+# fields out of the class attributes, so the flag is untouched (these serializers only describe
+# responses); mypy sees the class body only.
+
+
 class SearchResultsSerializer(serializers.Serializer):
     count = serializers.IntegerField()
+    partial = serializers.BooleanField(help_text=PARTIAL_HELP)  # type: ignore[assignment]
     results = HitSerializer(many=True)
 
 
 class SuggestSerializer(serializers.Serializer):
+    partial = serializers.BooleanField(help_text=PARTIAL_HELP)  # type: ignore[assignment]
     results = HitSerializer(many=True)
+
+
+class SearchUnavailable(APIException):
+    status_code = 503
+    default_detail = gettext_lazy("搜索服务暂时不可用，请稍后再试。")
+    default_code = "search_unavailable"
+
+
+UNAVAILABLE = OpenApiResponse(description="no search node answered (try again later)")
+
+
+def _searched(search: Any, **kwargs: Any) -> Results:
+    """``search(**kwargs)``, or 503 with a Chinese message when no search node answered."""
+    try:
+        result: Results = search(**kwargs)
+    except BackendUnavailable as exc:
+        raise SearchUnavailable() from exc
+    return result
 
 
 def _hits(results: Any) -> list[dict[str, Any]]:
@@ -67,7 +95,11 @@ class SearchView(APIView):
 
     @extend_schema(
         parameters=[p.openapi() for p in (Q, KIND, DOC_TYPE, TAG, DAY_FROM, DAY_TO, UNIT, PAGE)],
-        responses={200: SearchResultsSerializer, 404: OpenApiResponse(description="a unit the caller does not see")},
+        responses={
+            200: SearchResultsSerializer,
+            404: OpenApiResponse(description="a unit the caller does not see"),
+            503: UNAVAILABLE,
+        },
     )
     def get(self, request: Request) -> Response:
         for parameter in (DOC_TYPE, DAY_FROM, DAY_TO):
@@ -81,7 +113,8 @@ class SearchView(APIView):
             raise ValidationError(form.errors.get_json_data())
         page = PAGE.read(request.query_params, default=1) or 1
         kind = KIND.read(request.query_params)
-        results = selectors.search(
+        results = _searched(
+            selectors.search,
             acting_user=request.user,
             q=form.cleaned_data["q"],
             kinds=(kind,) if kind else (),
@@ -89,7 +122,7 @@ class SearchView(APIView):
             limit=PAGE_SIZE,
             offset=(page - 1) * PAGE_SIZE,
         )
-        return Response({"count": results.total, "results": _hits(results)})
+        return Response({"count": results.total, "partial": results.partial, "results": _hits(results)})
 
 
 class SuggestView(APIView):
@@ -97,8 +130,8 @@ class SuggestView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[Q.openapi()], responses=SuggestSerializer)
+    @extend_schema(parameters=[Q.openapi()], responses={200: SuggestSerializer, 503: UNAVAILABLE})
     def get(self, request: Request) -> Response:
         q = Q.read(request.query_params)
-        results = selectors.suggest(acting_user=request.user, q=q)
-        return Response({"results": _hits(results)})
+        results = _searched(selectors.suggest, acting_user=request.user, q=q)
+        return Response({"partial": results.partial, "results": _hits(results)})

@@ -14,6 +14,7 @@ from services.organization.models import OrgUnit
 from services.organization.scope import scope_for
 
 from . import selectors
+from .backends import BackendUnavailable
 from .forms import DOC_TYPES, SearchForm
 
 PER_PAGE = 20
@@ -33,9 +34,19 @@ def page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "q": ""}
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
         number = PAGE.read(request.GET, default=1) or 1
-        groups = selectors.search_grouped(
-            acting_user=request.user, q=form.cleaned_data["q"], filters=form.filters(), page=number, per_page=PER_PAGE
-        )
+        try:
+            groups = selectors.search_grouped(
+                acting_user=request.user,
+                q=form.cleaned_data["q"],
+                filters=form.filters(),
+                page=number,
+                per_page=PER_PAGE,
+            )
+        except BackendUnavailable:
+            # No node answered at all (a cluster that lost a node still answers, see docs/search.md):
+            # say so in Chinese instead of the server-error page; the outbox keeps every update.
+            context.update(q=form.cleaned_data["q"], unavailable=True)
+            return render(request, "search/page.html", context, status=503)
         documents = groups["documents"]
         labels = {key: str(label) for key, label in DOC_TYPES if key}
         pages = max(1, -(-documents.total // PER_PAGE))
@@ -44,6 +55,8 @@ def page(request: HttpRequest) -> HttpResponse:
             documents=documents,
             document_rows=[(hit, labels.get(hit.doc_type, hit.doc_type)) for hit in documents.hits],
             members=groups["members"],
+            # A node of the search cluster down and some shards unanswered: say the list may be short.
+            partial=documents.partial or groups["members"].partial,
             page_number=number,
             pages=pages,
             previous_page=number - 1 if number > 1 else None,

@@ -107,7 +107,7 @@ def test_suggest_matches_the_last_word_as_a_prefix(backend, inst_a) -> None:
     client = client_for(inst_a, admin)
     results = client.get("/api/search/suggest/", {"q": "ouyangx"}).json()["results"]
     assert [r["title"] for r in results] == ["欧阳修"]
-    assert client.get("/api/search/suggest/", {"q": ""}).json() == {"results": []}
+    assert client.get("/api/search/suggest/", {"q": ""}).json() == {"partial": False, "results": []}
 
 
 def test_searching_on_a_never_returns_b_entries(backend, inst_a, inst_b) -> None:

@@ -81,6 +81,9 @@ class Hit:
 class Results:
     hits: list[Hit]
     total: int
+    # Some shards did not answer (a node down and no other copy of its shards yet): the hits and
+    # the total count only what the others hold. The page and the API say so.
+    partial: bool = False
 
 
 class BackendUnavailable(Exception):
@@ -129,7 +132,9 @@ def get_backend(name: str | None = None) -> SearchBackend:
     if chosen == "elasticsearch":
         from .elastic import ElasticsearchBackend
 
-        return ElasticsearchBackend(url=settings.ELASTICSEARCH_URL, prefix=settings.SEARCH_ES_INDEX_PREFIX)
+        return ElasticsearchBackend(
+            url=settings.ELASTICSEARCH_URL, prefix=settings.SEARCH_ES_INDEX_PREFIX, replicas=settings.SEARCH_ES_REPLICAS
+        )
     raise ValueError(f"unknown SEARCH_BACKEND {chosen!r}")
 
 

@@ -8,10 +8,19 @@ A stock node has no Chinese analyzer, so text arrives pre-segmented by jieba (se
 same as queries) into fields under the built-in "whitespace" analyzer. The fallback for phrases
 the segmenter cut differently is ``plain`` under the built-in "standard" analyzer (one token per
 CJK character, words for Latin and digits): ``match_phrase`` there finds the exact string. No
-plugin and no analysis-common module is needed. Visibility is a filter clause of the query."""
+plugin and no analysis-common module is needed. Visibility is a filter clause of the query.
+
+A cluster (docs/search.md): ``ELASTICSEARCH_URL`` lists every node, comma-separated; the client
+spreads requests over them, and on a connection error (a node died) marks that node dead for a
+while and sends the same request to the next one, so a search or a bulk write (idempotent: every
+document has its id) survives one node going away. Sniffing stays off: the configured list is
+the authority (nodes publish the addresses they bind, which the app may not reach behind a load
+balancer or in containers). Indices get ``SEARCH_ES_REPLICAS`` replicas; a search that some
+shards could not answer comes back ``partial``."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -25,6 +34,43 @@ from .postgres import MAX_PLAIN_CHARS, MAX_VECTOR_CHARS
 # custom whitespace tokenizer). "whitespace" keeps jieba's tokens whole; "standard" indexes CJK
 # text one character per position, so match_phrase on it is an exact-substring match.
 SETTINGS: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
+
+
+def index_settings(replicas: int) -> dict[str, Any]:
+    """SETTINGS with ``replicas`` copies of each shard (SEARCH_ES_REPLICAS: 0 on one node)."""
+    return {**SETTINGS, "number_of_replicas": replicas}
+
+
+def hosts_of(url: str) -> list[str]:
+    """ "http://a:9200, http://b:9200" -> both; one URL -> one node."""
+    return [part.strip() for part in url.split(",") if part.strip()]
+
+
+# One client per process and node list: its connection pool remembers which node failed (and
+# skips it for a while) from one request to the next. Keyed by the process id too: a client
+# created before a fork (gunicorn, Celery) must not share its sockets with the children.
+_CLIENTS: dict[tuple[int, tuple[str, ...]], Any] = {}
+
+
+def client_for(hosts: list[str]) -> Any:
+    from elasticsearch import Elasticsearch
+
+    key = (os.getpid(), tuple(hosts))
+    if key not in _CLIENTS:
+        _CLIENTS[key] = Elasticsearch(
+            hosts,
+            request_timeout=10,
+            # A connection error (refused, reset: a node died) moves the request to the next
+            # node; each node gets a chance. A timeout is not retried: the node may still be
+            # working on it, and a busy cluster should not get the same work twice.
+            max_retries=max(1, len(hosts)),
+            retry_on_timeout=False,
+            sniff_on_start=False,
+            sniff_on_node_failure=False,
+        )
+    return _CLIENTS[key]
+
+
 MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
     "properties": {
@@ -85,14 +131,13 @@ def _behind(alias: str, index: str) -> bool:
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
 
-    def __init__(self, *, url: str, prefix: str = "partycloud") -> None:
-        from elasticsearch import Elasticsearch
-
-        if not url:
+    def __init__(self, *, url: str, prefix: str = "partycloud", replicas: int = 0) -> None:
+        if not hosts_of(url):
             raise BackendUnavailable("ELASTICSEARCH_URL is not set")
         self.prefix = prefix
         self.url = url
-        self.client = Elasticsearch(url, request_timeout=10, max_retries=1, retry_on_timeout=False)
+        self.replicas = replicas
+        self.client = client_for(hosts_of(url))
         # alias name -> True when it is an alias, False for an old-layout concrete index
         self._ready: dict[str, bool] = {}
 
@@ -299,4 +344,6 @@ class ElasticsearchBackend(SearchBackend):
                     extra=dict(source.get("extra") or {}),
                 )
             )
-        return Results(hits=hits, total=int(response["hits"]["total"]["value"]))
+        shards = response.get("_shards") or {}
+        partial = bool(shards.get("failed")) or bool(response.get("timed_out"))
+        return Results(hits=hits, total=int(response["hits"]["total"]["value"]), partial=partial)

@@ -106,10 +106,16 @@ def _already_exists(exc: Exception) -> bool:
 
 
 def create_concrete(backend: ElasticsearchBackend, name: str, *, alias: str | None = None) -> None:
-    from .elastic import MAPPINGS, SETTINGS
+    from .elastic import MAPPINGS, index_settings
 
     aliases = {alias: {"is_write_index": True}} if alias else None
-    backend._call(backend.client.indices.create, index=name, settings=SETTINGS, mappings=MAPPINGS, aliases=aliases)
+    backend._call(
+        backend.client.indices.create,
+        index=name,
+        settings=index_settings(backend.replicas),
+        mappings=MAPPINGS,
+        aliases=aliases,
+    )
 
 
 def create_alias_if_missing(backend: ElasticsearchBackend, alias: str) -> bool:
