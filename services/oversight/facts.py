@@ -20,13 +20,12 @@ metric of ``services/metrics/registry.py`` and written here, de-identified, into
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from services.documents.figures import signed_by_notice
@@ -35,6 +34,7 @@ from services.metrics import registry
 from services.metrics.registry import COUNT, Metric
 from services.organization.models import OrgUnit
 
+from .copying import copy_upsert
 from .models import UnitFact
 
 SIGNED_PREFIX = "documents.signed:"
@@ -140,47 +140,21 @@ def unit_facts_publish(*, institution: Any, year: int | None = None, now: dateti
     return len(facts) + sum(1 for key in published if key[0] in kept)
 
 
-# The changed rows are copied into a temporary table (COPY: no statement to parse per value) and
-# merged from there in one statement.
-STAGE = """
-CREATE TEMPORARY TABLE unit_fact_stage (
-    institution_id bigint, metric varchar(64), period varchar(7), unit_path varchar(255), unit_kind varchar(20),
-    depth smallint, suppressed boolean, numerator integer, denominator integer, computed_at timestamptz
-) ON COMMIT DROP
-"""
-COLUMNS = "institution_id, metric, period, unit_path, unit_kind, depth, suppressed, numerator, denominator, computed_at"
-MERGE = """
-INSERT INTO {table} ({columns}) SELECT {columns} FROM unit_fact_stage
-ON CONFLICT (institution_id, metric, period, unit_path) DO UPDATE SET
-    unit_kind = EXCLUDED.unit_kind, depth = EXCLUDED.depth, suppressed = EXCLUDED.suppressed,
-    numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator, computed_at = EXCLUDED.computed_at
-"""
-
-
-def _copy_field(value: Any) -> str:
-    """One field in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    text = str(value)
-    if any(c in text for c in "\\\t\n\r"):
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
+COLUMNS = (
+    "institution_id",
+    "metric",
+    "period",
+    "unit_path",
+    "unit_kind",
+    "depth",
+    "suppressed",
+    "numerator",
+    "denominator",
+    "computed_at",
+)
 
 
 def _upsert(rows: list[tuple[Any, ...]]) -> None:
-    """Plain tuples, copied and merged in one statement: a model instance per fact, or the
-    ORM's per-value preparation, would cost more than the writing (tens of thousands of rows
-    in a nightly run). Call it inside a transaction (the stage goes with the commit)."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(UnitFact._meta.db_table)
-    data = io.StringIO("".join("\t".join(_copy_field(value) for value in row) + "\n" for row in rows))
-    with connection.cursor() as cursor:
-        cursor.execute(STAGE)
-        cursor.copy_expert(f"COPY unit_fact_stage ({COLUMNS}) FROM STDIN", data)
-        cursor.execute(MERGE.format(table=table, columns=COLUMNS))
-        cursor.execute("DROP TABLE unit_fact_stage")
+    """Plain tuples, copied and merged in one statement (``copying.py``): a model instance per
+    fact, or the ORM's per-value preparation, would cost more than the writing."""
+    copy_upsert(UnitFact, columns=COLUMNS, keys=COLUMNS[:4], rows=rows)
