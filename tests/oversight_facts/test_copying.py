@@ -20,7 +20,7 @@ def _published(institution: Institution) -> dict[str, tuple[object, ...]]:
     rows = UnitFact.objects.filter(institution=institution).values_list(
         "metric", "unit_kind", "depth", "suppressed", "numerator", "denominator"
     )
-    return {metric: rest for metric, *rest in rows}
+    return {metric: tuple(rest) for metric, *rest in rows}
 
 
 def test_rows_are_copied_and_merged_as_given(inst_a: Institution) -> None:
