@@ -132,27 +132,33 @@ class Collection:
 
 
 _PER_MONTH_SQL = """
-WITH per_month AS (
-    SELECT e.member_id, e.year, e.month,
-        SUM(CASE WHEN e.kind = 'bill' OR (e.kind = 'reversal' AND c.kind = 'bill') THEN e.amount ELSE 0 END) AS billed,
-        SUM(CASE WHEN e.kind IN ('payment', 'refund') OR (e.kind = 'reversal' AND c.kind IN ('payment', 'refund'))
-                 THEN -e.amount ELSE 0 END) AS paid,
-        SUM(CASE WHEN e.kind = 'reduction' OR (e.kind = 'reversal' AND c.kind = 'reduction')
-                 THEN -e.amount ELSE 0 END) AS reduced
-    FROM dues_entry e LEFT JOIN dues_entry c ON c.id = e.corrects_id
+WITH entries AS (
+    SELECT e.member_id, e.month, e.kind, e.amount, e.unit_id, e.corrects_id,
+        -- what a reversal corrects (read only for reversals: no join over the whole ledger)
+        CASE WHEN e.kind = 'reversal' THEN (SELECT c.kind FROM dues_entry c WHERE c.id = e.corrects_id) END
+            AS corrected
+    FROM dues_entry e
     WHERE e.kind <> 'voluntary' AND e.year = %(year)s AND (%(month)s::int IS NULL OR e.month = %(month)s::int)
-    GROUP BY e.member_id, e.year, e.month
+), per_month AS (
+    SELECT member_id, month,
+        SUM(CASE WHEN kind = 'bill' OR corrected = 'bill' THEN amount ELSE 0 END) AS billed,
+        SUM(CASE WHEN kind IN ('payment', 'refund') OR corrected IN ('payment', 'refund')
+                 THEN -amount ELSE 0 END) AS paid,
+        SUM(CASE WHEN kind = 'reduction' OR corrected = 'reduction' THEN -amount ELSE 0 END) AS reduced,
+        -- the unit of the member-month's bill (one at most: dues_one_bill_per_month)
+        MIN(unit_id) FILTER (WHERE kind = 'bill' AND corrects_id IS NULL) AS unit_id
+    FROM entries
+    GROUP BY member_id, month
 )
-SELECT b.unit_id, {month} SUM(p.billed), SUM(p.paid), SUM(p.reduced), COUNT(*),
+SELECT p.unit_id, {month} SUM(p.billed), SUM(p.paid), SUM(p.reduced), COUNT(*),
        COUNT(*) FILTER (WHERE p.billed - p.paid - p.reduced <= 0)
 FROM per_month p
-JOIN dues_entry b ON b.member_id = p.member_id AND b.year = p.year AND b.month = p.month
-     AND b.kind = 'bill' AND b.corrects_id IS NULL
-WHERE (%(units)s::bigint[] IS NULL OR b.unit_id = ANY(%(units)s::bigint[]))
-GROUP BY b.unit_id {by_month}
+WHERE p.unit_id IS NOT NULL AND (%(units)s::bigint[] IS NULL OR p.unit_id = ANY(%(units)s::bigint[]))
+GROUP BY p.unit_id {by_month}
 """
 # Every entry of a member-month counts for the unit of that month's first bill (the branch the
-# member was in when billed), so a transfer inside the institution does not move past figures.
+# member was in when billed), so a transfer inside the institution does not move past figures;
+# a member-month without a bill counts nowhere.
 COLLECTION_SQL = _PER_MONTH_SQL.format(month="", by_month="")
 # The same, per month of the year: one statement for the twelve months (the committee's trend).
 COLLECTION_BY_MONTH_SQL = _PER_MONTH_SQL.format(month="p.month,", by_month=", p.month")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import DurationField, ExpressionWrapper, F, QuerySet, Sum
 from django.utils import timezone
@@ -24,11 +25,12 @@ def _year_bounds(year: int) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
 
 
-def study_attendances(*, member_ids: Iterable[int], year: int) -> QuerySet[Attendee]:
-    """The attendances that count: checked in, at a lecture or theme day of ``year``, not cancelled."""
+def study_attendances(*, member_ids: Iterable[int] | QuerySet[Any], year: int) -> QuerySet[Attendee]:
+    """The attendances that count: checked in, at a lecture or theme day of ``year``, not cancelled.
+    ``member_ids`` may be a query of member ids (joined as a subquery, no ids bound)."""
     start, end = _year_bounds(year)
     return Attendee.objects.filter(
-        member_id__in=list(member_ids),
+        member_id__in=member_ids if isinstance(member_ids, QuerySet) else list(member_ids),
         checked_in_at__isnull=False,
         meeting__kind__in=STUDY_KINDS,
         meeting__status=Meeting.Status.PLANNED,
@@ -37,7 +39,7 @@ def study_attendances(*, member_ids: Iterable[int], year: int) -> QuerySet[Atten
     )
 
 
-def study_minutes(*, member_ids: Iterable[int], year: int) -> dict[int, int]:
+def study_minutes(*, member_ids: Iterable[int] | QuerySet[Any], year: int) -> dict[int, int]:
     """Minutes of lectures and theme days attended in ``year``, per member (one aggregate query);
     members who attended none are absent from the result."""
     length = ExpressionWrapper(F("meeting__ends_at") - F("meeting__starts_at"), output_field=DurationField())

@@ -13,9 +13,24 @@ from services.dues.models import Month
 from services.kernel.figures import figures_run
 from services.organization.models import OrgUnit
 
+from .copying import copy_upsert
 from .models import DuesCollectionFigures
 
 MONTHS_PUBLISHED = 12
+# The columns of the rows written below, in order; KEYS is the table's unique constraint.
+COLUMNS = (
+    "institution_id",
+    "unit_path",
+    "unit_kind",
+    "year",
+    "month",
+    "suppressed",
+    "billed_count",
+    "settled_count",
+    "rate",
+    "computed_at",
+)
+KEYS = ("institution_id", "unit_path", "year", "month")
 
 
 def dues_figures_publish(*, institution: Any) -> int:
@@ -26,34 +41,30 @@ def dues_figures_publish(*, institution: Any) -> int:
     units = dict(OrgUnit.objects.values_list("pk", "path"))
     kinds = dict(OrgUnit.objects.values_list("pk", "kind"))
     now = timezone.now()
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     with figures_run():  # one statement per year, not per month
         found = [(year, month, months_of(year).get(month, [])) for year, month in months]
     for year, month, figures in found:
         for figure in figures:
             small = figure.members_billed < DuesCollectionFigures.SMALL_COUNT
             rows.append(
-                DuesCollectionFigures(
-                    institution_id=institution.pk,
-                    unit_path=units.get(figure.unit_id, ""),
-                    unit_kind=kinds.get(figure.unit_id, ""),
-                    year=year,
-                    month=month,
-                    suppressed=small,
-                    billed_count=None if small else figure.members_billed,
-                    settled_count=None if small else figure.members_settled,
-                    rate=None if small else figure.rate,
-                    computed_at=now,
+                (
+                    institution.pk,
+                    units.get(figure.unit_id, ""),
+                    kinds.get(figure.unit_id, ""),
+                    year,
+                    month,
+                    small,
+                    None if small else figure.members_billed,
+                    None if small else figure.members_settled,
+                    None if small else figure.rate,
+                    now,
                 )
             )
     with transaction.atomic():
         DuesCollectionFigures.objects.filter(institution_id=institution.pk).exclude(
             year__in=[y for y, _m in months]
         ).delete()
-        DuesCollectionFigures.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["institution", "unit_path", "year", "month"],
-            update_fields=["unit_kind", "suppressed", "billed_count", "settled_count", "rate", "computed_at"],
-        )
+        # Plain tuples copied in (copying.py): thousands of rows (a month per branch).
+        copy_upsert(DuesCollectionFigures, columns=COLUMNS, keys=KEYS, rows=rows)
     return len(rows)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from services.documents.figures import signed_by_notice
@@ -34,6 +34,7 @@ from services.metrics import registry
 from services.metrics.registry import COUNT, Metric
 from services.organization.models import OrgUnit
 
+from .copying import copy_upsert
 from .models import UnitFact
 
 SIGNED_PREFIX = "documents.signed:"
@@ -139,24 +140,21 @@ def unit_facts_publish(*, institution: Any, year: int | None = None, now: dateti
     return len(facts) + sum(1 for key in published if key[0] in kept)
 
 
-UPSERT = """
-INSERT INTO {table} (institution_id, metric, period, unit_path, unit_kind, depth, suppressed, numerator,
-                     denominator, computed_at)
-VALUES {values}
-ON CONFLICT (institution_id, metric, period, unit_path) DO UPDATE SET
-    unit_kind = EXCLUDED.unit_kind, depth = EXCLUDED.depth, suppressed = EXCLUDED.suppressed,
-    numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator, computed_at = EXCLUDED.computed_at
-"""
+COLUMNS = (
+    "institution_id",
+    "metric",
+    "period",
+    "unit_path",
+    "unit_kind",
+    "depth",
+    "suppressed",
+    "numerator",
+    "denominator",
+    "computed_at",
+)
 
 
 def _upsert(rows: list[tuple[Any, ...]]) -> None:
-    """Plain tuples in pages of ``BATCH`` rows: a model instance per fact and the ORM's per-value
-    preparation cost more than the statement (tens of thousands of rows in a nightly run)."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(UnitFact._meta.db_table)
-    with connection.cursor() as cursor:
-        for first in range(0, len(rows), BATCH):
-            page = rows[first : first + BATCH]
-            values = ",".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(page))
-            cursor.execute(UPSERT.format(table=table, values=values), [value for row in page for value in row])
+    """Plain tuples, copied and merged in one statement (``copying.py``): a model instance per
+    fact, or the ORM's per-value preparation, would cost more than the writing."""
+    copy_upsert(UnitFact, columns=COLUMNS, keys=COLUMNS[:4], rows=rows)

@@ -16,10 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
+from services.members.models import Member
 from services.orglife.study_credit import study_minutes
 from services.rules.resolver import RuleValue, rules_for
 
@@ -72,9 +74,19 @@ def rankings_on(year: int) -> bool:
     return rules_of_year(year)[RANKINGS].value == "on"
 
 
-def online_minutes(*, user_ids: Iterable[int], year: int) -> dict[int, int]:
+# A set of people is passed either as ids or as a query of them (``Ids``): the query is joined
+# as a subquery, so a whole institution's roll binds no ids (thousands of parameters to send,
+# and for Django to compile, per statement).
+Ids = Iterable[int] | QuerySet[Any]
+
+
+def _ids(values: Ids) -> list[int] | QuerySet[Any]:
+    return values if isinstance(values, QuerySet) else list(values)
+
+
+def online_minutes(*, user_ids: Ids, year: int) -> dict[int, int]:
     rows = (
-        Progress.objects.filter(user_id__in=list(user_ids), year=year)
+        Progress.objects.filter(user_id__in=_ids(user_ids), year=year)
         .values("user_id")
         .annotate(total=Sum("credited_seconds"))
         .values_list("user_id", "total")
@@ -82,9 +94,9 @@ def online_minutes(*, user_ids: Iterable[int], year: int) -> dict[int, int]:
     return {user_id: int(total or 0) // 60 for user_id, total in rows}
 
 
-def training_hours(*, member_ids: Iterable[int], year: int) -> dict[int, int]:
+def training_hours(*, member_ids: Ids, year: int) -> dict[int, int]:
     rows = (
-        Training.objects.filter(member_id__in=list(member_ids), status=Training.Status.APPROVED, finished_on__year=year)
+        Training.objects.filter(member_id__in=_ids(member_ids), status=Training.Status.APPROVED, finished_on__year=year)
         .values("member_id")
         .annotate(total=Sum("class_hours"))
         .values_list("member_id", "total")
@@ -92,13 +104,24 @@ def training_hours(*, member_ids: Iterable[int], year: int) -> dict[int, int]:
     return {member_id: int(total or 0) for member_id, total in rows}
 
 
-def hours_of(*, members: Iterable[tuple[int, int | None]], year: int) -> dict[int, Hours]:
-    """``members``: (member id, account id or None). Five queries whatever their number."""
+def hours_of(
+    *, members: Iterable[tuple[int, int | None]], year: int, among: QuerySet[Member] | None = None
+) -> dict[int, Hours]:
+    """``members``: (member id, account id or None). Five queries whatever their number.
+    ``among``: the same members as a query (a roll): the queries then join it instead of
+    binding every id (the per-branch tables and the whole institution's figure)."""
     people = list(members)
-    ids = [member_id for member_id, _user in people]
+    ids: Ids
+    user_ids: Ids
+    if among is None:
+        ids = [member_id for member_id, _user in people]
+        user_ids = [user for _m, user in people if user is not None]
+    else:
+        ids = among.values("pk")
+        user_ids = among.filter(user__isnull=False).values("user_id")
     rules = rules_of_year(year)
     cadres = cadre_ids(member_ids=ids, on=min(timezone.localdate(), date(year, 12, 31)))
-    online = online_minutes(user_ids=[user for _m, user in people if user is not None], year=year)
+    online = online_minutes(user_ids=user_ids, year=year)
     lectures = study_minutes(member_ids=ids, year=year)
     training = training_hours(member_ids=ids, year=year)
     return {

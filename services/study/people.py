@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.db.models import QuerySet
+
 from services.development.models import Dossier
 from services.members.models import Member
 from services.members.status import OFF_ROLL_STATUSES
@@ -25,11 +27,13 @@ CADRE_POSITIONS = (
 )
 
 
-def cadre_ids(*, member_ids: Iterable[int], on: date) -> set[int]:
-    """The members among ``member_ids`` who hold a committee position on ``on`` (one query)."""
-    rows = Position.objects.filter(
-        current_positions_q(on=on), member_id__in=list(member_ids), kind__in=CADRE_POSITIONS
-    ).values_list("member_id", flat=True)
+def cadre_ids(*, member_ids: Iterable[int] | QuerySet[Any], on: date) -> set[int]:
+    """The members among ``member_ids`` (ids, or a query of them) who hold a committee position
+    on ``on`` (one query)."""
+    ids = member_ids if isinstance(member_ids, QuerySet) else list(member_ids)
+    rows = Position.objects.filter(current_positions_q(on=on), member_id__in=ids, kind__in=CADRE_POSITIONS).values_list(
+        "member_id", flat=True
+    )
     return set(rows)
 
 
