@@ -262,7 +262,7 @@ class GroupRow:
 
 def _sums(qs: QuerySet[UnitFact], *by: str, metrics: tuple[str, ...] = ALL) -> list[dict[str, Any]]:
     # Counting "suppressed", not the key: every column read is in the root units' covering index
-    # (migrations/0006_b_dashboard_root_facts.py), so the sums never touch the table.
+    # (migrations/0007_dashboard_root_facts.py), so the sums never touch the table.
     return list(
         qs.filter(metric__in=metrics)
         .values(*by, "metric")
