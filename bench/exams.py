@@ -14,14 +14,20 @@ minutes ahead), so starting only marks a row started and returns the paper.
 
 from __future__ import annotations
 
+import http.client
+import json
+import multiprocessing
+import os
 import random
+import select
 import statistics
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -43,7 +49,10 @@ FIGURES = ("exam_start_burst_300_p95_ms", "exam_answer_p95_ms")
 PEOPLE = 300
 SPREAD_SECONDS = 10.0
 ANSWERS_EACH = 5
-PHONES_AT_ONCE = 100
+# The phones' processes; BENCH_EXAM_CLIENT=requests (with BENCH_EXAM_CLIENT_PROCESSES=1) is the
+# client this benchmark had before, kept to compare what the client itself costs.
+CLIENT_PROCESSES = int(os.environ.get("BENCH_EXAM_CLIENT_PROCESSES", "3"))
+CLIENT = os.environ.get("BENCH_EXAM_CLIENT", "http.client")
 HOST = "bexam.localhost"
 CSRF = "benchcsrftokenbenchcsrftoken0123"  # 32 characters: the cookie's secret, sent back as the header
 
@@ -109,40 +118,86 @@ def _exam() -> tuple[int, list[str]]:
     return exam.pk, keys
 
 
-def _phone(server: Server, key: str) -> Any:
-    client = server.session(**{"X-CSRFToken": CSRF})
-    client.cookies.set("sessionid", key, domain=HOST, path="/")
-    client.cookies.set("csrftoken", CSRF, domain=HOST, path="/")
-    return client
+class _Phone:
+    """One member's phone: its own keep-alive connection and signed-in session. Plain
+    http.client, not requests: a requests.Session spent about as much CPU per request as the
+    server's answer path does, and 300 of them share one machine (and one GIL) with the server,
+    so the figures measured the client as much as the server."""
+
+    def __init__(self, port: int, host: str, key: str) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.headers = {
+            "Host": f"{host}:{port}",
+            "Cookie": f"sessionid={key}; csrftoken={CSRF}",
+            "X-CSRFToken": CSRF,
+            "Content-Type": "application/json",
+        }
+        self.session: Any = None
+        if CLIENT == "requests":
+            import requests
+
+            self.session = requests.Session()
+            self.session.headers.update({"Host": self.headers["Host"], "X-CSRFToken": CSRF})
+            self.session.cookies.set("sessionid", key, domain=host, path="/")
+            self.session.cookies.set("csrftoken", CSRF, domain=host, path="/")
+            self.base = f"http://127.0.0.1:{port}"
+
+    def _send(self, path: str, data: bytes) -> http.client.HTTPResponse:
+        sock = self.connection.sock
+        if sock is not None and select.select([sock], [], [], 0)[0]:
+            self.connection.close()  # readable while idle: closed by the server (what urllib3 checks)
+        self.connection.request("POST", path, body=data, headers=self.headers)
+        return self.connection.getresponse()
+
+    def _post_requests(self, path: str, body: Any) -> tuple[float, Any]:
+        started = time.perf_counter()
+        done = self.session.post(self.base + path, timeout=60, **({"json": body} if body is not None else {}))
+        took = time.perf_counter() - started
+        assert done.status_code == 200, (done.status_code, done.text[:300])
+        return took, done.json()
+
+    def post(self, path: str, body: Any = None) -> tuple[float, Any]:
+        if self.session is not None:
+            return self._post_requests(path, body)
+        data = json.dumps(body).encode() if body is not None else b""
+        started = time.perf_counter()
+        try:
+            response = self._send(path, data)
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # The server closed this kept-alive connection (a worker recycled after
+            # GUNICORN_MAX_REQUESTS): a new connection, as a browser (and requests) would open;
+            # its time is counted.
+            self.connection.close()
+            response = self._send(path, data)
+        payload = response.read()
+        took = time.perf_counter() - started
+        assert response.status == 200, (response.status, payload[:300])
+        return took, json.loads(payload)
 
 
-def _timed(client: Any, url: str, **body: Any) -> tuple[float, Any]:
-    started = time.perf_counter()
-    done = client.post(url, timeout=60, **body)
-    took = time.perf_counter() - started
-    assert done.status_code == 200, (done.status_code, done.text[:300])
-    return took, done.json()
+Shard = tuple[list[float], list[float], list[str], float]
 
 
-def _burst(server: Server, exam_id: int, keys: list[str]) -> tuple[list[float], list[float], list[str]]:
+def _shard(port: int, host: str, exam_id: int, jobs: list[tuple[int, str, float]]) -> Shard:
+    """The phones ``jobs`` (index, session key, when to press start) in this process, each on its
+    thread; returns the start and answer times, the errors and this process's CPU seconds."""
+    cpu = time.process_time()
     lock = threading.Lock()
     errors: list[str] = []
     answer_times: list[float] = []
-    start = time.perf_counter() + 1.0
-    moments = [start + SPREAD_SECONDS * i / PEOPLE for i in range(PEOPLE)]
 
-    def one(index: int) -> float | None:
+    def one(job: tuple[int, str, float]) -> float | None:
+        index, key, moment = job
         try:
-            client = _phone(server, keys[index])
-            time.sleep(max(0.0, moments[index] - time.perf_counter()))
-            took, paper = _timed(client, f"{server.base}/api/exams/{exam_id}/start/")
+            phone = _Phone(port, host, key)
+            time.sleep(max(0.0, moment - time.time()))
+            took, paper = phone.post(f"/api/exams/{exam_id}/start/")
             rng = random.Random(index)
             for question in paper["questions"][:ANSWERS_EACH]:
                 time.sleep(rng.uniform(2.0, 4.0))
-                answered, _ = _timed(
-                    client,
-                    f"{server.base}/api/exams/{exam_id}/answers/",
-                    json={"question": question["id"], "given": [question["options"][0][0]]},
+                answered, _ = phone.post(
+                    f"/api/exams/{exam_id}/answers/",
+                    {"question": question["id"], "given": [question["options"][0][0]]},
                 )
                 with lock:
                     answer_times.append(answered)
@@ -152,9 +207,27 @@ def _burst(server: Server, exam_id: int, keys: list[str]) -> tuple[list[float], 
                 errors.append(repr(exc)[:300])
             return None
 
-    with ThreadPoolExecutor(max_workers=PEOPLE) as pool:
-        starts = [r for r in pool.map(one, range(PEOPLE)) if r is not None]
-    return starts, answer_times, errors
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        starts = [r for r in pool.map(one, jobs) if r is not None]
+    return starts, answer_times, errors, time.process_time() - cpu
+
+
+def _burst(server: Server, exam_id: int, keys: list[str]) -> tuple[list[float], list[float], list[str], float]:
+    """The 300 phones in CLIENT_PROCESSES processes (threads of one process wait for one GIL, and
+    that wait was counted as the server's latency); returns their CPU seconds as well."""
+    start = time.time() + 2.0
+    jobs = [(i, keys[i], start + SPREAD_SECONDS * i / PEOPLE) for i in range(PEOPLE)]
+    connections.close_all()  # the forked phones inherit no database connection
+    with ProcessPoolExecutor(CLIENT_PROCESSES, mp_context=multiprocessing.get_context("fork")) as pool:
+        shards = [
+            pool.submit(_shard, server.port, server.host, exam_id, jobs[i::CLIENT_PROCESSES])
+            for i in range(CLIENT_PROCESSES)
+        ]
+        done = [shard.result() for shard in shards]
+    starts = [t for shard in done for t in shard[0]]
+    answers = [t for shard in done for t in shard[1]]
+    errors = [e for shard in done for e in shard[2]]
+    return starts, answers, errors, sum(shard[3] for shard in done)
 
 
 def run() -> list[Figure]:
@@ -163,8 +236,11 @@ def run() -> list[Figure]:
         with schema_context(institution.schema_name):
             exam_id, keys = _exam()
         connection.set_schema_to_public()
+        load = os.getloadavg()[0]
         with serving(HOST) as server:
-            starts, answers, errors = _burst(server, exam_id, keys)
+            server_cpu = server.cpu_seconds()
+            starts, answers, errors, client_cpu = _burst(server, exam_id, keys)
+            server_cpu = server.cpu_seconds() - server_cpu
         with schema_context(institution.schema_name):
             started = Attempt.objects.filter(exam_id=exam_id, status=Attempt.Status.STARTED).count()
             stored = Answer.objects.filter(attempt__exam_id=exam_id).count()
@@ -176,4 +252,9 @@ def run() -> list[Figure]:
             ("exam_start_burst_300_median_ms", statistics.median(starts) * 1000, "ms"),
             ("exam_answer_p95_ms", statistics.quantiles(sorted(answers), n=20)[-1] * 1000, "ms"),
             ("exam_answer_median_ms", statistics.median(answers) * 1000, "ms"),
+            # Where the time went: the server's CPU and the phones' per request, and how busy the
+            # machine was when the burst began (these figures are only comparable at like loads).
+            ("exam_server_cpu_per_request_ms", server_cpu * 1000 / (len(starts) + len(answers)), "ms"),
+            ("exam_client_cpu_per_request_ms", client_cpu * 1000 / (len(starts) + len(answers)), "ms"),
+            ("exam_load_average_1m", load, ""),
         ]

@@ -49,7 +49,9 @@ class Server:
         return client
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time of the server's master and worker processes so far."""
+        """User + system CPU time of the server's master and worker processes so far, including
+        the workers that have exited (recycled after GUNICORN_MAX_REQUESTS): the master has
+        waited for them, so their time is in its children's time."""
         total = 0
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
@@ -57,7 +59,9 @@ class Server:
             except OSError:
                 continue
             pid, ppid = int(stat.parent.name), int(fields[1])
-            if pid == self.pid or ppid == self.pid:
+            if pid == self.pid:
+                total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+            elif ppid == self.pid:
                 total += int(fields[11]) + int(fields[12])
         return total / _TICKS
 

@@ -4,9 +4,7 @@ exams, and publish an exam. Refusals go through the one exception handler."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -76,10 +74,6 @@ class PaperSerializer(serializers.Serializer):
     questions = PaperQuestionSerializer(many=True)
 
 
-def _paper(attempt: Attempt) -> dict[str, Any]:
-    return {"attempt": attempt, "questions": results.paper_lines(attempt)}
-
-
 class MyExamsView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -102,9 +96,17 @@ class StartView(APIView):
 
     @extend_schema(request=None, responses=PaperSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        _mine(request, pk)
-        attempt = taking.attempt_start(acting_user=request.user, exam_id=pk)
-        return Response(PaperSerializer(_paper(attempt)).data)
+        try:
+            attempt, fresh = taking.attempt_begin(acting_user=request.user, exam_id=pk)
+        except (ValidationError, PermissionDenied):
+            _mine(request, pk)  # only on a refusal: an exam that is not the caller's is a 404
+            raise
+        return Response(
+            {
+                "attempt": AttemptSerializer(attempt).data,
+                "questions": results.paper_to_answer(attempt, fresh=fresh),
+            }
+        )
 
 
 class AnswerInput(InputSerializer):
@@ -127,7 +129,7 @@ class AnswerView(APIView):
         body = AnswerInput(data=request.data)
         try:
             body.is_valid(raise_exception=True)
-            attempt = taking.answer_save(
+            deadline = taking.answer_save(
                 acting_user=request.user,
                 exam_id=pk,
                 question_id=body.validated_data["question"],
@@ -136,7 +138,7 @@ class AnswerView(APIView):
         except (ValidationError, serializers.ValidationError):
             _mine(request, pk)  # only on a refusal: an exam that is not the caller's is a 404
             raise
-        return Response({"saved": True, "seconds_left": results.seconds_left(attempt)})
+        return Response({"saved": True, "seconds_left": results.seconds_until(deadline)})
 
 
 class SubmitView(APIView):

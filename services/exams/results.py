@@ -21,6 +21,9 @@ from .audit_events import EVENT_LEADERBOARD_CHOICE
 from .models import Answer, Attempt, Exam, Question
 from .papers import AUDIENCE_STATUSES
 
+# The exams members see (and may start while open): published ones, never drafts.
+VISIBLE_STATUSES = (Exam.Status.PUBLISHED, Exam.Status.OPEN, Exam.Status.CLOSED)
+
 
 @dataclass(frozen=True)
 class MyExam:
@@ -48,7 +51,7 @@ class MyExam:
 def _visible_exams(member: Any) -> Any:
     return Exam.objects.filter(
         unit__path__in=ancestor_paths(member.branch.path),
-        status__in=(Exam.Status.PUBLISHED, Exam.Status.OPEN, Exam.Status.CLOSED),
+        status__in=VISIBLE_STATUSES,
     ).select_related("unit")
 
 
@@ -111,10 +114,42 @@ def paper_lines(attempt: Attempt) -> list[PaperLine]:
     return lines
 
 
+def paper_to_answer(attempt: Attempt, *, fresh: bool = False) -> list[dict[str, Any]]:
+    """The paper as the taker's API shows it (``paper_lines``' fields, as plain values): one
+    query for the questions' texts, and one for the answers unless the attempt is ``fresh``
+    (started just now: it has none)."""
+    ids = [e[0] for e in attempt.paper]
+    texts = {pk: (kind, text, options) for pk, kind, text, options in _question_texts(ids)}
+    given = {} if fresh else dict(Answer.objects.filter(attempt=attempt).values_list("question_id", "given"))
+    lines = []
+    for number, (pk, _kind, order, points) in enumerate(attempt.paper, start=1):
+        kind, text, options = texts[pk]
+        lines.append(
+            {
+                "id": pk,
+                "number": number,
+                "kind": kind,
+                "text": text,
+                "options": [[i, options[i]] for i in order],
+                "points": f"{Decimal(points):.2f}",
+                "given": given.get(pk, []),
+            }
+        )
+    return lines
+
+
+def _question_texts(ids: list[int]) -> Any:
+    return Question.objects.filter(pk__in=ids).values_list("pk", "kind", "text", "options")
+
+
 def seconds_left(attempt: Attempt) -> int:
-    if attempt.deadline_at is None:
+    return seconds_until(attempt.deadline_at)
+
+
+def seconds_until(deadline: Any) -> int:
+    if deadline is None:
         return 0
-    return max(0, int((attempt.deadline_at - timezone.now()).total_seconds()))
+    return max(0, int((deadline - timezone.now()).total_seconds()))
 
 
 def best_attempt(*, exam: Exam, member: Any) -> Attempt | None:

@@ -1,9 +1,11 @@
 """Taking an exam (docs/exams.md "Taking"): start, save an answer, submit; the server's clock.
 
 The paths 300 people hit at once are kept to a few statements: starting reads the person's
-attempt with its exam (one query) and marks it started (one update, one audit row); saving an
-answer reads the started attempt with its exam (one query) and upserts the answer (one
-statement). The paper is in the attempt row, so a forged question id is refused without a query.
+attempt with its exam, the visibility checks folded in (one query: an attempt drawn for this
+member of an exam they may see), and marks it started (one update, one audit row); saving an
+answer is one guarded upsert once this process knows the attempt's paper (``_known``), else a
+read of the started attempt and the upsert. The paper is in the attempt row, so a forged
+question id is refused without a query.
 The deadline is fixed at start — the time limit, never past the exam's close — so an interrupted
 attempt resumes with the time that remained; the database refuses an answer after it too
 (migration 0002).
@@ -11,21 +13,26 @@ attempt resumes with the time that remained; the database refuses an answer afte
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from services.audit.services import audit_record
+from services.members.models import Member
 from services.members.selectors import member_of
+from tenants.db import connection
 
 from .audit_events import EVENT_ATTEMPT_STARTED, EVENT_ATTEMPT_SUBMITTED
 from .marking import auto_mark
 from .models import Answer, Attempt, Exam, Question
 from .papers import AUDIENCE_STATUSES, paper_for, papers_draw
+from .results import VISIBLE_STATUSES
 
 GRACE = timedelta(seconds=2)  # an answer sent in the last moment still in flight
 MAX_TEXT = 2000
@@ -37,6 +44,24 @@ def latest_attempt(*, acting_user: Any, exam_id: int) -> Attempt | None:
     return (
         Attempt.objects.select_related("exam")
         .filter(exam_id=exam_id, member__user_id=acting_user.pk)
+        .order_by("-number")
+        .first()
+    )
+
+
+def visible_attempt(*, acting_user: Any, exam_id: int) -> Attempt | None:
+    """``latest_attempt`` of an exam the caller may see now (``results.my_exam``'s checks: the
+    exam published, the member in its unit's subtree and of an audience status), in the same one
+    query; None when there is none, or the exam is not theirs."""
+    return (
+        Attempt.objects.select_related("exam")
+        .filter(
+            exam_id=exam_id,
+            member__user_id=acting_user.pk,
+            member__status__in=AUDIENCE_STATUSES,
+            member__branch__path__startswith=F("exam__unit__path"),
+            exam__status__in=VISIBLE_STATUSES,
+        )
         .order_by("-number")
         .first()
     )
@@ -73,7 +98,13 @@ def _first_attempt(*, acting_user: Any, exam_id: int) -> Attempt:
 
 def attempt_start(*, acting_user: Any, exam_id: int) -> Attempt:
     """Start (or resume) the caller's attempt: resuming keeps the deadline set at the start."""
-    attempt = latest_attempt(acting_user=acting_user, exam_id=exam_id)
+    return attempt_begin(acting_user=acting_user, exam_id=exam_id)[0]
+
+
+def attempt_begin(*, acting_user: Any, exam_id: int) -> tuple[Attempt, bool]:
+    """``attempt_start``, and whether this call started the attempt (then it has no answers
+    yet). Refused (PermissionDenied, ValidationError) for an exam the caller may not see, too."""
+    attempt = visible_attempt(acting_user=acting_user, exam_id=exam_id)
     if attempt is None:
         attempt = _first_attempt(acting_user=acting_user, exam_id=exam_id)
     now = timezone.now()
@@ -82,7 +113,8 @@ def attempt_start(*, acting_user: Any, exam_id: int) -> Attempt:
         if now > attempt.deadline_at + GRACE:  # type: ignore[operator]
             attempt_finish(attempt=attempt, timed_out=True)
             raise ValidationError(_("答题时间已到，试卷已自动交卷。"))
-        return attempt
+        _remember(acting_user, exam_id, attempt)
+        return attempt, False
     problem = _window_problem(exam, now)
     if problem:
         raise ValidationError(problem)
@@ -107,9 +139,57 @@ def attempt_start(*, acting_user: Any, exam_id: int) -> Attempt:
                 after={"number": attempt.number, "deadline": deadline.isoformat()},
             )
     if not marked:  # a second click at the same moment: the first one started it
-        return latest_attempt(acting_user=acting_user, exam_id=exam_id) or attempt
+        return latest_attempt(acting_user=acting_user, exam_id=exam_id) or attempt, False
     attempt.status, attempt.started_at, attempt.deadline_at = Attempt.Status.STARTED, now, deadline
-    return attempt
+    _remember(acting_user, exam_id, attempt)
+    return attempt, True
+
+
+# What this process knows of the started attempts it has served: (schema, user id, exam id) ->
+# (attempt id, deadline, {question id: (kind, option count)}). A started attempt's paper and
+# deadline never change, and the upsert that uses them re-checks in the database that the
+# attempt is still this user's, still started and in time; anything else (submitted, a further
+# attempt, an unknown question) takes the full path, which forgets the entry or replaces it.
+_KNOWN_MAX = 50_000
+_known: dict[tuple[str, int, int], tuple[int, Any, dict[int, tuple[str, int]]]] = {}
+
+
+def _remember(acting_user: Any, exam_id: int, attempt: Attempt) -> None:
+    if len(_known) >= _KNOWN_MAX:
+        _known.clear()
+    paper = {int(e[0]): (str(e[1]), len(e[2])) for e in attempt.paper}
+    _known[(connection.schema_name, acting_user.pk, exam_id)] = (attempt.pk, attempt.deadline_at, paper)
+
+
+_UPSERT = """
+INSERT INTO {answer} (attempt_id, question_id, given, saved_at, note)
+SELECT a.id, %s, %s::jsonb, %s, '' FROM {attempt} a JOIN {member} m ON m.id = a.member_id
+WHERE a.id = %s AND m.user_id = %s AND a.status = %s AND a.deadline_at >= %s
+ON CONFLICT (attempt_id, question_id) DO UPDATE SET given = EXCLUDED.given, saved_at = EXCLUDED.saved_at
+"""
+
+
+def _answer_known(*, acting_user: Any, exam_id: int, question_id: int, given: Any, now: Any) -> Any:
+    """The one-statement save (the deadline of the attempt), or None: the full path decides."""
+    known = _known.get((connection.schema_name, acting_user.pk, exam_id))
+    if known is None or question_id not in known[2]:
+        return None
+    attempt_id, deadline, paper = known
+    kind, options = paper[question_id]
+    try:
+        stored = _given(kind, options, given)
+    except ValidationError:
+        return None  # the full path says what is wrong, in its order (no attempt, time up, the answer)
+    sql = _UPSERT.format(answer=Answer._meta.db_table, attempt=Attempt._meta.db_table, member=Member._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [question_id, json.dumps(stored), now, attempt_id, acting_user.pk, Attempt.Status.STARTED, now - GRACE]
+        )
+        saved = cursor.rowcount
+    if saved:
+        return deadline
+    _known.pop((connection.schema_name, acting_user.pk, exam_id), None)
+    return None
 
 
 def _given(kind: str, options: int, given: Any) -> list[Any]:
@@ -131,9 +211,13 @@ def _given(kind: str, options: int, given: Any) -> list[Any]:
     return indices
 
 
-def answer_save(*, acting_user: Any, exam_id: int, question_id: int, given: Any) -> Attempt:
-    """Store the caller's answer to one question of their started attempt, as given."""
+def answer_save(*, acting_user: Any, exam_id: int, question_id: int, given: Any) -> Any:
+    """Store the caller's answer to one question of their started attempt, as given; returns the
+    attempt's deadline."""
     now = timezone.now()
+    deadline = _answer_known(acting_user=acting_user, exam_id=exam_id, question_id=question_id, given=given, now=now)
+    if deadline is not None:
+        return deadline
     attempt = (
         Attempt.objects.select_related("exam")
         .filter(exam_id=exam_id, member__user_id=acting_user.pk, status=Attempt.Status.STARTED)
@@ -154,7 +238,8 @@ def answer_save(*, acting_user: Any, exam_id: int, question_id: int, given: Any)
         unique_fields=["attempt", "question"],
         update_fields=["given", "saved_at"],
     )
-    return attempt
+    _remember(acting_user, exam_id, attempt)
+    return attempt.deadline_at
 
 
 def attempt_finish(*, attempt: Attempt, timed_out: bool, acting_user: Any = None) -> Attempt:
