@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ SETTINGS = ("name", "institution_kind", "year", "total_points", "grades", "veto_
 NODE_FIELDS = ("title", "description", "points", "rule", "deduction", "metric", "threshold", "veto", "position")
 
 
-class SystemPublished(ValueError):
+class SystemPublished(ValidationError):
     def __init__(self, system: IndicatorSystem) -> None:
         super().__init__(
             _("“%(n)s”第 %(v)s 版已发布，不能再修改；请在其基础上新建版本。") % {"n": system.name, "v": system.version}

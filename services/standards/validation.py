@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from services.metrics import registry
@@ -46,10 +47,12 @@ class Problem:
         return f"{self.where}：{self.message}" if self.where else self.message
 
 
-class SystemInvalid(ValueError):
+class SystemInvalid(ValidationError):
+    """Every problem found, each saying where; a service refusal like any other (services/kernel/web.py)."""
+
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
-        super().__init__("；".join(str(p) for p in self.problems))
+        super().__init__([str(p) for p in self.problems])
 
 
 def _pts(value: Decimal) -> str:

@@ -619,6 +619,12 @@ INSTITUTION_SUBJECTS: dict[str, Callable[[str], models.Model]] = {
 }
 
 
+def _indicator_system() -> models.Model:
+    from services.standards.models import IndicatorSystem
+
+    return IndicatorSystem.objects.create(name="MX-IN-indicator_system", year=2026)
+
+
 def build_world(institution: Institution) -> World:
     """Everything the matrix needs, in ``institution``'s schema (and two public-schema users)."""
     with in_schema(institution):
@@ -643,6 +649,9 @@ def build_world(institution: Institution) -> World:
     with in_schema("public"):  # a document the committee published to every institution
         published = _document(None, "MX-IN-committee_document")
     subjects["committee_document"] = Subject(inside=published, outside=published)
+    with in_schema("public"):  # an indicator system the committee keeps (an empty draft)
+        system = _indicator_system()
+    subjects["indicator_system"] = Subject(inside=system, outside=system)
     target = make_user(None, username="mx_target", platform_role="committee")
     subjects["platform_user"] = Subject(inside=target, outside=target)  # a console account to act on
     clients = {"anonymous": Client()}

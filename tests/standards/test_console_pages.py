@@ -1,0 +1,130 @@
+"""The committee's console pages for indicator systems (console/standards_views.py): the tree
+editor, publishing with its checks, .xlsx export and import, and the preview from de-identified
+facts. Institution accounts never get in."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal as D
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from services.oversight.models import UnitFact
+from services.standards.models import IndicatorNode, IndicatorSystem
+from tenants.models import Institution
+from tests.conftest import client_for, in_schema, make_user
+from tests.standards.factories import build_system
+
+pytestmark = pytest.mark.django_db
+CONSOLE = settings.PUBLIC_SCHEMA_URLCONF
+
+
+def _url(name: str, system: IndicatorSystem | None = None) -> str:
+    return reverse(f"console:{name}", kwargs={"pk": system.pk} if system else None, urlconf=CONSOLE)
+
+
+def test_the_committee_builds_a_tree_and_publishes_it(committee_user) -> None:
+    client = client_for(None, committee_user)
+    response = client.post(_url("standards_systems"), {"name": "考评", "institution_kind": "medical", "year": 2026})
+    system = IndicatorSystem.objects.get(name="考评")
+    assert response.status_code == 302 and response["Location"] == _url("standards_system", system)
+    node = _url("standards_node", system)
+    client.post(node, {"op": "add", "kind": "area", "new-title": "组织建设", "new-points": "100"})
+    area = system.nodes.get()
+    client.post(
+        node,
+        {"op": "add", "kind": "item", "parent": area.pk, "new-title": "三会一课", "new-points": "100",
+         "new-rule": "per_evidence"},
+    )  # fmt: skip
+    item = system.nodes.get(kind="item")
+    page = client.get(_url("standards_system", system)).content.decode()
+    assert "按材料计分的评分项至少要有一项佐证材料" in page  # the check, before publishing
+    client.post(node, {"op": "add", "kind": "evidence", "parent": item.pk, "new-title": "记录", "new-points": "60"})
+    response = client.post(_url("standards_publish", system), follow=True)
+    assert (
+        "未发布：“组织建设” &gt; “三会一课”：佐证材料分值之和为 60.0，应等于本项分值 100.0" in response.content.decode()
+    )
+    evidence = system.nodes.get(kind="evidence")
+    client.post(
+        node, {"op": "edit", "node": evidence.pk, f"n{evidence.pk}-title": "记录", f"n{evidence.pk}-points": "100"}
+    )
+    client.post(_url("standards_publish", system))
+    system.refresh_from_db()
+    assert system.is_published
+    # now frozen: the editor says so and changes nothing
+    response = client.post(node, {"op": "remove", "node": evidence.pk}, follow=True)
+    assert "已发布，不能再修改" in response.content.decode()
+    assert IndicatorNode.objects.filter(pk=evidence.pk).exists()
+
+
+def test_removing_a_node_removes_its_children(committee_user) -> None:
+    system = build_system(committee_user)
+    area = system.nodes.get(title="组织建设")
+    client_for(None, committee_user).post(_url("standards_node", system), {"op": "remove", "node": area.pk})
+    assert sorted(system.nodes.values_list("title", flat=True)) == ["学习教育", "学时达标"]
+
+
+def test_a_bad_edit_is_refused_with_the_field_named(committee_user) -> None:
+    system = build_system(committee_user)
+    item = system.nodes.get(title="学时达标")
+    response = client_for(None, committee_user).post(
+        _url("standards_node", system),
+        {"op": "edit", "node": item.pk, f"n{item.pk}-title": "学时", f"n{item.pk}-points": "-1"},
+        follow=True,
+    )
+    assert "分值：" in response.content.decode()
+    assert IndicatorNode.objects.get(pk=item.pk).points == D(40)
+
+
+def test_export_then_import_from_the_pages(committee_user) -> None:
+    system = build_system(committee_user)
+    client = client_for(None, committee_user)
+    exported = client.get(_url("standards_export", system))
+    assert exported["Content-Type"].startswith("application/vnd.openxmlformats")
+    upload = io.BytesIO(exported.content)
+    upload.name = "sheet.xlsx"
+    response = client.post(_url("standards_import"), {"file": upload})
+    copy = IndicatorSystem.objects.exclude(pk=system.pk).get()
+    assert response["Location"] == _url("standards_system", copy)
+    assert copy.nodes.count() == system.nodes.count()
+
+
+def test_deleting_a_draft_needs_its_name(committee_user) -> None:
+    system = build_system(committee_user)
+    client = client_for(None, committee_user)
+    assert "请输入指标体系名称以确认删除" in client.post(_url("standards_delete", system), follow=True).content.decode()
+    client.post(_url("standards_delete", system), {"confirm_name": system.name})
+    assert not IndicatorSystem.objects.filter(pk=system.pk).exists()
+
+
+def test_the_preview_scores_each_branch_from_published_facts_only(committee_user, inst_a: Institution) -> None:
+    system = build_system(committee_user)
+    now = timezone.now()
+    for path, numerator, denominator, suppressed in (("1.2.", 19, 20, False), ("1.3.", None, None, True)):
+        UnitFact.objects.create(
+            institution=inst_a, unit_path=path, depth=2, unit_kind="branch", period="2026",
+            metric="study.hours_met", numerator=numerator, denominator=denominator, suppressed=suppressed,
+            computed_at=now,
+        )  # fmt: skip
+    page = (
+        client_for(None, committee_user)
+        .get(_url("standards_preview", system), {"institution": inst_a.code})
+        .content.decode()
+    )
+    assert "1.2." in page and "1.3." in page
+    assert "19/20 = 95.0%" in page  # 40 points for study; evidence counts as missing
+    assert "人数过少，数据已隐去" in page
+    # 三会一课 0 + 按期换届 (veto, every piece missing) 0 + study 40 → 40, vetoed: capped at 59, grade 差
+    assert "40.0 / 100" in page and "差（否决）" in page
+
+
+def test_institution_accounts_and_plain_console_users_are_kept_out(inst_a: Institution, committee_user) -> None:
+    system = build_system(committee_user)
+    with in_schema(inst_a):
+        admin = make_user(inst_a, username="inst_admin_std")
+    assert client_for(inst_a, admin).get(_url("standards_systems")).status_code == 404
+    nobody = make_user(None, username="norole", platform_role="")
+    assert client_for(None, nobody).get(_url("standards_system", system)).status_code == 403
