@@ -41,9 +41,15 @@ class SystemSettingsForm(forms.Form):
         label=_("标准化支部最低得分"), min_value=Decimal("0"), max_digits=6, decimal_places=1
     )
 
+    closes_on = forms.DateField(
+        label=_("考评截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("此日之后不能再提交、审核或退回本年度的考评"),
+    )  # fmt: skip
+
     @classmethod
     def for_system(cls, system: IndicatorSystem, data: Any = None) -> SystemSettingsForm:
         initial = {f: getattr(system, f) for f in ("name", "institution_kind", "year", "total_points", "veto_grade")}
+        initial["closes_on"] = system.closes_on
         initial |= {"veto_cap": system.veto_cap, "standardized_min": system.standardized_min}
         initial["grades"] = "，".join(f"{label}:{minimum}" for label, minimum in system.grades)
         return cls(data, initial=initial)

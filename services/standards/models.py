@@ -43,6 +43,8 @@ class IndicatorSystem(models.Model):
     # Under a veto the score is also capped here (blank: only the grade drops).
     veto_cap = models.DecimalField(_("否决后最高得分"), null=True, blank=True, **POINTS)  # type: ignore[arg-type]
     standardized_min = models.DecimalField(_("标准化支部最低得分"), default=Decimal("90"), **POINTS)  # type: ignore[arg-type]
+    # After this day the year's reviews are closed: no submission, review or return.
+    closes_on = models.DateField(_("考评截止日期"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -101,3 +103,129 @@ class IndicatorNode(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Assessment(models.Model):
+    """One branch's standardization assessment for one year (institution schemas only): the
+    branch self-assesses, the second-level committee reviews, then the institution; each review
+    may return it to the step before. The scores are snapshots taken at each step."""
+
+    class Status(models.TextChoices):
+        SELF = "self", _("支部自评")
+        SECOND = "second", _("院系党委审核")
+        INSTITUTION = "institution", _("学校党委审核")
+        FINAL = "final", _("已认定")
+
+    unit = models.ForeignKey(
+        "organization.OrgUnit",
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("党支部"),
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    # The committee's published system, by its id in the public schema (no foreign key reaches it).
+    system_id = models.BigIntegerField()
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.SELF)
+    notes = models.JSONField(_("说明"), default=dict, blank=True)  # evidence node id → the branch's comment
+    returned_note = models.TextField(_("退回意见"), blank=True)
+    score = models.DecimalField(_("得分"), null=True, blank=True, **POINTS)  # type: ignore[arg-type]
+    maximum = models.DecimalField(_("满分"), null=True, blank=True, **POINTS)  # type: ignore[arg-type]
+    grade = models.CharField(_("等次"), max_length=10, blank=True)
+    standardized = models.BooleanField(_("标准化支部"), null=True)
+    lines = models.JSONField(default=list, blank=True)  # the score's explanation, at the last step
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("支部考评")
+        verbose_name_plural = _("支部考评")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="standards_assessment_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}: {self.status}"
+
+
+class Evidence(models.Model):
+    """A document or a link the branch offers for one evidence point (institution schemas only)."""
+
+    class Kind(models.TextChoices):
+        UPLOAD = "upload", _("上传文件")
+        LINK = "link", _("关联记录")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+    node_id = models.BigIntegerField()  # the evidence point's id in the public schema
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    link = models.CharField(_("链接"), max_length=500, blank=True)
+    filename = models.CharField(_("文件名"), max_length=200, blank=True)
+    storage_key = models.CharField(max_length=400, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.BigIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["node_id", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReviewStep(models.Model):
+    """One step of an assessment's way up (append-only in the database, migration 0004)."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("提交自评")
+        APPROVE = "approve", _("审核通过")
+        RETURN = "return", _("退回")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="steps")
+    stage = models.CharField(_("环节"), max_length=12, choices=Assessment.Status.choices)
+    action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    score = models.DecimalField(_("当时得分"), null=True, blank=True, **POINTS)  # type: ignore[arg-type]
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+        ordering = ["assessment", "acted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} {self.stage} {self.action}"
+
+
+class SpotCheck(models.Model):
+    """The committee's spot check of one branch's published result (public schema only): the
+    branch is named by its path of ids, as in the facts."""
+
+    institution = models.ForeignKey(
+        "tenants.Institution", on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
+    unit_path = models.CharField(max_length=255)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    published_score = models.DecimalField(_("学校认定得分"), null=True, blank=True, **POINTS)  # type: ignore[arg-type]
+    check_score = models.DecimalField(_("抽查得分"), null=True, blank=True, **POINTS)  # type: ignore[arg-type]
+    comment = models.TextField(_("抽查意见"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    drawn_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("抽查")
+        verbose_name_plural = _("抽查")
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "unit_path", "year"], name="standards_spot_check_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution_id}/{self.unit_path} {self.year}"

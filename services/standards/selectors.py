@@ -111,7 +111,8 @@ def spec(system: IndicatorSystem) -> scoring.SystemSpec:
 
 
 def metrics_used(system: IndicatorSystem) -> list[str]:
-    return sorted({m for m in system.nodes.exclude(metric="").values_list("metric", flat=True)})
+    # From the (possibly prefetched) nodes: a system read from the public schema is used in an institution's.
+    return sorted({n.metric for n in system.nodes.all() if n.metric})
 
 
 def applicable_system(*, institution_kind: str, year: int) -> IndicatorSystem | None:

@@ -4,6 +4,7 @@ database (migration 0002) whoever connects."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,10 @@ from . import audit_events, selectors, validation
 from .models import IndicatorNode, IndicatorSystem
 from .validation import Problem, SystemInvalid
 
-SETTINGS = ("name", "institution_kind", "year", "total_points", "grades", "veto_grade", "veto_cap", "standardized_min")
+SETTINGS = (
+    "name", "institution_kind", "year", "total_points", "grades", "veto_grade", "veto_cap", "standardized_min",
+    "closes_on",
+)  # fmt: skip
 NODE_FIELDS = ("title", "description", "points", "rule", "deduction", "metric", "threshold", "veto", "position")
 
 
@@ -37,7 +41,7 @@ def _draft(system: IndicatorSystem) -> IndicatorSystem:
 
 
 def _plain(value: Any) -> Any:
-    return str(value) if isinstance(value, Decimal) else value
+    return str(value) if isinstance(value, Decimal | date) else value
 
 
 def system_create(*, name: str, institution_kind: str, year: int, acting_user: Any) -> IndicatorSystem:

@@ -7,6 +7,7 @@ says every problem with its row."""
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
@@ -71,6 +72,7 @@ def export(system: IndicatorSystem) -> bytes:
         ("否决后等次", system.veto_grade),
         ("否决后最高得分", "" if system.veto_cap is None else str(system.veto_cap)),
         ("标准化支部最低得分", str(system.standardized_min)),
+        ("考评截止日期", system.closes_on.isoformat() if system.closes_on else ""),
     ):
         sheet.append(row)
     nodes = book.create_sheet(NODES_SHEET)
@@ -128,7 +130,15 @@ def _read_settings(book: Any, problems: list[Problem]) -> dict[str, Any]:
     except ValueError:
         problems.append(Problem(where, _("适用年度应为四位数字年份")))
         year = 0
+    closes_text = _text(values.get("考评截止日期"))[:10]
+    closes_on = None
+    if closes_text:
+        try:
+            closes_on = date.fromisoformat(closes_text)
+        except ValueError:
+            problems.append(Problem(where, _("考评截止日期“%(d)s”应写成 2027-01-31 的形式") % {"d": closes_text}))
     return {
+        "closes_on": closes_on,
         "name": name,
         "institution_kind": kind,
         "year": year,

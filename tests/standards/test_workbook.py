@@ -4,11 +4,12 @@ unchanged; a bad workbook creates nothing and names every problem with its row."
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
-from services.standards import selectors, workbook
+from services.standards import selectors, services, workbook
 from services.standards.models import IndicatorSystem
 from services.standards.validation import SystemInvalid
 from tests.standards.factories import build_system
@@ -24,6 +25,7 @@ def _shape(system: IndicatorSystem) -> list[tuple]:
 
 def test_an_exported_system_imports_again_unchanged(committee_user) -> None:
     system = build_system(committee_user, kind="medical")
+    services.system_update(system=system, closes_on=date(2027, 1, 31), acting_user=committee_user)
     data = workbook.export(system)
     copy = workbook.import_system(upload=io.BytesIO(data), filename="x.xlsx", acting_user=committee_user)
     assert copy.pk != system.pk and copy.status == "draft"

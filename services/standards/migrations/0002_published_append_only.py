@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# A published indicator system never changes, whoever connects (like the dues ledger's 0002 and
+# A published indicator system never changes, and a review step is never rewritten, whoever connects (like the dues ledger's 0002 and
 # finalized minutes): its row is never updated back or deleted, and its nodes are never added,
 # updated or deleted. The only change let through empties a user reference (ON DELETE SET NULL
 # of a removed account). Created per schema; the node guard reads the system in the schema of the
@@ -48,6 +48,19 @@ BEGIN
 END;
 $$;
 
+-- A review step is the record of who decided what: append-only.
+CREATE FUNCTION standards_step_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND standards_only_nulled_refs(to_jsonb(OLD), to_jsonb(NEW)) THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION '审核记录只能追加，不能修改或删除（% 被拒绝）', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$;
+
+CREATE TRIGGER standards_step_append_only BEFORE UPDATE OR DELETE ON standards_reviewstep
+    FOR EACH ROW EXECUTE FUNCTION standards_step_append_only();
 CREATE TRIGGER standards_system_guard BEFORE UPDATE OR DELETE ON standards_indicatorsystem
     FOR EACH ROW EXECUTE FUNCTION standards_system_guard();
 CREATE TRIGGER standards_node_guard BEFORE INSERT OR UPDATE OR DELETE ON standards_indicatornode
@@ -55,6 +68,8 @@ CREATE TRIGGER standards_node_guard BEFORE INSERT OR UPDATE OR DELETE ON standar
 """
 
 BACKWARD = """
+DROP TRIGGER IF EXISTS standards_step_append_only ON standards_reviewstep;
+DROP FUNCTION IF EXISTS standards_step_append_only();
 DROP TRIGGER IF EXISTS standards_node_guard ON standards_indicatornode;
 DROP TRIGGER IF EXISTS standards_system_guard ON standards_indicatorsystem;
 DROP FUNCTION IF EXISTS standards_node_guard();
