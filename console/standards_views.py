@@ -6,6 +6,7 @@ operators only."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from functools import wraps
 from typing import Any
 
@@ -15,15 +16,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from services.kernel.web import run_and_redirect, run_service
 from services.oversight.models import UnitFact
-from services.standards import selectors, services, workbook
+from services.standards import selectors, services, spot_checks, workbook
 from services.standards.forms import NodeForm, SystemCreateForm, SystemSettingsForm
-from services.standards.models import IndicatorNode, IndicatorSystem
+from services.standards.models import IndicatorNode, IndicatorSystem, SpotCheck
 from services.standards.preview import preview
 from services.standards.scoring import Figure
 from services.storage.uploads import max_upload_bytes
@@ -267,5 +269,67 @@ def system_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "branches": branches,
             "institutions": Institution.objects.filter(status=Institution.Status.ACTIVE).order_by("name"),
             "problems": [] if system.is_published else services.system_problems(system),
+        },
+    )
+
+
+def _candidates(year: int) -> list[spot_checks.Candidate]:
+    """Branches with a published result for ``year``: the "standards.score" facts, by unit path."""
+    rows = UnitFact.objects.filter(
+        metric="standards.score", period=str(year), unit_kind="branch", suppressed=False
+    ).values_list("institution_id", "unit_path", "numerator")
+    return [
+        spot_checks.Candidate(inst, path, Decimal(numerator) / 10 if numerator is not None else None)
+        for inst, path, numerator in rows
+    ]
+
+
+@publisher_required
+@never_cache
+def spot_check_list(request: HttpRequest) -> HttpResponse:
+    """Draw a random sample of branches from the published results (op=draw: year, count), and
+    record a check (op=record: check, score, comment). Branches are paths of ids: no names."""
+    raw_year = request.POST.get("year") or request.GET.get("year") or ""
+    year = int(raw_year) if raw_year.isdigit() else timezone.localdate().year
+    back = reverse("console:standards_spot_checks") + f"?year={year}"
+    if request.method == "POST":
+        op = request.POST.get("op", "")
+        if op == "draw":
+            raw = request.POST.get("count", "")
+            return run_and_redirect(
+                request,
+                lambda: spot_checks.spot_check_draw(
+                    year=year, candidates=_candidates(year), count=int(raw) if raw.isdigit() else 0,
+                    acting_user=request.user,
+                ),
+                success=lambda rows: _("已抽取 %(n)s 个支部。") % {"n": len(rows)},
+                to=back,
+            )  # fmt: skip
+        if op == "record":
+            check = get_object_or_404(SpotCheck, pk=request.POST.get("check") or 0)
+            try:
+                score = Decimal(request.POST.get("score", "")).quantize(Decimal("0.1"))
+            except InvalidOperation:
+                messages.error(request, _("抽查得分应为数字，如 85 或 85.5。"))
+                return redirect(back)
+            return run_and_redirect(
+                request,
+                lambda: spot_checks.spot_check_record(
+                    check=check, score=score, comment=request.POST.get("comment", ""), acting_user=request.user
+                ),
+                success=_("已记录抽查结果。"),
+                to=back,
+            )
+        messages.error(request, _("不认识的操作。"))
+        return redirect(back)
+    checks = SpotCheck.objects.filter(year=year).order_by("institution_id", "unit_path")
+    names = dict(Institution.objects.values_list("pk", "name"))
+    return render(
+        request,
+        "console/standards_spot_checks.html",
+        {
+            "year": year,
+            "rows": [(c, names.get(c.institution_id, "")) for c in checks],
+            "available": len(_candidates(year)),
         },
     )

@@ -36,4 +36,5 @@ urlpatterns = [
     path("standards/<int:pk>/delete/", standards_views.system_delete, name="standards_delete"),
     path("standards/<int:pk>/export/", standards_views.system_export, name="standards_export"),
     path("standards/<int:pk>/preview/", standards_views.system_preview, name="standards_preview"),
+    path("standards/spot-checks/", standards_views.spot_check_list, name="standards_spot_checks"),
 ]

@@ -46,6 +46,7 @@ urlpatterns = [
     path("reports/", include("services.thought_reports.urls")),
     path("surveys/", include("services.surveys.urls")),
     path("openness/", include("services.openness.urls")),
+    path("standards/", include("services.standards.urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
     path("api/", include(router.urls)),

@@ -1,10 +1,11 @@
 """Matrix rows (``matrix.py``) of standardized-branch building: the committee keeps indicator
-systems on the console, operators too; the subject is a draft system in the public schema."""
+systems on the console, operators too (the subject is a draft system in the public schema); an
+institution's branches self-assess and are reviewed within their scopes."""
 
 from __future__ import annotations
 
-from tests.isolation.case import CONSOLE
-from tests.isolation.matrix import CONSOLE_SIGNED_IN, Row
+from tests.isolation.case import CONSOLE, TENANT
+from tests.isolation.matrix import CONSOLE_SIGNED_IN, IN_SCOPE, SCOPE_LIST, Row
 
 SYSTEM = "indicator_system"
 
@@ -22,4 +23,19 @@ MATRIX: dict[tuple[str, str], Row] = {
     (CONSOLE, "console:standards_delete"): Row(CONSOLE_SIGNED_IN, SYSTEM),
     (CONSOLE, "console:standards_export"): Row(CONSOLE_SIGNED_IN, SYSTEM),
     (CONSOLE, "console:standards_preview"): Row(CONSOLE_SIGNED_IN, SYSTEM),
+    # An empty body: "不认识的操作" and back to the list.
+    (CONSOLE, "console:standards_spot_checks"): Row(CONSOLE_SIGNED_IN),
+    # The institution's pages: for those who see part of the tree; a branch or an assessment is
+    # seen by those whose scope covers the branch (its secretary, its college's managers, the
+    # institution's administrators), 404 to others. Empty bodies are refused with a message.
+    (TENANT, "standards:home"): Row(SCOPE_LIST),
+    (TENANT, "standards:branch"): Row(IN_SCOPE, "org_unit"),
+    (TENANT, "standards:start"): Row(IN_SCOPE, "org_unit"),
+    (TENANT, "standards:evidence"): Row(IN_SCOPE, "standards_assessment"),
+    (TENANT, "standards:evidence_file"): Row(IN_SCOPE, "standards_evidence"),
+    (TENANT, "standards:note"): Row(IN_SCOPE, "standards_assessment"),
+    # An empty body would submit the self-assessment for real.
+    (TENANT, "standards:submit"): Row(IN_SCOPE, "standards_assessment", writes_allowed=False),
+    # The subject is still at self-assessment: "不在审核环节" and back to the page.
+    (TENANT, "standards:review"): Row(IN_SCOPE, "standards_assessment"),
 }

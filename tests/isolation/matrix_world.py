@@ -460,7 +460,15 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "exam_question": lambda branch, marker: _exams().exam_question(branch, marker),
     "exam_answer": lambda branch, marker: _exams().exam_answer(branch, marker),
     "study_training": lambda branch, marker: _study().branch_training(branch, marker),
+    "standards_assessment": lambda branch, marker: _standards().assessment_of(branch, marker),
+    "standards_evidence": lambda branch, marker: _standards().evidence_of(branch, marker),
 }
+
+
+def _standards() -> Any:
+    from tests.isolation import cases_standards
+
+    return cases_standards
 
 
 def _thought_reports() -> Any:

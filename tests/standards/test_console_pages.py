@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from services.oversight.models import UnitFact
-from services.standards.models import IndicatorNode, IndicatorSystem
+from services.standards.models import IndicatorNode, IndicatorSystem, SpotCheck
 from tenants.models import Institution
 from tests.conftest import client_for, in_schema, make_user
 from tests.standards.factories import build_system
@@ -125,6 +125,33 @@ def test_institution_accounts_and_plain_console_users_are_kept_out(inst_a: Insti
     system = build_system(committee_user)
     with in_schema(inst_a):
         admin = make_user(inst_a, username="inst_admin_std")
-    assert client_for(inst_a, admin).get(_url("standards_systems")).status_code == 404
+    assert client_for(inst_a, admin).get(_url("standards_system", system)).status_code == 404
     nobody = make_user(None, username="norole", platform_role="")
     assert client_for(None, nobody).get(_url("standards_system", system)).status_code == 403
+
+
+def test_the_committee_draws_a_sample_from_published_results_and_records_a_check(
+    committee_user, inst_a: Institution
+) -> None:
+    now = timezone.now()
+    for path, score in (("1.2.", 875), ("1.3.", 600), ("1.4.", 910)):
+        UnitFact.objects.create(
+            institution=inst_a, unit_path=path, depth=2, unit_kind="branch", period="2026",
+            metric="standards.score", numerator=score, denominator=1000, computed_at=now,
+        )  # fmt: skip
+    client = client_for(None, committee_user)
+    url = reverse("console:standards_spot_checks", urlconf=CONSOLE)
+    client.post(url, {"op": "draw", "year": "2026", "count": "2"})
+    checks = list(SpotCheck.objects.filter(year=2026))
+    assert len(checks) == 2 and {c.unit_path for c in checks} <= {"1.2.", "1.3.", "1.4."}
+    client.post(url, {"op": "draw", "year": "2026", "count": "5"})  # only the one left
+    assert SpotCheck.objects.filter(year=2026).count() == 3
+    response = client.post(url, {"op": "draw", "year": "2026", "count": "1"}, follow=True)
+    assert "没有可抽查的支部" in response.content.decode()
+    check = SpotCheck.objects.get(unit_path="1.2.")
+    assert check.published_score == D("87.5")
+    response = client.post(url, {"op": "record", "year": "2026", "check": check.pk, "score": "八十"}, follow=True)
+    assert "抽查得分应为数字" in response.content.decode()
+    client.post(url, {"op": "record", "year": "2026", "check": check.pk, "score": "80", "comment": "记录不全"})
+    check.refresh_from_db()
+    assert (check.check_score, check.comment, check.checked_by) == (D(80), "记录不全", committee_user)

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "standards"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("branches/<int:pk>/", views.branch, name="branch"),
+    path("branches/<int:pk>/start/", views.start, name="start"),
+    path("assessments/<int:pk>/evidence/", views.evidence, name="evidence"),
+    path("evidence/<int:pk>/file/", views.evidence_file, name="evidence_file"),
+    path("assessments/<int:pk>/note/", views.note, name="note"),
+    path("assessments/<int:pk>/submit/", views.submit, name="submit"),
+    path("assessments/<int:pk>/review/", views.review, name="review"),
+]
