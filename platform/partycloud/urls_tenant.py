@@ -79,6 +79,7 @@ urlpatterns = [
     path("api/", include("services.thought_reports.api_urls")),
     path("api/", include("services.surveys.api_urls")),
     path("api/", include("services.openness.api_urls")),
+    path("api/", include("services.standards.api_urls")),
 ]
 
 handler400 = "partycloud.errors.bad_request"

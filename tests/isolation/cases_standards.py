@@ -71,4 +71,10 @@ CASES: dict[tuple[str, str], Case] = {
     (TENANT, "standards:note"): Case("object", factory=_assessment, methods=POST),
     (TENANT, "standards:submit"): Case("object", factory=_assessment, methods=POST),
     (TENANT, "standards:review"): Case("object", factory=_assessment, methods=POST),
+    # API
+    (TENANT, "standards-assessment-list"): Case("collection", factory=_assessment),
+    (TENANT, "standards-assessment-detail"): Case("object", factory=_assessment),
+    (TENANT, "standards-assessment-links"): Case("object", factory=_assessment, methods=POST),
+    (TENANT, "standards-assessment-submit"): Case("object", factory=_assessment, methods=POST),
+    (TENANT, "standards-assessment-review"): Case("object", factory=_assessment, methods=POST),
 }

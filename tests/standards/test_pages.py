@@ -66,3 +66,30 @@ def test_scopes_on_the_pages(tree: Tree) -> None:
     college = client_for(tree.institution, tree.users["college"])
     assert college.get(_branch_url(tree, "W")).status_code == 404
     assert college.get(_branch_url(tree, "X")).status_code == 200
+
+
+def test_the_api_lists_within_scope_and_goes_through_the_same_steps(tree: Tree) -> None:
+    from services.standards import workflow
+
+    with in_schema(tree.institution):
+        x = workflow.assessment_start(unit=tree.units["X"], year=2026, acting_user=tree.users["secretary"])
+        workflow.assessment_start(unit=tree.units["W"], year=2026, acting_user=tree.users["admin"])
+    secretary = client_for(tree.institution, tree.users["secretary"])
+    listed = secretary.get("/api/standards/assessments/?year=2026").json()
+    assert [a["unit_name"] for a in listed] == ["支部X"]
+    node = next(n.pk for n in tree.system.nodes.all() if n.title == "签到表")
+    made = secretary.post(
+        f"/api/standards/assessments/{x.pk}/links/", {"node": node, "title": "签到表", "link": "/orglife/2/"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert made.status_code == 201 and made.json()["kind"] == "link"
+    submitted = secretary.post(f"/api/standards/assessments/{x.pk}/submit/", {}, content_type="application/json")
+    assert submitted.json()["status"] == "second" and submitted.json()["score"] == "50.0"
+    college = client_for(tree.institution, tree.users["college"])
+    refused = college.post(
+        f"/api/standards/assessments/{x.pk}/review/", {"approve": False}, content_type="application/json"
+    )
+    assert refused.status_code == 400 and "退回时请填写意见" in refused.content.decode()
+    assert college.get(f"/api/standards/assessments/{x.pk}/").status_code == 200
+    schema = client_for(tree.institution, tree.users["admin"]).get("/api/schema/").content.decode()
+    assert "/api/standards/assessments/{id}/review/" in schema
