@@ -39,6 +39,7 @@ MANAGING = {
     "/transfers/",
     "/members/import/",
     "/accounts/manage/",
+    "/standards/",
 }
 
 
@@ -69,7 +70,7 @@ def people(inst_a: Institution) -> dict[str, User]:
     ("who", "destinations", "bar"),
     [
         ("member", EVERYONE, ["/", "/members/me/", "/documents/", "/reminders/"]),
-        ("viewer", EVERYONE | {"/members/", "/orglife/board/"}, ["/", "/members/", "/documents/", "/reminders/"]),
+        ("viewer", EVERYONE | {"/members/", "/orglife/board/", "/standards/"}, ["/", "/members/", "/documents/", "/reminders/"]),
         ("secretary", EVERYONE | MANAGING, ["/", "/members/", "/development/", "/reminders/"]),
         ("college_admin", EVERYONE | MANAGING, ["/", "/members/", "/development/", "/reminders/"]),
         ("admin", EVERYONE | MANAGING | {"/audit/"}, ["/", "/members/", "/development/", "/reminders/"]),
