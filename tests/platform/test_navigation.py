@@ -30,6 +30,8 @@ EVERYONE = {
     "/study/",
     "/reminders/",
 }
+# Those who see part of the tree without managing it (a propaganda commissioner).
+SEEING = EVERYONE | {"/members/", "/orglife/board/", "/standards/"}
 MANAGING = {
     "/members/",
     "/orglife/board/",
@@ -70,7 +72,7 @@ def people(inst_a: Institution) -> dict[str, User]:
     ("who", "destinations", "bar"),
     [
         ("member", EVERYONE, ["/", "/members/me/", "/documents/", "/reminders/"]),
-        ("viewer", EVERYONE | {"/members/", "/orglife/board/", "/standards/"}, ["/", "/members/", "/documents/", "/reminders/"]),
+        ("viewer", SEEING, ["/", "/members/", "/documents/", "/reminders/"]),
         ("secretary", EVERYONE | MANAGING, ["/", "/members/", "/development/", "/reminders/"]),
         ("college_admin", EVERYONE | MANAGING, ["/", "/members/", "/development/", "/reminders/"]),
         ("admin", EVERYONE | MANAGING | {"/audit/"}, ["/", "/members/", "/development/", "/reminders/"]),
