@@ -37,6 +37,28 @@ def system_of(assessment: Assessment) -> IndicatorSystem:
         return IndicatorSystem.objects.prefetch_related("nodes").get(pk=assessment.system_id)
 
 
+def local_system_for_year(year: int) -> IndicatorSystem | None:
+    """The institution's own published local items for ``year`` (this schema), the newest version."""
+    return (
+        IndicatorSystem.objects.prefetch_related("nodes")
+        .filter(status=IndicatorSystem.Status.PUBLISHED, year=year)
+        .order_by("-version", "-published_at")
+        .first()
+    )
+
+
+def local_system_of(assessment: Assessment) -> IndicatorSystem | None:
+    if assessment.local_system_id is None:
+        return None
+    return IndicatorSystem.objects.prefetch_related("nodes").filter(pk=assessment.local_system_id).first()
+
+
+def spec_of(assessment: Assessment, system: IndicatorSystem) -> scoring.SystemSpec:
+    """The committee's system with the institution's local items the assessment began with."""
+    local = local_system_of(assessment)
+    return scoring.with_local(selectors.spec(system), selectors.spec(local, local=True) if local else None)
+
+
 def figures_for(unit: OrgUnit, *, metrics: list[str], year: int) -> dict[str, scoring.Figure | None]:
     """Each metric's figure for ``unit``, computed now by the registry (the one definition the
     committee's facts use too); None when the metric has nothing for the unit."""
@@ -58,10 +80,12 @@ def provided(assessment: Assessment) -> set[int]:
 
 
 def score(assessment: Assessment, system: IndicatorSystem) -> scoring.Result:
+    local = local_system_of(assessment)
+    metrics = sorted({*selectors.metrics_used(system), *(selectors.metrics_used(local) if local else [])})
     return scoring.score(
-        selectors.spec(system),
+        spec_of(assessment, system),
         provided=provided(assessment),
-        figures=figures_for(assessment.unit, metrics=selectors.metrics_used(system), year=assessment.year),
+        figures=figures_for(assessment.unit, metrics=metrics, year=assessment.year),
     )
 
 

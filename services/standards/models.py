@@ -126,6 +126,8 @@ class Assessment(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     # The committee's published system, by its id in the public schema (no foreign key reaches it).
     system_id = models.BigIntegerField()
+    # The institution's own published local items for the year, if any (this schema's IndicatorSystem).
+    local_system_id = models.BigIntegerField(null=True, blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.SELF)
     notes = models.JSONField(_("说明"), default=dict, blank=True)  # evidence node id → the branch's comment
     returned_note = models.TextField(_("退回意见"), blank=True)
@@ -153,7 +155,8 @@ class Evidence(models.Model):
         LINK = "link", _("关联记录")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
-    node_id = models.BigIntegerField()  # the evidence point's id in the public schema
+    # The evidence point's id in the public schema; negative: minus the id of a local item's point.
+    node_id = models.BigIntegerField()
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("标题"), max_length=200)
     link = models.CharField(_("链接"), max_length=500, blank=True)

@@ -238,3 +238,25 @@ def score(system: SystemSpec, *, provided: set[int], figures: dict[str, Figure |
         standardized=not vetoed_by and total >= system.standardized_min,
         maximum=system.total_points,
     )
+
+
+def with_local(system: SystemSpec, local: SystemSpec | None) -> SystemSpec:
+    """The committee's system with an institution's local items appended. The thresholds (grades,
+    the standardized minimum, the veto cap) are the committee's, stated for its total: they scale
+    with the larger maximum, so that a local item weighs what its points say and no more."""
+    if local is None or not local.areas:
+        return system
+    total = system.total_points + local.total_points
+    factor = Fraction(total) / Fraction(system.total_points) if system.total_points else Fraction(1)
+
+    def scaled(value: Decimal) -> Decimal:
+        return _tenth(Fraction(value) * factor)
+
+    return SystemSpec(
+        total_points=total,
+        grades=tuple((label, scaled(minimum)) for label, minimum in system.grades),
+        veto_grade=system.veto_grade,
+        veto_cap=scaled(system.veto_cap) if system.veto_cap is not None else None,
+        standardized_min=scaled(system.standardized_min),
+        areas=system.areas + local.areas,
+    )

@@ -68,8 +68,10 @@ def metric_label(name: str) -> str:
     return str(found.label) if found else name
 
 
-def spec(system: IndicatorSystem) -> scoring.SystemSpec:
-    """The scoring spec of ``system`` (its tree as the engine reads it)."""
+def spec(system: IndicatorSystem, *, local: bool = False) -> scoring.SystemSpec:
+    """The scoring spec of ``system`` (its tree as the engine reads it). ``local``: an
+    institution's local items, whose keys are the negated ids (they never meet a public id)."""
+    sign = -1 if local else 1
     nodes = list(system.nodes.all())
     kids: dict[int | None, list[IndicatorNode]] = {}
     for node in nodes:
@@ -77,12 +79,12 @@ def spec(system: IndicatorSystem) -> scoring.SystemSpec:
 
     def item(node: IndicatorNode) -> scoring.ItemSpec:
         return scoring.ItemSpec(
-            key=node.pk,
+            key=sign * node.pk,
             title=node.title,
             points=node.points,
             rule=node.rule,
             evidence=tuple(
-                scoring.EvidenceSpec(e.pk, e.title, e.points)
+                scoring.EvidenceSpec(sign * e.pk, e.title, e.points)
                 for e in kids.get(node.pk, [])
                 if e.kind == IndicatorNode.Kind.EVIDENCE
             ),
@@ -95,7 +97,10 @@ def spec(system: IndicatorSystem) -> scoring.SystemSpec:
 
     areas = tuple(
         scoring.AreaSpec(
-            a.pk, a.title, a.points, tuple(item(i) for i in kids.get(a.pk, []) if i.kind == IndicatorNode.Kind.ITEM)
+            sign * a.pk,
+            a.title,
+            a.points,
+            tuple(item(i) for i in kids.get(a.pk, []) if i.kind == IndicatorNode.Kind.ITEM),
         )
         for a in kids.get(None, [])
         if a.kind == IndicatorNode.Kind.AREA

@@ -47,7 +47,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "standards/home.html",
-        {"year": year, "rows": rows, "waiting": waiting, "system": assessing.system_for_year(year)},
+        {
+            "year": year,
+            "rows": rows,
+            "waiting": waiting,
+            "system": assessing.system_for_year(year),
+            "is_admin": scope_for(request.user).everything,
+        },
     )
 
 
@@ -123,8 +129,9 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _node_id(request: HttpRequest) -> int:
+    """An evidence point's key: a committee node's id, or minus a local item node's id."""
     raw = request.POST.get("node", "")
-    return int(raw) if raw.isdigit() else 0
+    return int(raw) if raw.lstrip("-").isdigit() else 0
 
 
 @login_required

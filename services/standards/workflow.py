@@ -52,7 +52,10 @@ def assessment_start(*, unit: OrgUnit, year: int, acting_user: Any) -> Assessmen
     if not assessing.may_self_assess(acting_user, unit):
         raise PermissionDenied(_("只有本支部书记等支部管理人员可以开始自评。"))
     with transaction.atomic():
-        assessment, created = Assessment.objects.get_or_create(unit=unit, year=year, defaults={"system_id": system.pk})
+        local = assessing.local_system_for_year(year)
+        assessment, created = Assessment.objects.get_or_create(
+            unit=unit, year=year, defaults={"system_id": system.pk, "local_system_id": local.pk if local else None}
+        )
         if created:
             audit_record(
                 event=audit_events.ASSESSMENT_STARTED,
@@ -76,11 +79,20 @@ def _editable(assessment: Assessment, acting_user: Any) -> tuple[Assessment, Ind
     return locked, system
 
 
-def _evidence_node(system: IndicatorSystem, node_id: int) -> IndicatorNode:
-    node = next((n for n in system.nodes.all() if n.pk == node_id and n.kind == IndicatorNode.Kind.EVIDENCE), None)
-    if node is None:
+def _nodes(assessment: Assessment, system: IndicatorSystem) -> dict[int, IndicatorNode]:
+    """The nodes an assessment may name: the committee's by id, the local items' by minus their id."""
+    nodes = {n.pk: n for n in system.nodes.all()}
+    local = assessing.local_system_of(assessment)
+    if local is not None:
+        nodes |= {-n.pk: n for n in local.nodes.all()}
+    return nodes
+
+
+def _evidence_node(assessment: Assessment, system: IndicatorSystem, node_id: int) -> int:
+    node = _nodes(assessment, system).get(node_id)
+    if node is None or node.kind != IndicatorNode.Kind.EVIDENCE:
         raise ValidationError(_("指标体系中没有这项佐证材料。"))
-    return node
+    return node_id
 
 
 def _key(assessment: Assessment, filename: str) -> str:
@@ -112,7 +124,7 @@ def evidence_add(
         raise ValidationError(_("关联记录需要标题和本平台内的链接（以 / 开头）。"))
     with transaction.atomic():
         assessment, system = _editable(assessment, acting_user)
-        node = _evidence_node(system, node_id)
+        node_key = _evidence_node(assessment, system, node_id)
         fields: dict[str, Any] = {}
         if upload is not None:
             checked = check_upload(upload, filename=filename)
@@ -130,12 +142,12 @@ def evidence_add(
         else:
             assert link is not None
             fields = {"kind": Evidence.Kind.LINK, "title": link.title.strip()[:200], "link": link.link.strip()[:500]}
-        evidence = Evidence.objects.create(assessment=assessment, node_id=node.pk, created_by=acting_user, **fields)
+        evidence = Evidence.objects.create(assessment=assessment, node_id=node_key, created_by=acting_user, **fields)
         audit_record(
             event=audit_events.EVIDENCE_ADDED,
             actor=acting_user,
             target=evidence,
-            after={"node": node.pk, "kind": evidence.kind, "title": evidence.title, "link": evidence.link},
+            after={"node": node_key, "kind": evidence.kind, "title": evidence.title, "link": evidence.link},
         )
     return evidence
 
@@ -158,7 +170,7 @@ def evidence_remove(*, evidence: Evidence, acting_user: Any) -> None:
 def note_save(*, assessment: Assessment, node_id: int, text: str, acting_user: Any) -> Assessment:
     with transaction.atomic():
         assessment, system = _editable(assessment, acting_user)
-        if not any(n.pk == node_id for n in system.nodes.all()):
+        if node_id not in _nodes(assessment, system):
             raise ValidationError(_("指标体系中没有这一项。"))
         before = assessment.notes.get(str(node_id), "")
         assessment.notes = {**assessment.notes, str(node_id): text.strip()[:2000]}

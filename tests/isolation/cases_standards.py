@@ -44,6 +44,17 @@ def evidence_of(branch: models.Model, marker: str) -> models.Model:
     return evidence
 
 
+def local_system_of(marker: str) -> models.Model:
+    """The institution's local items (a draft in its own schema)."""
+    from services.standards.models import IndicatorSystem
+
+    return IndicatorSystem.objects.create(name=marker, year=2026)
+
+
+def _local_system(owner: User, marker: str) -> models.Model:
+    return local_system_of(marker)
+
+
 def _assessment(owner: User, marker: str) -> models.Model:
     from services.organization.models import OrgUnit
 
@@ -71,6 +82,11 @@ CASES: dict[tuple[str, str], Case] = {
     (TENANT, "standards:note"): Case("object", factory=_assessment, methods=POST),
     (TENANT, "standards:submit"): Case("object", factory=_assessment, methods=POST),
     (TENANT, "standards:review"): Case("object", factory=_assessment, methods=POST),
+    (TENANT, "standards:local"): Case("page", methods=("get", "post")),
+    (TENANT, "standards:local_detail"): Case("object", factory=_local_system),
+    (TENANT, "standards:local_publish"): Case("object", factory=_local_system, methods=POST),
+    (TENANT, "standards:local_delete"): Case("object", factory=_local_system, methods=POST),
+    (TENANT, "standards:local_export"): Case("object", factory=_local_system),
     # API
     (TENANT, "standards-assessment-list"): Case("collection", factory=_assessment),
     (TENANT, "standards-assessment-detail"): Case("object", factory=_assessment),

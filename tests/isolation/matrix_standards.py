@@ -5,7 +5,7 @@ institution's branches self-assess and are reviewed within their scopes."""
 from __future__ import annotations
 
 from tests.isolation.case import CONSOLE, TENANT
-from tests.isolation.matrix import CONSOLE_SIGNED_IN, IN_SCOPE, SCOPE_LIST, SCOPED_LIST, Row
+from tests.isolation.matrix import CONSOLE_SIGNED_IN, IN_SCOPE, INSTITUTION_ADMIN, SCOPE_LIST, SCOPED_LIST, Row
 
 SYSTEM = "indicator_system"
 
@@ -38,6 +38,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     (TENANT, "standards:submit"): Row(IN_SCOPE, "standards_assessment", writes_allowed=False),
     # The subject is still at self-assessment: "不在审核环节" and back to the page.
     (TENANT, "standards:review"): Row(IN_SCOPE, "standards_assessment"),
+    # The institution's local items: its administrators only. Empty bodies: no file chosen, the
+    # empty draft's problems, the deletion not confirmed.
+    (TENANT, "standards:local"): Row(INSTITUTION_ADMIN),
+    (TENANT, "standards:local_detail"): Row(INSTITUTION_ADMIN, "standards_local_system"),
+    (TENANT, "standards:local_publish"): Row(INSTITUTION_ADMIN, "standards_local_system"),
+    (TENANT, "standards:local_delete"): Row(INSTITUTION_ADMIN, "standards_local_system"),
+    (TENANT, "standards:local_export"): Row(INSTITUTION_ADMIN, "standards_local_system"),
     # API: a list of what the caller's scope covers; one assessment as its page; empty bodies 400.
     (TENANT, "standards-assessment-list"): Row(SCOPED_LIST, "standards_assessment"),
     (TENANT, "standards-assessment-detail"): Row(IN_SCOPE, "standards_assessment"),

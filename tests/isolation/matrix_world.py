@@ -624,6 +624,7 @@ INSTITUTION_SUBJECTS: dict[str, Callable[[str], models.Model]] = {
     "rule_override": _rule_override,
     "study_course": lambda marker: _study().study_course(marker),
     "study_material": lambda marker: _study().study_material(marker),
+    "standards_local_system": lambda marker: _standards().local_system_of(marker),
 }
 
 
