@@ -73,6 +73,9 @@ CASES: dict[tuple[str, str], Case] = {
     (CONSOLE, "console:standards_export"): Case("console"),
     (CONSOLE, "console:standards_preview"): Case("console"),
     (CONSOLE, "console:standards_spot_checks"): Case("console", methods=("get", "post")),
+    (CONSOLE, "standards-system-list"): Case("console"),
+    (CONSOLE, "standards-system-detail"): Case("console"),
+    (CONSOLE, "standards-system-publish"): Case("console", methods=POST),
     # The institution's pages
     (TENANT, "standards:home"): Case("page"),
     (TENANT, "standards:branch"): Case("page"),

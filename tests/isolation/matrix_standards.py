@@ -23,6 +23,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     (CONSOLE, "console:standards_delete"): Row(CONSOLE_SIGNED_IN, SYSTEM),
     (CONSOLE, "console:standards_export"): Row(CONSOLE_SIGNED_IN, SYSTEM),
     (CONSOLE, "console:standards_preview"): Row(CONSOLE_SIGNED_IN, SYSTEM),
+    (CONSOLE, "standards-system-list"): Row(CONSOLE_SIGNED_IN),
+    (CONSOLE, "standards-system-detail"): Row(CONSOLE_SIGNED_IN, SYSTEM),
+    # The subject is an empty draft: its problems are answered (400).
+    (CONSOLE, "standards-system-publish"): Row(CONSOLE_SIGNED_IN, SYSTEM),
     # An empty body: "不认识的操作" and back to the list.
     (CONSOLE, "console:standards_spot_checks"): Row(CONSOLE_SIGNED_IN),
     # The institution's pages: for those who see part of the tree; a branch or an assessment is

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from services.oversight.models import UnitFact
+from services.standards import services
 from services.standards.models import IndicatorNode, IndicatorSystem, SpotCheck
 from tenants.models import Institution
 from tests.conftest import client_for, in_schema, make_user
@@ -155,3 +156,17 @@ def test_the_committee_draws_a_sample_from_published_results_and_records_a_check
     client.post(url, {"op": "record", "year": "2026", "check": check.pk, "score": "80", "comment": "记录不全"})
     check.refresh_from_db()
     assert (check.check_score, check.comment, check.checked_by) == (D(80), "记录不全", committee_user)
+
+
+def test_the_console_api_lists_systems_and_publishes_with_its_checks(committee_user) -> None:
+    system = build_system(committee_user)
+    client = client_for(None, committee_user)
+    listed = client.get("/api/standards/systems/").json()
+    assert [s["name"] for s in listed] == ["标准化支部建设考评"]
+    detail = client.get(f"/api/standards/systems/{system.pk}/").json()
+    assert len(detail["nodes"]) == 9 and detail["status"] == "draft"
+    services.node_update(node=system.nodes.get(title="签到表"), points=D(5), acting_user=committee_user)
+    refused = client.post(f"/api/standards/systems/{system.pk}/publish/")
+    assert refused.status_code == 400 and "佐证材料分值之和为 25.0" in refused.content.decode()
+    services.node_update(node=system.nodes.get(title="签到表"), points=D(10), acting_user=committee_user)
+    assert client.post(f"/api/standards/systems/{system.pk}/publish/").json()["status"] == "published"
