@@ -101,6 +101,8 @@ def _editor_context(system: IndicatorSystem, settings_form: SystemSettingsForm |
         "problems": [] if system.is_published else services.system_problems(system),
         "institutions": Institution.objects.filter(status=Institution.Status.ACTIVE).order_by("name"),
         "metric_label": selectors.metric_label,
+        "areas": [r["node"] for r in rows if r["node"].kind == IndicatorNode.Kind.AREA],
+        "items": [r["node"] for r in rows if r["node"].kind == IndicatorNode.Kind.ITEM],
     }
 
 
@@ -138,7 +140,8 @@ def _parent(system: IndicatorSystem, raw: str | None) -> IndicatorNode | None:
 @publisher_required
 @require_POST
 def node_change(request: HttpRequest, pk: int) -> HttpResponse:
-    """One change to the tree, by ``op``: add (a ``kind`` under ``parent``), edit or remove ``node``."""
+    """One change to the tree, by ``op``: add (a ``kind`` under ``parent``), edit, move (under
+    ``parent``) or remove ``node``."""
     system = get_object_or_404(IndicatorSystem, pk=pk)
     op = request.POST.get("op", "")
     back = _system_url(system)
@@ -156,10 +159,18 @@ def node_change(request: HttpRequest, pk: int) -> HttpResponse:
             success=_("已添加。"),
             to=back,
         )
-    if op not in ("edit", "remove"):
+    if op not in ("edit", "remove", "move"):
         messages.error(request, _("不认识的操作。"))
         return redirect(back)
     node = get_object_or_404(IndicatorNode, pk=request.POST.get("node") or 0, system=system)
+    if op == "move":
+        target = _parent(system, request.POST.get("parent"))
+        return run_and_redirect(
+            request,
+            lambda: services.node_move(node=node, parent=target, acting_user=request.user),
+            success=_("已移动“%(t)s”。") % {"t": node.title},
+            to=back,
+        )
     if op == "edit":
         form = NodeForm.for_node(node, request.POST)
         if not form.is_valid():

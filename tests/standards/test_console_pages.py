@@ -68,6 +68,21 @@ def test_removing_a_node_removes_its_children(committee_user) -> None:
     assert sorted(system.nodes.values_list("title", flat=True)) == ["学习教育", "学时达标"]
 
 
+def test_moving_a_node_under_another_parent(committee_user) -> None:
+    system = build_system(committee_user)
+    item, study = system.nodes.get(title="三会一课"), system.nodes.get(title="学习教育")
+    client = client_for(None, committee_user)
+    page = client.get(_url("standards_system", system)).content.decode()
+    assert f'id="move-{item.pk}"' in page
+    client.post(_url("standards_node", system), {"op": "move", "node": item.pk, "parent": study.pk})
+    assert IndicatorNode.objects.get(pk=item.pk).parent_id == study.pk
+    evidence = system.nodes.get(title="会议记录")
+    response = client.post(
+        _url("standards_node", system), {"op": "move", "node": evidence.pk, "parent": study.pk}, follow=True
+    )
+    assert "这里不能添加佐证材料" in response.content.decode()
+
+
 def test_a_bad_edit_is_refused_with_the_field_named(committee_user) -> None:
     system = build_system(committee_user)
     item = system.nodes.get(title="学时达标")
