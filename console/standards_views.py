@@ -87,9 +87,10 @@ def system_import(request: HttpRequest) -> HttpResponse:
 
 
 def _editor_context(system: IndicatorSystem, settings_form: SystemSettingsForm | None = None) -> dict[str, Any]:
+    tree = selectors.tree(system)
     rows = [
         {"node": node, "depth": depth, "number": number, "form": NodeForm.for_node(node)}
-        for node, depth, number in selectors.tree(system)
+        for node, depth, number in tree
     ]
     return {
         "system": system,
@@ -101,8 +102,8 @@ def _editor_context(system: IndicatorSystem, settings_form: SystemSettingsForm |
         "problems": [] if system.is_published else services.system_problems(system),
         "institutions": Institution.objects.filter(status=Institution.Status.ACTIVE).order_by("name"),
         "metric_label": selectors.metric_label,
-        "areas": [r["node"] for r in rows if r["node"].kind == IndicatorNode.Kind.AREA],
-        "items": [r["node"] for r in rows if r["node"].kind == IndicatorNode.Kind.ITEM],
+        "areas": [node for node, _depth, _n in tree if node.kind == IndicatorNode.Kind.AREA],
+        "items": [node for node, _depth, _n in tree if node.kind == IndicatorNode.Kind.ITEM],
     }
 
 
