@@ -242,12 +242,15 @@ def assessment_review(*, assessment: Assessment, approve: bool, comment: str, ac
             action=ReviewStep.Action.APPROVE if approve else ReviewStep.Action.RETURN,
             comment=comment.strip(), score=assessment.score, acted_by=acting_user,
         )  # fmt: skip
-        audit_record(
-            event=audit_events.ASSESSMENT_APPROVED if approve else audit_events.ASSESSMENT_RETURNED,
-            actor=acting_user,
-            target=assessment,
-            before={"status": stage},
-            after={"status": assessment.status, "score": str(assessment.score), "grade": assessment.grade},
-            detail={"comment": comment.strip()},
-        )
+        change = {
+            "actor": acting_user,
+            "target": assessment,
+            "before": {"status": stage},
+            "after": {"status": assessment.status, "score": str(assessment.score), "grade": assessment.grade},
+            "detail": {"comment": comment.strip()},
+        }
+        if approve:
+            audit_record(event=audit_events.ASSESSMENT_APPROVED, **change)
+        else:
+            audit_record(event=audit_events.ASSESSMENT_RETURNED, **change)
     return assessment
