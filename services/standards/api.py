@@ -8,17 +8,20 @@ from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from services.kernel import inputs
 from services.kernel.serializers import InputSerializer
 
 from . import assessing, workflow
 from .models import Assessment, Evidence
+
+YEAR = inputs.Number("year", "the year (default: this year)", minimum=2000, maximum=2100)
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -63,11 +66,10 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = None
 
     def get_queryset(self) -> Any:
-        raw = self.request.query_params.get("year", "")
-        year = int(raw) if raw.isdigit() else timezone.localdate().year
+        year = YEAR.read(self.request.query_params) or timezone.localdate().year
         return assessing.assessments_for(self.request.user, year=year).prefetch_related("evidence")
 
-    @extend_schema(parameters=[OpenApiParameter("year", int, description="the year (this year by default)")])
+    @extend_schema(parameters=[YEAR.openapi()])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
