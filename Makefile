@@ -6,12 +6,13 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 ONLY ?=
 
-.PHONY: run test lint bench system-deps clean-data help
+.PHONY: run test test-citus bench-citus lint bench system-deps clean-data help
 
 help:
 	@echo "make run    — set everything up and serve http://localhost:8000 (console) and http://<code>.localhost:8000"
 	@echo "make test   — set everything up and run the whole test suite"
 	@echo "make lint   — ruff + mypy + the import layers (lint-imports)"
+	@echo "make test-citus — the Citus suite on a local coordinator + two workers (needs PARTYCLOUD_CITUS_SOURCE)"
 	@echo "make bench  — print every benchmark figure (make bench ONLY=<name> for one)"
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -29,6 +30,25 @@ system-deps:
 
 test: $(STAMP) system-deps
 	PYTHONPATH=platform $(PY) -m partycloud.devstack test -- $(PYTEST_ARGS)
+
+# The Citus suite (tests/citus) and the suites of what Citus changes (tenancy, audit, transfers,
+# archives, provisioning, imports, search on PostgreSQL) on a coordinator and two workers on
+# loopback, built from the source tarball in PARTYCLOUD_CITUS_SOURCE (deploy/citus/README.md).
+# Not part of `make test`. Left out: PgBouncer (no pooler in front of the cluster here), the
+# audit migration's rollback (Citus refuses its multi-statement reverse SQL on a distributed
+# table) and the catalog comparison of template and clone (the template's Citus-managed local
+# tables list their shards' constraints in pg_constraint; tests/citus checks the clone instead).
+CITUS_PYTEST_ARGS ?= -p no:xdist -q tests/citus tests/tenants tests/audit tests/transfers \
+	tests/console/test_lifecycle.py tests/console/test_provisioning.py tests/members/test_import.py tests/search \
+	--ignore=tests/tenants/test_pgbouncer.py --ignore=tests/search/browser \
+	--deselect=tests/tenants/test_migrations.py::test_migrate_schemas_migrates_only_the_pending_schema \
+	--deselect=tests/console/test_provisioning.py::test_provisioning_clones_the_template_with_tables_history_and_first_admin
+test-citus: $(STAMP)
+	PYTHONPATH=platform $(PY) deploy/citus/cluster.py test -- $(CITUS_PYTEST_ARGS)
+
+# The Citus figures (bench/citus.py) on the same local cluster.
+bench-citus: $(STAMP)
+	PYTHONPATH=platform $(PY) deploy/citus/cluster.py bench citus_provision_s
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
 from services.storage.backends import get_storage
+from tenants import citus
 from tenants.models import Domain, Institution, institution_domain
 from tenants.pgtools import pg_run
 from tenants.routing import forget_institution
@@ -130,6 +131,9 @@ def restore_institution(archive_file: BinaryIO, *, expected_code: str | None = N
             str(dump),
         )
         try:
+            if citus.enabled():
+                # pg_restore made the schema on the coordinator; it joins the workers like the rest.
+                citus.distribute_schema(schema)
             with schema_context("public"), transaction.atomic():
                 institution = Institution.objects.create(
                     name=info["name"],

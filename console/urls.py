@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import platform_user_views, standards_views, views
+from . import platform_user_views, standards_views, statistics_views, views
 
 app_name = "console"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("institutions/<str:code>/resume/", views.institution_resume, name="institution_resume"),
     path("institutions/<str:code>/archive/", views.institution_archive, name="institution_archive"),
     path("institutions/<str:code>/delete/", views.institution_delete, name="institution_delete"),
+    path("statistics/", statistics_views.statistics_tables, name="statistics_tables"),
+    path("statistics/export/", statistics_views.statistics_export, name="statistics_export"),
     path("tasks/dead-letters/", views.dead_letters, name="dead_letters"),
     path("tasks/dead-letters/<int:pk>/retry/", views.dead_letter_retry, name="dead_letter_retry"),
     path("platform-users/", platform_user_views.platform_user_list, name="platform_users"),

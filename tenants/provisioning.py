@@ -21,10 +21,12 @@ import re
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 from django_tenants.utils import schema_context, schema_exists
 
 from tenants.db import connection
 
+from . import citus
 from .models import TemplateSnapshot
 from .pgtools import pg_run
 
@@ -98,6 +100,11 @@ def schema_create_by_clone(schema_name: str) -> None:
     _check_name(schema_name)
     ensure_template_schema()
     script = re.sub(rf"\b{re.escape(template_schema())}\b", schema_name, template_snapshot())
+    if citus.enabled():
+        with transaction.atomic(), connection.cursor() as cursor:
+            for statement in citus.distributed_schema_statements(script):
+                cursor.execute(statement)
+        return
     with connection.cursor() as cursor:
         cursor.execute(script)
 

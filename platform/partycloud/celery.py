@@ -38,9 +38,11 @@ app.conf.beat_schedule = {
         "task": "services.audit.tasks.purge_expired_public_audit",
         "schedule": crontab(hour=3, minute=5),
     },
+    # Oversight's facts in full each night (every period of this year and last year); a write
+    # that changes them asks for a refresh that housekeeping runs within a minute (docs/oversight.md).
     "publish-institution-figures": {
         "task": "tenants.tasks.dispatch",
-        "schedule": crontab(minute="*/15"),
+        "schedule": crontab(hour=2, minute=37),
         "args": ("services.oversight.tasks.publish_figures",),
     },
     # Reminders: one scan per institution each morning, then the digests (services/reminders).

@@ -47,6 +47,7 @@ urlpatterns = [
     path("surveys/", include("services.surveys.urls")),
     path("openness/", include("services.openness.urls")),
     path("standards/", include("services.standards.urls")),
+    path("statistics/", include("services.statistics.urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
     path("api/", include(router.urls)),
@@ -80,6 +81,7 @@ urlpatterns = [
     path("api/", include("services.surveys.api_urls")),
     path("api/", include("services.openness.api_urls")),
     path("api/", include("services.standards.api_urls")),
+    path("api/", include("services.statistics.api_urls")),
 ]
 
 handler400 = "partycloud.errors.bad_request"

@@ -15,6 +15,7 @@ from services.accounts.audit_events import PERMISSION_DENIED
 from services.kernel.actions import current_action
 from services.kernel.audit_events import declared
 from services.kernel.bulk import insert_many
+from tenants import citus
 
 from .models import AuditEvent
 
@@ -113,6 +114,11 @@ def audit_purge(*, schema: str, days: int, dry_run: bool = False) -> int:
         if dry_run:
             cursor.execute(f'SELECT count(*) FROM "{schema}".audit_auditevent WHERE occurred_at < {cutoff}', [days])
         else:
+            if schema != "public" and citus.enabled():
+                # On Citus the DELETE inside the function runs on the worker holding the schema,
+                # where the function's own SET does not reach; the flag is sent along for this
+                # transaction only. The trigger still refuses rows under the legal minimum.
+                cursor.execute("SET LOCAL citus.propagate_set_commands = 'local'; SET LOCAL audit.purging = 'on'")
             cursor.execute(f'SELECT "{schema}".audit_purge_before({cutoff})', [days])
         row = cursor.fetchone()
     return int(row[0]) if row else 0

@@ -131,9 +131,7 @@ class Collection:
         return (min(self.paid, self.due) * 100 / self.due).quantize(Decimal("0.1"))
 
 
-# Every entry of a member-month counts for the unit of that month's first bill (the branch the
-# member was in when billed), so a transfer inside the institution does not move past figures.
-COLLECTION_SQL = """
+_PER_MONTH_SQL = """
 WITH per_month AS (
     SELECT e.member_id, e.year, e.month,
         SUM(CASE WHEN e.kind = 'bill' OR (e.kind = 'reversal' AND c.kind = 'bill') THEN e.amount ELSE 0 END) AS billed,
@@ -145,14 +143,28 @@ WITH per_month AS (
     WHERE e.kind <> 'voluntary' AND e.year = %(year)s AND (%(month)s::int IS NULL OR e.month = %(month)s::int)
     GROUP BY e.member_id, e.year, e.month
 )
-SELECT b.unit_id, SUM(p.billed), SUM(p.paid), SUM(p.reduced), COUNT(*),
+SELECT b.unit_id, {month} SUM(p.billed), SUM(p.paid), SUM(p.reduced), COUNT(*),
        COUNT(*) FILTER (WHERE p.billed - p.paid - p.reduced <= 0)
 FROM per_month p
 JOIN dues_entry b ON b.member_id = p.member_id AND b.year = p.year AND b.month = p.month
      AND b.kind = 'bill' AND b.corrects_id IS NULL
 WHERE (%(units)s::bigint[] IS NULL OR b.unit_id = ANY(%(units)s::bigint[]))
-GROUP BY b.unit_id
+GROUP BY b.unit_id {by_month}
 """
+# Every entry of a member-month counts for the unit of that month's first bill (the branch the
+# member was in when billed), so a transfer inside the institution does not move past figures.
+COLLECTION_SQL = _PER_MONTH_SQL.format(month="", by_month="")
+# The same, per month of the year: one statement for the twelve months (the committee's trend).
+COLLECTION_BY_MONTH_SQL = _PER_MONTH_SQL.format(month="p.month,", by_month=", p.month")
+
+
+def _collections(rows: Iterable[tuple[Any, ...]]) -> list[Collection]:
+    return [
+        Collection(
+            unit_id=unit_id, billed=billed, paid=paid, reduced=reduced, members_billed=count, members_settled=settled
+        )
+        for unit_id, billed, paid, reduced, count, settled in rows
+    ]
 
 
 def collection(*, year: int, month: int | None = None, unit_ids: Iterable[int] | None = None) -> list[Collection]:
@@ -161,13 +173,19 @@ def collection(*, year: int, month: int | None = None, unit_ids: Iterable[int] |
     units = None if unit_ids is None else list(unit_ids)
     with connection.cursor() as cursor:
         cursor.execute(COLLECTION_SQL, {"year": year, "month": month, "units": units})
+        return _collections(cursor.fetchall())
+
+
+def collection_by_month(*, year: int) -> dict[int, list[Collection]]:
+    """``collection`` of every unit for each month of ``year`` that has bills, in one statement
+    (the year's collection is the sum of its months: every count and sum is per member-month)."""
+    with connection.cursor() as cursor:
+        cursor.execute(COLLECTION_BY_MONTH_SQL, {"year": year, "month": None, "units": None})
         rows = cursor.fetchall()
-    return [
-        Collection(
-            unit_id=unit_id, billed=billed, paid=paid, reduced=reduced, members_billed=count, members_settled=settled
-        )
-        for unit_id, billed, paid, reduced, count, settled in rows
-    ]
+    months: dict[int, list[tuple[Any, ...]]] = {}
+    for unit_id, month, *rest in rows:
+        months.setdefault(month, []).append((unit_id, *rest))
+    return {month: _collections(found) for month, found in sorted(months.items())}
 
 
 def open_month_for_booking() -> Month:

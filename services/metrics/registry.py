@@ -1,12 +1,25 @@
 """The metrics the platform computes per unit from its own data: what the committee's facts
-(services/oversight/facts.py) publish and what an indicator's automatic evidence names
-(issue 15). One registry, so that a score and the dashboard never hold two definitions of one
-figure.
+(services/oversight/facts.py, docs/oversight.md) publish and what an indicator's automatic
+evidence names (issue 15). One registry, so that a score and the dashboard never hold two
+definitions of one figure.
 
-A capability offers a metric by a line in ``METRICS``: its name ("<capability>.<what>"), a label
-for people and the function that computes it for a year, from the same selectors the
-capability's own pages use. This floor sits above every workflow and below oversight and the
+A capability offers a metric by a line in ``METRICS``: its name ("<capability>.<what>", a
+contract others reference: never rename one), a label for people and the function that computes
+it for a year from the same selectors the capability's own pages use (its ``figures.py``). Each
+function returns one ``UnitFigure`` per unit it has data for, usually a branch; the facts job
+adds them up the tree. This floor sits above every workflow and below oversight and the
 standardization scoring that read it.
+
+How a metric is read:
+- ``kind``: ``RATE`` — a numerator over a denominator; ``COUNT`` — a pure count: the source
+  returns ``UnitFigure(unit, n, n)`` and the facts hold ``numerator = n, denominator = NULL``.
+- ``of_people``: the denominator (a count's number) counts people, so a small one is suppressed
+  (``UnitFact.SMALL_COUNT``: no one person's answer can be read). False where it counts units
+  (branches, terms): nothing about a person can be read from "2 of 3 branches".
+- ``monthly``: also computed per month (``(*, year) -> {month: [UnitFigure]}``), published with
+  periods "YYYY-MM" for the trends.
+- ``snapshot``: read from today's state (the roll, the tree) with no history, so published for
+  the current year only; last year's rows keep what the last run of that year found.
 """
 
 from __future__ import annotations
@@ -17,23 +30,50 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from services.development.figures import rules_kept_figures
+from services.documents.figures import notices_signed_figures
+from services.dues.figures import collected_by_month, collected_figures
 from services.exams.figures import unit_figures as exam_figures
 from services.kernel.figures import UnitFigure
+from services.members.figures import on_roll_figures, probationary_figures
+from services.organization.figures import branch_count_figures, committee_figures, size_figures, terms_figures
+from services.orglife.compliance import REQUIRED_KINDS
+from services.orglife.figures import held_by_month, held_figures, kind_figures
 from services.study.figures import unit_figures as study_figures
+from services.thought_reports.figures import reviewed_figures
 from services.thought_reports.figures import unit_figures as thought_report_figures
 
 Source = Callable[..., list[UnitFigure]]
+MonthlySource = Callable[..., dict[int, list[UnitFigure]]]
+
+RATE = "rate"
+COUNT = "count"
 
 
 @dataclass(frozen=True)
 class Metric:
     label: str | Promise
-    compute: Source  # (*, year) -> one UnitFigure per branch
+    compute: Source  # (*, year) -> one UnitFigure per unit with data (usually a branch)
+    kind: str = RATE
+    of_people: bool = True
+    monthly: MonthlySource | None = None  # (*, year) -> {month: [UnitFigure]}
+    snapshot: bool = False
 
 
 class UnknownMetric(LookupError):
     pass
 
+
+# The meeting kinds with a frequency rule each have their own figure: "orglife.held.<kind>".
+_MEETING_LABELS = {
+    "member_meeting": _("支部党员大会按期召开率"),
+    "committee_meeting": _("支委会按期召开率"),
+    "group_meeting": _("党小组会按期召开率"),
+    "lecture": _("党课按期开展率"),
+    "theme_day": _("主题党日按期开展率"),
+    "life_meeting": _("组织生活会按期召开率"),
+    "appraisal": _("民主评议按期开展率"),
+}
 
 # name -> Metric. Read when a job runs, so that a test can add one.
 METRICS: dict[str, Metric] = {
@@ -43,6 +83,27 @@ METRICS: dict[str, Metric] = {
     "exams.took_part": Metric(_("参考率"), exam_figures),
     # Ideological reports submitted by their due date, of the due dates passed (docs/thought_reports.md).
     "thought_reports.on_time": Metric(_("思想汇报按时率"), thought_report_figures),
+    # Reports reviewed within thought_reports.review_days, of the reports submitted (docs/oversight.md).
+    "thought_reports.reviewed_on_time": Metric(_("思想汇报按时审阅率"), reviewed_figures),
+    # Meeting periods held, of the periods required, every kind (docs/orglife.md#compliance-and-plans).
+    "orglife.held": Metric(_("组织生活按期开展率"), held_figures, monthly=held_by_month),
+    **{f"orglife.held.{kind}": Metric(_MEETING_LABELS[str(kind)], kind_figures(kind)) for kind in REQUIRED_KINDS},
+    # Member-months settled, of the member-months billed (docs/dues.md).
+    "dues.collected": Metric(_("党费收缴率"), collected_figures, monthly=collected_by_month),
+    # Stage moves that kept every guard without an overridden rule, of all moves (docs/development.md).
+    "development.rules_kept": Metric(_("发展党员合规率"), rules_kept_figures),
+    # Branches with a committee, of the branches with ≥ branch.committee_threshold full members.
+    "organization.committee_in_place": Metric(_("支委会设置率"), committee_figures, of_people=False, snapshot=True),
+    # Terms renewed by their end, of the terms that ended in the year.
+    "organization.terms_on_time": Metric(_("按期换届率"), terms_figures, of_people=False),
+    # Branches within branch.min_full_members and branch.max_members, of the open branches.
+    "organization.size_ok": Metric(_("支部规模达标率"), size_figures, of_people=False, snapshot=True),
+    # Members who signed the committee's notices of the year, of the members expected to (docs/documents.md).
+    "documents.notices_signed": Metric(_("通知签收率"), notices_signed_figures),
+    # Counts.
+    "members.on_roll": Metric(_("党员数"), on_roll_figures, kind=COUNT, snapshot=True),
+    "members.probationary": Metric(_("预备党员数"), probationary_figures, kind=COUNT, snapshot=True),
+    "organization.branches": Metric(_("党支部数"), branch_count_figures, kind=COUNT, of_people=False, snapshot=True),
 }
 
 

@@ -8,8 +8,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from services.dues.figures import months_of
 from services.dues.models import Month
-from services.dues.selectors import collection
+from services.kernel.figures import figures_run
 from services.organization.models import OrgUnit
 
 from .models import DuesCollectionFigures
@@ -26,8 +27,10 @@ def dues_figures_publish(*, institution: Any) -> int:
     kinds = dict(OrgUnit.objects.values_list("pk", "kind"))
     now = timezone.now()
     rows = []
-    for year, month in months:
-        for figure in collection(year=year, month=month):
+    with figures_run():  # one statement per year, not per month
+        found = [(year, month, months_of(year).get(month, [])) for year, month in months]
+    for year, month, figures in found:
+        for figure in figures:
             small = figure.members_billed < DuesCollectionFigures.SMALL_COUNT
             rows.append(
                 DuesCollectionFigures(

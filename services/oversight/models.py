@@ -126,3 +126,22 @@ class UnitFact(models.Model):
         if self.suppressed or not self.denominator or self.numerator is None:
             return None
         return round(100 * self.numerator / self.denominator)
+
+
+class FactsRefresh(models.Model):
+    """A request to refresh one institution's facts, written in the transaction of the write that
+    changed them (an outbox: a rollback takes it back, a commit keeps it until a refresh ran).
+
+    Appended, never updated, so that concurrent writes of one institution never wait on each
+    other; the institution's housekeeping refreshes at most once a minute and deletes the
+    requests it covered (``services.facts_refresh_due``). A refresh that fails leaves them."""
+
+    institution = models.ForeignKey("tenants.Institution", on_delete=models.CASCADE, related_name="+")
+    since_year = models.PositiveSmallIntegerField()  # the earliest year the write touched
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["institution", "id"], name="facts_refresh_institution")]
+
+    def __str__(self) -> str:
+        return f"{self.institution_id} since {self.since_year}"

@@ -89,6 +89,7 @@ SPECS: dict[str, Spec] = {
     # Ideological reports (docs/domain.md#study): one every N months before probation, N during it.
     "thought_reports.interval_months": _whole(1, 12),
     "thought_reports.probation_reports": _whole(1, 12),
+    "thought_reports.review_days": _whole(1, 365),
     "study.class_minutes": _whole(30, 60),
     # Study rankings are off unless an institution turns them on (services/study/hours.py).
     "study.rankings": Spec(CHOICE, choices=("off", "on")),

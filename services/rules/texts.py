@@ -65,6 +65,7 @@ TITLES = (
     gettext_noop("延长预备期最多次数"),
     gettext_noop("入党申请人、积极分子、发展对象提交思想汇报间隔"),
     gettext_noop("预备期内提交思想汇报次数"),
+    gettext_noop("思想汇报审阅期限"),
     gettext_noop("每学时折合分钟数"),
     gettext_noop("学习排名"),
 )

@@ -113,6 +113,9 @@ def test_a_member_takes_an_exam_on_a_phone_and_sees_the_result_after_it_closes(
     _fits(phone)
     questions = phone.locator("fieldset.question")
     expect(questions).to_have_count(3)
+    # The page's script saves each answer as it is given once it has loaded; a phone on a slow
+    # network can answer before that, and then only the submit button saves.
+    expect(phone.locator("#paper")).to_have_attribute("data-ready", "1")
     for index in range(3):
         question = questions.nth(index)
         legend = question.locator("legend").inner_text()

@@ -13,6 +13,7 @@ SHARED_APPS = [
     "services.accounts",
     "services.audit",
     "services.oversight",
+    "services.statistics",
     "services.rules",
     "services.procedures",
     "services.workdays",

@@ -45,3 +45,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": env_int("CELERY_BROKER_SOCKET_TIMEOUT", 5),
     "socket_connect_timeout": env_int("CELERY_BROKER_CONNECT_TIMEOUT", 3),
 }
+
+# Oversight's facts: how often one institution's facts may be refreshed after writes, in minutes
+# (services/oversight/tasks.py, docs/oversight.md#refresh). Nothing is lost by spacing it out.
+OVERSIGHT_FACTS_REFRESH_MINUTES = env_int("OVERSIGHT_FACTS_REFRESH_MINUTES", 1)

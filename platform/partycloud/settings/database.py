@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import DATA_DIR, env_int, env_str
+from .env import DATA_DIR, env_bool, env_int, env_str
 
 
 def parse_database_url(url: str) -> dict[str, object]:
@@ -77,6 +77,10 @@ DATABASES = {
     }
 }
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+
+# DATABASE_URL is the coordinator of a Citus cluster: institution schemas are distributed over
+# its workers (schema-based sharding; tenants/citus.py, deploy/citus/README.md).
+DATABASE_CITUS = env_bool("PARTYCLOUD_CITUS", False)
 
 # Where pg_dump / pg_restore are (tenants/pgtools.py: template snapshots, institution archives):
 # PG_BIN_DIR, else the embedded server's own binaries (their version matches it), else "" = PATH.

@@ -16,6 +16,7 @@ from django_tenants.management.commands.migrate_schemas import MigrateSchemasCom
 from django_tenants.migration_executors import get_executor
 from django_tenants.utils import get_public_schema_name
 
+from tenants import citus
 from tenants.migrations_state import pending_schemas, public_pending
 from tenants.models import Institution
 from tenants.provisioning import ensure_template_schema, template_schema
@@ -58,8 +59,22 @@ class Command(MigrateSchemasCommand):
                     f"{len(schemas)} institution schemas (with the template), {len(pending)} to migrate"
                     + (" (template created)" if created else "")
                 )
+            if citus.enabled():
+                pending = self._template_then_reference_tables(pending, verbose=verbose)
             if pending:
                 codename = "multiprocessing" if len(pending) > 1 else "standard"
                 get_executor(codename=self.executor or codename)(self.args, self.options).run_migrations(
                     tenants=pending
                 )
+
+    def _template_then_reference_tables(self, pending: list[str], *, verbose: bool) -> list[str]:
+        """On Citus, a migration that adds a foreign key from institution tables to a public
+        table needs that table to be a reference table before it runs on a distributed schema:
+        the template (on the coordinator) migrates first, the catalog then says which public
+        tables it references, and only then do the institutions migrate."""
+        if template_schema() in pending:
+            get_executor(codename="standard")(self.args, self.options).run_migrations(tenants=[template_schema()])
+        converted = citus.ensure_reference_tables()
+        if verbose and converted:
+            self.stdout.write(f"reference tables (Citus): {', '.join(converted)}")
+        return [schema for schema in pending if schema != template_schema()]

@@ -38,6 +38,8 @@
   paper.addEventListener("submit", function (event) {
     if (paper.dataset.over !== "1" && !window.confirm(texts.confirm)) event.preventDefault();
   });
+  // Answers given from here on are saved as they are given (before, only the submit button saves).
+  paper.dataset.ready = "1";
 
   var clock = document.getElementById("clock");
   var left = parseInt(clock.dataset.seconds, 10);
