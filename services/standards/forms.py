@@ -85,7 +85,9 @@ class NodeForm(forms.Form):
         self.kind = kind
         metric = self.fields["metric"]
         assert isinstance(metric, forms.ChoiceField)
-        metric.choices = [("", "—")] + [(name, f"{m.label}（{name}）") for name, m in registry.METRICS.items()]
+        metric.choices = [("", "—")] + [
+            (name, f"{m.label}（{name}）") for name, m in registry.METRICS.items() if m.kind == registry.RATE
+        ]  # a count is no percentage to hold against a threshold
         if kind != IndicatorNode.Kind.ITEM:
             for name in self.ITEM_ONLY:
                 del self.fields[name]

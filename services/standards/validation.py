@@ -227,6 +227,8 @@ def _check_rule(node: NodeData, evidence: list[NodeData], where: str) -> list[Pr
             problems.append(Problem(where, _("请选择自动指标")))
         elif node.metric not in registry.METRICS:
             problems.append(Problem(where, _("计分规则引用了不存在的指标“%(m)s”") % {"m": node.metric}))
+        elif registry.METRICS[node.metric].kind != registry.RATE:
+            problems.append(Problem(where, _("指标“%(m)s”是计数而不是比率，不能按达标线计分") % {"m": node.metric}))
         if node.threshold is None or not (0 < node.threshold <= 100):
             problems.append(Problem(where, _("达标线应在 0 到 100（%%）之间")))
     return problems

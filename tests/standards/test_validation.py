@@ -69,3 +69,13 @@ def test_levels_rules_and_grades_are_checked() -> None:
     assert "否决后等次：“不合格”不是等次线中的等次" in _check(_good(), veto_grade="不合格")
     orphan = [*_good(), NodeData("i9", "zz", "item", "孤儿", D(0), rule="per_evidence")]
     assert any("上级指标“zz”不存在" in p for p in _check(orphan))
+
+
+def test_a_count_metric_cannot_be_scored_against_a_threshold(monkeypatch) -> None:
+    from services.metrics import registry
+
+    metric = registry.Metric("支部数", lambda *, year: [], kind=registry.COUNT)
+    monkeypatch.setitem(registry.METRICS, "x.count", metric)
+    nodes = _good()
+    nodes[3] = NodeData("i2", "a", "item", "学时", D(4), rule="metric_threshold", metric="x.count", threshold=D(90))
+    assert _check(nodes) == ["“组织建设” > “学时”：指标“x.count”是计数而不是比率，不能按达标线计分"]
