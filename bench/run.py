@@ -22,18 +22,37 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partycloud.settings")
 Benchmark = Callable[[], list[tuple[str, float, str]]]
 
 
-def registry() -> dict[str, Benchmark]:
-    """figure name -> the benchmark that produces it (one benchmark may produce several).
-
-    Every module of bench/ with ``FIGURES`` and ``run`` is a benchmark."""
+def _modules() -> list[object]:
     import importlib
     import pkgutil
 
     import bench as package
 
+    return [
+        importlib.import_module(f"bench.{info.name}")
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name)
+    ]
+
+
+def clear_leftovers() -> None:
+    """What an interrupted benchmark left behind that ``migrate`` would trip on (each module's
+    ``leftovers``, e.g. institutions without schemas), removed before it runs."""
+    from django.db import connection
+
+    if "tenants_institution" not in connection.introspection.table_names():
+        return  # a new database: nothing can be left over
+    for module in _modules():
+        leftovers = getattr(module, "leftovers", None)
+        if leftovers is not None:
+            leftovers()
+
+
+def registry() -> dict[str, Benchmark]:
+    """figure name -> the benchmark that produces it (one benchmark may produce several).
+
+    Every module of bench/ with ``FIGURES`` and ``run`` is a benchmark."""
     found: dict[str, Benchmark] = {}
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"bench.{info.name}")
+    for module in _modules():
         if hasattr(module, "FIGURES") and hasattr(module, "run"):
             for name in module.FIGURES:
                 found[name] = module.run
@@ -45,6 +64,7 @@ def main(only: list[str]) -> int:
     from django.core.management import call_command
 
     django.setup()
+    clear_leftovers()
     call_command("migrate", verbosity=0, stdout=io.StringIO())
     figures = registry()
     unknown = [name for name in only if name not in figures]

@@ -44,3 +44,8 @@ PLATFORM_USER_LINK_ISSUED = declare(
 PLATFORM_USER_PASSWORD_SET = declare(
     "platform_user.password_set", label=_("通过链接设置密码"), detail="nothing; the target set their own password"
 )
+
+# The committee's dashboard (console/dashboard.py).
+DASHBOARD_RANKINGS_SET = declare(
+    "dashboard.rankings_set", label=_("设置看板排名"), detail="before/after: whether rankings are shown"
+)

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import platform_user_views, standards_views, statistics_views, views
+from . import dashboard_api, dashboard_views, platform_user_views, standards_views, statistics_views, views
 
 app_name = "console"
 
@@ -39,4 +39,19 @@ urlpatterns = [
     path("standards/<int:pk>/export/", standards_views.system_export, name="standards_export"),
     path("standards/<int:pk>/preview/", standards_views.system_preview, name="standards_preview"),
     path("standards/spot-checks/", standards_views.spot_check_list, name="standards_spot_checks"),
+]
+
+# The committee's dashboard (console/dashboard_views.py).
+urlpatterns += [
+    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
+    path("dashboard/rankings/", dashboard_views.dashboard_rankings, name="dashboard_rankings"),
+    path("dashboard/schools/<str:code>/", dashboard_views.dashboard_school, name="dashboard_school"),
+    path("api/dashboard/schools/", dashboard_api.DashboardSchoolsView.as_view(), name="dashboard-schools"),
+    path("api/dashboard/charts/", dashboard_api.DashboardChartsView.as_view(), name="dashboard-charts"),
+    # The code's pattern in the path, so the schema states it (tenants.models.CODE_VALIDATOR).
+    re_path(
+        r"^api/dashboard/schools/(?P<code>[a-z][a-z0-9]{1,29})/units/$",
+        dashboard_api.DashboardUnitsView.as_view(),
+        name="dashboard-units",
+    ),
 ]

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from services.kernel.web import run_and_redirect, run_service
+from services.oversight import dashboard as dashboard_selectors
 from services.workdays import selectors as workdays_selectors
 from tenants.models import Institution, TaskDelivery
 
+from . import dashboard, selectors, services
 from . import dead_letters as dead_letter_services
-from . import selectors, services
 from .forms import ArchiveForm, DeleteForm, InstitutionCreateForm, RestoreForm, SuspendForm
 
 
@@ -42,13 +43,16 @@ def is_operator(user: Any) -> bool:
 @login_required
 def console_home(request: HttpRequest) -> HttpResponse:
     institutions = list(selectors.institution_list())
-    totals = {"members": 0, "branches": 0, "probationary": 0}
-    for inst in institutions:
-        figures = getattr(inst, "figures", None)
-        if figures is not None:
-            totals["members"] += figures.member_count
-            totals["branches"] += figures.branch_count
-            totals["probationary"] += figures.probationary_count
+    # The root units' count facts where the institutions publish them, the older figures otherwise.
+    totals = dashboard_selectors.home_totals(year=timezone.localdate().year)
+    if totals is None:
+        totals = {"members": 0, "branches": 0, "probationary": 0}
+        for inst in institutions:
+            figures = getattr(inst, "figures", None)
+            if figures is not None:
+                totals["members"] += figures.member_count
+                totals["branches"] += figures.branch_count
+                totals["probationary"] += figures.probationary_count
     return render(
         request,
         "console/console_home.html",
@@ -58,6 +62,7 @@ def console_home(request: HttpRequest) -> HttpResponse:
             "is_operator": getattr(request.user, "platform_role", "") == "operator",
             "missing_calendar": workdays_selectors.missing_next_year(timezone.localdate()),
             "dead_letter_count": dead_letter_services.dead_letter_count() if is_operator(request.user) else 0,
+            "may_view_dashboard": dashboard.may_view(request.user),
         },
     )
 

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("PARTYCLOUD_DATA_DIR") or ROOT / ".data")
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 
-from partycloud import embedded  # noqa: E402
+from partycloud import embedded, vendor  # noqa: E402
 
 
 class Stack:
@@ -125,6 +125,7 @@ def sandbox_payments(stack: Stack) -> None:
 
 def run(stack: Stack, port: int) -> int:
     stack.env.setdefault("HTTPS", "0")  # plain HTTP on localhost
+    vendor.ensure()
     stack.start_services()
     sandbox_payments(stack)
     stack.manage("compiletranslations")
@@ -188,6 +189,7 @@ def start_test_elasticsearch(stack: Stack, pytest_args: list[str]) -> subprocess
 
 def test(stack: Stack, pytest_args: list[str]) -> int:
     elasticsearch = start_test_elasticsearch(stack, pytest_args)
+    vendor.ensure()
     stack.start_services()
     stack.manage("compiletranslations")
     if elasticsearch is not None:

@@ -47,6 +47,7 @@ DESTINATIONS: tuple[tuple[str, Any, str, str, str], ...] = (
     ("import", _("导入党员"), "member_import:page", "upload", MANAGE),
     ("accounts", _("账号管理"), "activation:manage", "person", MANAGE),
     ("audit", _("审计日志"), "audit:log", "list", AUDIT),
+    ("dashboard", _("党建看板"), "oversight:dashboard", "list", AUDIT),
     ("statistics", _("党内统计"), "statistics:tables", "list", AUDIT),
 )
 

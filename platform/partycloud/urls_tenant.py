@@ -48,6 +48,7 @@ urlpatterns = [
     path("openness/", include("services.openness.urls")),
     path("standards/", include("services.standards.urls")),
     path("statistics/", include("services.statistics.urls")),
+    path("dashboard/", include("services.oversight.urls")),
     *common_urls(__name__),
     *accounts_api_urls(router),
     path("api/", include(router.urls)),

@@ -56,7 +56,7 @@ def _urls(items: tuple[Destination, ...]) -> list[str]:
 
 
 # The institution's administrators' own destinations: the audit log and the annual statistics.
-ADMINISTERING = {"/audit/", "/statistics/"}
+ADMINISTERING = {"/audit/", "/statistics/", "/dashboard/"}
 
 
 @pytest.fixture
