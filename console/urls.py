@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import dashboard_api, dashboard_views, platform_user_views, statistics_views, views
+from . import dashboard_api, dashboard_views, platform_user_views, standards_views, statistics_views, views
 
 app_name = "console"
 
@@ -27,6 +27,18 @@ urlpatterns = [
         platform_user_views.platform_user_set_password,
         name="platform_user_set_password",
     ),
+    # Indicator systems for standardized branches (console/standards_views.py).
+    path("standards/", standards_views.system_list, name="standards_systems"),
+    path("standards/import/", standards_views.system_import, name="standards_import"),
+    path("standards/<int:pk>/", standards_views.system_detail, name="standards_system"),
+    path("standards/<int:pk>/settings/", standards_views.system_settings, name="standards_settings"),
+    path("standards/<int:pk>/nodes/", standards_views.node_change, name="standards_node"),
+    path("standards/<int:pk>/publish/", standards_views.system_publish, name="standards_publish"),
+    path("standards/<int:pk>/new-version/", standards_views.system_new_version, name="standards_new_version"),
+    path("standards/<int:pk>/delete/", standards_views.system_delete, name="standards_delete"),
+    path("standards/<int:pk>/export/", standards_views.system_export, name="standards_export"),
+    path("standards/<int:pk>/preview/", standards_views.system_preview, name="standards_preview"),
+    path("standards/spot-checks/", standards_views.spot_check_list, name="standards_spot_checks"),
 ]
 
 # The committee's dashboard (console/dashboard_views.py).

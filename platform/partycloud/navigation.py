@@ -37,6 +37,7 @@ DESTINATIONS: tuple[tuple[str, Any, str, str, str], ...] = (
     ("thought_reports", _("思想汇报"), "thought_reports:mine", "doc", EVERYONE),
     ("surveys", _("意见征集"), "surveys:list", "vote", EVERYONE),
     ("openness", _("党务公开"), "openness:board", "doc", EVERYONE),
+    ("standards", _("标准化建设"), "standards:home", "flag", ROSTER),
     ("development", _("发展党员"), "development:board", "flag", MANAGE),
     ("votes", _("表决"), "votes:list", "vote", MANAGE),
     ("orglife_board", _("三会一课"), "orglife_board:board", "list", ROSTER),

@@ -6,6 +6,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from console.api import InstitutionViewSet, PlatformUserViewSet
+from console.standards_api import IndicatorSystemViewSet
 from console.views import console_home
 
 from .urls_common import accounts_api_urls, common_urls
@@ -14,6 +15,7 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("institutions", InstitutionViewSet, basename="institution")
 router.register("platform-users", PlatformUserViewSet, basename="platform-user")
+router.register("standards/systems", IndicatorSystemViewSet, basename="standards-system")
 
 urlpatterns = [
     path("", console_home, name="home"),

@@ -46,6 +46,7 @@ urlpatterns = [
     path("reports/", include("services.thought_reports.urls")),
     path("surveys/", include("services.surveys.urls")),
     path("openness/", include("services.openness.urls")),
+    path("standards/", include("services.standards.urls")),
     path("statistics/", include("services.statistics.urls")),
     path("dashboard/", include("services.oversight.urls")),
     *common_urls(__name__),
@@ -80,6 +81,7 @@ urlpatterns = [
     path("api/", include("services.thought_reports.api_urls")),
     path("api/", include("services.surveys.api_urls")),
     path("api/", include("services.openness.api_urls")),
+    path("api/", include("services.standards.api_urls")),
     path("api/", include("services.statistics.api_urls")),
 ]
 

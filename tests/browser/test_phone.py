@@ -89,6 +89,7 @@ SECRETARY_DESTINATIONS = (
     "/reports/",
     "/exams/",
     "/study/",
+    "/standards/",
     "/development/",
     "/votes/",
     "/orglife/board/",

@@ -460,7 +460,15 @@ BRANCH_SUBJECTS: dict[str, Callable[..., models.Model]] = {
     "exam_question": lambda branch, marker: _exams().exam_question(branch, marker),
     "exam_answer": lambda branch, marker: _exams().exam_answer(branch, marker),
     "study_training": lambda branch, marker: _study().branch_training(branch, marker),
+    "standards_assessment": lambda branch, marker: _standards().assessment_of(branch, marker),
+    "standards_evidence": lambda branch, marker: _standards().evidence_of(branch, marker),
 }
+
+
+def _standards() -> Any:
+    from tests.isolation import cases_standards
+
+    return cases_standards
 
 
 def _thought_reports() -> Any:
@@ -616,7 +624,14 @@ INSTITUTION_SUBJECTS: dict[str, Callable[[str], models.Model]] = {
     "rule_override": _rule_override,
     "study_course": lambda marker: _study().study_course(marker),
     "study_material": lambda marker: _study().study_material(marker),
+    "standards_local_system": lambda marker: _standards().local_system_of(marker),
 }
+
+
+def _indicator_system() -> models.Model:
+    from services.standards.models import IndicatorSystem
+
+    return IndicatorSystem.objects.create(name="MX-IN-indicator_system", year=2026)
 
 
 def build_world(institution: Institution) -> World:
@@ -643,6 +658,9 @@ def build_world(institution: Institution) -> World:
     with in_schema("public"):  # a document the committee published to every institution
         published = _document(None, "MX-IN-committee_document")
     subjects["committee_document"] = Subject(inside=published, outside=published)
+    with in_schema("public"):  # an indicator system the committee keeps (an empty draft)
+        system = _indicator_system()
+    subjects["indicator_system"] = Subject(inside=system, outside=system)
     target = make_user(None, username="mx_target", platform_role="committee")
     subjects["platform_user"] = Subject(inside=target, outside=target)  # a console account to act on
     clients = {"anonymous": Client()}

@@ -30,6 +30,8 @@ EVERYONE = {
     "/study/",
     "/reminders/",
 }
+# Those who see part of the tree without managing it (a propaganda commissioner).
+SEEING = EVERYONE | {"/members/", "/orglife/board/", "/standards/"}
 MANAGING = {
     "/members/",
     "/orglife/board/",
@@ -39,6 +41,7 @@ MANAGING = {
     "/transfers/",
     "/members/import/",
     "/accounts/manage/",
+    "/standards/",
 }
 
 
@@ -73,7 +76,7 @@ def people(inst_a: Institution) -> dict[str, User]:
     ("who", "destinations", "bar"),
     [
         ("member", EVERYONE, ["/", "/members/me/", "/documents/", "/reminders/"]),
-        ("viewer", EVERYONE | {"/members/", "/orglife/board/"}, ["/", "/members/", "/documents/", "/reminders/"]),
+        ("viewer", SEEING, ["/", "/members/", "/documents/", "/reminders/"]),
         ("secretary", EVERYONE | MANAGING, ["/", "/members/", "/development/", "/reminders/"]),
         ("college_admin", EVERYONE | MANAGING, ["/", "/members/", "/development/", "/reminders/"]),
         ("admin", EVERYONE | MANAGING | ADMINISTERING, ["/", "/members/", "/development/", "/reminders/"]),

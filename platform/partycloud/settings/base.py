@@ -21,6 +21,8 @@ SHARED_APPS = [
     # Both lists: the public copy holds what the municipal committee publishes to every institution.
     "services.documents",
     "services.search",
+    # Both lists: the public copy holds the committee's indicator systems, an institution's its local items.
+    "services.standards",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -61,6 +63,7 @@ TENANT_APPS = [
     "services.thought_reports",
     "services.surveys",
     "services.openness",
+    "services.standards",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
