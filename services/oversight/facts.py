@@ -27,12 +27,14 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from services.documents.figures import signed_by_notice
 from services.kernel.figures import UnitFigure, figures_run
 from services.metrics import registry
 from services.metrics.registry import COUNT, Metric
 from services.organization.models import OrgUnit
+from services.standards.figures import score_figures, standardized_figures
 
 from .copying import copy_upsert
 from .models import UnitFact
@@ -86,6 +88,15 @@ def fact_value(metric: Metric, kind: str, path: str, numerator: int, denominator
     return (kind, path.count("."), False, numerator, None if metric.kind == COUNT else denominator)
 
 
+# The standardization results (services/standards): published like the metrics, but not in their
+# registry, which sits below standardization (its evidence reads the registry). Branch results,
+# not people: never suppressed as small counts. The score is points in tenths over the maximum.
+SCORES: dict[str, Metric] = {
+    "standards.score": Metric(_("标准化得分率"), score_figures, of_people=False),
+    "standards.standardized": Metric(_("标准化支部占比"), standardized_figures, of_people=False),
+}
+
+
 def computed_facts(*, year: int, tree: Tree, current_year: int) -> tuple[dict[Key, Value], set[str]]:
     """Every fact of ``year`` (each metric's year, its months, each notice's sign-off), and the
     metrics left alone (the snapshots, for a past year)."""
@@ -97,7 +108,7 @@ def computed_facts(*, year: int, tree: Tree, current_year: int) -> tuple[dict[Ke
             facts[(name, period, path)] = fact_value(metric, tree.kinds[path], path, numerator, denominator)
 
     with figures_run():
-        for name, metric in registry.METRICS.items():
+        for name, metric in {**registry.METRICS, **SCORES}.items():
             if metric.snapshot and year != current_year:
                 kept.add(name)
                 continue

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 
 from services.audit.models import AuditEvent
+from services.oversight.facts import unit_facts_publish
+from services.oversight.models import UnitFact
 from services.standards import assessing, figures, workflow
 from services.standards.models import Assessment, IndicatorSystem, ReviewStep
 from services.standards.workflow import LinkTarget
@@ -209,3 +211,14 @@ def test_final_results_become_facts_in_tenths(tree: Tree) -> None:
         x = tree.units["X"].pk
         assert [(f.unit_id, f.numerator, f.denominator) for f in figures.score_figures(year=2026)] == [(x, 600, 1000)]
         assert [(f.numerator, f.denominator) for f in figures.standardized_figures(year=2026)] == [(0, 1)]
+        unit_facts_publish(institution=tree.institution, year=2026)  # the figures job
+    branch, root = tree.units["X"].path, tree.units["root"].path
+    with in_schema("public"):
+        published = {
+            (f.metric, f.unit_path): (f.suppressed, f.numerator, f.denominator)
+            for f in UnitFact.objects.filter(institution=tree.institution, metric__startswith="standards.")
+        }
+    # A branch's result is not a person's: a denominator of 1 is published, not suppressed.
+    assert published[("standards.score", branch)] == (False, 600, 1000)
+    assert published[("standards.standardized", branch)] == (False, 0, 1)
+    assert published[("standards.score", root)] == (False, 600, 1000)  # summed up the tree
