@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django_tenants.utils import schema_exists
 
@@ -38,3 +39,18 @@ def cleanup(prefix: str) -> Iterator[None]:
         yield
     finally:
         drop_institutions(prefix)
+
+
+def timed_gets(client: Any, urls: list[str], *, warm_up: int = 5) -> list[float]:
+    """Milliseconds of each GET of ``urls`` through ``client`` (a Django test client), after
+    ``warm_up`` untimed ones; a response other than 200 fails the benchmark."""
+    for url in urls[:warm_up]:
+        client.get(url)
+    timings = []
+    for url in urls:
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}: {response.status_code}")
+    return timings

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import random
 import statistics
-import time
 
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from bench.common import Figure, cleanup
+from bench.common import Figure, cleanup, timed_gets
 from console.demo import SURNAMES, _members
 from console.services import institution_create
 from services.accounts.models import User
@@ -61,16 +60,7 @@ def run() -> list[Figure]:
             else f"/api/members/?q={rng.choice(SURNAMES)}&limit=50"
             for i in range(REQUESTS)
         ]
-        for url in urls[:10]:  # warm up
-            client.get(url)
-        timings = []
-        for url in urls:
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                raise RuntimeError(f"{url}: {response.status_code}")
-        timings.sort()
+        timings = sorted(timed_gets(client, urls, warm_up=10))
     return [
         ("member_list_p50_ms", statistics.median(timings), "ms"),
         ("member_list_p95_ms", timings[int(len(timings) * 0.95) - 1], "ms"),

@@ -25,7 +25,7 @@ from django.db import connection as db
 from django.test import Client
 from django.utils import timezone
 
-from bench.common import Figure
+from bench.common import Figure, timed_gets
 from services.accounts.models import User
 from services.oversight import dashboard
 from services.oversight.models import UnitFact
@@ -146,19 +146,6 @@ def _p95(timings: list[float]) -> float:
     return timings[max(0, int(len(timings) * 0.95) - 1)]
 
 
-def _time(client: Client, urls: list[str]) -> list[float]:
-    for url in urls[:5]:  # warm up
-        client.get(url)
-    timings = []
-    for url in urls:
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url}: {response.status_code}")
-    return timings
-
-
 def run() -> list[Figure]:
     year = timezone.localdate().year
     _drop()
@@ -172,13 +159,13 @@ def run() -> list[Figure]:
         rng = random.Random(15)
         filters = ["", "&kind=vocational", f"&region={REGIONS[3]}", "&by=region"]
         pages = [f"/dashboard/?year={year}&page={1 + i % 60}{filters[i % len(filters)]}" for i in range(REQUESTS)]
-        page_timings = _time(client, pages)
+        page_timings = timed_gets(client, pages)
         drills = [
             f"/dashboard/schools/{PREFIX}{rng.randrange(SCHOOLS):04d}/?year={year}"
             + ("" if i % 2 == 0 else f"&unit=1.{rng.randrange(2, 2 + COLLEGES)}.")
             for i in range(REQUESTS)
         ]
-        drill_timings = _time(client, drills)
+        drill_timings = timed_gets(client, drills)
         rows = UnitFact.objects.filter(institution__code__startswith=PREFIX).count()
     finally:
         _drop()

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from services.kernel.web import run_and_redirect
 from services.oversight import dashboard as selectors
 from services.oversight import dashboard_web as web
-from services.oversight.dashboard_export import drilldown_sections, school_sections
+from services.oversight.dashboard_export import school_sections
 from tenants.models import Institution
 
 from . import dashboard
@@ -114,21 +114,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 @never_cache
 def dashboard_school(request: HttpRequest, code: str) -> HttpResponse:
     institution = get_object_or_404(Institution, code=code, status=Institution.Status.ACTIVE)
-    context = web.school_context(request, institution)
-    export = request.GET.get("export", "")
-    if export in web.EXPORTS:
-        title = _("%(name)s %(year)s 年党建看板（%(unit)s）") % {
-            "name": institution.name,
-            "year": context["year"],
-            "unit": context["unit"] or _("全校"),
-        }
-        return web.export_response(
-            export,
-            title=title,
-            sections=drilldown_sections(drill=context["drill"]),
-            filename=f"dashboard-{institution.code}-{context['year']}",
-        )
-    return render(request, "console/dashboard_school.html", context)
+    return web.school_response(request, institution, template="console/dashboard_school.html")
 
 
 @require_POST

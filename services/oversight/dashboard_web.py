@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -125,3 +126,23 @@ def school_context(request: HttpRequest, institution: Institution) -> dict[str, 
         "columns": [(m, dashboard.label(m)) for m in dashboard.ALL],
         "unit_data": unit_data(drill),
     }
+
+
+def school_response(request: HttpRequest, institution: Institution, *, template: str) -> HttpResponse:
+    """One institution's drill-down page, or its export (``?export=xlsx|pdf``): the committee's
+    view of a school on the console and an institution's own view share it."""
+    context = school_context(request, institution)
+    export = request.GET.get("export", "")
+    if export not in EXPORTS:
+        return render(request, template, context)
+    title = _("%(name)s %(year)s 年党建看板（%(unit)s）") % {
+        "name": institution.name,
+        "year": context["year"],
+        "unit": context["unit"] or _("全校"),
+    }
+    return export_response(
+        export,
+        title=title,
+        sections=dashboard_export.drilldown_sections(drill=context["drill"]),
+        filename=f"dashboard-{institution.code}-{context['year']}",
+    )

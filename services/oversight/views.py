@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -15,7 +14,6 @@ from services.organization.scope import scope_for
 from tenants.models import Institution
 
 from . import dashboard_web as web
-from .dashboard_export import drilldown_sections
 
 
 @login_required
@@ -26,18 +24,4 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     institution = getattr(connection, "tenant", None)
     if not isinstance(institution, Institution):  # the routing sets it on every institution's host
         raise PermissionDenied
-    context = web.school_context(request, institution)
-    export = request.GET.get("export", "")
-    if export in web.EXPORTS:
-        title = _("%(name)s %(year)s 年党建看板（%(unit)s）") % {
-            "name": institution.name,
-            "year": context["year"],
-            "unit": context["unit"] or _("全校"),
-        }
-        return web.export_response(
-            export,
-            title=title,
-            sections=drilldown_sections(drill=context["drill"]),
-            filename=f"dashboard-{institution.code}-{context['year']}",
-        )
-    return render(request, "oversight/dashboard.html", context)
+    return web.school_response(request, institution, template="oversight/dashboard.html")
