@@ -111,8 +111,12 @@ def export_response(kind: str, *, title: str, sections: list[dashboard_export.Se
     return response
 
 
-def school_context(request: HttpRequest, institution: Institution) -> dict[str, Any]:
-    """One institution's drill-down at the unit asked for (404 for a unit that is not a path)."""
+def school_context(
+    request: HttpRequest, institution: Institution, *, names: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """One institution's drill-down at the unit asked for (404 for a unit that is not a path).
+    ``names`` (path -> unit name) only where the unit names may be shown: on the institution's
+    own host, from its own tree; the committee sees paths of ids."""
     unit = unit_of(request)
     if unit is None:
         raise Http404
@@ -125,13 +129,19 @@ def school_context(request: HttpRequest, institution: Institution) -> dict[str, 
         "unit": unit,
         "columns": [(m, dashboard.label(m)) for m in dashboard.ALL],
         "unit_data": unit_data(drill),
+        "named": names is not None,
+        "trail": [(path, (names or {}).get(path, path)) for path in drill.trail[1:]],
+        "unit_label": (names or {}).get(drill.unit.path, drill.unit.path) if drill.unit else "",
+        "children": [(child, (names or {}).get(child.path, child.path)) for child in drill.children],
     }
 
 
-def school_response(request: HttpRequest, institution: Institution, *, template: str) -> HttpResponse:
+def school_response(
+    request: HttpRequest, institution: Institution, *, template: str, names: dict[str, str] | None = None
+) -> HttpResponse:
     """One institution's drill-down page, or its export (``?export=xlsx|pdf``): the committee's
-    view of a school on the console and an institution's own view share it."""
-    context = school_context(request, institution)
+    view of a school on the console and an institution's own view (with ``names``) share it."""
+    context = school_context(request, institution, names=names)
     export = request.GET.get("export", "")
     if export not in EXPORTS:
         return render(request, template, context)

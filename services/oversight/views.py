@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from services.organization.models import OrgUnit
 from services.organization.scope import scope_for
 from tenants.models import Institution
 
@@ -24,4 +25,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     institution = getattr(connection, "tenant", None)
     if not isinstance(institution, Institution):  # the routing sets it on every institution's host
         raise PermissionDenied
-    return web.school_response(request, institution, template="oversight/dashboard.html")
+    # On its own host the institution's units are named from its own tree (the facts hold ids only).
+    names = dict(OrgUnit.objects.values_list("path", "name"))
+    return web.school_response(request, institution, template="oversight/dashboard.html", names=names)

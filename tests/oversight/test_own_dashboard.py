@@ -39,3 +39,22 @@ def test_others_in_the_institution_are_refused(inst_a: Institution) -> None:
         MemberFactory(user=member_user)
     assert client_for(inst_a, member_user).get("/dashboard/").status_code == 403
     assert "/dashboard/" not in client_for(inst_a, member_user).get("/").content.decode()
+
+
+def test_on_its_own_host_the_institution_sees_its_units_by_name_and_the_committee_by_ids(
+    inst_a: Institution, committee_user: object
+) -> None:
+    from services.organization.models import OrgUnit
+    from tests.factories import OrgUnitFactory
+
+    with in_schema(inst_a):
+        college = OrgUnitFactory(name="机械学院党委", kind=OrgUnit.Kind.SECOND_LEVEL)
+    fact(inst_a, "orglife.held", 30, 40)
+    fact(inst_a, "orglife.held", 8, 10, path=college.path, kind="second_level")
+    client, _admin = admin_client(inst_a)
+    own = client.get("/dashboard/?year=2026").content.decode()
+    assert "机械学院党委" in own and "80%" in own
+    console = client_for(None, committee_user).get(f"/dashboard/schools/{inst_a.code}/?year=2026")
+    assert console.status_code == 200
+    page = console.content.decode()
+    assert college.path in page and "机械学院党委" not in page  # the public schema holds no names
