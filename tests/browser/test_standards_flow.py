@@ -38,7 +38,7 @@ from services.standards import demo_data
 from services.standards.models import Assessment, Evidence, IndicatorNode, IndicatorSystem, ReviewStep
 from services.standards.validation import KIND_LABEL
 from services.standards.workbook import HEADER, NODES_SHEET, RULE_LABEL, SETTINGS_SHEET
-from tests.browser.conftest import BrowserServer, BrowserUsers, NewContext, sign_in
+from tests.browser.conftest import BrowserServer, NewContext, sign_in
 from tests.conftest import ADMIN_PASSWORD, Institutions
 from tests.factories import PASSWORD, MemberFactory, UserFactory
 
@@ -222,7 +222,6 @@ def _number_cells(book: Workbook) -> list[float]:
 def test_a_published_system_is_self_assessed_reviewed_and_seen_de_identified_on_the_dashboard(
     new_context: NewContext,
     browser_server: BrowserServer,
-    browser_users: BrowserUsers,
     institutions: Institutions,
     std_world: StdWorld,
     tmp_path: Path,
