@@ -44,3 +44,8 @@ PLATFORM_USER_LINK_ISSUED = declare(
 PLATFORM_USER_PASSWORD_SET = declare(
     "platform_user.password_set", label=_("通过链接设置密码"), detail="nothing; the target set their own password"
 )
+INSTITUTION_MOVED = declare(
+    "institution.moved",
+    label=_("迁移学校数据库节点"),
+    detail="phase (started, done or failed); source and target worker (host:port); error or seconds",
+)
