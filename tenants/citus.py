@@ -244,13 +244,14 @@ def worker_nodes() -> list[str]:
 # trigger runs on the worker, in a backend whose search path is not the institution's: the
 # helper is "not found". Pinning every function of the schema to its own schema (a function's
 # SET search_path, which Citus propagates to the worker) makes the names resolve there as on
-# one server. One catalog query when every function is pinned already.
+# one server. A function that sets its own search path (the audit purge's) keeps it. One
+# catalog query when every function is pinned already.
 _UNPINNED = """
 SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang AND l.lanname IN ('plpgsql', 'sql')
 WHERE n.nspname = ANY(%s) AND p.prokind = 'f'
-  AND NOT coalesce(p.proconfig, '{}') @> ARRAY['search_path=' || quote_ident(n.nspname) || ', public']
+  AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) AS setting WHERE setting LIKE 'search_path=%%')
 ORDER BY 1, 2
 """
 

@@ -15,6 +15,7 @@ from console.tasks import move_institution
 from services.accounts.models import User
 from services.audit.models import AuditEvent
 from tenants import citus
+from tenants.models import Institution
 from tests.citus.helpers import worker_nodes
 from tests.conftest import Institutions, client_for, make_user
 
@@ -30,7 +31,17 @@ def test_an_operator_moves_an_institution_from_its_page(institutions: Institutio
 
 
 def _move_round_trip(institutions: Institutions, operator: User) -> None:
-    inst = institutions.a
+    inst = Institution.objects.get(pk=institutions.a.pk)
+    status = inst.status  # another test may have left it archived: moves are for active ones
+    Institution.objects.filter(pk=inst.pk).update(status=Institution.Status.ACTIVE)
+    inst.refresh_from_db()
+    try:
+        _move_and_back(inst, operator)
+    finally:
+        Institution.objects.filter(pk=inst.pk).update(status=status)
+
+
+def _move_and_back(inst: Institution, operator: User) -> None:
     first = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     moved = AuditEvent.objects.filter(event=console_events.INSTITUTION_MOVED.code, object_id=str(inst.pk), pk__gt=first)
     (source,) = citus.schema_nodes(inst.schema_name)
