@@ -49,3 +49,10 @@ PLATFORM_USER_PASSWORD_SET = declare(
 DASHBOARD_RANKINGS_SET = declare(
     "dashboard.rankings_set", label=_("设置看板排名"), detail="before/after: whether rankings are shown"
 )
+
+# Moving an institution to another database node (Citus; console/moves.py).
+INSTITUTION_MOVED = declare(
+    "institution.moved",
+    label=_("迁移学校数据库节点"),
+    detail="phase (started, done or failed); source and target worker (host:port); error or seconds",
+)

@@ -66,3 +66,23 @@ def archive_institution(institution_id: int, acting_user_id: int | None = None) 
             return institution_archive_finish(institution=institution, acting_user=actor).last_export_key
         except LifecycleRefused:
             return ""
+
+
+@shared_task(
+    name="console.tasks.move_institution",
+    verbose_name=_("迁移学校数据库节点"),
+    soft_time_limit=3600,
+    time_limit=3900,
+    memory_limit_mb=256,
+)
+def move_institution(institution_id: int, target: str, acting_user_id: int | None = None) -> str:
+    """Move an institution's schema to the Citus worker ``target`` (moves.institution_move_start
+    recorded and queued it); the outcome is in its audit rows."""
+    from .moves import institution_move_run
+
+    with schema_context("public"):
+        institution = Institution.objects.filter(pk=institution_id).first()
+        if institution is None:
+            return ""
+        actor = User.objects.filter(pk=acting_user_id).first() if acting_user_id else None
+        return institution_move_run(institution=institution, target=target, acting_user=actor).phase

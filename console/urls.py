@@ -12,6 +12,7 @@ urlpatterns = [
     path("institutions/<str:code>/resume/", views.institution_resume, name="institution_resume"),
     path("institutions/<str:code>/archive/", views.institution_archive, name="institution_archive"),
     path("institutions/<str:code>/delete/", views.institution_delete, name="institution_delete"),
+    path("institutions/<str:code>/move/", views.institution_move, name="institution_move"),
     path("statistics/", statistics_views.statistics_tables, name="statistics_tables"),
     path("statistics/export/", statistics_views.statistics_export, name="statistics_export"),
     path("tasks/dead-letters/", views.dead_letters, name="dead_letters"),

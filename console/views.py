@@ -20,7 +20,7 @@ from services.oversight import dashboard as dashboard_selectors
 from services.workdays import selectors as workdays_selectors
 from tenants.models import Institution, TaskDelivery
 
-from . import dashboard, selectors, services
+from . import dashboard, moves, selectors, services
 from . import dead_letters as dead_letter_services
 from .forms import ArchiveForm, DeleteForm, InstitutionCreateForm, RestoreForm, SuspendForm
 
@@ -102,7 +102,28 @@ def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
             "suspend_form": SuspendForm(),
             "archive_form": ArchiveForm(),
             "delete_form": DeleteForm(),
+            "placement": moves.placement(institution),  # None when not on Citus: no move form
         },
+    )
+
+
+@require_POST
+@operator_required
+def institution_move(request: HttpRequest, code: str) -> HttpResponse:
+    """Move the institution to another Citus worker: checked and queued here, run by a task;
+    the detail page shows its progress."""
+    institution = get_object_or_404(Institution, code=code)
+    return run_and_redirect(
+        request,
+        lambda: moves.institution_move_start(
+            institution=institution,
+            target=request.POST.get("target", ""),
+            confirmation=request.POST.get("confirmation", ""),
+            acting_user=request.user,
+        ),
+        success=_("已开始迁移，学校在迁移期间照常使用；完成后本页会显示新的节点。"),
+        level=messages.INFO,
+        to=redirect("console:institution", code=code),
     )
 
 

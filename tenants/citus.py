@@ -186,6 +186,7 @@ def distribute_schema(schema_name: str) -> bool:
         return False
     with connection.cursor() as cursor:
         cursor.execute(SESSION + "SELECT citus_schema_distribute(%s)", [schema_name])
+    pin_function_search_paths([schema_name])
     return True
 
 
@@ -229,3 +230,39 @@ def move_schema(schema_name: str, target: str, *, mode: str = "auto") -> tuple[s
             [shard, source_host, source_port, host, int(port), mode],
         )
     return source, target
+
+
+def worker_nodes() -> list[str]:
+    """The active workers (host:port), the places an institution may be moved to."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT node_name || ':' || node_port FROM citus_get_active_worker_nodes() ORDER BY 1")
+        return [row[0] for row in cursor.fetchall()]
+
+
+# Trigger functions of an institution call the schema's own helper functions by their bare
+# names (e.g. orglife_minutes_finalized), found through the request's search path. On Citus a
+# trigger runs on the worker, in a backend whose search path is not the institution's: the
+# helper is "not found". Pinning every function of the schema to its own schema (a function's
+# SET search_path, which Citus propagates to the worker) makes the names resolve there as on
+# one server. A function that sets its own search path (the audit purge's) keeps it. One
+# catalog query when every function is pinned already.
+_UNPINNED = """
+SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_language l ON l.oid = p.prolang AND l.lanname IN ('plpgsql', 'sql')
+WHERE n.nspname = ANY(%s) AND p.prokind = 'f'
+  AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) AS setting WHERE setting LIKE 'search_path=%%')
+ORDER BY 1, 2
+"""
+
+
+def pin_function_search_paths(schemas: list[str]) -> int:
+    """Pin the functions of ``schemas`` to their schema; return how many were pinned now."""
+    if not schemas:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(_UNPINNED, [schemas])
+        found = cursor.fetchall()
+        for schema, name, arguments in found:
+            cursor.execute(f'ALTER FUNCTION "{schema}"."{name}"({arguments}) SET search_path = "{schema}", public')
+    return len(found)

@@ -104,6 +104,7 @@ def schema_create_by_clone(schema_name: str) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             for statement in citus.distributed_schema_statements(script):
                 cursor.execute(statement)
+            citus.pin_function_search_paths([schema_name])
         return
     with connection.cursor() as cursor:
         cursor.execute(script)

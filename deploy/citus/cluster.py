@@ -387,7 +387,8 @@ def run_suite(cluster: Cluster, pytest_args: list[str]) -> int:
     cluster.create_database(test_database)
     env = {**os.environ, **cluster.environment(), "TEST_ELASTICSEARCH": "0"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "platform"), env.get("PYTHONPATH")]))
-    env.setdefault("PARTYCLOUD_DATA_DIR", str(ROOT / ".data"))
+    # Its own Redis and files, so a `make test` in the same clone cannot stop them under it.
+    env.setdefault("PARTYCLOUD_DATA_DIR", str(ROOT / ".data" / "citus-suite"))
     args = pytest_args or ["-p", "no:xdist", "-q", "tests/citus"]
     command = [sys.executable, "-m", "partycloud.devstack", "test", "--", "--reuse-db", *args]
     return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode

@@ -190,3 +190,23 @@ def test_full_text_search_columns_work_on_the_worker(
         assert titles == ["分布式检索甲"]
         vector = scalar("SELECT vector IS NOT NULL FROM search_searchentry WHERE object_id = 424242")
         assert vector is True
+
+
+@pytest.mark.django_db
+def test_institution_functions_are_pinned_to_their_schema_on_the_workers(institutions: Institutions) -> None:
+    """Triggers run on the worker, where the request's search path is not set: the schema's
+    functions carry their own, so a guard finds its helper there (orglife's minutes guard)."""
+    schemas = [institutions.a.schema_name, institutions.b.schema_name]
+    assert citus.pin_function_search_paths(schemas) == 0  # provisioning and migrate pinned them all
+    schema = institutions.a.schema_name
+    pinned = scalar(
+        "SELECT proconfig::text FROM pg_proc WHERE proname = 'orglife_minutes_finalized'"
+        f" AND pronamespace = '{schema}'::regnamespace"
+    )
+    assert pinned == f'{{"search_path={schema}, public"}}'
+    on_workers = scalar(
+        "SELECT result FROM run_command_on_workers($$SELECT count(*) FROM pg_proc p JOIN pg_namespace n"
+        f" ON n.oid = p.pronamespace WHERE n.nspname = '{schema}' AND p.proconfig IS NOT NULL$$)"
+        " ORDER BY result DESC LIMIT 1"
+    )
+    assert int(on_workers) > 0

@@ -150,6 +150,7 @@ CASES: dict[tuple[str, str], Case] = {
     (CONSOLE, "console:institution_resume"): Case("console", lookup="code", methods=("post",)),
     (CONSOLE, "console:institution_archive"): Case("console", lookup="code", methods=("post",)),
     (CONSOLE, "console:institution_delete"): Case("console", lookup="code", methods=("post",)),
+    (CONSOLE, "console:institution_move"): Case("console", lookup="code", methods=("post",)),
     (CONSOLE, "console:institution_restore"): Case("console", methods=("get", "post")),
     (CONSOLE, "institution-list"): Case("console", methods=("get", "post")),
     (CONSOLE, "institution-detail"): Case("console", lookup="code"),

@@ -16,7 +16,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from tenants import citus
-from tenants.db import connection
 from tenants.models import Institution
 
 
@@ -37,9 +36,7 @@ class Command(BaseCommand):
             raise CommandError(f"no institution with the code {options['code']!r}")
         schema = institution.schema_name
         if options["list"] or not options["to"]:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT node_name || ':' || node_port FROM citus_get_active_worker_nodes() ORDER BY 1")
-                workers = [row[0] for row in cursor.fetchall()]
+            workers = citus.worker_nodes()
             self.stdout.write(f"{schema} is on {', '.join(citus.schema_nodes(schema)) or '-'}")
             self.stdout.write(f"workers: {', '.join(workers)}")
             return

@@ -66,6 +66,9 @@ class Command(MigrateSchemasCommand):
                 get_executor(codename=self.executor or codename)(self.args, self.options).run_migrations(
                     tenants=pending
                 )
+            if citus.enabled():
+                # Functions a migration added run on the workers (triggers): pin their names.
+                citus.pin_function_search_paths(sorted(citus.distributed_schemas()))
 
     def _template_then_reference_tables(self, pending: list[str], *, verbose: bool) -> list[str]:
         """On Citus, a migration that adds a foreign key from institution tables to a public
