@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from services.kernel.inputs import InvalidInput, Number, Page, Parameter, Text, choice
 from services.oversight import dashboard as selectors
 from services.oversight import dashboard_web as web
+from services.oversight.drilldown import UnitRow, drilldown
 from tenants.models import Institution
 
 from . import dashboard
@@ -224,9 +225,9 @@ class DashboardChartsView(APIView):
 
 
 def drilldown_answer(institution: Institution, year: int, unit: str) -> dict[str, Any]:
-    drill = selectors.drilldown(institution_id=institution.pk, year=year, unit_path=unit)
+    drill = drilldown(institution_id=institution.pk, year=year, unit_path=unit)
 
-    def one(u: selectors.UnitRow) -> dict[str, Any]:
+    def one(u: UnitRow) -> dict[str, Any]:
         return {"path": u.path, "kind": u.kind, "cells": _cells(u)}
 
     return {

@@ -27,7 +27,6 @@ from django.db.models.functions import Cast, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from services.metrics import registry
-from services.organization.models import OrgUnit
 from tenants.models import Institution
 
 from .models import UnitFact
@@ -146,7 +145,7 @@ class Cell:
 MISSING = {m: Cell(m, present=False) for m in ALL}
 
 
-def _cell(row: Mapping[str, Any]) -> Cell:
+def cell_of(row: Mapping[str, Any]) -> Cell:
     return Cell(row["metric"], row["numerator"], row["denominator"], row["suppressed"])
 
 
@@ -244,7 +243,7 @@ def school_table(
     for row in UnitFact.objects.filter(
         institution_id__in=list(cells), period=filters.period, depth=1, metric__in=ALL
     ).values("institution_id", "metric", "numerator", "denominator", "suppressed"):
-        cells[row["institution_id"]][row["metric"]] = _cell(row)
+        cells[row["institution_id"]][row["metric"]] = cell_of(row)
     ranked = sort.lstrip("-") in ALL
     rows = [SchoolRow(inst, cells[inst.pk], rank=offset + i + 1 if ranked else None) for i, inst in enumerate(chosen)]
     return SchoolPage(rows=rows, total=total, page=page, pages=pages, sort=sort, ranked=ranked, offset=offset)
@@ -315,62 +314,6 @@ def trends(*, filters: Filters) -> dict[str, list[Cell]]:
         ]
         for metric in MONTHLY
     }
-
-
-@dataclass
-class UnitRow:
-    path: str
-    kind: str
-    cells: dict[str, Cell] = field(default_factory=dict)
-
-    @property
-    def kind_label(self) -> str:
-        return str(dict(OrgUnit.Kind.choices).get(self.kind, self.kind))
-
-    @property
-    def unit_id(self) -> str:
-        return self.path.rstrip(".").rsplit(".", 1)[-1]
-
-    def columns(self, metrics: tuple[str, ...] = TABLE) -> list[Cell]:
-        return [self.cells.get(m, MISSING[m]) for m in metrics]
-
-    @property
-    def columns_all(self) -> list[Cell]:
-        return self.columns(ALL)
-
-
-@dataclass
-class Drilldown:
-    unit: UnitRow | None  # the unit drilled into (its own totals); None when it has no facts
-    children: list[UnitRow]
-    trail: list[str]  # the paths from the root unit down to this one
-
-
-def drilldown(*, institution_id: int, year: int, unit_path: str = "") -> Drilldown:
-    """One institution's unit (its root when ``unit_path`` is empty) and the units one level
-    below it, with their facts of ``year`` (one query; the same suppression as the table)."""
-    if unit_path and not UNIT_PATH.match(unit_path):
-        raise ValueError(unit_path)
-    depth = unit_path.count(".") if unit_path else 1
-    qs = UnitFact.objects.filter(institution_id=institution_id, period=str(year), metric__in=ALL)
-    if unit_path:
-        qs = qs.filter(unit_path__startswith=unit_path, depth__in=(depth, depth + 1))
-    else:
-        qs = qs.filter(depth__in=(1, 2))
-    units: dict[str, UnitRow] = {}
-    own: UnitRow | None = None
-    for row in qs.values("unit_path", "unit_kind", "depth", "metric", "numerator", "denominator", "suppressed"):
-        unit = units.setdefault(row["unit_path"], UnitRow(row["unit_path"], row["unit_kind"]))
-        unit.cells[row["metric"]] = _cell(row)
-        if row["depth"] == depth:
-            own = unit
-    children = sorted(
-        (u for u in units.values() if u is not own), key=lambda u: [int(p) for p in u.path.rstrip(".").split(".")]
-    )
-    path = own.path if own is not None else unit_path
-    parts = path.rstrip(".").split(".") if path else []
-    trail = [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
-    return Drilldown(unit=own, children=children, trail=trail)
 
 
 def regions() -> list[str]:

@@ -20,7 +20,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .dashboard import ALL, MONTHLY, TABLE, Cell, Drilldown, GroupRow, SchoolPage, label
+from .dashboard import ALL, MONTHLY, TABLE, Cell, GroupRow, SchoolPage, label
+from .drilldown import Drilldown
 
 FONT = "STSong-Light"
 SHEET_NAME = re.compile(r"[\[\]:*?/\\]")

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from tenants.models import Institution
 
 from . import dashboard, dashboard_export
-from .dashboard import MONTHLY, RATES, UNIT_PATH, Cell, Drilldown, Filters, GroupRow, SchoolPage, label
+from .dashboard import MONTHLY, RATES, UNIT_PATH, Cell, Filters, GroupRow, SchoolPage, label
+from .drilldown import Drilldown, drilldown
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORTS = ("xlsx", "pdf")
@@ -121,7 +122,7 @@ def school_context(
     if unit is None:
         raise Http404
     year = year_of(request)
-    drill = dashboard.drilldown(institution_id=institution.pk, year=year, unit_path=unit)
+    drill = drilldown(institution_id=institution.pk, year=year, unit_path=unit)
     return {
         "target": institution,
         "year": year,

@@ -13,6 +13,7 @@ from services.metrics import registry
 from services.metrics.registry import Metric
 from services.oversight import dashboard
 from services.oversight.dashboard import Cell, Filters
+from services.oversight.drilldown import drilldown
 from tenants.models import Institution
 from tests.oversight.helpers import fact, school
 
@@ -107,23 +108,23 @@ def test_trends_are_monthly_sums(world: dict[str, Institution]) -> None:
 
 
 def test_the_drill_down_goes_one_level_at_a_time_with_the_same_suppression(world: dict[str, Institution]) -> None:
-    root = dashboard.drilldown(institution_id=world["a"].pk, year=2026)
+    root = drilldown(institution_id=world["a"].pk, year=2026)
     assert root.unit is not None and root.unit.path == "1." and root.trail == ["1."]
     assert [u.path for u in root.children] == ["1.4.", "1.5."]
     assert [u.cells["orglife.held"].text for u in root.children] == ["80%", "< 5"]
     assert root.children[0].kind_label == "院系党委"
-    college = dashboard.drilldown(institution_id=world["a"].pk, year=2026, unit_path="1.4.")
+    college = drilldown(institution_id=world["a"].pk, year=2026, unit_path="1.4.")
     assert college.unit is not None and college.unit.path == "1.4." and college.trail == ["1.", "1.4."]
     assert [(u.path, u.cells["orglife.held"].text) for u in college.children] == [
         ("1.4.17.", "< 5"),
         ("1.4.18.", "71%"),
     ]
-    branch = dashboard.drilldown(institution_id=world["a"].pk, year=2026, unit_path="1.4.17.")
+    branch = drilldown(institution_id=world["a"].pk, year=2026, unit_path="1.4.17.")
     assert branch.children == [] and branch.unit is not None
-    other = dashboard.drilldown(institution_id=world["b"].pk, year=2026, unit_path="1.4.")
+    other = drilldown(institution_id=world["b"].pk, year=2026, unit_path="1.4.")
     assert other.unit is None and other.children == []  # another school's paths are its own
     with pytest.raises(ValueError):
-        dashboard.drilldown(institution_id=world["a"].pk, year=2026, unit_path="1.4")
+        drilldown(institution_id=world["a"].pk, year=2026, unit_path="1.4")
 
 
 def test_rankings_are_off_by_default(world: dict[str, Institution]) -> None:
