@@ -14,25 +14,20 @@ minutes ahead), so starting only marks a row started and returns the paper.
 
 from __future__ import annotations
 
-import http.client
 import json
-import multiprocessing
 import os
 import random
-import select
 import statistics
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connections
 from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from bench.common import Figure, cleanup
+from bench.phones import Phone, in_processes
 from bench.real_server import Server, serving
 from console.services import institution_create
 from services.accounts.models import User
@@ -49,10 +44,6 @@ FIGURES = ("exam_start_burst_300_p95_ms", "exam_answer_p95_ms")
 PEOPLE = 300
 SPREAD_SECONDS = 10.0
 ANSWERS_EACH = 5
-# The phones' processes; BENCH_EXAM_CLIENT=requests (with BENCH_EXAM_CLIENT_PROCESSES=1) is the
-# client this benchmark had before, kept to compare what the client itself costs.
-CLIENT_PROCESSES = int(os.environ.get("BENCH_EXAM_CLIENT_PROCESSES", "3"))
-CLIENT = os.environ.get("BENCH_EXAM_CLIENT", "http.client")
 HOST = "bexam.localhost"
 CSRF = "benchcsrftokenbenchcsrftoken0123"  # 32 characters: the cookie's secret, sent back as the header
 
@@ -118,116 +109,47 @@ def _exam() -> tuple[int, list[str]]:
     return exam.pk, keys
 
 
-class _Phone:
-    """One member's phone: its own keep-alive connection and signed-in session. Plain
-    http.client, not requests: a requests.Session spent about as much CPU per request as the
-    server's answer path does, and 300 of them share one machine (and one GIL) with the server,
-    so the figures measured the client as much as the server."""
-
-    def __init__(self, port: int, host: str, key: str) -> None:
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.headers = {
-            "Host": f"{host}:{port}",
-            "Cookie": f"sessionid={key}; csrftoken={CSRF}",
-            "X-CSRFToken": CSRF,
-            "Content-Type": "application/json",
-        }
-        self.session: Any = None
-        if CLIENT == "requests":
-            import requests
-
-            self.session = requests.Session()
-            self.session.headers.update({"Host": self.headers["Host"], "X-CSRFToken": CSRF})
-            self.session.cookies.set("sessionid", key, domain=host, path="/")
-            self.session.cookies.set("csrftoken", CSRF, domain=host, path="/")
-            self.base = f"http://127.0.0.1:{port}"
-
-    def _send(self, path: str, data: bytes) -> http.client.HTTPResponse:
-        sock = self.connection.sock
-        if sock is not None and select.select([sock], [], [], 0)[0]:
-            self.connection.close()  # readable while idle: closed by the server (what urllib3 checks)
-        self.connection.request("POST", path, body=data, headers=self.headers)
-        return self.connection.getresponse()
-
-    def _post_requests(self, path: str, body: Any) -> tuple[float, Any]:
-        started = time.perf_counter()
-        done = self.session.post(self.base + path, timeout=60, **({"json": body} if body is not None else {}))
-        took = time.perf_counter() - started
-        assert done.status_code == 200, (done.status_code, done.text[:300])
-        return took, done.json()
-
-    def post(self, path: str, body: Any = None) -> tuple[float, Any]:
-        if self.session is not None:
-            return self._post_requests(path, body)
-        data = json.dumps(body).encode() if body is not None else b""
-        started = time.perf_counter()
-        try:
-            response = self._send(path, data)
-        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
-            # The server closed this kept-alive connection (a worker recycled after
-            # GUNICORN_MAX_REQUESTS): a new connection, as a browser (and requests) would open;
-            # its time is counted.
-            self.connection.close()
-            response = self._send(path, data)
-        payload = response.read()
-        took = time.perf_counter() - started
-        assert response.status == 200, (response.status, payload[:300])
-        return took, json.loads(payload)
+def _phone(port: int, key: str) -> Phone:
+    phone = Phone(port, HOST, {"X-CSRFToken": CSRF, "Content-Type": "application/json"})
+    phone.cookies.update(sessionid=key, csrftoken=CSRF)
+    return phone
 
 
-Shard = tuple[list[float], list[float], list[str], float]
+def _post(phone: Phone, path: str, body: Any = None) -> tuple[float, Any]:
+    answer = phone.request("POST", path, json.dumps(body).encode() if body is not None else b"")
+    assert answer.status == 200, (answer.status, answer.body[:300])
+    return answer.took, json.loads(answer.body)
 
 
-def _shard(port: int, host: str, exam_id: int, jobs: list[tuple[int, str, float]]) -> Shard:
-    """The phones ``jobs`` (index, session key, when to press start) in this process, each on its
-    thread; returns the start and answer times, the errors and this process's CPU seconds."""
-    cpu = time.process_time()
-    lock = threading.Lock()
-    errors: list[str] = []
-    answer_times: list[float] = []
+Job = tuple[int, int, int, str, float]  # the server's port, the exam, the person, their session, when to start
 
-    def one(job: tuple[int, str, float]) -> float | None:
-        index, key, moment = job
-        try:
-            phone = _Phone(port, host, key)
-            time.sleep(max(0.0, moment - time.time()))
-            took, paper = phone.post(f"/api/exams/{exam_id}/start/")
-            rng = random.Random(index)
-            for question in paper["questions"][:ANSWERS_EACH]:
-                time.sleep(rng.uniform(2.0, 4.0))
-                answered, _ = phone.post(
-                    f"/api/exams/{exam_id}/answers/",
-                    {"question": question["id"], "given": [question["options"][0][0]]},
-                )
-                with lock:
-                    answer_times.append(answered)
-            return took
-        except Exception as exc:  # every failure is counted, then fails the benchmark
-            with lock:
-                errors.append(repr(exc)[:300])
-            return None
 
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        starts = [r for r in pool.map(one, jobs) if r is not None]
-    return starts, answer_times, errors, time.process_time() - cpu
+def _take(job: Job) -> tuple[float, list[float]]:
+    """One member's phone: press start at the moment given, then answer a question every 2–4
+    seconds; returns the start's time and the answers' times."""
+    port, exam_id, index, key, moment = job
+    phone = _phone(port, key)
+    time.sleep(max(0.0, moment - time.time()))
+    took, paper = _post(phone, f"/api/exams/{exam_id}/start/")
+    rng = random.Random(index)
+    answers = []
+    for question in paper["questions"][:ANSWERS_EACH]:
+        time.sleep(rng.uniform(2.0, 4.0))
+        answered, _ = _post(
+            phone, f"/api/exams/{exam_id}/answers/", {"question": question["id"], "given": [question["options"][0][0]]}
+        )
+        answers.append(answered)
+    phone.close()
+    return took, answers
 
 
 def _burst(server: Server, exam_id: int, keys: list[str]) -> tuple[list[float], list[float], list[str], float]:
-    """The 300 phones in CLIENT_PROCESSES processes (threads of one process wait for one GIL, and
-    that wait was counted as the server's latency); returns their CPU seconds as well."""
+    """The 300 phones, each on its own thread, spread over a few processes (bench/phones.py);
+    returns the start and answer times, the errors and the phones' CPU seconds."""
     start = time.time() + 2.0
-    jobs = [(i, keys[i], start + SPREAD_SECONDS * i / PEOPLE) for i in range(PEOPLE)]
-    connections.close_all()  # the forked phones inherit no database connection
-    with ProcessPoolExecutor(CLIENT_PROCESSES, mp_context=multiprocessing.get_context("fork")) as pool:
-        shards = [
-            pool.submit(_shard, server.port, server.host, exam_id, jobs[i::CLIENT_PROCESSES])
-            for i in range(CLIENT_PROCESSES)
-        ]
-        done = [shard.result() for shard in shards]
-    starts = [t for shard in done for t in shard[0]]
-    answers = [t for shard in done for t in shard[1]]
-    errors = [e for shard in done for e in shard[2]]
-    return starts, answers, errors, sum(shard[3] for shard in done)
+    jobs = [(server.port, exam_id, i, keys[i], start + SPREAD_SECONDS * i / PEOPLE) for i in range(PEOPLE)]
+    done = in_processes(_take, jobs)
+    return [r[0] for r in done.results], [t for r in done.results for t in r[1]], done.errors, done.cpu
 
 
 def run() -> list[Figure]:
