@@ -36,16 +36,16 @@ test: $(STAMP) system-deps
 # isolation suite on a coordinator and two workers on loopback, built from the source tarball in
 # PARTYCLOUD_CITUS_SOURCE (deploy/citus/README.md). One pytest process: xdist would need a test
 # database per process created on every node, for little gain on the three servers' cores.
-# Not part of `make test`. Left out: PgBouncer (no pooler in front of the cluster here), the
-# audit migration's rollback (Citus refuses its multi-statement reverse SQL on a distributed
-# table) and the catalog comparison of template and clone (the template's Citus-managed local
+# PgBouncer in transaction mode runs in front of the coordinator (tests/tenants/test_pgbouncer.py).
+# Not part of `make test`. Left out: the audit migration's rollback (Citus refuses its
+# multi-statement reverse SQL on a distributed table) and the catalog comparison of template and clone (the template's Citus-managed local
 # tables list their shards' constraints in pg_constraint; tests/citus checks the clone instead),
 # and the hanging-broker test of the publisher's queue (a mocked broker and threads, no database,
 # so nothing Citus changes; `make test` runs it; beside three database servers on two cores its
 # thread timing once failed).
 CITUS_PYTEST_ARGS ?= -p no:xdist -q tests/citus tests/tenants tests/members tests/audit tests/transfers \
 	tests/console/test_lifecycle.py tests/console/test_provisioning.py tests/search tests/isolation \
-	--ignore=tests/tenants/test_pgbouncer.py --ignore=tests/search/browser \
+	--ignore=tests/search/browser \
 	--deselect=tests/tenants/test_migrations.py::test_migrate_schemas_migrates_only_the_pending_schema \
 	--deselect=tests/console/test_provisioning.py::test_provisioning_clones_the_template_with_tables_history_and_first_admin \
 	--deselect=tests/tenants/test_queueing.py::test_a_hanging_broker_never_holds_the_caller_and_a_full_queue_drops_at_once
@@ -60,9 +60,10 @@ test-citus: $(STAMP)
 test-search-cluster: $(STAMP)
 	TEST_ES_CLUSTER=1 TEST_ELASTICSEARCH=0 PYTHONPATH=platform $(PY) -m partycloud.devstack test -- -p no:xdist -q tests/search/cluster
 
-# The Citus figures (bench/citus.py) on the same local cluster.
+# The Citus figures (bench/citus.py) on the same local cluster, after the single-node figures they
+# are compared with (deploy/citus/cluster.py SINGLE_NODE_FIGURES), in the same run.
 bench-citus: $(STAMP)
-	PYTHONPATH=platform $(PY) deploy/citus/cluster.py bench citus_provision_s
+	PYTHONPATH=platform $(PY) deploy/citus/cluster.py bench
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

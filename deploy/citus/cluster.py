@@ -7,6 +7,7 @@ Citus test suite. Production installs Citus from its official packages or images
     python deploy/citus/cluster.py status
     python deploy/citus/cluster.py test -- <pytest args>   # start, run the Citus suite, stop
     python deploy/citus/cluster.py bench [figure ...]     # start, run bench figures on it, stop
+                                                   # (none: the single-node ones to compare, then all)
 
 Where Citus comes from:
 - ``PARTYCLOUD_CITUS_SOURCE``: a Citus source tarball (citus-<version>.tar.gz). It is checked
@@ -394,13 +395,25 @@ def run_suite(cluster: Cluster, pytest_args: list[str]) -> int:
     return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
 
 
+# What the Citus figures are compared with: measured on one server (the embedded PostgreSQL of
+# `make bench`) in the same run, just before.
+SINGLE_NODE_FIGURES = ("provision_clone_s", "member_list_p95_ms", "routing_overhead_pct")
+
+
 def run_bench(cluster: Cluster, figures: list[str]) -> int:
-    """`make bench`'s runner against the coordinator, in a database of its own (kept between runs)."""
-    cluster.create_database("partycloud_bench")
-    env = {**os.environ, **cluster.environment("partycloud_bench")}
+    """`make bench`'s runner against the coordinator, in a database of its own (kept between
+    runs). Without ``figures``: the single-node figures first, then every Citus figure."""
+    env = {**os.environ}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "platform"), env.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "partycloud.devstack", "bench", *(figures or ["citus_provision_s"])]
-    return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
+    command = [sys.executable, "-m", "partycloud.devstack", "bench"]
+    if not figures:
+        one_server = {k: v for k, v in env.items() if k not in ("DATABASE_URL", "PARTYCLOUD_CITUS")}
+        done = subprocess.run([*command, *SINGLE_NODE_FIGURES], env=one_server, cwd=ROOT, check=False)
+        if done.returncode:
+            return done.returncode
+    cluster.create_database("partycloud_bench")
+    env.update(cluster.environment("partycloud_bench"))
+    return subprocess.run([*command, *(figures or ["citus_provision_s"])], env=env, cwd=ROOT, check=False).returncode
 
 
 def main() -> int:

@@ -146,13 +146,16 @@ def pooled_wrappers(bouncer: PgBouncer, *, pool_mode: str) -> Iterator[tuple[Dat
 
 
 def read_markers(cursor: Any) -> Read:
+    # The server process and its path in a statement of their own: on Citus a statement that
+    # reads an institution's table runs on a worker, and would report the worker's process.
+    cursor.execute("SELECT pg_backend_pid(), current_setting('search_path')")
+    pid, search_path = cursor.fetchone()
     # Unqualified table name: the search path alone decides whose rows these are.
     cursor.execute(
-        "SELECT pg_backend_pid(), current_setting('search_path'),"
-        f" coalesce(array_agg(name ORDER BY name), '{{}}') FROM {OrgUnit._meta.db_table} WHERE name = ANY(%s)",
+        f"SELECT coalesce(array_agg(name ORDER BY name), '{{}}') FROM {OrgUnit._meta.db_table} WHERE name = ANY(%s)",
         [list(MARKERS)],
     )
-    pid, search_path, markers = cursor.fetchone()
+    (markers,) = cursor.fetchone()
     return Read(backend_pid=pid, search_path=search_path, markers=list(markers))
 
 
