@@ -345,3 +345,21 @@ def pin_function_search_paths(schemas: list[str]) -> int:
         for schema, name, arguments in found:
             cursor.execute(f'ALTER FUNCTION "{schema}"."{name}"({arguments}) SET search_path = "{schema}", public')
     return len(found)
+
+
+def repin_function_search_paths(schema_name: str, old_name: str) -> int:
+    """After ``old_name`` was renamed ``schema_name`` (a spare taken, tenants/spares.py): every
+    function whose search path names the old schema names the new one instead, the rest of its
+    path kept (the audit purge's is its schema and pg_temp); return how many."""
+    old = re.compile(rf'"?\b{re.escape(old_name)}\b"?')
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.proname, pg_get_function_identity_arguments(p.oid), setting FROM pg_proc p,"
+            " unnest(p.proconfig) AS setting WHERE p.pronamespace = %s::regnamespace AND setting LIKE %s",
+            [schema_name, f"search_path=%{old_name}%"],
+        )
+        found = cursor.fetchall()
+        for name, arguments, setting in found:
+            path = old.sub(f'"{schema_name}"', setting.split("=", 1)[1])
+            cursor.execute(f'ALTER FUNCTION "{schema_name}"."{name}"({arguments}) SET search_path = {path}')
+    return len(found)

@@ -95,10 +95,16 @@ def template_snapshot() -> str:
     return sql
 
 
-def schema_create_by_clone(schema_name: str) -> None:
-    """Create ``schema_name`` as a copy of the template (structure and rows)."""
+def schema_create_by_clone(schema_name: str, *, from_spare: bool = True) -> None:
+    """Create ``schema_name`` as a copy of the template (structure and rows). On Citus a spare
+    schema of the same template is renamed when one is ready (tenants/spares.py)."""
     _check_name(schema_name)
     ensure_template_schema()
+    if citus.enabled() and from_spare:
+        from . import spares  # it builds its spares with this function
+
+        if spares.spare_take(schema_name):
+            return
     script = re.sub(rf"\b{re.escape(template_schema())}\b", schema_name, template_snapshot())
     if citus.enabled():
         with transaction.atomic(), connection.cursor() as cursor:

@@ -119,3 +119,19 @@ def relay_deliveries() -> dict[str, int]:
     from .deliveries import deliveries_relay
 
     return deliveries_relay(republish_after=timedelta(minutes=5), stale_after=_delivery_may_run)
+
+
+@shared_task(
+    name="tenants.tasks.refill_spare_schemas",
+    verbose_name=_("补足备用学校模式（Citus）"),
+    soft_time_limit=600,
+    time_limit=660,
+    memory_limit_mb=512,
+    track_deliveries=False,
+)
+def refill_spare_schemas() -> dict[str, int]:
+    """After each provisioning and every ten minutes: the spare schemas of the current template
+    brought back to CITUS_SPARE_SCHEMAS on a Citus cluster (tenants/spares.py); nothing elsewhere."""
+    from .spares import enabled, spares_refill
+
+    return spares_refill() if enabled() else {"built": 0, "dropped": 0}

@@ -74,6 +74,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*"),
         "args": ("tenants.tasks.housekeep",),
     },
+    # On Citus, spare institution schemas ready for provisioning (tenants/spares.py); also queued
+    # after each provisioning, so this only catches a lost message.
+    "refill-spare-schemas": {
+        "task": "tenants.tasks.refill_spare_schemas",
+        "schedule": crontab(minute="*/10"),
+    },
     # Messages recorded as durable that never started are published again (tenants/deliveries.py).
     "relay-task-deliveries": {
         "task": "tenants.tasks.relay_deliveries",

@@ -7,7 +7,6 @@ full-text search."""
 from __future__ import annotations
 
 import io
-import re
 import time
 
 import psycopg2
@@ -26,9 +25,8 @@ from services.search.contract import IndexEntry
 from services.search.indexing import _rebuild_lock, lock_objects
 from tenants import citus
 from tenants.models import Institution
-from tenants.provisioning import template_snapshot
 from tests.audit.support import insert_event
-from tests.citus.helpers import scalar, worker_nodes
+from tests.citus.helpers import has_every_snapshot_constraint, scalar, worker_nodes
 from tests.conftest import ADMIN_PASSWORD, Institutions, client_for, in_schema
 from tests.factories import MemberFactory, UserFactory
 from tests.members.test_import import World, import_file, row, world, xlsx
@@ -71,13 +69,7 @@ def test_provisioning_creates_a_new_institution_distributed(institutions: Instit
     print(f"citus provisioning: {time.monotonic() - started:.2f} s")
     assert institution.schema_name in citus.distributed_schemas()
     assert set(citus.schema_nodes(institution.schema_name)) <= worker_nodes()
-    # Every constraint of the snapshot, folded into its CREATE TABLE or not, is on the clone.
-    named = set(re.findall(r"CONSTRAINT (\S+) ", template_snapshot()))
-    on_clone = scalar(
-        "SELECT array_agg(conname::text) FROM pg_constraint WHERE connamespace = %s::regnamespace",
-        [institution.schema_name],
-    )
-    assert named and set(on_clone or ()) == named  # type: ignore[call-overload]
+    assert has_every_snapshot_constraint(institution.schema_name)
     with in_schema(institution):
         assert Member.objects.count() == 0
         MemberFactory(name="新党员")

@@ -81,6 +81,9 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 # DATABASE_URL is the coordinator of a Citus cluster: institution schemas are distributed over
 # its workers (schema-based sharding; tenants/citus.py, deploy/citus/README.md).
 DATABASE_CITUS = env_bool("PARTYCLOUD_CITUS", False)
+# On Citus, how many spare institution schemas to keep built ahead of provisioning (0: none;
+# tenants/spares.py). Each is one institution's empty schema on a worker.
+CITUS_SPARE_SCHEMAS = env_int("PARTYCLOUD_CITUS_SPARES", 0)
 
 # Where pg_dump / pg_restore are (tenants/pgtools.py: template snapshots, institution archives):
 # PG_BIN_DIR, else the embedded server's own binaries (their version matches it), else "" = PATH.
