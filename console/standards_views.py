@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from services.kernel.inputs import ascii_int, posted_id, report_year
 from services.kernel.web import run_and_redirect, run_service
 from services.oversight.models import UnitFact
 from services.standards import selectors, services, spot_checks, workbook
@@ -135,7 +136,7 @@ def system_settings(request: HttpRequest, pk: int) -> HttpResponse:
 def _parent(system: IndicatorSystem, raw: str | None) -> IndicatorNode | None:
     if not raw:
         return None
-    return get_object_or_404(IndicatorNode, pk=raw, system=system)
+    return get_object_or_404(IndicatorNode, pk=posted_id(raw), system=system)
 
 
 @publisher_required
@@ -163,7 +164,7 @@ def node_change(request: HttpRequest, pk: int) -> HttpResponse:
     if op not in ("edit", "remove", "move"):
         messages.error(request, _("不认识的操作。"))
         return redirect(back)
-    node = get_object_or_404(IndicatorNode, pk=request.POST.get("node") or 0, system=system)
+    node = get_object_or_404(IndicatorNode, pk=posted_id(request.POST.get("node")), system=system)
     if op == "move":
         target = _parent(system, request.POST.get("parent"))
         return run_and_redirect(
@@ -301,8 +302,7 @@ def _candidates(year: int) -> list[spot_checks.Candidate]:
 def spot_check_list(request: HttpRequest) -> HttpResponse:
     """Draw a random sample of branches from the published results (op=draw: year, count), and
     record a check (op=record: check, score, comment). Branches are paths of ids: no names."""
-    raw_year = request.POST.get("year") or request.GET.get("year") or ""
-    year = int(raw_year) if raw_year.isdigit() else timezone.localdate().year
+    year = report_year(request.POST.get("year") or request.GET.get("year"), timezone.localdate().year)
     back = reverse("console:standards_spot_checks") + f"?year={year}"
     if request.method == "POST":
         op = request.POST.get("op", "")
@@ -311,14 +311,14 @@ def spot_check_list(request: HttpRequest) -> HttpResponse:
             return run_and_redirect(
                 request,
                 lambda: spot_checks.spot_check_draw(
-                    year=year, candidates=_candidates(year), count=int(raw) if raw.isdigit() else 0,
+                    year=year, candidates=_candidates(year), count=ascii_int(raw) or 0,
                     acting_user=request.user,
                 ),
                 success=lambda rows: _("已抽取 %(n)s 个支部。") % {"n": len(rows)},
                 to=back,
             )  # fmt: skip
         if op == "record":
-            check = get_object_or_404(SpotCheck, pk=request.POST.get("check") or 0)
+            check = get_object_or_404(SpotCheck, pk=posted_id(request.POST.get("check")))
             try:
                 score = Decimal(request.POST.get("score", "")).quantize(Decimal("0.1"))
             except InvalidOperation:

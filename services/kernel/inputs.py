@@ -209,6 +209,19 @@ def Page(description: str = "") -> Number:
     return Number("page", description or "1, 2, …", minimum=1, maximum=MAX_PAGE)
 
 
+def posted_id(value: str | None) -> int:
+    """A form's id field as a primary key to look up: the id, or 0 (no row has it, so the lookup
+    answers 404) when it is empty or not an id at all — never an error of the database."""
+    number = ascii_int((value or "").strip())
+    return number if number is not None and 1 <= number <= MAX_ID else 0
+
+
+def report_year(value: str | None, default: int) -> int:
+    """A year a page is about (``?year=``, 2000–2100), or ``default`` when it is missing or not one."""
+    year = ascii_int((value or "").strip())
+    return year if year is not None and 2000 <= year <= 2100 else default
+
+
 def ascii_int(value: str) -> int | None:
     """ASCII digits of at most 19 characters (fits a bigint), else None. ``str.isdigit`` is no
     test: it accepts "²", which ``int`` refuses."""

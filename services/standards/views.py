@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from services.kernel.inputs import posted_id, report_year
 from services.kernel.web import run_and_redirect
 from services.organization.models import OrgUnit
 from services.organization.scope import scope_for
@@ -27,8 +28,7 @@ from .workflow import LinkTarget
 
 
 def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    return report_year(request.GET.get("year"), timezone.localdate().year)
 
 
 def _seeing(user: Any) -> None:
@@ -131,7 +131,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
 def _node_id(request: HttpRequest) -> int:
     """An evidence point's key: a committee node's id, or minus a local item node's id."""
     raw = request.POST.get("node", "")
-    return int(raw) if raw.lstrip("-").isdigit() else 0
+    return -posted_id(raw[1:]) if raw.startswith("-") else posted_id(raw)
 
 
 @login_required
@@ -142,7 +142,7 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     back = _page(assessment.unit, assessment.year)
     remove = request.POST.get("remove", "")
     if remove:
-        piece = get_object_or_404(Evidence, pk=remove if remove.isdigit() else 0, assessment=assessment)
+        piece = get_object_or_404(Evidence, pk=posted_id(remove), assessment=assessment)
         return run_and_redirect(
             request,
             lambda: workflow.evidence_remove(evidence=piece, acting_user=request.user),

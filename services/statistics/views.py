@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from services.kernel.inputs import ascii_int
+from services.kernel.inputs import report_year
 
 from .filling import Filled, tables_fill
 from .layout import shown_tables
@@ -36,8 +36,7 @@ def report_years() -> list[int]:
 
 
 def year_from(value: str | None) -> int:
-    year = ascii_int(value or "")
-    return year if year is not None and 2000 <= year <= 2100 else timezone.localdate().year - 1
+    return report_year(value, timezone.localdate().year - 1)
 
 
 def institution_name(request: HttpRequest) -> str:

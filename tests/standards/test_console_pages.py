@@ -185,3 +185,20 @@ def test_the_console_api_lists_systems_and_publishes_with_its_checks(committee_u
     assert refused.status_code == 400 and "佐证材料分值之和为 25.0" in refused.content.decode()
     services.node_update(node=system.nodes.get(title="签到表"), points=D(10), acting_user=committee_user)
     assert client.post(f"/api/standards/systems/{system.pk}/publish/").json()["status"] == "published"
+
+
+@pytest.mark.parametrize("odd", ["²", "--5", "abc", "99999999999999999999", "9223372036854775808"])
+def test_ids_and_numbers_that_are_not_ones_are_not_found_rather_than_a_server_error(committee_user, odd) -> None:
+    system = build_system(committee_user)
+    client = client_for(None, committee_user)
+    for op in ("edit", "remove", "move"):
+        assert client.post(_url("standards_node", system), {"op": op, "node": odd}).status_code == 404
+    item = system.nodes.get(title="三会一课")
+    assert (
+        client.post(_url("standards_node", system), {"op": "move", "node": item.pk, "parent": odd}).status_code == 404
+    )
+    spot = _url("standards_spot_checks")
+    assert client.get(f"{spot}?year={odd}").status_code == 200  # this year's page instead
+    assert client.post(spot, {"op": "record", "check": odd, "score": "80"}).status_code == 404
+    response = client.post(spot, {"op": "draw", "year": "2026", "count": odd}, follow=True)
+    assert response.status_code == 200 and not SpotCheck.objects.exists()

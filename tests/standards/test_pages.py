@@ -93,3 +93,19 @@ def test_the_api_lists_within_scope_and_goes_through_the_same_steps(tree: Tree) 
     assert college.get(f"/api/standards/assessments/{x.pk}/").status_code == 200
     schema = client_for(tree.institution, tree.users["admin"]).get("/api/schema/").content.decode()
     assert "/api/standards/assessments/{id}/review/" in schema
+
+
+@pytest.mark.parametrize("odd", ["²", "--5", "-²", "abc", "99999999999999999999"])
+def test_ids_and_years_that_are_not_ones_are_refused_or_defaulted_not_a_server_error(tree: Tree, odd) -> None:
+    secretary = client_for(tree.institution, tree.users["secretary"])
+    page = reverse("standards:branch", kwargs={"pk": tree.units["X"].pk})
+    assert secretary.get(f"{page}?year={odd}").status_code == 200  # this year's page instead
+    secretary.post(reverse("standards:start", kwargs={"pk": tree.units["X"].pk}) + "?year=2026")
+    with in_schema(tree.institution):
+        assessment = Assessment.objects.get()
+    evidence_url = reverse("standards:evidence", kwargs={"pk": assessment.pk})
+    assert secretary.post(evidence_url, {"remove": odd}).status_code == 404
+    response = secretary.post(evidence_url, {"node": odd, "title": "纪要", "link": "/orglife/1/"})
+    assert response.status_code in (302, 400, 404)  # refused with a message, never a 500
+    with in_schema(tree.institution):
+        assert not assessment.evidence.exists()
