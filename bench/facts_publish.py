@@ -31,7 +31,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from bench.common import Figure, cleanup
-from bench.orglife_compliance import SCHEDULE
+from bench.orglife_compliance import write_meetings
 from console.services import institution_create
 from services.accounts.models import User
 from services.crypto import blind_index
@@ -42,8 +42,7 @@ from services.members.fake_ids import fake_national_id
 from services.members.models import Member
 from services.organization.models import OrgUnit, Term
 from services.organization.services import org_unit_create
-from services.orglife.compliance import month_index, month_start
-from services.orglife.models import Meeting
+from services.orglife.compliance import month_index
 from services.oversight.models import UnitFact
 from services.oversight.services import figures_publish
 from services.study.models import Course, Material, Progress
@@ -101,30 +100,6 @@ def _members(branches: list[OrgUnit]) -> list[Member]:
             )
         )
     return Member.objects.bulk_create(members, batch_size=BATCH)
-
-
-def _meetings(branches: list[OrgUnit], groups: dict[int, list[int]], first: int) -> int:
-    rng = random.Random(12)
-    rows: list[Meeting] = []
-    for branch in branches:
-        for offset in range(MONTHS):
-            month = month_start(first + offset)
-            for kind, every, by_groups in SCHEDULE:
-                if offset % every or rng.random() < 0.1:
-                    continue
-                for unit_id in groups[branch.pk] if by_groups else [branch.pk]:
-                    starts = timezone.make_aware(datetime(month.year, month.month, rng.randint(1, 28), 14, 30))
-                    rows.append(
-                        Meeting(
-                            unit_id=unit_id,
-                            kind=kind,
-                            topic="会议",
-                            starts_at=starts,
-                            ends_at=starts + timedelta(hours=2),
-                        )
-                    )
-    Meeting.objects.bulk_create(rows, batch_size=BATCH)
-    return len(rows)
 
 
 def _dues(members: list[Member], first: int, last: int) -> int:
@@ -256,7 +231,7 @@ def run() -> list[Figure]:
                 started = time.perf_counter()
                 branches, groups = _tree()
                 members = _members(branches)
-                meetings = _meetings(branches, groups, first)
+                meetings = write_meetings(branches, groups, first)
                 entries = _dues(members, first, last)
                 _study(members, years)
                 _development_reports_terms(branches, members, years)

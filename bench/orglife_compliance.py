@@ -62,7 +62,10 @@ def _tree() -> tuple[list[OrgUnit], dict[int, list[int]]]:
     return branches, groups
 
 
-def _meetings(branches: list[OrgUnit], groups: dict[int, list[int]], first: int) -> int:
+def write_meetings(branches: list[OrgUnit], groups: dict[int, list[int]], first: int) -> int:
+    """MONTHS months of meetings from ``first`` (a month index) for ``branches`` and their
+    ``groups`` on SCHEDULE, one in ten missing and one in twenty cancelled; returns how many
+    (bench/facts_publish.py builds its institution with it too)."""
     rng = random.Random(12)
     rows: list[Meeting] = []
     total = 0
@@ -102,7 +105,7 @@ def run() -> list[Figure]:
         institution, _ = institution_create(code="bolc", name="组织生活基准大学", admin_password="Bench-pass-2026!")
         with schema_context(institution.schema_name):
             branches, groups = _tree()
-            meetings = _meetings(branches, groups, first)
+            meetings = write_meetings(branches, groups, first)
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
             every_branch = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH).order_by("path"))

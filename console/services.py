@@ -25,11 +25,10 @@ from services.accounts.models import User
 from services.audit.services import audit_record
 from services.kernel.actions import for_another_institution
 from services.kernel.text import single_line
-from tenants import provisioning, spares
+from tenants import provisioning
 from tenants.models import RESERVED_CODES, Domain, Institution, institution_domain
 from tenants.queueing import publish_after_commit
 from tenants.routing import forget_institution
-from tenants.tasks import refill_spare_schemas
 
 from . import archive
 
@@ -70,8 +69,6 @@ def institution_create(
         institution.save()
         Domain.objects.create(domain=institution_domain(code), tenant=institution, is_primary=True)
         provisioning.schema_create_by_clone(institution.schema_name)
-        if spares.enabled():  # the spare it may have taken, replaced
-            publish_after_commit(refill_spare_schemas)
         with schema_context(institution.schema_name), for_another_institution():
             admin = User(
                 username=admin_username,

@@ -100,15 +100,14 @@ def _creation_order(tables: list[str], needs: dict[str, set[str]]) -> list[str]:
     """``tables`` with every table after the ones it references where possible (depth first, in
     the script's order; a table in a cycle comes after the tables it was reached from)."""
     ordered: list[str] = []
-    state: dict[str, str] = {}
+    seen: set[str] = set()
 
     def visit(table: str) -> None:
-        if table in state:
+        if table in seen:
             return
-        state[table] = "visiting"
+        seen.add(table)
         for referenced in sorted(needs[table]):
             visit(referenced)
-        state[table] = "done"
         ordered.append(table)
 
     for table in tables:

@@ -47,6 +47,10 @@ def _tag() -> str:
     return template_fingerprint()[:16]
 
 
+def _current(schemas: list[str], tag: str) -> list[str]:
+    return [name for name in schemas if name.startswith(f"{PREFIX}{tag}_")]
+
+
 def spare_schemas() -> list[str]:
     """Every spare schema, of any template, oldest first."""
     with connection.cursor() as cursor:
@@ -54,19 +58,19 @@ def spare_schemas() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _current(schemas: list[str]) -> list[str]:
-    tag = f"{PREFIX}{_tag()}_"
-    return [name for name in schemas if name.startswith(tag)]
-
-
 def spare_take(schema_name: str) -> bool:
     """Rename a spare of the current template to ``schema_name``, in the caller's transaction;
-    False when there is none (the caller replays the snapshot)."""
+    False when there is none (the caller replays the snapshot). Either way a refill is queued
+    for after the commit."""
     if not enabled():
         return False
+    from .queueing import publish_after_commit
+    from .tasks import refill_spare_schemas
+
+    publish_after_commit(refill_spare_schemas)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_TAKE_LOCK])
-        ready = _current(spare_schemas())
+        ready = _current(spare_schemas(), _tag())
         if not ready:
             return False
         cursor.execute(f'ALTER SCHEMA "{ready[0]}" RENAME TO "{schema_name}"')
@@ -86,12 +90,13 @@ def spares_refill(count: int | None = None) -> dict[str, int]:
             cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_REFILL_LOCK])
             if not cursor.fetchone()[0]:
                 return {"built": 0, "dropped": 0}
+        tag = _tag()
         schemas = spare_schemas()
-        current = _current(schemas)
+        current = _current(schemas, tag)
         stale = [name for name in schemas if name not in current]
         for name in stale:
             schema_drop(name)
         missing = max(0, wanted - len(current))
         for _ in range(missing):
-            schema_create_by_clone(f"{PREFIX}{_tag()}_{secrets.token_hex(4)}", from_spare=False)
+            schema_create_by_clone(f"{PREFIX}{tag}_{secrets.token_hex(4)}", from_spare=False)
     return {"built": missing, "dropped": len(stale)}

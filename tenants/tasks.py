@@ -9,6 +9,7 @@ institution.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -23,6 +24,7 @@ from tenants.db import connection
 from .models import Institution
 
 F = TypeVar("F", bound=Callable[..., Any])
+logger = logging.getLogger(__name__)
 
 
 def _in_institution(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -134,4 +136,7 @@ def refill_spare_schemas() -> dict[str, int]:
     brought back to CITUS_SPARE_SCHEMAS on a Citus cluster (tenants/spares.py); nothing elsewhere."""
     from .spares import enabled, spares_refill
 
-    return spares_refill() if enabled() else {"built": 0, "dropped": 0}
+    done = spares_refill() if enabled() else {"built": 0, "dropped": 0}
+    if any(done.values()):  # schemas made or dropped on the workers: said in the worker's log
+        logger.info("spare schemas: %(built)s built, %(dropped)s of an older template dropped", done)
+    return done

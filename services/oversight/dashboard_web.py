@@ -50,10 +50,6 @@ def unit_of(request: HttpRequest) -> str | None:
     return unit if not unit or UNIT_PATH.match(unit) else None
 
 
-def _percent(cell: Cell) -> int | None:
-    return cell.value
-
-
 def heat_data(page: SchoolPage) -> dict[str, Any]:
     """The heat map of the page's schools × the rate indicators: [x, y, percent] triples, a
     suppressed cell as its text ("< 5") with no value."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from services.organization.models import OrgUnit
+from services.organization.scope import ancestor_paths
 
 from .dashboard import ALL, MISSING, TABLE, UNIT_PATH, Cell, cell_of
 from .models import UnitFact
@@ -62,6 +63,5 @@ def drilldown(*, institution_id: int, year: int, unit_path: str = "") -> Drilldo
         (u for u in units.values() if u is not own), key=lambda u: [int(p) for p in u.path.rstrip(".").split(".")]
     )
     path = own.path if own is not None else unit_path
-    parts = path.rstrip(".").split(".") if path else []
-    trail = [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
+    trail = ancestor_paths(path) if path else []
     return Drilldown(unit=own, children=children, trail=trail)

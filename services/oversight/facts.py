@@ -34,6 +34,7 @@ from services.kernel.figures import UnitFigure, figures_run
 from services.metrics import registry
 from services.metrics.registry import COUNT, Metric
 from services.organization.models import OrgUnit
+from services.organization.scope import ancestor_paths
 from services.standards.figures import score_figures, standardized_figures
 
 from .copying import copy_upsert
@@ -59,8 +60,7 @@ class Tree:
         kinds = {path: kind for _pk, path, kind in paths}
         lines = {}
         for pk, path, _kind in paths:
-            ids = path.rstrip(".").split(".")
-            lines[pk] = [".".join(ids[: i + 1]) + "." for i in range(len(ids))]
+            lines[pk] = ancestor_paths(path)
         return cls(kinds=kinds, lines=lines)
 
 

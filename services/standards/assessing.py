@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
+from services.kernel.figures import figures_run
 from services.metrics import registry
 from services.organization.models import OrgUnit
 from services.organization.scope import scope_for
@@ -53,9 +54,12 @@ def local_system_of(assessment: Assessment) -> IndicatorSystem | None:
     return IndicatorSystem.objects.prefetch_related("nodes").filter(pk=assessment.local_system_id).first()
 
 
-def spec_of(assessment: Assessment, system: IndicatorSystem) -> scoring.SystemSpec:
-    """The committee's system with the institution's local items the assessment began with."""
-    local = local_system_of(assessment)
+def spec_of(
+    assessment: Assessment, system: IndicatorSystem, local: IndicatorSystem | None = None
+) -> scoring.SystemSpec:
+    """The committee's system with the institution's local items the assessment began with
+    (``local``, when the caller has read them already)."""
+    local = local if local is not None else local_system_of(assessment)
     return scoring.with_local(selectors.spec(system), selectors.spec(local, local=True) if local else None)
 
 
@@ -63,15 +67,16 @@ def figures_for(unit: OrgUnit, *, metrics: list[str], year: int) -> dict[str, sc
     """Each metric's figure for ``unit``, computed now by the registry (the one definition the
     committee's facts use too); None when the metric has nothing for the unit."""
     out: dict[str, scoring.Figure | None] = {}
-    for name in metrics:
-        found = registry.METRICS.get(name)
-        figure = None
-        if found is not None:
-            for row in found.compute(year=year):
-                if row.unit_id == unit.pk:
-                    figure = scoring.Figure(row.numerator, row.denominator)
-                    break
-        out[name] = figure
+    with figures_run():  # the metrics share what they read (several read the same tallies)
+        for name in metrics:
+            found = registry.METRICS.get(name)
+            figure = None
+            if found is not None:
+                for row in found.compute(year=year):
+                    if row.unit_id == unit.pk:
+                        figure = scoring.Figure(row.numerator, row.denominator)
+                        break
+            out[name] = figure
     return out
 
 
@@ -83,7 +88,7 @@ def score(assessment: Assessment, system: IndicatorSystem) -> scoring.Result:
     local = local_system_of(assessment)
     metrics = sorted({*selectors.metrics_used(system), *(selectors.metrics_used(local) if local else [])})
     return scoring.score(
-        spec_of(assessment, system),
+        spec_of(assessment, system, local),
         provided=provided(assessment),
         figures=figures_for(assessment.unit, metrics=metrics, year=assessment.year),
     )
@@ -154,4 +159,4 @@ def branches_for(user: Any) -> QuerySet[OrgUnit]:
 
 def assessments_for(user: Any, *, year: int) -> QuerySet[Assessment]:
     units = branches_for(user).values("pk")
-    return Assessment.objects.filter(year=year, unit_id__in=units).select_related("unit").order_by("unit__path")
+    return Assessment.objects.filter(year=year, unit_id__in=units).select_related("unit__parent").order_by("unit__path")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from services.kernel.figures import UnitFigure
+from services.kernel.figures import UnitFigure, shared
 
 from .models import Assessment
 
@@ -19,19 +19,18 @@ TEN = Decimal(10)
 
 
 def _final(year: int) -> list[Assessment]:
-    return list(
-        Assessment.objects.filter(year=year, status=Assessment.Status.FINAL, score__isnull=False, maximum__gt=0)
+    """The year's final assessments, read once per figures run (both metrics use them)."""
+    return shared(
+        ("standards.final", year),
+        lambda: list(
+            Assessment.objects.filter(year=year, status=Assessment.Status.FINAL, score__isnull=False, maximum__gt=0)
+        ),
     )
 
 
 def score_figures(*, year: int) -> list[UnitFigure]:
-    return [UnitFigure(a.unit_id, int(a.score * TEN), int(a.maximum * TEN)) for a in _final(year) if a.maximum]  # type: ignore[operator]
+    return [UnitFigure(a.unit_id, int(a.score * TEN), int(a.maximum * TEN)) for a in _final(year)]  # type: ignore[operator]
 
 
 def standardized_figures(*, year: int) -> list[UnitFigure]:
     return [UnitFigure(a.unit_id, 1 if a.standardized else 0, 1) for a in _final(year)]
-
-
-def unit_figures(*, year: int) -> dict[str, list[UnitFigure]]:
-    """Both metrics by name, for the figures job: {"standards.score": …, "standards.standardized": …}."""
-    return {"standards.score": score_figures(year=year), "standards.standardized": standardized_figures(year=year)}

@@ -8,12 +8,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from django.utils import timezone
-
 from services.members.models import Member
 
-from .services import tables_publish
-from .template import TemplateError
+from .services import recent_tables_publish
 
 EDUCATION = {
     Member.Category.STUDENT: (("大学本科", 0.7), ("硕士研究生", 0.25), ("大学专科", 0.05)),
@@ -30,9 +27,4 @@ def seed_institution(*, institution: Any, rng: random.Random) -> None:
             chosen.setdefault(value, []).append(pk)
         for value, pks in chosen.items():
             Member.objects.filter(pk__in=pks).update(education=value)
-    this_year = timezone.localdate().year
-    for year in (this_year - 1, this_year):
-        try:
-            tables_publish(institution=institution, year=year)
-        except TemplateError:
-            continue
+    recent_tables_publish(institution=institution)

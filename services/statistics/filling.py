@@ -16,7 +16,7 @@ from django.db.models import Count as CountAggregate
 from django.utils.translation import gettext as _
 
 from .counts import COUNTS, SOURCES, Period, parse_term
-from .template import Check, Edition, Table, expand_refs
+from .template import Check, Edition, Table
 
 Cells = dict[str, dict[str, dict[str, int]]]  # table id -> row id -> column id -> count
 
@@ -144,4 +144,4 @@ def checks_run(*, edition: Edition, cells: Cells) -> list[CheckResult]:
     return results
 
 
-__all__ = ["CheckResult", "Filled", "checks_run", "expand_refs", "reporting_date", "tables_fill"]
+__all__ = ["CheckResult", "Filled", "checks_run", "reporting_date", "tables_fill"]

@@ -222,10 +222,3 @@ def edition_for(year: int) -> Edition:
         if edition.covers(year):
             return edition
     raise TemplateError(_("%(year)s 年度没有适用的统计模板。") % {"year": year})
-
-
-def edition_get(edition_id: str) -> Edition:
-    for edition in editions():
-        if edition.id == edition_id:
-            return edition
-    raise TemplateError(_("统计模板“%(edition)s”不存在。") % {"edition": edition_id})

@@ -36,7 +36,8 @@ class Command(BaseCommand):
             if options["schema"] not in schemas:
                 raise CommandError(f"no institution has the schema {options['schema']!r}")
             schemas = [options["schema"]]
-        todo = [schema for schema in schemas if schema not in citus.distributed_schemas()]
+        distributed = citus.distributed_schemas()
+        todo = [schema for schema in schemas if schema not in distributed]
         if options["dry_run"]:
             self.stdout.write(f"reference tables needed: {', '.join(citus.referenced_public_tables()) or '-'}")
             self.stdout.write(f"{len(todo)} of {len(schemas)} schemas to distribute: {', '.join(todo) or '-'}")
