@@ -313,7 +313,7 @@ def document_update(
                 after[field] = _display(value)
                 setattr(locked, field, value)
         if after:
-            locked.save()
+            locked.save(update_fields=[*after, "updated_at"])
             _audit(DocumentEvent.UPDATED, actor=acting_user, target=locked, before=before, after=after)
             index_later(kind="document", object_id=locked.pk)
     document.refresh_from_db()

@@ -62,10 +62,15 @@ def _institution_id() -> int | None:
 
 
 def _notice_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """A committee notice asking for signing (public schema): every institution's sign-off facts."""
-    if kwargs.get("raw") or connection.schema_name != "public":
+    """A committee notice asking for signing appeared, or stopped or started asking (public
+    schema): every institution's sign-off facts. A save of other fields (a new version, a title)
+    changes nothing those facts read, and asks nothing."""
+    if kwargs.get("raw") or connection.schema_name != "public" or instance.kind != "notice":
         return
-    if instance.kind != "notice" or not instance.requires_signoff:
+    fields = kwargs.get("update_fields")
+    if fields is not None and not {"kind", "requires_signoff"} & set(fields):
+        return
+    if not instance.requires_signoff and not (fields and "requires_signoff" in fields):
         return
     from .services import facts_refresh_everywhere
 

@@ -108,6 +108,14 @@ def test_a_committee_notice_asks_every_institution(inst_a: Institution, inst_b: 
         notice = Document.objects.create(kind=Document.Kind.NOTICE, title="签收通知", requires_signoff=True)
     assert len(_requests(inst_a)) == 1 and len(_requests(inst_b)) == 1
     with in_schema("public"):
+        notice.title, notice.version_count = "签收通知（修订）", 2
+        notice.save(update_fields=["title", "version_count", "updated_at"])  # nothing the facts read
+    assert len(_requests(inst_a)) == 1
+    with in_schema("public"):
+        notice.requires_signoff = False
+        notice.save(update_fields=["requires_signoff", "updated_at"])  # it no longer asks: recounted
+    assert len(_requests(inst_a)) == 2 and len(_requests(inst_b)) == 2
+    with in_schema("public"):
         UnitFact.objects.create(
             institution=inst_a,
             metric=f"{SIGNED_PREFIX}{notice.pk}",
