@@ -199,8 +199,6 @@ class SchoolPage:
     pages: int
     sort: str
     ranked: bool
-    metrics: tuple[str, ...] = TABLE
-    offset: int = 0
 
 
 def sort_keys(*, rankings: bool) -> tuple[str, ...]:
@@ -246,7 +244,7 @@ def school_table(
         cells[row["institution_id"]][row["metric"]] = cell_of(row)
     ranked = sort.lstrip("-") in ALL
     rows = [SchoolRow(inst, cells[inst.pk], rank=offset + i + 1 if ranked else None) for i, inst in enumerate(chosen)]
-    return SchoolPage(rows=rows, total=total, page=page, pages=pages, sort=sort, ranked=ranked, offset=offset)
+    return SchoolPage(rows=rows, total=total, page=page, pages=pages, sort=sort, ranked=ranked)
 
 
 @dataclass

@@ -22,10 +22,6 @@ class UnitRow:
     def kind_label(self) -> str:
         return str(dict(OrgUnit.Kind.choices).get(self.kind, self.kind))
 
-    @property
-    def unit_id(self) -> str:
-        return self.path.rstrip(".").rsplit(".", 1)[-1]
-
     def columns(self, metrics: tuple[str, ...] = TABLE) -> list[Cell]:
         return [self.cells.get(m, MISSING[m]) for m in metrics]
 
