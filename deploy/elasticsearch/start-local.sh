@@ -58,6 +58,10 @@ healthy() {
     curl -fsS -m 2 "$URL/_cluster/health" 2>/dev/null | grep -Eq '"status":"(green|yellow)"'
 }
 
+# shellcheck source=alive.sh
+source "$HERE/alive.sh"
+running() { es_alive "$(cat "$PID_FILE" 2>/dev/null)" "$ES_HOME"; }
+
 if healthy; then
     log "Elasticsearch already running at $URL"
     echo "$URL"
@@ -223,7 +227,7 @@ if [[ "$(id -u)" == 0 ]]; then
     RUN_AS=(setpriv --reuid="$ES_RUN_USER" --regid="$ES_RUN_USER" --init-groups --)
 fi
 
-if [[ -f "$PID_FILE" ]] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
+if running; then
     log "process $(cat "$PID_FILE") exists but $URL is not healthy yet; waiting for it"
 else
     BRIDGE="$(ls "$ES_HOME"/lib/entitlement-bridge/*.jar)"
@@ -278,7 +282,7 @@ for ((i = 0; i < ES_WAIT * 2; i++)); do
         echo "$URL"
         exit 0
     fi
-    if (( i > 10 )) && [[ ! -f "$PID_FILE" ]] && ! pgrep -f "es.path.home=$ES_HOME" >/dev/null; then
+    if (( i > 10 )) && ! running && ! pgrep -f "es.path.home=$ES_HOME" >/dev/null; then
         break
     fi
     sleep 0.5

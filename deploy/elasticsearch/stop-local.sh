@@ -5,20 +5,22 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 ES_BASE="${ES_BASE:-$REPO/.data/elasticsearch}"
 PID_FILE="$ES_BASE/run/elasticsearch.pid"
+# shellcheck source=alive.sh
+source "$HERE/alive.sh"
 
 if [[ ! -f "$PID_FILE" ]]; then
     echo "[es-local] not running (no $PID_FILE)" >&2
     exit 0
 fi
 PID="$(cat "$PID_FILE")"
-if ! kill -0 "$PID" 2>/dev/null; then
+if ! es_alive "$PID"; then
     echo "[es-local] not running (stale pid $PID)" >&2
     rm -f "$PID_FILE"
     exit 0
 fi
 kill -TERM "$PID"
 for _ in $(seq 1 60); do
-    if ! kill -0 "$PID" 2>/dev/null; then
+    if ! es_alive "$PID"; then
         echo "[es-local] stopped (pid $PID)" >&2
         rm -f "$PID_FILE"
         exit 0
