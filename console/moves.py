@@ -11,7 +11,7 @@ on Citus.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -102,7 +102,7 @@ def institution_move_start(
         if target in where.current:
             raise ValidationError(_("该校已在节点 %(target)s 上，无需迁移。") % {"target": target})
         source = ", ".join(where.current)
-        audit_record(
+        recorded = audit_record(
             event=audit_events.INSTITUTION_MOVED,
             actor=acting_user,
             target=institution,
@@ -114,9 +114,8 @@ def institution_move_start(
             publish_after_commit(
                 tasks.move_institution, institution.pk, target, getattr(acting_user, "pk", None), durable=True
             )
-    result = placement(institution)
-    assert result is not None
-    return result
+    # What the page shows next: the placement read above, with the move just recorded as the last.
+    return replace(where, phase=STARTED, source=source, target=target, at=recorded.occurred_at, error="")
 
 
 def institution_move_run(*, institution: Institution, target: str, acting_user: Any = None) -> Placement:

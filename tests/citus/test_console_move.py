@@ -62,6 +62,7 @@ def _move_and_back(inst: Institution, operator: User) -> None:
         institution=inst, target=target, confirmation=inst.code, acting_user=operator, queue=False
     )
     assert started.moving and started.target == target and started.current == [source]
+    assert started == moves.placement(inst)  # what the page reads back from the audit rows and Citus
     with pytest.raises(ValidationError, match="正在迁移到"):
         moves.institution_move_start(institution=inst, target=target, confirmation=inst.code)
     assert "正在从" in client.get(f"/institutions/{inst.code}/").content.decode()
