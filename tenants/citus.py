@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 
@@ -96,13 +97,16 @@ _REFERENCES = re.compile(r" REFERENCES (\S+?)\(")
 _INSERT = re.compile(r"^INSERT INTO (\S+) ")
 
 
-def _creation_order(tables: list[str], needs: dict[str, set[str]]) -> list[str]:
-    """``tables`` with every table after the ones it references where possible (depth first, in
-    the script's order; a table in a cycle comes after the tables it was reached from)."""
-    ordered: list[str] = []
-    seen: set[str] = set()
+T = TypeVar("T", str, int)  # a table by name (a script's) or by oid (the catalog's)
 
-    def visit(table: str) -> None:
+
+def _creation_order(tables: list[T], needs: dict[T, set[T]]) -> list[T]:
+    """``tables`` with every table after the ones it references where possible (depth first, in
+    the order given; a table in a cycle comes after the tables it was reached from)."""
+    ordered: list[T] = []
+    seen: set[T] = set()
+
+    def visit(table: T) -> None:
         if table in seen:
             return
         seen.add(table)
@@ -215,20 +219,7 @@ def referenced_public_tables() -> list[str]:
         for src, dst in cursor.fetchall():
             needs[src].add(dst)
     names = {oid: name for name, oid in tables.items()}
-    ordered: list[str] = []
-    done: set[int] = set()
-
-    def visit(oid: int) -> None:
-        if oid in done:
-            return
-        done.add(oid)
-        for dependency in sorted(needs[oid]):
-            visit(dependency)
-        ordered.append(names[oid])
-
-    for oid in sorted(needs, key=lambda o: names[o]):
-        visit(oid)
-    return ordered
+    return [names[oid] for oid in _creation_order(sorted(needs, key=lambda o: names[o]), needs)]
 
 
 def reference_tables() -> set[str]:
