@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import os
 import tarfile
 import threading
 from collections.abc import Iterator
@@ -26,6 +27,11 @@ from tenants.models import Institution
 from tenants.provisioning import schema_drop
 from tests.conftest import client_for, host_of, in_schema
 from tests.platform.celery_worker import celery_worker, wait_until
+
+# The disposable institution's code. Each xdist worker has its own database but the same storage
+# directory, and the fixture deletes the institution's files and archives by prefix: one code per
+# worker, so that one worker's clean-up never removes what a test of the other is reading.
+CODE = "archtest" + os.environ.get("PYTEST_XDIST_WORKER", "").removeprefix("gw")
 
 
 def test_suspend_needs_a_reason_and_is_audited(inst_a: Institution, operator: User) -> None:
@@ -109,37 +115,35 @@ def committed(django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture
 def disposable(committed: None, institutions: object) -> Iterator[Institution]:
-    institution, _ = services.institution_create(
-        code="archtest", name="归档测试学院", admin_password="Admin-pass-2026!"
-    )
+    institution, _ = services.institution_create(code=CODE, name="归档测试学院", admin_password="Admin-pass-2026!")
     yield institution
-    leftover = Institution.objects.filter(code="archtest").first()
+    leftover = Institution.objects.filter(code=CODE).first()
     if leftover is not None:
         leftover.delete()
-    if schema_exists("inst_archtest"):
-        schema_drop("inst_archtest")
-    get_storage().delete_prefix("inst_archtest/")
-    get_storage().delete_prefix("_archives/archtest/")
+    if schema_exists(f"inst_{CODE}"):
+        schema_drop(f"inst_{CODE}")
+    get_storage().delete_prefix(f"inst_{CODE}/")
+    get_storage().delete_prefix(f"_archives/{CODE}/")
 
 
 def test_archive_delete_restore_round_trip(disposable: Institution) -> None:
     storage = get_storage()
     with in_schema(disposable):
         org_unit_create(name="恢复测试党支部", kind=OrgUnit.Kind.BRANCH)
-    storage.save("inst_archtest/documents/note.txt", io.BytesIO("会议纪要".encode()))
+    storage.save(f"inst_{CODE}/documents/note.txt", io.BytesIO("会议纪要".encode()))
 
-    archived = services.institution_archive(institution=disposable, confirmation="archtest")
+    archived = services.institution_archive(institution=disposable, confirmation=CODE)
     assert archived.status == Institution.Status.ARCHIVED
     with storage.open(archived.last_export_key) as handle, tarfile.open(fileobj=handle, mode="r:gz") as tar:
         names = set(tar.getnames())
-    assert {"manifest.json", "schema.dump", "files/inst_archtest/documents/note.txt"} <= names
+    assert {"manifest.json", "schema.dump", f"files/inst_{CODE}/documents/note.txt"} <= names
 
     with pytest.raises(ValidationError, match="不一致"):
         services.institution_delete(institution=archived, confirmation="wrong")
-    services.institution_delete(institution=archived, confirmation="ARCHTEST ")
-    assert not Institution.objects.filter(code="archtest").exists()
-    assert not schema_exists("inst_archtest")
-    assert not storage.exists("inst_archtest/documents/note.txt")
+    services.institution_delete(institution=archived, confirmation=f"{CODE.upper()} ")
+    assert not Institution.objects.filter(code=CODE).exists()
+    assert not schema_exists(f"inst_{CODE}")
+    assert not storage.exists(f"inst_{CODE}/documents/note.txt")
     assert AuditEvent.objects.filter(
         event=console_events.INSTITUTION_DELETED, detail__archive=archived.last_export_key
     ).exists()
@@ -150,7 +154,7 @@ def test_archive_delete_restore_round_trip(disposable: Institution) -> None:
     with in_schema(restored):
         assert OrgUnit.objects.filter(name="恢复测试党支部").exists()
         assert User.objects.get(username="admin").check_password("Admin-pass-2026!")
-    with storage.open("inst_archtest/documents/note.txt") as handle:
+    with storage.open(f"inst_{CODE}/documents/note.txt") as handle:
         assert handle.read().decode() == "会议纪要"
     assert client_for(restored).get("/accounts/login/").status_code == 200
 
@@ -159,7 +163,7 @@ def test_restore_refuses_to_overwrite_an_existing_institution(disposable: Instit
     key = services.institution_export(institution=disposable)
     with get_storage().open(key) as handle, pytest.raises(ValidationError, match="已存在"):
         services.institution_restore(archive_file=handle)
-    assert Institution.objects.filter(code="archtest").count() == 1
+    assert Institution.objects.filter(code=CODE).count() == 1
 
 
 def test_restore_rejects_a_file_that_is_not_an_archive(committed: None, institutions: object) -> None:
@@ -192,7 +196,7 @@ def test_two_racing_archives_run_the_export_once(disposable: Institution) -> Non
         try:
             own = Institution.objects.get(pk=disposable.pk)  # each thread its own row and connection
             barrier.wait(timeout=30)
-            services.institution_archive(institution=own, confirmation="archtest")
+            services.institution_archive(institution=own, confirmation=CODE)
             outcomes.append("archived")
         except ValidationError as exc:
             outcomes.append(" ".join(exc.messages))
@@ -205,7 +209,7 @@ def test_two_racing_archives_run_the_export_once(disposable: Institution) -> Non
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
-    assert exports == ["archtest"]
+    assert exports == [CODE]
     assert sorted(outcomes)[0] == "archived" and "不能" in sorted(outcomes)[1], outcomes
     assert Institution.objects.get(pk=disposable.pk).status == Institution.Status.ARCHIVED
     assert _exports_of(disposable) == 1
@@ -216,13 +220,13 @@ def test_a_failed_export_leaves_the_institution_suspended_with_the_reason(dispos
         mock.patch.object(archive, "export_institution", side_effect=OSError("存储空间不足")),
         pytest.raises(OSError),
     ):
-        services.institution_archive(institution=disposable, confirmation="archtest")
+        services.institution_archive(institution=disposable, confirmation=CODE)
     failed = Institution.objects.get(pk=disposable.pk)
     assert failed.status == Institution.Status.SUSPENDED
     assert failed.status_reason == "归档失败，已暂停使用：存储空间不足"
     assert _exports_of(disposable) == 0
     # The operator tries again once the cause is fixed.
-    assert services.institution_archive(institution=failed, confirmation="archtest").status == "archived"
+    assert services.institution_archive(institution=failed, confirmation=CODE).status == "archived"
 
 
 def test_two_racing_archive_requests_through_the_api_export_once_on_a_real_worker(disposable: Institution) -> None:
@@ -241,7 +245,7 @@ def test_two_racing_archive_requests_through_the_api_export_once_on_a_real_worke
             client = Client(HTTP_HOST=host_of(None), HTTP_AUTHORIZATION=f"Bearer {raw}")
             barrier.wait(timeout=30)
             answer = client.post(
-                "/api/institutions/archtest/archive/", {"confirmation": "archtest"}, content_type="application/json"
+                f"/api/institutions/{CODE}/archive/", {"confirmation": CODE}, content_type="application/json"
             )
             answers.append(answer.status_code)
         finally:
@@ -265,7 +269,7 @@ def test_two_racing_archive_requests_through_the_api_export_once_on_a_real_worke
         # Leaving the block stops the worker after the task it is running.
         assert archive_institution(disposable.pk, operator.pk) == ""  # and once more in this process
         assert _exports_of(disposable) == 1
-        assert len(list(get_storage().list("_archives/archtest/"))) == 1
+        assert len(list(get_storage().list(f"_archives/{CODE}/"))) == 1
     finally:
         # Django's cascade would look for institution-only tables the public schema lacks.
         ApiToken.objects.filter(user=operator).delete()
@@ -294,8 +298,8 @@ def restore_operator(committed: None) -> Iterator[User]:
 def _archived_and_deleted(institution: Institution) -> str:
     with in_schema(institution):
         org_unit_create(name="恢复测试党支部", kind=OrgUnit.Kind.BRANCH)
-    key = services.institution_archive(institution=institution, confirmation="archtest").last_export_key
-    services.institution_delete(institution=Institution.objects.get(pk=institution.pk), confirmation="archtest")
+    key = services.institution_archive(institution=institution, confirmation=CODE).last_export_key
+    services.institution_delete(institution=Institution.objects.get(pk=institution.pk), confirmation=CODE)
     return key
 
 
@@ -310,18 +314,18 @@ def test_a_deleted_institution_is_restored_from_the_console_page_with_its_code_t
     # The typed code must be the archive's own: checked before anything is restored.
     refused = client.post("/institutions/restore/", {"archive": key, "confirmation": "gamma"})
     assert "确认内容与学校代码不一致，未恢复。" in refused.content.decode()
-    assert not Institution.objects.filter(code="archtest").exists() and not schema_exists("inst_archtest")
+    assert not Institution.objects.filter(code=CODE).exists() and not schema_exists(f"inst_{CODE}")
 
-    response = client.post("/institutions/restore/", {"archive": key, "confirmation": " ARCHTEST"})
-    assert response.status_code == 302 and response["Location"] == "/institutions/archtest/"
-    restored = Institution.objects.get(code="archtest")
+    response = client.post("/institutions/restore/", {"archive": key, "confirmation": f" {CODE.upper()}"})
+    assert response.status_code == 302 and response["Location"] == f"/institutions/{CODE}/"
+    restored = Institution.objects.get(code=CODE)
     assert restored.status == Institution.Status.ACTIVE
     with in_schema(restored):
         assert OrgUnit.objects.filter(name="恢复测试党支部").exists()
     event = AuditEvent.objects.get(event=console_events.INSTITUTION_RESTORED, object_id=str(restored.pk))
     assert event.actor_username == "restore-op" and event.detail == {"archive": key}
     # Once restored, the same archive is refused: it would overwrite the institution.
-    again = client.post("/institutions/restore/", {"archive": key, "confirmation": "archtest"})
+    again = client.post("/institutions/restore/", {"archive": key, "confirmation": CODE})
     assert "学校当前为“正常”状态，不能从归档恢复。" in again.content.decode()
     client.logout()
 
@@ -333,14 +337,14 @@ def test_a_deleted_institution_is_restored_through_the_api(disposable: Instituti
     refused = api.post("/api/institutions/restore/", {"archive": key}, content_type="application/json")
     assert refused.status_code == 400
     assert "确认内容与学校代码不一致，未恢复。" in refused.content.decode()
-    assert not Institution.objects.filter(code="archtest").exists()
+    assert not Institution.objects.filter(code=CODE).exists()
 
     response = api.post(
-        "/api/institutions/restore/", {"archive": key, "confirmation": "archtest"}, content_type="application/json"
+        "/api/institutions/restore/", {"archive": key, "confirmation": CODE}, content_type="application/json"
     )
     assert response.status_code == 201, response.content
-    assert response.json()["code"] == "archtest" and response.json()["status"] == "active"
-    restored = Institution.objects.get(code="archtest")
+    assert response.json()["code"] == CODE and response.json()["status"] == "active"
+    restored = Institution.objects.get(code=CODE)
     with in_schema(restored):
         assert User.objects.get(username="admin").check_password("Admin-pass-2026!")
     assert AuditEvent.objects.filter(
