@@ -24,6 +24,8 @@ from services.kernel.inputs import InvalidInput, Number, Page, Parameter, Text, 
 from services.oversight import dashboard as selectors
 from services.oversight import dashboard_web as web
 from services.oversight.drilldown import UnitRow, drilldown
+from services.rules.display import rule_citation, rule_title
+from services.rules.resolver import INSTITUTION, STANDARD
 from tenants.models import Institution
 
 from . import dashboard
@@ -128,6 +130,24 @@ class UnitSerializer(serializers.Serializer):
     cells = CellSerializer(many=True)
 
 
+class RuleSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    value = serializers.JSONField()
+    unit = serializers.CharField()
+    # a field, not the Field.source attribute; "institution": adjusted by the school
+    source = serializers.ChoiceField(choices=[STANDARD, INSTITUTION])  # type: ignore[assignment]
+    effective_from = serializers.DateField()
+    citation = serializers.CharField()
+
+
+class MetricRulesSerializer(serializers.Serializer):
+    metric = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not the Field.label attribute
+    adjusted = serializers.BooleanField(help_text="computed under at least one rule the school adjusted")
+    rules = RuleSerializer(many=True)
+
+
 class DrilldownSerializer(serializers.Serializer):
     code = serializers.CharField()
     year = serializers.IntegerField()
@@ -135,6 +155,7 @@ class DrilldownSerializer(serializers.Serializer):
     unit = UnitSerializer(allow_null=True)
     children = UnitSerializer(many=True)
     trail = serializers.ListField(child=serializers.CharField())
+    rules = MetricRulesSerializer(many=True, help_text="the rules the year's figures were computed under")
 
 
 def _metrics(metrics: tuple[str, ...] = selectors.ALL) -> list[dict[str, str]]:
@@ -237,6 +258,15 @@ def drilldown_answer(institution: Institution, year: int, unit: str) -> dict[str
         "unit": one(drill.unit) if drill.unit is not None else None,
         "children": [one(u) for u in drill.children],
         "trail": drill.trail,
+        "rules": [
+            {
+                "metric": item.metric,
+                "label": item.label,
+                "adjusted": item.adjusted,
+                "rules": [{**rule, "title": rule_title(rule), "citation": rule_citation(rule)} for rule in item.rules],
+            }
+            for item in drill.rules
+        ],
     }
 
 

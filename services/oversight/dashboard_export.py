@@ -20,6 +20,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from services.rules.display import rule_citation, rule_title, rule_value
+from services.rules.resolver import INSTITUTION
+
 from .dashboard import ALL, MONTHLY, TABLE, Cell, GroupRow, SchoolPage, label
 from .drilldown import Drilldown
 
@@ -131,4 +134,25 @@ def drilldown_sections(*, drill: Drilldown) -> list[Section]:
     if drill.unit is not None:
         rows.append([drill.unit.path, drill.unit.kind, *drill.unit.columns(ALL)])
     rows += [[u.path, u.kind, *u.columns(ALL)] for u in drill.children]
-    return [Section(str(_("下级组织")), header, rows)]
+    sections = [Section(str(_("下级组织")), header, rows)]
+    if drill.rules:
+        basis = [str(_("指标")), str(_("规则")), str(_("取值")), str(_("来源")), str(_("施行日期")), str(_("依据"))]
+        sections.append(
+            Section(
+                str(_("计算依据")),
+                basis,
+                [
+                    [
+                        item.label,
+                        rule_title(rule),
+                        rule_value(rule),
+                        str(_("本校调整") if rule.get("source") == INSTITUTION else _("全市标准")),
+                        str(rule.get("effective_from", "")),
+                        rule_citation(rule),
+                    ]
+                    for item in drill.rules
+                    for rule in item.rules
+                ],
+            )
+        )
+    return sections

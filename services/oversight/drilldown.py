@@ -4,12 +4,14 @@ year and the units one level below it, aggregates only, with the dashboard's sup
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from services.organization.models import OrgUnit
 from services.organization.scope import ancestor_paths
+from services.rules.resolver import INSTITUTION
 
-from .dashboard import ALL, MISSING, TABLE, UNIT_PATH, Cell, cell_of
-from .models import UnitFact
+from .dashboard import ALL, MISSING, TABLE, UNIT_PATH, Cell, cell_of, label
+from .models import FactRules, UnitFact
 
 
 @dataclass
@@ -30,11 +32,30 @@ class UnitRow:
         return self.columns(ALL)
 
 
+@dataclass(frozen=True)
+class MetricRules:
+    """The rules one metric was computed under: ``FactRules.rules`` entries, which read like a
+    ``RuleValue`` to services/rules/display.py (title, value, citation in the reader's language)."""
+
+    metric: str
+    rules: list[dict[str, Any]]
+
+    @property
+    def label(self) -> str:
+        return label(self.metric)
+
+    @property
+    def adjusted(self) -> bool:
+        """Computed under an adjustment of the institution's own (the committee should know)."""
+        return any(rule.get("source") == INSTITUTION for rule in self.rules)
+
+
 @dataclass
 class Drilldown:
     unit: UnitRow | None  # the unit drilled into (its own totals); None when it has no facts
     children: list[UnitRow]
     trail: list[str]  # the paths from the root unit down to this one
+    rules: list[MetricRules] = field(default_factory=list)  # what the year's figures were computed under
 
 
 def drilldown(*, institution_id: int, year: int, unit_path: str = "") -> Drilldown:
@@ -60,4 +81,14 @@ def drilldown(*, institution_id: int, year: int, unit_path: str = "") -> Drilldo
     )
     path = own.path if own is not None else unit_path
     trail = ancestor_paths(path) if path else []
-    return Drilldown(unit=own, children=children, trail=trail)
+    return Drilldown(unit=own, children=children, trail=trail, rules=rules_of(institution_id=institution_id, year=year))
+
+
+def rules_of(*, institution_id: int, year: int) -> list[MetricRules]:
+    """The rules each shown metric of ``year`` was computed under, in the table's order (one query)."""
+    rows = dict(
+        FactRules.objects.filter(institution_id=institution_id, period=str(year), metric__in=ALL).values_list(
+            "metric", "rules"
+        )
+    )
+    return [MetricRules(m, rows[m]) for m in ALL if rows.get(m)]

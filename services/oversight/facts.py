@@ -13,6 +13,8 @@ metric of ``services/metrics/registry.py`` and written here, de-identified, into
   only for the current year.
 - **Sign-off per notice**: "documents.signed:<public document id>" for each committee notice of
   the year that asks for signing, with the flags of ``documents.notices_signed``.
+- **Rules**: with the facts, the version of every rule each metric was computed under
+  (``fact_rules.py``).
 - **Writing**: the rows of the year are compared with what is published and only the new and
   changed ones are upserted, the gone ones deleted, in one transaction: a refresh that finds
   nothing new writes nothing (``computed_at`` is when a row's value was last computed differently).
@@ -38,6 +40,7 @@ from services.organization.scope import ancestor_paths
 from services.standards.figures import score_figures, standardized_figures
 
 from .copying import copy_upsert
+from .fact_rules import computed_rules, rules_publish
 from .models import UnitFact
 
 SIGNED_PREFIX = "documents.signed:"
@@ -144,10 +147,12 @@ def unit_facts_publish(*, institution: Any, year: int | None = None, now: dateti
         for (metric, period, path), value in facts.items()
         if (metric, period, path) not in published or published[(metric, period, path)][1] != value
     ]
+    rules = computed_rules({**registry.METRICS, **SCORES}, {(metric, period) for metric, period, _path in facts})
     with transaction.atomic():
         for first in range(0, len(gone), BATCH):
             UnitFact.objects.filter(pk__in=gone[first : first + BATCH]).delete()
         _upsert(changed)
+        rules_publish(institution_id=institution.pk, year=year, found=rules, kept=kept, now=now)
     return len(facts) + sum(1 for key in published if key[0] in kept)
 
 

@@ -145,3 +145,27 @@ class FactsRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution_id} since {self.since_year}"
+
+
+class FactRules(models.Model):
+    """The rules one metric of one institution was computed under for one period: each rule's
+    version then in force, the standard one or the institution's own adjustment (its value and
+    since when; never its reason, which is the institution's free text), so that whoever reads a
+    figure can see what it was measured against. Published with the facts, one row per metric
+    and period (a rule holds for the whole institution, not per unit); metrics that read no rule
+    have none (``services/oversight/fact_rules.py``)."""
+
+    institution = models.ForeignKey("tenants.Institution", on_delete=models.CASCADE, related_name="fact_rules")
+    metric = models.CharField(max_length=64)
+    period = models.CharField(max_length=7)
+    # [{"key", "title", "value", "unit", "source": "standard" | "institution", "effective_from", "citation"}]
+    rules = models.JSONField()
+    computed_at = models.DateTimeField(_("统计时间"))
+
+    class Meta:
+        verbose_name = _("统计依据")
+        verbose_name_plural = _("统计依据")
+        constraints = [models.UniqueConstraint(fields=["institution", "metric", "period"], name="fact_rules_once")]
+
+    def __str__(self) -> str:
+        return f"{self.institution_id} {self.metric} {self.period}: {len(self.rules)} rules"
