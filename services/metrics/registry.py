@@ -83,7 +83,10 @@ _MEETING_LABELS = {
 }
 
 # The rules of the branch structure warnings each organization metric reads (by their local names).
-_COMMITTEE_RULES = (ORGANIZATION_RULES["org.branch.committee_from_full_members"],)
+_COMMITTEE_RULES = (
+    ORGANIZATION_RULES["org.branch.committee_from_full_members"],
+    ORGANIZATION_RULES["org.branch.committee_min_positions"],
+)
 _SIZE_RULES = (ORGANIZATION_RULES["org.branch.min_full_members"], ORGANIZATION_RULES["org.branch.max_members"])
 
 # name -> Metric. Read when a job runs, so that a test can add one.
@@ -110,7 +113,8 @@ METRICS: dict[str, Metric] = {
     "dues.collected": Metric(_("党费收缴率"), collected_figures, monthly=collected_by_month),
     # Stage moves that kept every guard without an overridden rule, of all moves (docs/development.md).
     "development.rules_kept": Metric(_("发展党员合规率"), rules_kept_figures, rules=DEVELOPMENT_RULES),
-    # Branches with a committee, of the branches with ≥ branch.committee_threshold full members.
+    # Branches with a committee (≥ branch.committee_min_positions members), of the branches with
+    # ≥ branch.committee_threshold full members.
     "organization.committee_in_place": Metric(
         _("支委会设置率"), committee_figures, of_people=False, snapshot=True, rules=_COMMITTEE_RULES
     ),

@@ -8,17 +8,22 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 from openpyxl import load_workbook
 
 from services.accounts.models import User
+from services.kernel.figures import figures_run
+from services.metrics import registry
+from services.metrics.registry import COUNT
 from services.orglife.compliance import KIND_RULES, REQUIRED_KINDS
 from services.orglife.models import Meeting
 from services.oversight.facts import unit_facts_publish
 from services.oversight.models import FactRules
 from services.rule_overrides.models import RuleOverride
-from services.rules.resolver import STANDARD, rule
+from services.rules import resolver
+from services.rules.resolver import STANDARD, rule, rules_in_force
 from tenants.models import Institution
 from tests.conftest import client_for, in_schema
 from tests.factories import MemberFactory
@@ -150,3 +155,29 @@ def test_the_committee_sees_what_a_school_figure_was_computed_under(
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:2] == ("指标", "规则")
     assert any(row[1] == title and row[3] == "本校调整" and row[4] == "2025-01-01" for row in rows[1:])
+
+
+def test_every_metric_declares_the_rules_its_functions_read(inst_a: Institution, tree: Tree) -> None:
+    """Each metric computed alone with the resolver watched: the keys it declares are keys of the
+    standard set and are read; a rate that reads any rule declares some. (A function may resolve
+    a whole group of keys and use one — the meeting intervals, the branch warnings — so a read
+    key need not be declared.) Catches a declaration left behind, and a metric that starts
+    reading rules without saying so, which would publish a figure without its rules."""
+    standard = {value.key for value in rules_in_force()}
+    real = resolver._resolve
+    for name, metric in registry.METRICS.items():
+        assert set(metric.rules) <= standard, name
+        asked: set[str] = set()
+
+        def spy(keys: Any, on: date, asked: set[str] = asked) -> Any:
+            found = real(keys, on)
+            asked.update(keys if keys is not None else found)
+            return found
+
+        with in_schema(inst_a), mock.patch.object(resolver, "_resolve", spy), figures_run():
+            metric.compute(year=2025)
+            if metric.monthly is not None:
+                metric.monthly(year=2025)
+        if asked:
+            assert set(metric.rules) <= asked, (name, set(metric.rules) - asked)
+            assert metric.rules or metric.kind == COUNT, f"{name} reads {sorted(asked)} but declares no rule"
