@@ -57,7 +57,9 @@ def computed_rules(metrics: dict[str, Metric], periods: set[tuple[str, str]]) ->
         day = read_on(period, today)
         if day not in resolved:  # every rule in force that day (a key not yet in force is left out)
             resolved[day] = {value.key: value for value in rules_in_force(on=day)}
-        found[(name, period)] = [entry(resolved[day][key]) for key in metrics[name].rules if key in resolved[day]]
+        entries = [entry(resolved[day][key]) for key in metrics[name].rules if key in resolved[day]]
+        if entries:
+            found[(name, period)] = entries
     return found
 
 

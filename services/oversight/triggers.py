@@ -35,6 +35,9 @@ YEAR_OF: dict[str, Callable[[Any], int | None]] = {
     "organization.Term": lambda t: None,
     "organization.Position": lambda p: None,
     "documents.Receipt": lambda r: None,
+    # A rule adjusted by the institution changes what the metrics reading it count, and the
+    # version their facts name (fact_rules.py), from the day it takes effect.
+    "rule_overrides.RuleOverride": lambda o: o.effective_from.year if isinstance(o.effective_from, date) else None,
 }
 
 

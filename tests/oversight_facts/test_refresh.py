@@ -5,7 +5,7 @@ run leaves them; a committee notice asks every institution; deleting it takes it
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import transaction
@@ -17,6 +17,7 @@ from services.oversight import services
 from services.oversight.facts import SIGNED_PREFIX
 from services.oversight.models import FactsRefresh, UnitFact
 from services.oversight.services import facts_refresh_due
+from services.rule_overrides.models import RuleOverride
 from tenants.housekeeping import sweepers
 from tenants.models import Institution
 from tests.conftest import in_schema
@@ -68,6 +69,19 @@ def test_a_write_in_an_old_year_refreshes_last_year_at_most(inst_a: Institution)
         _clear(inst_a)
         _meeting(branch, 2010)
     assert _requests(inst_a) == [this_year - 1]
+
+
+def test_a_rule_adjusted_by_the_institution_asks_from_the_year_it_takes_effect(inst_a: Institution) -> None:
+    """The metrics reading it count differently, and their facts name another version."""
+    this_year = timezone.localdate().year
+    with in_schema(inst_a):
+        _clear(inst_a)
+        override = RuleOverride.objects.create(
+            key="meetings.lecture_months", value=6, effective_from=date(this_year, 1, 1), reason="本校规定"
+        )
+        assert _requests(inst_a) == [this_year]
+        override.delete()
+    assert _requests(inst_a) == [this_year, this_year]
 
 
 def test_housekeeping_publishes_what_was_asked_and_clears_it(inst_a: Institution) -> None:
