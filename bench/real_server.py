@@ -38,16 +38,6 @@ class Server:
     pid: int
     log: Path
 
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def session(self, **headers: str) -> requests.Session:
-        """A client of the institution at ``host`` (its own cookies)."""
-        client = requests.Session()
-        client.headers.update({"Host": f"{self.host}:{self.port}", **headers})
-        return client
-
     def cpu_seconds(self) -> float:
         """User + system CPU time of the server's master and worker processes so far, including
         the workers that have exited (recycled after GUNICORN_MAX_REQUESTS): the master has
@@ -125,10 +115,3 @@ def _wait_for_worker(worker: subprocess.Popen[bytes], log: Path) -> None:
             return
         time.sleep(0.1)
     raise RuntimeError("the benchmark's worker did not start")
-
-
-def csrf_token(client: requests.Session, server: Server, path: str) -> str:
-    """GET ``path`` for its form: the CSRF cookie is set, the token returned."""
-    response = client.get(server.base + path, timeout=60)
-    response.raise_for_status()
-    return str(client.cookies["csrftoken"])

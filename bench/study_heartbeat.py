@@ -10,27 +10,27 @@ failures are a figure of their own, ``study_heartbeat_errors``, which must be 0)
 member is credited the time between their first and last beat (60 seconds when the beats keep time;
 between what the client saw from its first request's answer to its last request and from its first
 request to its last answer, to the second; never more on a page whose beats failed), or the
-benchmark fails."""
+benchmark fails. The phones are bench/phones.py's (plain connections, spread over a few
+processes), so that the client's own time does not count as the server's."""
 
 from __future__ import annotations
 
+import http.client
 import io
 import random
 import secrets
 import statistics
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
-import requests
 from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from bench.common import Figure, cleanup
-from bench.real_server import Server, serving
+from bench.phones import Phone, in_processes
+from bench.real_server import serving
 from console.services import institution_create
 from services.accounts.models import User
 from services.crypto import blind_index
@@ -94,35 +94,42 @@ def _setup() -> tuple[Material, list[tuple[str, str]]]:
     return material, pages
 
 
-def _page(
-    server: Server, material: Material, key: str, tab: str, first: float, errors: list[str]
-) -> tuple[list[float], float, float]:
+# the member's index, port, material id, session key, the page's token, the moment of the first beat
+Job = tuple[int, int, int, str, str, float]
+# the member's index, the beats' durations, the most and the least the server may credit, the failures
+Outcome = tuple[int, list[float], float, float, list[str]]
+
+
+def _page(job: Job) -> Outcome:
     """The page's heartbeats: their durations, and the most and the least the server may credit (from
     the first request to the last answer; from the first answer to the last request)."""
-    client = server.session()
+    index, port, material_pk, key, tab, first = job
     csrf = secrets.token_hex(16)  # a 32-character secret: the cookie and the header agree
-    client.cookies.set("sessionid", key, domain=HOST, path="/")
-    client.cookies.set("csrftoken", csrf, domain=HOST, path="/")
     # Each beat on a connection of its own, as behind nginx (what serves the institutions): 1,000
     # phones do not each hold a connection to gunicorn, whose workers are recycled every
     # GUNICORN_MAX_REQUESTS requests.
     headers = {"X-CSRFToken": csrf, "Content-Type": "application/json", "Connection": "close"}
-    body = f'{{"material": {material.pk}, "tab": "{tab}"}}'
+    body = f'{{"material": {material_pk}, "tab": "{tab}"}}'.encode()
     times: list[float] = []
     sent: list[float] = []
     answered: list[float] = []
+    errors: list[str] = []
     for beat in range(BEATS):
-        time.sleep(max(0.0, first + beat * PERIOD - time.perf_counter()))
+        time.sleep(max(0.0, first + beat * PERIOD - time.perf_counter()))  # one clock in every process
+        phone = Phone(port, HOST, headers)
+        phone.cookies.update({"sessionid": key, "csrftoken": csrf})
         sent.append(time.perf_counter())
         try:
-            answer = client.post(f"{server.base}/api/study/heartbeat/", data=body, headers=headers, timeout=60)
-            if answer.status_code != 200:
-                errors.append(f"{answer.status_code} {answer.text[:200]}")
-        except requests.RequestException as exc:  # a timeout is counted, with the time it took
+            answer = phone.request("POST", "/api/study/heartbeat/", body)
+            if answer.status != 200:
+                errors.append(f"{answer.status} {answer.body[:200].decode(errors='replace')}")
+        except (OSError, http.client.HTTPException) as exc:  # a timeout is counted, with the time it took
             errors.append(repr(exc)[:300])
+        finally:
+            phone.close()
         answered.append(time.perf_counter())
         times.append(answered[-1] - sent[-1])
-    return times, answered[-1] - sent[0], sent[-1] - answered[0]
+    return index, times, answered[-1] - sent[0], sent[-1] - answered[0], errors
 
 
 def run() -> list[Figure]:
@@ -132,34 +139,28 @@ def run() -> list[Figure]:
             material, pages = _setup()
         connection.set_schema_to_public()
         with serving(HOST) as server:
-            lock = threading.Lock()
-            errors: list[str] = []
             start = time.perf_counter() + 1.0
-            starts = [start + PERIOD * i / PEOPLE for i in range(PEOPLE)]
-
-            def one(index: int) -> tuple[list[float], float, float, bool]:
-                found: list[str] = []
-                try:
-                    return (*_page(server, material, *pages[index], starts[index], found), not found)
-                finally:
-                    with lock:
-                        errors.extend(found)
-
-            with ThreadPoolExecutor(max_workers=PEOPLE) as pool:  # one thread a page: each sleeps between beats
-                outcomes = list(pool.map(one, range(PEOPLE)))
+            jobs = [
+                (i, server.port, material.pk, key, tab, start + PERIOD * i / PEOPLE)
+                for i, (key, tab) in enumerate(pages)
+            ]
+            done = in_processes(_page, jobs)  # every page at once: each sleeps between its beats
+        assert not done.errors, f"{len(done.errors)} pages failed, e.g. {done.errors[:3]}"
+        outcomes = {index: (durations, most, least, found) for index, durations, most, least, found in done.results}
+        errors = [error for *_outcome, found in outcomes.values() for error in found]
         with schema_context(institution.schema_name):
             credited = dict(
                 Progress.objects.filter(material=material).values_list("user__username", "credited_seconds")
             )
         connection.set_schema_to_public()
-        times = sorted(t for durations, _most, _least, _clean in outcomes for t in durations)
+        times = sorted(t for durations, _most, _least, _found in outcomes.values() for t in durations)
         assert len(times) == PEOPLE * BEATS, len(times)
         # Never more than the time between a page's beats, whatever happened; on a page whose beats
         # all answered, no less either.
         wrong = [
             (credited[f"s{i:04d}"], round(least, 1), round(most, 1))
-            for i, (_durations, most, least, clean) in enumerate(outcomes)
-            if credited[f"s{i:04d}"] > most + 1 or (clean and credited[f"s{i:04d}"] < least - 1)
+            for i, (_durations, most, least, found) in sorted(outcomes.items())
+            if credited[f"s{i:04d}"] > most + 1 or (not found and credited[f"s{i:04d}"] < least - 1)
         ]
         assert not wrong, f"{len(wrong)} members credited other than the time between their beats: {wrong[:5]}"
         if errors:
