@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from services.metrics import registry
 from tenants.models import Institution
 
+from .facts import SCORES
 from .models import UnitFact
 
 # Counts: the numerator is the figure (the facts job leaves the denominator empty).
@@ -64,25 +65,6 @@ TABLE = (
 MONTHLY = ("orglife.held", "dues.collected")
 ALL = COUNTS + RATES
 
-# Labels of metrics the registry does not (yet) name; the registry's label wins where it has one,
-# and a metric in neither shows its own name, so that a new fact still displays.
-LABELS: dict[str, Any] = {
-    "members.on_roll": _("党员数"),
-    "members.probationary": _("预备党员数"),
-    "organization.branches": _("党支部数"),
-    "development.rules_kept": _("发展党员合规率"),
-    "orglife.held": _("组织生活按时率"),
-    "dues.collected": _("党费收缴率"),
-    "study.hours_met": _("学时达标率"),
-    "exams.took_part": _("参考率"),
-    "thought_reports.on_time": _("思想汇报按时率"),
-    "thought_reports.reviewed_on_time": _("思想汇报按时审阅率"),
-    "organization.committee_in_place": _("支委会设置率"),
-    "organization.size_ok": _("支部规模合规率"),
-    "documents.notices_signed": _("文件签收率"),
-    "standards.score": _("标准化得分率"),
-    "standards.standardized": _("标准化支部占比"),
-}
 SUPPRESSED = f"< {UnitFact.SMALL_COUNT}"
 SORTS = ("code", "name", "kind", "region")
 PER_PAGE = 50
@@ -90,8 +72,10 @@ UNIT_PATH = re.compile(r"^(\d+\.){1,12}$")
 
 
 def label(metric: str) -> str:
-    known = registry.METRICS.get(metric)
-    return str(known.label if known is not None else LABELS.get(metric, metric))
+    """The metric's label: the registry's, the standardization results' (published beside the
+    registry's metrics), else its own name, so that a fact of a metric no longer listed still shows."""
+    known = registry.METRICS.get(metric) or SCORES.get(metric)
+    return str(known.label) if known is not None else metric
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from services.metrics.registry import Metric
 from services.oversight import dashboard
 from services.oversight.dashboard import Cell, Filters
 from services.oversight.drilldown import drilldown
+from services.oversight.facts import SCORES
 from tenants.models import Institution
 from tests.oversight.helpers import fact, school
 
@@ -137,11 +138,13 @@ def test_rankings_are_off_by_default(world: dict[str, Institution]) -> None:
     assert [r.institution.code for r in ranked.rows] == ["alpha", "beta"]  # suppressed last
 
 
-def test_labels_come_from_the_registry_then_the_table_then_the_name(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_labels_come_from_the_registry_then_the_standardization_results_then_the_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(registry, "METRICS", {"dues.collected": Metric("收缴（登记）", lambda *, year: [])})
     assert dashboard.label("dues.collected") == "收缴（登记）"
-    assert dashboard.label("orglife.held") == "组织生活按时率"
-    assert dashboard.label("new.metric") == "new.metric"
+    assert dashboard.label("standards.score") == str(SCORES["standards.score"].label)
+    assert dashboard.label("orglife.held") == "orglife.held"  # no longer listed: its facts still show
 
 
 def test_a_cell_shows_counts_percents_and_suppression() -> None:
