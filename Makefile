@@ -38,8 +38,9 @@ test: $(STAMP) system-deps
 # database per process created on every node, for little gain on the three servers' cores.
 # PgBouncer in transaction mode runs in front of the coordinator (tests/tenants/test_pgbouncer.py).
 # Not part of `make test`. Left out: the audit migration's rollback (Citus refuses its
-# multi-statement reverse SQL on a distributed table) and the catalog comparison of template and clone (the template's Citus-managed local
-# tables list their shards' constraints in pg_constraint; tests/citus checks the clone instead),
+# multi-statement reverse SQL on a distributed table) and the catalog comparison of template and
+# clone (the template's Citus-managed local tables list their shards' constraints in
+# pg_constraint; tests/citus checks the clone instead),
 # and the hanging-broker test of the publisher's queue (a mocked broker and threads, no database,
 # so nothing Citus changes; `make test` runs it; beside three database servers on two cores its
 # thread timing once failed).

@@ -33,7 +33,7 @@ from django_tenants.utils import schema_context
 
 from bench import members_list, routing
 from bench.common import Figure, cleanup, timed
-from bench.members_list import _seed
+from bench.members_list import seed
 from bench.phones import Phone
 from bench.real_server import Server, serving
 from console.services import institution_create
@@ -165,7 +165,7 @@ def run() -> list[Figure]:
             spares.spares_refill()  # what the refill task keeps ready, built before the clock
             provision = [timed(partial(_provision, f"bcitusp{i}")) for i in range(ROUNDS)]
         institution, _ = institution_create(code="bcitusm", name="分布式名册基准", admin_password="Bench-pass-2026!")
-        branch_ids, token = _seed(institution.schema_name)
+        branch_ids, token = seed(institution.schema_name)
         _, p95 = members_list.measure(HOST, branch_ids, token)
         routing_pct = _routing_overhead()
         move_s, errors, served, slowest = _move_under_load(institution.schema_name, token)

@@ -24,7 +24,7 @@ BRANCHES = 40
 REQUESTS = 200
 
 
-def _seed(schema: str) -> tuple[list[int], str]:
+def seed(schema: str) -> tuple[list[int], str]:
     with schema_context(schema):
         committee = org_unit_create(name="党委", kind=OrgUnit.Kind.COMMITTEE)
         colleges = [
@@ -66,7 +66,7 @@ def measure(host: str, branch_ids: list[int], token: str) -> tuple[float, float]
 def run() -> list[Figure]:
     with cleanup("blist"):
         institution, _ = institution_create(code="blist", name="名册基准大学", admin_password="Bench-pass-2026!")
-        branch_ids, token = _seed(institution.schema_name)
+        branch_ids, token = seed(institution.schema_name)
         p50, p95 = measure("blist.localhost", branch_ids, token)
     return [
         ("member_list_p50_ms", p50, "ms"),

@@ -39,6 +39,11 @@ _TAKE_LOCK = 0x5C0A_5EED_0001  # pg_advisory_xact_lock keys (bigint)
 _REFILL_LOCK = 0x5C0A_5EED_0002
 
 
+def nothing_done() -> dict[str, int]:
+    """A refill's result when it built and dropped nothing (off Citus, or another refill ran)."""
+    return {"built": 0, "dropped": 0}
+
+
 def enabled() -> bool:
     return citus.enabled() and int(getattr(settings, "CITUS_SPARE_SCHEMAS", 0)) > 0
 
@@ -84,12 +89,12 @@ def spares_refill(count: int | None = None) -> dict[str, int]:
     running meanwhile makes this one return at once."""
     wanted = int(getattr(settings, "CITUS_SPARE_SCHEMAS", 0)) if count is None else count
     if not citus.enabled():
-        return {"built": 0, "dropped": 0}
+        return nothing_done()
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_REFILL_LOCK])
             if not cursor.fetchone()[0]:
-                return {"built": 0, "dropped": 0}
+                return nothing_done()
         tag = _tag()
         schemas = spare_schemas()
         current = _current(schemas, tag)

@@ -134,9 +134,9 @@ def relay_deliveries() -> dict[str, int]:
 def refill_spare_schemas() -> dict[str, int]:
     """After each provisioning and every ten minutes: the spare schemas of the current template
     brought back to CITUS_SPARE_SCHEMAS on a Citus cluster (tenants/spares.py); nothing elsewhere."""
-    from .spares import enabled, spares_refill
+    from .spares import enabled, nothing_done, spares_refill
 
-    done = spares_refill() if enabled() else {"built": 0, "dropped": 0}
+    done = spares_refill() if enabled() else nothing_done()
     if any(done.values()):  # schemas made or dropped on the workers: said in the worker's log
         logger.info("spare schemas: %(built)s built, %(dropped)s of an older template dropped", done)
     return done

@@ -20,8 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from services.rules.display import rule_citation, rule_title, rule_value
-from services.rules.resolver import INSTITUTION
+from services.rules.display import rule_citation, rule_source, rule_title, rule_value
 
 from .dashboard import ALL, MONTHLY, TABLE, Cell, GroupRow, SchoolPage, label
 from .drilldown import Drilldown
@@ -146,7 +145,7 @@ def drilldown_sections(*, drill: Drilldown) -> list[Section]:
                         item.label,
                         rule_title(rule),
                         rule_value(rule),
-                        str(_("本校调整") if rule.get("source") == INSTITUTION else _("全市标准")),
+                        rule_source(rule),
                         str(rule.get("effective_from", "")),
                         rule_citation(rule),
                     ]

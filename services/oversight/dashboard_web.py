@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from services.kernel.inputs import report_year
 from tenants.models import Institution
 
 from . import dashboard, dashboard_export
@@ -23,12 +24,7 @@ EXPORTS = ("xlsx", "pdf")
 
 def year_of(request: HttpRequest) -> int:
     """The year asked for (2000–2100), this year otherwise."""
-    this_year = timezone.localdate().year
-    try:
-        year = int(request.GET.get("year", this_year))
-    except ValueError:
-        return this_year
-    return year if 2000 <= year <= 2100 else this_year
+    return report_year(request.GET.get("year"), timezone.localdate().year)
 
 
 def int_of(request: HttpRequest, name: str, default: int = 1) -> int:

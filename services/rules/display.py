@@ -60,6 +60,11 @@ def rule_unit(rule: Any) -> str:
     return str(MORE_UNITS.get(unit, ""))
 
 
+def rule_source(rule: Any) -> str:
+    """Whose version of the rule it is: the city's standard or the institution's adjustment."""
+    return gettext("本校调整") if _field(rule, "source") == INSTITUTION else gettext("全市标准")
+
+
 def rule_value(rule: Any) -> str:
     """The value with its unit, as a reader says it: ``6 个月``, ``1/2``, and the dues brackets as
     sentences rather than their JSON."""

@@ -47,9 +47,9 @@ class RuleValue:
 
     @property
     def source_label(self) -> str:
-        from django.utils.translation import gettext
+        from .display import rule_source
 
-        return gettext("本校调整") if self.source == INSTITUTION else gettext("全市标准")
+        return rule_source(self)
 
     @property
     def explanation(self) -> str:
