@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from console.models import DashboardSettings
@@ -73,6 +74,14 @@ def test_others_are_refused(inst_a: Institution, facts: None) -> None:
     committee = client_for(None, make_user(None, username="c2", platform_role="committee"))
     assert committee.get("/dashboard/schools/alpha/?unit=1.x.").status_code == 404
     assert committee.get("/api/dashboard/schools/alpha/units/?unit=1.x.").status_code == 400
+
+
+@pytest.mark.parametrize("year", ["²", "1999", "--5", "2026.0", "9" * 30])
+def test_a_year_that_is_not_one_shows_this_years_page(committee_user: User, facts: None, year: str) -> None:
+    this_year = timezone.localdate().year
+    page = client_for(None, committee_user).get("/dashboard/schools/alpha/", {"year": year})
+    assert page.status_code == 200 and page.context["year"] == this_year
+    assert f"{this_year} 年党建看板" in page.content.decode()
 
 
 def test_rankings_are_off_until_the_committee_turns_them_on(committee_user: User, operator: User, facts: None) -> None:
