@@ -1,6 +1,7 @@
 """The committee's dashboard in a browser, on a phone: the charts are drawn by ECharts from the
 static files (no console error: a CSP refusal or a missing file would be one), the tables are
-there as text, the page is no wider than the screen, and the drill-down opens a college."""
+there as text, the page is no wider than the screen, the drill-down opens a college, and a
+school's page says, folded under 计算依据, which rules its figures were computed under."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from django_tenants.utils import schema_context
 from playwright.sync_api import Page, expect
 
-from services.oversight.models import UnitFact
+from services.oversight.models import FactRules, UnitFact
 from tests.browser.conftest import BrowserServer, BrowserUsers, NewContext, sign_in
 from tests.conftest import Institutions
 from tests.oversight.helpers import fact
@@ -20,6 +22,16 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 YEAR = 2031  # a year no other test publishes facts for
+# The lecture interval as the school adjusted it (a FactRules entry, as the facts job writes it).
+LECTURE = {
+    "key": "meetings.lecture_months",
+    "title": "党课间隔",
+    "value": 6,
+    "unit": "months",
+    "source": "institution",
+    "effective_from": f"{YEAR}-01-01",
+    "citation": "《中国共产党支部工作条例（试行）》(2018)",
+}
 
 
 @pytest.fixture
@@ -32,9 +44,13 @@ def facts(_browser_env: None, institutions: Institutions) -> Iterator[None]:
         fact(a, "orglife.held", 8, 10, path="1.4.", kind="second_level", period=str(YEAR))
         fact(a, "orglife.held", 3, 3, path="1.4.17.", kind="branch", period=str(YEAR))
         fact(a, "dues.collected", 9, 10, period=f"{YEAR}-05")
+        FactRules.objects.create(
+            institution=a, metric="orglife.held", period=str(YEAR), computed_at=timezone.now(), rules=[LECTURE]
+        )
     yield
     with schema_context("public"):
         UnitFact.objects.filter(period__startswith=str(YEAR)).delete()
+        FactRules.objects.filter(period__startswith=str(YEAR)).delete()
 
 
 def test_the_dashboard_draws_its_charts_and_drills_down_on_a_phone(
@@ -63,6 +79,13 @@ def test_the_dashboard_draws_its_charts_and_drills_down_on_a_phone(
     page.screenshot(path=str(tmp_path / "dashboard-phone.png"), full_page=True)
     assert width <= PHONE["width"], f"the page is {width}px wide on a {PHONE['width']}px screen"
     page.get_by_role("link", name="甲大学").first.click()  # the school's drill-down
+    basis = page.locator('details[data-rules="orglife.held"]')
+    expect(basis.locator("summary")).to_contain_text("本校调整")
+    basis.locator("summary").click()  # folded until asked for
+    expect(basis).to_contain_text("党课间隔：6 个月")
+    expect(basis).to_contain_text(f"{YEAR}-01-01 起施行")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the school's page is {width}px wide on a {PHONE['width']}px screen"
     page.get_by_role("link", name="1.4.", exact=True).click()
     expect(page.locator("table")).to_contain_text("1.4.17.")
     expect(page.locator("table")).to_contain_text("< 5")
